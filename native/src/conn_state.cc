@@ -1,0 +1,55 @@
+#include "conn_state.h"
+
+namespace virtop {
+
+void ConnRef::Release() {
+  if (c_ != nullptr) {
+    virConnectClose(c_);
+    virResetLastError();
+    c_ = nullptr;
+  }
+}
+
+ConnRef ConnState::Acquire() {
+  std::lock_guard<std::mutex> lock(mu);
+  if (phase != Phase::Open || conn == nullptr) return ConnRef();
+  if (virConnectRef(conn) < 0) {
+    virResetLastError();
+    return ConnRef();
+  }
+  return ConnRef(conn);
+}
+
+void RegisterEvents(virConnectPtr conn, const std::shared_ptr<EventHub>& hub,
+                    EventRegistration& reg, LvError& lifecycleErr, LvError& closeErr) {
+  void* closeOpaque = EventHub::NewOpaque(hub);
+  if (virConnectRegisterCloseCallback(conn, EventHub::CloseCb, closeOpaque,
+                                      EventHub::FreeOpaque) == 0) {
+    reg.closeCallback = true;
+  } else {
+    // On failure libvirt does not call the free callback.
+    closeErr.Capture("virConnectRegisterCloseCallback");
+    EventHub::FreeOpaque(closeOpaque);
+  }
+
+  void* lcOpaque = EventHub::NewOpaque(hub);
+  int id = virConnectDomainEventRegisterAny(conn, nullptr, VIR_DOMAIN_EVENT_ID_LIFECYCLE,
+                                            VIR_DOMAIN_EVENT_CALLBACK(EventHub::LifecycleCb),
+                                            lcOpaque, EventHub::FreeOpaque);
+  if (id >= 0) {
+    reg.lifecycleId = id;
+  } else {
+    lifecycleErr.Capture("virConnectDomainEventRegisterAny");
+    EventHub::FreeOpaque(lcOpaque);
+  }
+}
+
+void TeardownConnection(virConnectPtr conn, const EventRegistration& reg) {
+  if (conn == nullptr) return;
+  if (reg.lifecycleId >= 0) virConnectDomainEventDeregisterAny(conn, reg.lifecycleId);
+  if (reg.closeCallback) virConnectUnregisterCloseCallback(conn, EventHub::CloseCb);
+  virConnectClose(conn);
+  virResetLastError();
+}
+
+}  // namespace virtop

@@ -1,0 +1,118 @@
+// Ownership of the virConnectPtr shared by a JS Connection and its workers.
+//
+// The ConnState owns one libvirt reference while the connection is open.
+// Every queued worker takes its own reference (virConnectRef, via Acquire())
+// on the JS thread and drops it at the end of its Execute(), on the worker
+// thread. close() hands the state's own reference to a CloseWorker. The real
+// disconnect (which may be an RPC) therefore happens off the JS thread, when
+// the last in-flight call finishes, and close() during calls is safe.
+#pragma once
+
+#include <libvirt/libvirt.h>
+
+#include <memory>
+#include <mutex>
+#include <string>
+
+#include "errors.h"
+#include "events.h"
+
+namespace virtop {
+
+// One counted reference to a connection. Move-only.
+class ConnRef {
+ public:
+  ConnRef() = default;
+  explicit ConnRef(virConnectPtr c) : c_(c) {}
+  ConnRef(ConnRef&& o) noexcept : c_(o.c_) { o.c_ = nullptr; }
+  ConnRef& operator=(ConnRef&& o) noexcept {
+    if (this != &o) {
+      Release();
+      c_ = o.c_;
+      o.c_ = nullptr;
+    }
+    return *this;
+  }
+  ConnRef(const ConnRef&) = delete;
+  ConnRef& operator=(const ConnRef&) = delete;
+  ~ConnRef() { Release(); }
+
+  // virConnectClose: drops this reference (disconnects if it was the last).
+  void Release();
+  // Gives up ownership without closing.
+  virConnectPtr Take() {
+    virConnectPtr c = c_;
+    c_ = nullptr;
+    return c;
+  }
+  virConnectPtr get() const { return c_; }
+  explicit operator bool() const { return c_ != nullptr; }
+
+ private:
+  virConnectPtr c_ = nullptr;
+};
+
+// One looked-up domain handle (virDomainFree is local, no RPC). Move-only.
+class DomRef {
+ public:
+  DomRef() = default;
+  explicit DomRef(virDomainPtr d) : d_(d) {}
+  DomRef(DomRef&& o) noexcept : d_(o.d_) { o.d_ = nullptr; }
+  DomRef(const DomRef&) = delete;
+  DomRef& operator=(const DomRef&) = delete;
+  DomRef& operator=(DomRef&& o) noexcept {
+    if (this != &o) {
+      reset();
+      d_ = o.d_;
+      o.d_ = nullptr;
+    }
+    return *this;
+  }
+  ~DomRef() { reset(); }
+  void reset() {
+    if (d_ != nullptr) virDomainFree(d_);
+    d_ = nullptr;
+  }
+  virDomainPtr get() const { return d_; }
+  explicit operator bool() const { return d_ != nullptr; }
+
+ private:
+  virDomainPtr d_ = nullptr;
+};
+
+// What libvirt holds on our behalf for one open connection.
+struct EventRegistration {
+  int lifecycleId = -1;      // virConnectDomainEventRegisterAny id, -1 if none
+  bool closeCallback = false;
+};
+
+// Worker thread only (blocking): registers the connection's event callbacks
+// with the hub. Failures are recorded, never fatal for the connection.
+void RegisterEvents(virConnectPtr conn, const std::shared_ptr<EventHub>& hub,
+                    EventRegistration& reg, LvError& lifecycleErr, LvError& closeErr);
+
+// Worker/helper thread only (blocking): deregisters callbacks and drops the
+// reference. Errors are ignored; the connection may already be dead.
+void TeardownConnection(virConnectPtr conn, const EventRegistration& reg);
+
+class ConnState {
+ public:
+  enum class Phase { Idle, Opening, Open, Closed };
+
+  ConnState() : hub(std::make_shared<EventHub>()) {}
+
+  // A new reference for a worker, or an empty ConnRef when not open.
+  // Only virConnectRef (no I/O), so fine on the JS thread.
+  ConnRef Acquire();
+
+  std::mutex mu;  // guards everything below except hub (self-locking)
+  Phase phase = Phase::Idle;
+  virConnectPtr conn = nullptr;  // the state's own reference while Open
+  std::string uri;
+  EventRegistration reg;
+  LvError lifecycleError;  // set if lifecycle registration failed
+  LvError closeCbError;    // set if close-callback registration failed
+  const std::shared_ptr<EventHub> hub;
+};
+
+}  // namespace virtop

@@ -1,0 +1,157 @@
+// All promise-returning calls, grouped by concern:
+//   workers_connect.cc  open / close / connection info
+//   workers_node.cc     host (node) information and counters
+//   workers_domain.cc   domain listing, bulk stats, per-domain queries, operations
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "conn_state.h"
+#include "typed_params.h"
+#include "worker.h"
+
+namespace virtop {
+
+// ---- connection ---------------------------------------------------------
+
+class OpenWorker : public ConnWorker {
+ public:
+  OpenWorker(Napi::Env env, std::shared_ptr<ConnState> state, std::string uri, bool readonly);
+
+ protected:
+  void Run() override;
+
+ private:
+  std::shared_ptr<ConnState> state_;
+  std::string uri_;
+  bool readonly_;
+};
+
+class CloseWorker : public ConnWorker {
+ public:
+  // Takes over the state's own reference.
+  CloseWorker(Napi::Env env, ConnRef owned, EventRegistration reg);
+
+ protected:
+  void Run() override;
+
+ private:
+  EventRegistration reg_;
+};
+
+class ConnInfoWorker : public ConnWorker {
+ public:
+  enum Op { kUri, kHostname, kLibVersion, kIsAlive, kSetKeepAlive };
+  ConnInfoWorker(Napi::Env env, ConnRef ref, Op op, int interval = 0, unsigned count = 0);
+
+ protected:
+  void Run() override;
+  Napi::Value Result(Napi::Env env) override;
+
+ private:
+  Op op_;
+  int interval_;
+  unsigned count_;
+  std::string str_;
+  uint64_t num_ = 0;
+  bool flag_ = false;
+};
+
+// ---- node -----------------------------------------------------------------
+
+class NodeWorker : public ConnWorker {
+ public:
+  enum Op { kInfo, kCpuStats, kMemoryStats };
+  NodeWorker(Napi::Env env, ConnRef ref, Op op);
+
+ protected:
+  void Run() override;
+  Napi::Value Result(Napi::Env env) override;
+
+ private:
+  Op op_;
+  virNodeInfo info_{};
+  // cpu: kernel,user,idle,iowait; memory: total,free,buffers,cached
+  bool has_[4] = {false, false, false, false};
+  uint64_t val_[4] = {0, 0, 0, 0};
+};
+
+// ---- domains --------------------------------------------------------------
+
+class ListDomainsWorker : public ConnWorker {
+ public:
+  ListDomainsWorker(Napi::Env env, ConnRef ref, uint32_t flags);
+
+ protected:
+  void Run() override;
+  Napi::Value Result(Napi::Env env) override;
+
+ private:
+  struct Entry {
+    std::string name, uuid;
+    int id;
+    int state;
+    bool persistent, active;
+  };
+  uint32_t flags_;
+  std::vector<Entry> entries_;
+};
+
+class AllDomainStatsWorker : public ConnWorker {
+ public:
+  AllDomainStatsWorker(Napi::Env env, ConnRef ref, uint32_t stats, uint32_t flags);
+
+ protected:
+  void Run() override;
+  Napi::Value Result(Napi::Env env) override;
+
+ private:
+  struct Record {
+    std::string name, uuid;
+    TypedValues params;
+  };
+  uint32_t stats_, flags_;
+  std::vector<Record> records_;
+};
+
+class DomainQueryWorker : public DomainWorker {
+ public:
+  enum Op { kInfo, kXml, kBlockStats, kInterfaceStats, kMemoryStats, kVcpus };
+  DomainQueryWorker(Napi::Env env, ConnRef ref, std::string uuid, Op op,
+                    std::string device = std::string(), uint32_t flags = 0);
+
+ protected:
+  void Run() override;
+  Napi::Value Result(Napi::Env env) override;
+
+ private:
+  Op op_;
+  std::string device_;
+  uint32_t flags_;
+  virDomainInfo info_{};
+  std::string xml_;
+  std::vector<int64_t> counters_;  // block: 5, interface: 8 (-1 = unsupported)
+  std::vector<std::pair<int, uint64_t>> memStats_;
+  std::vector<virVcpuInfo> vcpus_;
+};
+
+class DomainOpWorker : public DomainWorker {
+ public:
+  enum Op { kCreate, kShutdown, kReboot, kDestroy, kSuspend, kResume,
+            kSetMemory, kSetVcpus, kSetMemoryStatsPeriod };
+  DomainOpWorker(Napi::Env env, ConnRef ref, std::string uuid, Op op,
+                 uint64_t arg = 0, uint32_t flags = 0);
+
+ protected:
+  void Run() override;
+
+ private:
+  Op op_;
+  uint64_t arg_;
+  uint32_t flags_;
+};
+
+}  // namespace virtop

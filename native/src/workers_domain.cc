@@ -1,0 +1,325 @@
+#include <libvirt/libvirt.h>
+#include <libvirt/virterror.h>
+
+#include <cstdlib>
+
+#include "workers.h"
+
+namespace virtop {
+
+namespace {
+
+std::string DomainUuid(virDomainPtr d) {
+  char buf[VIR_UUID_STRING_BUFLEN];
+  if (virDomainGetUUIDString(d, buf) < 0) return std::string();
+  return std::string(buf);
+}
+
+std::string DomainName(virDomainPtr d) {
+  const char* n = virDomainGetName(d);
+  return n != nullptr ? std::string(n) : std::string();
+}
+
+// -1 from libvirt means "not supported by this driver" -> null.
+Napi::Value NullableCounter(Napi::Env env, int64_t v) {
+  if (v < 0) return env.Null();
+  return Napi::BigInt::New(env, v);
+}
+
+}  // namespace
+
+// ---- listAllDomains -------------------------------------------------------
+
+ListDomainsWorker::ListDomainsWorker(Napi::Env env, ConnRef ref, uint32_t flags)
+    : ConnWorker(env, "virtop:listAllDomains", std::move(ref)), flags_(flags) {}
+
+void ListDomainsWorker::Run() {
+  virDomainPtr* doms = nullptr;
+  int n = virConnectListAllDomains(conn(), &doms, flags_);
+  if (n < 0) {
+    Fail("virConnectListAllDomains");
+    return;
+  }
+  bool ok = true;
+  for (int k = 0; k < n; k++) {
+    virDomainPtr d = doms[k];
+    if (ok) {
+      Entry e;
+      e.name = DomainName(d);
+      e.uuid = DomainUuid(d);
+      unsigned int id = virDomainGetID(d);
+      e.id = id == static_cast<unsigned int>(-1) ? -1 : static_cast<int>(id);
+      int state = 0, reason = 0, persistent = 0, active = 0;
+      const char* failed = nullptr;
+      if (virDomainGetState(d, &state, &reason, 0) < 0)
+        failed = "virDomainGetState";
+      else if ((persistent = virDomainIsPersistent(d)) < 0)
+        failed = "virDomainIsPersistent";
+      else if ((active = virDomainIsActive(d)) < 0)
+        failed = "virDomainIsActive";
+      if (failed == nullptr) {
+        e.state = state;
+        e.persistent = persistent == 1;
+        e.active = active == 1;
+        entries_.push_back(std::move(e));
+      } else {
+        virErrorPtr le = virGetLastError();
+        if (le != nullptr && le->code == VIR_ERR_NO_DOMAIN) {
+          // Vanished between listing and querying: it is simply gone.
+          virResetLastError();
+        } else {
+          ok = Fail(failed);
+          err_.uuid = e.uuid;
+          err_.domainName = e.name;
+        }
+      }
+    }
+    virDomainFree(d);
+  }
+  free(doms);
+}
+
+Napi::Value ListDomainsWorker::Result(Napi::Env env) {
+  Napi::Array arr = Napi::Array::New(env, entries_.size());
+  uint32_t k = 0;
+  for (const Entry& e : entries_) {
+    Napi::Object o = Napi::Object::New(env);
+    o.Set("name", e.name);
+    o.Set("uuid", e.uuid);
+    o.Set("id", e.id);
+    o.Set("state", e.state);
+    o.Set("persistent", e.persistent);
+    o.Set("active", e.active);
+    arr.Set(k++, o);
+  }
+  return arr;
+}
+
+// ---- getAllDomainStats ----------------------------------------------------
+
+AllDomainStatsWorker::AllDomainStatsWorker(Napi::Env env, ConnRef ref, uint32_t stats,
+                                           uint32_t flags)
+    : ConnWorker(env, "virtop:getAllDomainStats", std::move(ref)), stats_(stats), flags_(flags) {}
+
+void AllDomainStatsWorker::Run() {
+  virDomainStatsRecordPtr* recs = nullptr;
+  int n = virConnectGetAllDomainStats(conn(), stats_, &recs, flags_);
+  if (n < 0) {
+    Fail("virConnectGetAllDomainStats");
+    return;
+  }
+  records_.reserve(n);
+  for (int k = 0; k < n; k++) {
+    Record r;
+    r.name = DomainName(recs[k]->dom);
+    r.uuid = DomainUuid(recs[k]->dom);
+    CopyTypedParams(recs[k]->params, recs[k]->nparams, r.params);
+    records_.push_back(std::move(r));
+  }
+  // Frees the records and the domain handles they hold (here, off the JS thread).
+  virDomainStatsRecordListFree(recs);
+}
+
+Napi::Value AllDomainStatsWorker::Result(Napi::Env env) {
+  Napi::Array arr = Napi::Array::New(env, records_.size());
+  uint32_t k = 0;
+  for (const Record& r : records_) {
+    Napi::Object o = Napi::Object::New(env);
+    o.Set("name", r.name);
+    o.Set("uuid", r.uuid);
+    o.Set("params", TypedValuesToObject(env, r.params));
+    arr.Set(k++, o);
+  }
+  return arr;
+}
+
+// ---- per-domain queries ---------------------------------------------------
+
+DomainQueryWorker::DomainQueryWorker(Napi::Env env, ConnRef ref, std::string uuid, Op op,
+                                     std::string device, uint32_t flags)
+    : DomainWorker(env, "virtop:domainQuery", std::move(ref), std::move(uuid)),
+      op_(op),
+      device_(std::move(device)),
+      flags_(flags) {}
+
+void DomainQueryWorker::Run() {
+  if (!Lookup()) return;
+  switch (op_) {
+    case kInfo:
+      if (virDomainGetInfo(dom(), &info_) < 0) Fail("virDomainGetInfo");
+      return;
+    case kXml: {
+      char* x = virDomainGetXMLDesc(dom(), flags_);
+      if (x == nullptr) {
+        Fail("virDomainGetXMLDesc");
+        return;
+      }
+      xml_ = x;
+      free(x);
+      return;
+    }
+    case kBlockStats: {
+      virDomainBlockStatsStruct st;
+      if (virDomainBlockStats(dom(), device_.c_str(), &st, sizeof(st)) < 0) {
+        Fail("virDomainBlockStats");
+        return;
+      }
+      counters_ = {st.rd_req, st.rd_bytes, st.wr_req, st.wr_bytes, st.errs};
+      return;
+    }
+    case kInterfaceStats: {
+      virDomainInterfaceStatsStruct st;
+      if (virDomainInterfaceStats(dom(), device_.c_str(), &st, sizeof(st)) < 0) {
+        Fail("virDomainInterfaceStats");
+        return;
+      }
+      counters_ = {st.rx_bytes, st.rx_packets, st.rx_errs, st.rx_drop,
+                   st.tx_bytes, st.tx_packets, st.tx_errs, st.tx_drop};
+      return;
+    }
+    case kMemoryStats: {
+      virDomainMemoryStatStruct st[VIR_DOMAIN_MEMORY_STAT_NR];
+      int n = virDomainMemoryStats(dom(), st, VIR_DOMAIN_MEMORY_STAT_NR, 0);
+      if (n < 0) {
+        Fail("virDomainMemoryStats");
+        return;
+      }
+      for (int k = 0; k < n; k++) memStats_.emplace_back(st[k].tag, st[k].val);
+      return;
+    }
+    case kVcpus: {
+      virDomainInfo info;
+      if (virDomainGetInfo(dom(), &info) < 0) {
+        Fail("virDomainGetInfo");
+        return;
+      }
+      if (info.nrVirtCpu == 0) return;
+      vcpus_.resize(info.nrVirtCpu);
+      int n = virDomainGetVcpus(dom(), vcpus_.data(), info.nrVirtCpu, nullptr, 0);
+      if (n < 0) {
+        vcpus_.clear();
+        Fail("virDomainGetVcpus");
+        return;
+      }
+      vcpus_.resize(n);
+      return;
+    }
+  }
+}
+
+namespace {
+
+std::string MemoryTagName(int tag) {
+  switch (tag) {
+    case VIR_DOMAIN_MEMORY_STAT_SWAP_IN: return "swap_in";
+    case VIR_DOMAIN_MEMORY_STAT_SWAP_OUT: return "swap_out";
+    case VIR_DOMAIN_MEMORY_STAT_MAJOR_FAULT: return "major_fault";
+    case VIR_DOMAIN_MEMORY_STAT_MINOR_FAULT: return "minor_fault";
+    case VIR_DOMAIN_MEMORY_STAT_UNUSED: return "unused";
+    case VIR_DOMAIN_MEMORY_STAT_AVAILABLE: return "available";
+    case VIR_DOMAIN_MEMORY_STAT_ACTUAL_BALLOON: return "actual_balloon";
+    case VIR_DOMAIN_MEMORY_STAT_RSS: return "rss";
+    case VIR_DOMAIN_MEMORY_STAT_USABLE: return "usable";
+    case VIR_DOMAIN_MEMORY_STAT_LAST_UPDATE: return "last_update";
+    case VIR_DOMAIN_MEMORY_STAT_DISK_CACHES: return "disk_caches";
+    case VIR_DOMAIN_MEMORY_STAT_HUGETLB_PGALLOC: return "hugetlb_pgalloc";
+    case VIR_DOMAIN_MEMORY_STAT_HUGETLB_PGFAIL: return "hugetlb_pgfail";
+    default: return "tag_" + std::to_string(tag);  // newer than our headers
+  }
+}
+
+}  // namespace
+
+Napi::Value DomainQueryWorker::Result(Napi::Env env) {
+  switch (op_) {
+    case kInfo: {
+      Napi::Object o = Napi::Object::New(env);
+      o.Set("state", static_cast<int>(info_.state));
+      o.Set("maxMemKiB", Napi::BigInt::New(env, static_cast<uint64_t>(info_.maxMem)));
+      o.Set("memoryKiB", Napi::BigInt::New(env, static_cast<uint64_t>(info_.memory)));
+      o.Set("nrVirtCpu", static_cast<int>(info_.nrVirtCpu));
+      o.Set("cpuTimeNs", Napi::BigInt::New(env, static_cast<uint64_t>(info_.cpuTime)));
+      return o;
+    }
+    case kXml: return Napi::String::New(env, xml_);
+    case kBlockStats: {
+      static const char* const keys[] = {"rdReq", "rdBytes", "wrReq", "wrBytes", "errs"};
+      Napi::Object o = Napi::Object::New(env);
+      for (size_t k = 0; k < counters_.size(); k++) o.Set(keys[k], NullableCounter(env, counters_[k]));
+      return o;
+    }
+    case kInterfaceStats: {
+      static const char* const keys[] = {"rxBytes", "rxPackets", "rxErrs", "rxDrop",
+                                         "txBytes", "txPackets", "txErrs", "txDrop"};
+      Napi::Object o = Napi::Object::New(env);
+      for (size_t k = 0; k < counters_.size(); k++) o.Set(keys[k], NullableCounter(env, counters_[k]));
+      return o;
+    }
+    case kMemoryStats: {
+      Napi::Object o = Napi::Object::New(env);
+      for (const auto& kv : memStats_) o.Set(MemoryTagName(kv.first), Napi::BigInt::New(env, kv.second));
+      return o;
+    }
+    case kVcpus: {
+      Napi::Array arr = Napi::Array::New(env, vcpus_.size());
+      for (size_t k = 0; k < vcpus_.size(); k++) {
+        Napi::Object o = Napi::Object::New(env);
+        o.Set("number", vcpus_[k].number);
+        o.Set("state", vcpus_[k].state);
+        o.Set("cpuTimeNs", Napi::BigInt::New(env, static_cast<uint64_t>(vcpus_[k].cpuTime)));
+        o.Set("cpu", vcpus_[k].cpu);
+        arr.Set(static_cast<uint32_t>(k), o);
+      }
+      return arr;
+    }
+  }
+  return env.Undefined();
+}
+
+// ---- operations -----------------------------------------------------------
+
+DomainOpWorker::DomainOpWorker(Napi::Env env, ConnRef ref, std::string uuid, Op op, uint64_t arg,
+                               uint32_t flags)
+    : DomainWorker(env, "virtop:domainOp", std::move(ref), std::move(uuid)),
+      op_(op),
+      arg_(arg),
+      flags_(flags) {}
+
+void DomainOpWorker::Run() {
+  if (!Lookup()) return;
+  virDomainPtr d = dom();
+  switch (op_) {
+    case kCreate:
+      if (virDomainCreate(d) < 0) Fail("virDomainCreate");
+      return;
+    case kShutdown:
+      if (virDomainShutdown(d) < 0) Fail("virDomainShutdown");
+      return;
+    case kReboot:
+      if (virDomainReboot(d, 0) < 0) Fail("virDomainReboot");
+      return;
+    case kDestroy:
+      if (virDomainDestroy(d) < 0) Fail("virDomainDestroy");
+      return;
+    case kSuspend:
+      if (virDomainSuspend(d) < 0) Fail("virDomainSuspend");
+      return;
+    case kResume:
+      if (virDomainResume(d) < 0) Fail("virDomainResume");
+      return;
+    case kSetMemory:
+      if (virDomainSetMemoryFlags(d, static_cast<unsigned long>(arg_), flags_) < 0)
+        Fail("virDomainSetMemoryFlags");
+      return;
+    case kSetVcpus:
+      if (virDomainSetVcpusFlags(d, static_cast<unsigned int>(arg_), flags_) < 0)
+        Fail("virDomainSetVcpusFlags");
+      return;
+    case kSetMemoryStatsPeriod:
+      if (virDomainSetMemoryStatsPeriod(d, static_cast<int>(arg_), flags_) < 0)
+        Fail("virDomainSetMemoryStatsPeriod");
+      return;
+  }
+}
+
+}  // namespace virtop

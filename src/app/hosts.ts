@@ -1,0 +1,38 @@
+// Composition root for data sources: real libvirt connections and the
+// local /proc, wired into one HostCollector per watched URI.
+
+import { Collector } from '../collector/collector.js';
+import { HostCollector, type ProcProbe } from '../collector/host.js';
+import type { LibvirtSource } from '../collector/source.js';
+import { Connection } from '../libvirt/connection.js';
+import { findQemuPid, nodeProcFs, readHostCounters, readProcess } from '../procfs/reader.js';
+
+export function localProcProbe(): ProcProbe {
+  const fs = nodeProcFs();
+  return {
+    findQemuPid: (name) => findQemuPid(fs, name, {}),
+    readProcess: (pid, opts) => readProcess(fs, pid, { threads: opts.threads }),
+    readHostCounters: () => readHostCounters(fs),
+  };
+}
+
+export interface SourcesOptions {
+  uris: string[];
+  intervalMs: number;
+  threads: boolean;
+}
+
+export function createCollector(opts: SourcesOptions): Collector {
+  const proc = localProcProbe();
+  const hosts = opts.uris.map(
+    (uri) =>
+      new HostCollector(uri, {
+        // Monitoring never needs write access; actions open their own connection.
+        connect: async (u) => (await Connection.open(u, { readonly: true })) as unknown as LibvirtSource,
+        readonly: true,
+        proc,
+        threads: opts.threads,
+      }),
+  );
+  return new Collector(hosts, opts.intervalMs);
+}

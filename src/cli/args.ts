@@ -1,0 +1,148 @@
+// Command line → Options. All validation lives here so bad input gets one
+// clear line and exit code 2 before anything connects to libvirt.
+
+import yargs from 'yargs';
+import { isSortKey, SORT_KEYS, type SortKey } from '../model/sort.js';
+import { parseSeconds } from '../util/units.js';
+
+export interface Options {
+  connect: string[];
+  delaySec: number;
+  iterations: number | null;
+  batch: boolean;
+  csv: string | null;
+  json: boolean;
+  demo: boolean;
+  readonly: boolean;
+  sort: SortKey;
+  reverse: boolean;
+  historySize: number;
+}
+
+export class UsageError extends Error {
+  readonly exitCode = 2;
+}
+
+export type ParseOutcome =
+  | { kind: 'run'; options: Options }
+  | { kind: 'exit'; code: number; output: string };
+
+export const DEFAULT_URI = 'qemu:///system';
+
+function build(argv: string[]) {
+  return yargs(argv)
+    .scriptName('virtop')
+    .usage('$0 [options]\n\nLive monitor and quick-ops console for libvirt/KVM hosts.')
+    .option('connect', {
+      alias: 'c',
+      type: 'string',
+      array: true,
+      description: 'libvirt URI to watch (repeatable: several hosts at once)',
+      defaultDescription: DEFAULT_URI,
+    })
+    .option('delay', { alias: 'd', type: 'string', description: 'refresh interval in seconds (fractions allowed)', default: '2' })
+    .option('iterations', { alias: 'n', type: 'string', description: 'stop after N ticks' })
+    .option('batch', { alias: 'b', type: 'boolean', description: 'batch mode: print frames to stdout, no TUI', default: false })
+    .option('csv', { type: 'string', description: 'write CSV rows to FILE ("-" for stdout); implies --batch' })
+    .option('json', { type: 'boolean', description: 'NDJSON to stdout, one object per tick; implies --batch', default: false })
+    .option('demo', { type: 'boolean', description: 'watch the built-in demo host (libvirt test driver)', default: false })
+    .option('readonly', { type: 'boolean', description: 'disable every action', default: false })
+    .option('sort', {
+      type: 'string',
+      description: `sort column: ${Object.keys(SORT_KEYS).join(', ')}`,
+      default: 'cpu',
+    })
+    .option('reverse', { type: 'boolean', description: 'reverse the sort order', default: false })
+    .option('history', { type: 'string', description: 'samples of history kept per metric', default: '600' })
+    .strict()
+    .version(false)
+    .help('help')
+    .alias('help', 'h')
+    .wrap(Math.min(100, process.stdout.columns || 80))
+    .exitProcess(false)
+    .fail((msg, err) => {
+      throw new UsageError(msg ?? err?.message ?? 'invalid arguments');
+    });
+}
+
+function positiveInt(name: string, raw: string): number {
+  if (!/^\d+$/.test(raw.trim()) || Number(raw) < 1 || !Number.isSafeInteger(Number(raw))) {
+    throw new UsageError(`${name} must be a positive whole number, got '${raw}'`);
+  }
+  return Number(raw);
+}
+
+export function validateUri(uri: string): string {
+  if (uri.trim() === '') throw new UsageError('--connect needs a libvirt URI, e.g. qemu:///system');
+  if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(uri) && !/^[a-z][a-z0-9+.-]*:\/\/\//i.test(uri)) {
+    throw new UsageError(`'${uri}' is not a libvirt URI (expected e.g. qemu:///system or qemu+ssh://host/system)`);
+  }
+  return uri;
+}
+
+/** yargs reads a lone "-" as a positional; `--csv -` means stdout, so join them. */
+function joinDashValues(argv: string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    if (argv[i] === '--csv' && argv[i + 1] === '-') {
+      out.push('--csv=-');
+      i++;
+    } else out.push(argv[i]);
+  }
+  return out;
+}
+
+export async function parseArgs(rawArgv: string[]): Promise<ParseOutcome> {
+  const argv = joinDashValues(rawArgv);
+  let output = '';
+  const parser = build(argv);
+  let parsed: Record<string, unknown>;
+  try {
+    parsed = (await parser.parseAsync(argv, {}, (_err: unknown, _argv: unknown, out: string) => {
+      output = out;
+    })) as Record<string, unknown>;
+  } catch (e) {
+    if (e instanceof UsageError) throw e;
+    throw new UsageError((e as Error).message);
+  }
+  if (parsed.help) return { kind: 'exit', code: 0, output };
+
+  const delayRaw = String(parsed.delay);
+  const delaySec = parseSeconds(delayRaw);
+  if (delaySec === null) throw new UsageError(`--delay must be a number of seconds above 0 (at most 86400), got '${delayRaw}'`);
+  if (delaySec < 0.1) throw new UsageError(`--delay below 0.1 s would load the host more than it tells you; got '${delayRaw}'`);
+
+  const iterations = parsed.iterations === undefined ? null : positiveInt('--iterations', String(parsed.iterations));
+  const historySize = positiveInt('--history', String(parsed.history));
+  if (historySize > 100_000) throw new UsageError(`--history is at most 100000 samples, got ${historySize}`);
+
+  const sort = String(parsed.sort);
+  if (!isSortKey(sort)) throw new UsageError(`unknown sort column '${sort}' (one of: ${Object.keys(SORT_KEYS).join(', ')})`);
+
+  const demo = Boolean(parsed.demo);
+  const connectRaw = (parsed.connect as string[] | undefined) ?? [];
+  const connect = connectRaw.map(validateUri);
+  if (demo && connect.length > 0) throw new UsageError('--demo watches the built-in demo host; drop --connect or --demo');
+
+  const csv = parsed.csv === undefined ? null : String(parsed.csv);
+  if (csv !== null && csv.trim() === '') throw new UsageError('--csv needs a file name, or - for stdout');
+  const json = Boolean(parsed.json);
+  if (json && csv === '-') throw new UsageError('--json and --csv - both write to stdout; send the CSV to a file');
+
+  return {
+    kind: 'run',
+    options: {
+      connect: connect.length ? [...new Set(connect)] : demo ? [] : [DEFAULT_URI],
+      delaySec,
+      iterations,
+      batch: Boolean(parsed.batch) || json || csv !== null,
+      csv,
+      json,
+      demo,
+      readonly: Boolean(parsed.readonly),
+      sort,
+      reverse: Boolean(parsed.reverse),
+      historySize,
+    },
+  };
+}

@@ -1,0 +1,181 @@
+// Maps one virConnectGetAllDomainStats record (flat typed parameters) into
+// a DomainSample. Pure: the collector feeds it the record and what the
+// domain XML and domain list said.
+
+import type { DomainDef } from '../libvirt/domain-xml.js';
+import type { ParamValue } from '../libvirt/types.js';
+import type {
+  BalloonSample,
+  DiskSample,
+  DomainSample,
+  NicSample,
+  StateName,
+  VcpuSample,
+} from '../types/sample.js';
+
+const STATE_NAMES: StateName[] = [
+  'nostate',
+  'running',
+  'blocked',
+  'paused',
+  'shutdown',
+  'shutoff',
+  'crashed',
+  'pmsuspended',
+];
+
+export function stateName(code: number | null | undefined): StateName {
+  if (code === null || code === undefined) return 'nostate';
+  return STATE_NAMES[code] ?? 'nostate';
+}
+
+/** Reads a counter param as bigint, accepting number for drivers that send UINT. */
+export function big(params: Record<string, ParamValue>, key: string): bigint | null {
+  const v = params[key];
+  if (typeof v === 'bigint') return v;
+  if (typeof v === 'number' && Number.isFinite(v)) return BigInt(Math.trunc(v));
+  return null;
+}
+
+export function num(params: Record<string, ParamValue>, key: string): number | null {
+  const v = params[key];
+  if (typeof v === 'number') return v;
+  if (typeof v === 'bigint') return Number(v);
+  return null;
+}
+
+export function str(params: Record<string, ParamValue>, key: string): string | null {
+  const v = params[key];
+  return typeof v === 'string' ? v : null;
+}
+
+export function emptyBalloon(): BalloonSample {
+  return {
+    currentKiB: null,
+    maximumKiB: null,
+    availableKiB: null,
+    unusedKiB: null,
+    usableKiB: null,
+    rssKiB: null,
+    swapInKiB: null,
+    swapOutKiB: null,
+    majorFaults: null,
+    minorFaults: null,
+    diskCachesKiB: null,
+    lastUpdateSec: null,
+  };
+}
+
+export interface DomainMeta {
+  id: number | null;
+  persistent: boolean | null;
+  /** state from the domain list, used when the record carries no state group */
+  state: number | null;
+}
+
+/** True when the record lacks what a monitor needs for an active domain (e.g. the test driver only gives state.*). */
+export function isThinRecord(params: Record<string, ParamValue>): boolean {
+  return params['cpu.time'] === undefined;
+}
+
+export function domainFromRecord(
+  rec: { name: string; uuid: string; params: Record<string, ParamValue> },
+  meta: DomainMeta,
+  def: DomainDef | null,
+): DomainSample {
+  const p = rec.params;
+  const stateCode = num(p, 'state.state') ?? meta.state;
+
+  const vcpus: VcpuSample[] = [];
+  const vcpuMax = num(p, 'vcpu.maximum') ?? def?.maxVcpus ?? null;
+  for (let i = 0; vcpuMax !== null && i < vcpuMax; i++) {
+    const prefix = `vcpu.${i}.`;
+    if (p[`${prefix}state`] === undefined && p[`${prefix}time`] === undefined) continue;
+    vcpus.push({
+      vcpu: i,
+      state: num(p, `${prefix}state`),
+      timeNs: big(p, `${prefix}time`),
+      waitNs: big(p, `${prefix}wait`),
+      delayNs: big(p, `${prefix}delay`),
+    });
+  }
+
+  const disks: DiskSample[] = [];
+  const blockCount = num(p, 'block.count') ?? 0;
+  for (let i = 0; i < blockCount; i++) {
+    const prefix = `block.${i}.`;
+    const name = str(p, `${prefix}name`);
+    if (name === null) continue;
+    // With backing-chain stats a target repeats; the first entry is the active layer.
+    if (disks.some((d) => d.name === name)) continue;
+    disks.push({
+      name,
+      path: str(p, `${prefix}path`) ?? def?.disks.find((d) => d.target === name)?.source ?? null,
+      rdReqs: big(p, `${prefix}rd.reqs`),
+      rdBytes: big(p, `${prefix}rd.bytes`),
+      wrReqs: big(p, `${prefix}wr.reqs`),
+      wrBytes: big(p, `${prefix}wr.bytes`),
+      errors: big(p, `${prefix}errs`),
+      capacityBytes: big(p, `${prefix}capacity`),
+      allocationBytes: big(p, `${prefix}allocation`),
+    });
+  }
+
+  const nics: NicSample[] = [];
+  const netCount = num(p, 'net.count') ?? 0;
+  for (let i = 0; i < netCount; i++) {
+    const prefix = `net.${i}.`;
+    const name = str(p, `${prefix}name`);
+    if (name === null) continue;
+    const nicDef = def?.nics.find((n) => n.target === name);
+    nics.push({
+      name,
+      mac: nicDef?.mac ?? null,
+      source: nicDef?.source ?? null,
+      rxBytes: big(p, `${prefix}rx.bytes`),
+      rxPkts: big(p, `${prefix}rx.pkts`),
+      rxErrs: big(p, `${prefix}rx.errs`),
+      rxDrop: big(p, `${prefix}rx.drop`),
+      txBytes: big(p, `${prefix}tx.bytes`),
+      txPkts: big(p, `${prefix}tx.pkts`),
+      txErrs: big(p, `${prefix}tx.errs`),
+      txDrop: big(p, `${prefix}tx.drop`),
+    });
+  }
+
+  const balloon: BalloonSample = {
+    currentKiB: big(p, 'balloon.current'),
+    maximumKiB: big(p, 'balloon.maximum'),
+    availableKiB: big(p, 'balloon.available'),
+    unusedKiB: big(p, 'balloon.unused'),
+    usableKiB: big(p, 'balloon.usable'),
+    rssKiB: big(p, 'balloon.rss'),
+    swapInKiB: big(p, 'balloon.swap_in'),
+    swapOutKiB: big(p, 'balloon.swap_out'),
+    majorFaults: big(p, 'balloon.major_fault'),
+    minorFaults: big(p, 'balloon.minor_fault'),
+    diskCachesKiB: big(p, 'balloon.disk_caches'),
+    lastUpdateSec: big(p, 'balloon.last-update'),
+  };
+
+  return {
+    uuid: rec.uuid,
+    name: rec.name,
+    id: meta.id !== null && meta.id >= 0 ? meta.id : null,
+    state: stateName(stateCode),
+    stateReason: num(p, 'state.reason'),
+    persistent: meta.persistent,
+    cpuTimeNs: big(p, 'cpu.time'),
+    cpuUserNs: big(p, 'cpu.user'),
+    cpuSystemNs: big(p, 'cpu.system'),
+    vcpusCurrent: num(p, 'vcpu.current') ?? def?.currentVcpus ?? null,
+    vcpusMax: vcpuMax,
+    vcpus,
+    balloon,
+    memMaxKiB: def?.maxMemKiB !== null && def?.maxMemKiB !== undefined ? BigInt(def.maxMemKiB) : null,
+    disks,
+    nics,
+    process: null,
+    errors: [],
+  };
+}

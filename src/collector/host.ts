@@ -1,0 +1,314 @@
+// Samples one libvirt host per tick: the bulk stats call (plus per-domain
+// fallback calls when the driver's bulk stats are thin), domain XML from a
+// cache, and /proc for local QEMU processes. Owns the connection and its
+// reconnect state; never throws — failures become the sample's status.
+
+import { parseDomainXml, type DomainDef } from '../libvirt/domain-xml.js';
+import { ListFlags, StatsGroup, type DomainListEntry, type RawStatsRecord } from '../libvirt/types.js';
+import type { HostCounters, HostInfo, HostSample, ProcessSample, DomainSample, ConnectionStatus } from '../types/sample.js';
+import { systemClock, type Clock } from '../util/clock.js';
+import { mapLimit } from '../util/pool.js';
+import { isActiveState } from '../types/state.js';
+import { domainFromRecord, isThinRecord } from './bulk.js';
+import { fillFromPerDomainCalls, Unsupported } from './fallback.js';
+import { errorCode, errorMessage, type Connector, type LibvirtSource } from './source.js';
+
+/** What the collector needs from /proc for a local host. */
+export interface ProcProbe {
+  findQemuPid(domainName: string): Promise<number | null>;
+  readProcess(pid: number, opts: { threads: boolean }): Promise<ProcessSample>;
+  readHostCounters(): Promise<HostCounters>;
+}
+
+export interface HostCollectorOptions {
+  connect: Connector;
+  readonly: boolean;
+  /** /proc access for hosts whose guests run on this machine; null for none */
+  proc: ProcProbe | null;
+  clock?: Clock;
+  /** per-domain fallback calls in flight at once */
+  fallbackConcurrency?: number;
+  /** read per-thread /proc files (vCPU threads) — only when something shows them */
+  threads?: boolean;
+  /** bulk stats groups to ask for */
+  statsMask?: number;
+}
+
+export const DEFAULT_STATS_MASK =
+  StatsGroup.State | StatsGroup.CpuTotal | StatsGroup.Balloon | StatsGroup.Vcpu | StatsGroup.Interface | StatsGroup.Block;
+
+// VIR_CONNECT_GET_ALL_DOMAINS_STATS_NOWAIT: a domain busy with a job (migration,
+// snapshot) reports what it can at once instead of stalling the whole tick.
+const STATS_NOWAIT = 1 << 29;
+
+// virErrorNumber codes that mean the connection itself is gone.
+const CONNECTION_LOST_CODES = new Set([
+  6, // VIR_ERR_NO_CONNECT
+  7, // VIR_ERR_INVALID_CONN
+  38, // VIR_ERR_SYSTEM_ERROR (socket errors)
+  39, // VIR_ERR_RPC
+  45, // VIR_ERR_AUTH_FAILED
+]);
+
+const BACKOFF_MS = [500, 1000, 2000, 4000];
+
+export function isLocalUri(uri: string): boolean {
+  // qemu:///system and qemu:///session run guests on this machine; any
+  // transport (+ssh, +tcp) or host part means the /proc we see is not theirs.
+  const m = /^([a-z0-9]+):\/\/([^/]*)\//i.exec(uri);
+  if (!m) return false;
+  return m[1].toLowerCase() === 'qemu' && m[2] === '';
+}
+
+export class HostCollector {
+  private conn: LibvirtSource | null = null;
+  private info: HostInfo | null = null;
+  private everConnected = false;
+  private lost = false;
+  private status: ConnectionStatus = 'reconnecting';
+  private lastError: string | null = null;
+  private failures = 0;
+  private nextAttemptMs = 0;
+  private readonly defs = new Map<string, { def: DomainDef | null; error: string | null }>();
+  private readonly pids = new Map<string, { id: number; pid: number }>();
+  private readonly unsupported = new Unsupported();
+  private readonly clock: Clock;
+  private closed = false;
+
+  constructor(
+    readonly uri: string,
+    private readonly opts: HostCollectorOptions,
+  ) {
+    this.clock = opts.clock ?? systemClock;
+  }
+
+  /** Forget a domain's cached XML (after a define or device event). */
+  invalidate(uuid: string): void {
+    this.defs.delete(uuid);
+  }
+
+  setThreads(on: boolean): void {
+    this.opts.threads = on;
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    const c = this.conn;
+    this.conn = null;
+    if (c) await c.close().catch(() => undefined);
+  }
+
+  private async ensureConnected(): Promise<LibvirtSource | null> {
+    if (this.conn && !this.lost) return this.conn;
+    if (this.conn && this.lost) {
+      const c = this.conn;
+      this.conn = null;
+      void c.close().catch(() => undefined);
+    }
+    if (this.clock.wallMs() < this.nextAttemptMs) return null;
+    try {
+      const c = await this.opts.connect(this.uri, { readonly: this.opts.readonly });
+      if (this.closed) {
+        await c.close().catch(() => undefined);
+        return null;
+      }
+      this.lost = false;
+      c.onClose(() => {
+        this.lost = true;
+      });
+      c.onLifecycle((ev) => {
+        // defined / started / undefined change the XML we cached.
+        if (ev.event === 0 || ev.event === 1 || ev.event === 2) this.defs.delete(ev.uuid);
+      });
+      this.conn = c;
+      this.failures = 0;
+      this.everConnected = true;
+      return c;
+    } catch (e) {
+      this.failures++;
+      this.nextAttemptMs = this.clock.wallMs() + BACKOFF_MS[Math.min(this.failures - 1, BACKOFF_MS.length - 1)];
+      this.lastError = `${this.uri}: cannot connect: ${errorMessage(e)}`;
+      this.status = this.everConnected ? 'reconnecting' : 'failed';
+      return null;
+    }
+  }
+
+  private async loadInfo(c: LibvirtSource): Promise<HostInfo> {
+    const [node, hostname, ver] = await Promise.all([
+      c.nodeInfo(),
+      c.getHostname().catch(() => null),
+      c.getLibVersion().catch(() => null),
+    ]);
+    return {
+      uri: this.uri,
+      hostname: hostname ?? this.uri,
+      model: node.model,
+      cpus: node.cpus,
+      mhz: node.mhz,
+      memoryKiB: node.memoryKiB,
+      libvirtVersion:
+        ver === null ? null : `${Math.floor(ver / 1_000_000)}.${Math.floor(ver / 1000) % 1000}.${ver % 1000}`,
+    };
+  }
+
+  async sample(): Promise<HostSample> {
+    const t0 = this.clock.monoNs();
+    const base = (status: ConnectionStatus, error: string | null): HostSample => ({
+      uri: this.uri,
+      monoNs: this.clock.monoNs(),
+      wallMs: this.clock.wallMs(),
+      status,
+      error,
+      info: this.info,
+      counters: null,
+      domains: [],
+      tickLatencyMs: Number(this.clock.monoNs() - t0) / 1e6,
+    });
+
+    const c = await this.ensureConnected();
+    if (!c) return base(this.everConnected ? 'reconnecting' : this.status, this.lastError);
+
+    try {
+      if (!this.info) this.info = await this.loadInfo(c);
+      const [list, records, counters] = await Promise.all([
+        c.listAllDomains(ListFlags.Active | ListFlags.Inactive),
+        c.getAllDomainStats(this.opts.statsMask ?? DEFAULT_STATS_MASK, this.isQemu() ? STATS_NOWAIT : 0),
+        this.readCounters(c),
+      ]);
+      const domains = await this.buildDomains(c, list, records);
+      // The libvirt calls are done: stamp the sample now, /proc reads are quick.
+      const monoNs = this.clock.monoNs();
+      this.status = 'connected';
+      this.lastError = null;
+      return {
+        uri: this.uri,
+        monoNs,
+        wallMs: this.clock.wallMs(),
+        status: 'connected',
+        error: null,
+        info: this.info,
+        counters,
+        domains,
+        tickLatencyMs: Number(monoNs - t0) / 1e6,
+      };
+    } catch (e) {
+      const code = errorCode(e);
+      if (this.lost || (code !== null && CONNECTION_LOST_CODES.has(code))) {
+        this.lost = true;
+        this.status = 'reconnecting';
+        this.lastError = `${this.uri}: connection lost: ${errorMessage(e)}`;
+        this.nextAttemptMs = 0;
+        return base('reconnecting', this.lastError);
+      }
+      this.lastError = `${this.uri}: ${errorMessage(e)}`;
+      return base('connected', this.lastError);
+    }
+  }
+
+  private isQemu(): boolean {
+    return /^qemu(\+[a-z]+)?:/i.test(this.uri);
+  }
+
+  private async readCounters(c: LibvirtSource): Promise<HostCounters | null> {
+    if (this.opts.proc && isLocalUri(this.uri)) {
+      try {
+        return await this.opts.proc.readHostCounters();
+      } catch {
+        // fall through to libvirt's view of the node
+      }
+    }
+    const [cpu, mem] = await Promise.all([
+      c.nodeCpuStats().catch(() => null),
+      c.nodeMemoryStats().catch(() => null),
+    ]);
+    if (!cpu && !mem) return null;
+    const parts = cpu ? [cpu.kernelNs, cpu.userNs, cpu.idleNs, cpu.iowaitNs] : [];
+    const known = parts.length > 0 && parts.every((x) => x !== null);
+    const total = known ? (parts as bigint[]).reduce((a, b) => a + b, 0n) : null;
+    return {
+      cpuTotalNs: total,
+      cpuBusyNs: known && cpu ? (cpu.kernelNs as bigint) + (cpu.userNs as bigint) : null,
+      perCpu: [],
+      memTotalKiB: mem?.totalKiB ?? null,
+      memAvailableKiB:
+        mem && mem.freeKiB !== null
+          ? mem.freeKiB + (mem.buffersKiB ?? 0n) + (mem.cachedKiB ?? 0n)
+          : null,
+      memFreeKiB: mem?.freeKiB ?? null,
+    };
+  }
+
+  private async domainDef(c: LibvirtSource, uuid: string): Promise<{ def: DomainDef | null; error: string | null }> {
+    const cached = this.defs.get(uuid);
+    if (cached) return cached;
+    let entry: { def: DomainDef | null; error: string | null };
+    try {
+      const xml = await c.domainXml(uuid, 0);
+      const parsed = parseDomainXml(xml);
+      entry = parsed.ok ? { def: parsed.value, error: null } : { def: null, error: parsed.error };
+    } catch (e) {
+      // Not cached: a vanished domain or a transient failure is retried next tick.
+      return { def: null, error: `virDomainGetXMLDesc: ${errorMessage(e)}` };
+    }
+    this.defs.set(uuid, entry);
+    return entry;
+  }
+
+  private async buildDomains(
+    c: LibvirtSource,
+    list: DomainListEntry[],
+    records: RawStatsRecord[],
+  ): Promise<DomainSample[]> {
+    const byUuid = new Map(list.map((d) => [d.uuid, d]));
+    // Records are the truth for what exists now; a listed domain missing from
+    // the stats vanished in between and is dropped with it.
+    const recs = records;
+    const live = new Set(recs.map((r) => r.uuid));
+    for (const k of this.defs.keys()) if (!live.has(k)) this.defs.delete(k);
+    for (const k of this.pids.keys()) if (!live.has(k)) this.pids.delete(k);
+
+    const local = this.opts.proc !== null && isLocalUri(this.uri);
+    const limit = this.opts.fallbackConcurrency ?? 16;
+
+    return mapLimit(recs, limit, async (rec) => {
+      const meta = byUuid.get(rec.uuid);
+      const { def, error } = await this.domainDef(c, rec.uuid);
+      let ds = domainFromRecord(
+        rec,
+        { id: meta?.id ?? null, persistent: meta?.persistent ?? null, state: meta?.state ?? null },
+        def,
+      );
+      if (error) ds.errors.push(error);
+      // Device added since the XML was cached: refresh it next tick.
+      if (def && ds.nics.some((n) => !def.nics.some((d) => d.target === n.name))) this.defs.delete(rec.uuid);
+
+      const active = isActiveState(ds.state);
+      if (active && isThinRecord(rec.params)) {
+        ds = await fillFromPerDomainCalls(c, ds, def, this.unsupported);
+      }
+      if (active && local && this.opts.proc) ds.process = await this.readProcess(ds);
+      return ds;
+    });
+  }
+
+  private async readProcess(ds: DomainSample): Promise<ProcessSample | null> {
+    const proc = this.opts.proc as ProcProbe;
+    let cached = this.pids.get(ds.uuid);
+    if (!cached || cached.id !== ds.id) {
+      const pid = await proc.findQemuPid(ds.name).catch(() => null);
+      if (pid === null) {
+        ds.errors.push(`no QEMU process found for ${ds.name}`);
+        return null;
+      }
+      cached = { id: ds.id ?? -1, pid };
+      this.pids.set(ds.uuid, cached);
+    }
+    const sample = await proc.readProcess(cached.pid, { threads: this.opts.threads ?? true });
+    if (sample.error) ds.errors.push(sample.error);
+    if (sample.rssKiB === null && sample.threads.length === 0) {
+      // The process went away (guest restarted under the same id?): look it up again next tick.
+      this.pids.delete(ds.uuid);
+    }
+    return sample;
+  }
+}

@@ -1,0 +1,192 @@
+// Typed surface of the native binding. Everything here mirrors what
+// native/src returns; the wrapper in ./connection.ts adds context to errors.
+
+/** Domain states as libvirt numbers them (virDomainState). */
+export enum DomainState {
+  NoState = 0,
+  Running = 1,
+  Blocked = 2,
+  Paused = 3,
+  Shutdown = 4,
+  Shutoff = 5,
+  Crashed = 6,
+  PMSuspended = 7,
+}
+
+/** virConnectListAllDomains flags we use. */
+export const ListFlags = {
+  Active: 1,
+  Inactive: 2,
+} as const;
+
+/** virDomainStatsTypes bits for virConnectGetAllDomainStats. */
+export const StatsGroup = {
+  State: 1,
+  CpuTotal: 2,
+  Balloon: 4,
+  Vcpu: 8,
+  Interface: 16,
+  Block: 32,
+  Perf: 64,
+  Iothread: 128,
+  Memory: 256,
+  Dirtyrate: 512,
+} as const;
+
+/** virDomainModificationImpact. */
+export const ModifyFlags = {
+  Current: 0,
+  Live: 1,
+  Config: 2,
+} as const;
+
+/** A typed parameter value: 64-bit integers are bigint so nothing is rounded. */
+export type ParamValue = number | bigint | string | boolean;
+
+export interface RawStatsRecord {
+  name: string;
+  uuid: string;
+  /** Flat libvirt typed parameters, e.g. "cpu.time" -> 123n, "block.0.name" -> "vda". */
+  params: Record<string, ParamValue>;
+}
+
+export interface DomainListEntry {
+  name: string;
+  uuid: string;
+  /** Hypervisor id; -1 for inactive domains. */
+  id: number;
+  state: DomainState;
+  persistent: boolean;
+  active: boolean;
+}
+
+export interface DomainInfo {
+  state: DomainState;
+  maxMemKiB: bigint;
+  memoryKiB: bigint;
+  nrVirtCpu: number;
+  cpuTimeNs: bigint;
+}
+
+export interface NodeInfo {
+  model: string;
+  memoryKiB: bigint;
+  cpus: number;
+  mhz: number;
+  nodes: number;
+  sockets: number;
+  cores: number;
+  threads: number;
+}
+
+/** virNodeGetCPUStats for all CPUs; fields in ns, null when the driver omits them. */
+export interface NodeCpuStats {
+  kernelNs: bigint | null;
+  userNs: bigint | null;
+  idleNs: bigint | null;
+  iowaitNs: bigint | null;
+}
+
+/** virNodeGetMemoryStats; KiB, null when the driver omits them. */
+export interface NodeMemoryStats {
+  totalKiB: bigint | null;
+  freeKiB: bigint | null;
+  buffersKiB: bigint | null;
+  cachedKiB: bigint | null;
+}
+
+/** virDomainBlockStats; -1 from libvirt (unsupported) becomes null. */
+export interface BlockStats {
+  rdReq: bigint | null;
+  rdBytes: bigint | null;
+  wrReq: bigint | null;
+  wrBytes: bigint | null;
+  errs: bigint | null;
+}
+
+/** virDomainInterfaceStats; -1 from libvirt becomes null. */
+export interface InterfaceStats {
+  rxBytes: bigint | null;
+  rxPackets: bigint | null;
+  rxErrs: bigint | null;
+  rxDrop: bigint | null;
+  txBytes: bigint | null;
+  txPackets: bigint | null;
+  txErrs: bigint | null;
+  txDrop: bigint | null;
+}
+
+/** virDomainMemoryStats, keyed by libvirt's tag names in lower case
+ *  (swap_in, swap_out, major_fault, minor_fault, unused, available,
+ *  actual_balloon, rss, usable, last_update, disk_caches). Values in KiB
+ *  except fault counts and last_update (seconds since epoch). */
+export type MemoryStats = Record<string, bigint>;
+
+export interface VcpuInfo {
+  number: number;
+  state: number;
+  cpuTimeNs: bigint;
+  /** Physical CPU the vCPU last ran on, -1 when unknown. */
+  cpu: number;
+}
+
+/** Lifecycle event from virConnectDomainEventRegisterAny(VIR_DOMAIN_EVENT_ID_LIFECYCLE). */
+export interface LifecycleEvent {
+  name: string;
+  uuid: string;
+  /** virDomainEventType: 0 defined, 1 undefined, 2 started, 3 suspended, 4 resumed, 5 stopped, 6 shutdown, 7 pmsuspended, 8 crashed */
+  event: number;
+  detail: number;
+}
+
+/** Fired when libvirt reports the connection closed (virConnectRegisterCloseCallback). */
+export interface CloseEvent {
+  /** virConnectCloseReason: 0 error, 1 eof, 2 keepalive, 3 client */
+  reason: number;
+}
+
+/** The JS class the addon exports. All async methods reject with an Error
+ *  that has `code` (virErrorNumber), `domain` (virErrorDomain), `call`
+ *  (libvirt function name) and libvirt's own message. Domains are addressed
+ *  by UUID string so odd names never need quoting or escaping. */
+export interface NativeConnection {
+  open(uri: string, readonly: boolean): Promise<void>;
+  close(): Promise<void>;
+  isOpen(): boolean;
+  /** virConnectIsAlive; false when closed. */
+  isAlive(): Promise<boolean>;
+  getUri(): Promise<string>;
+  getHostname(): Promise<string>;
+  getLibVersion(): Promise<number>;
+  /** virConnectSetKeepAlive(interval s, count). Needs the event loop (started on first open). */
+  setKeepAlive(intervalSec: number, count: number): Promise<void>;
+
+  getAllDomainStats(stats: number, flags: number): Promise<RawStatsRecord[]>;
+  listAllDomains(flags: number): Promise<DomainListEntry[]>;
+  domainInfo(uuid: string): Promise<DomainInfo>;
+  domainXml(uuid: string, flags: number): Promise<string>;
+  nodeInfo(): Promise<NodeInfo>;
+  nodeCpuStats(): Promise<NodeCpuStats>;
+  nodeMemoryStats(): Promise<NodeMemoryStats>;
+
+  blockStats(uuid: string, device: string): Promise<BlockStats>;
+  interfaceStats(uuid: string, device: string): Promise<InterfaceStats>;
+  memoryStats(uuid: string): Promise<MemoryStats>;
+  vcpus(uuid: string): Promise<VcpuInfo[]>;
+
+  create(uuid: string): Promise<void>;
+  shutdown(uuid: string): Promise<void>;
+  reboot(uuid: string): Promise<void>;
+  destroy(uuid: string): Promise<void>;
+  suspend(uuid: string): Promise<void>;
+  resume(uuid: string): Promise<void>;
+  setMemoryFlags(uuid: string, memKiB: number, flags: number): Promise<void>;
+  setVcpusFlags(uuid: string, count: number, flags: number): Promise<void>;
+  setMemoryStatsPeriod(uuid: string, periodSec: number, flags: number): Promise<void>;
+
+  /** Registers lifecycle events; returns a callback id for offLifecycle. */
+  onLifecycle(cb: (ev: LifecycleEvent) => void): number;
+  offLifecycle(id: number): void;
+  /** Called once when the connection drops (keepalive, EOF, error). */
+  onClose(cb: (ev: CloseEvent) => void): void;
+}

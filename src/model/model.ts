@@ -1,0 +1,344 @@
+// The model: turns successive snapshots into rates and keeps fixed-size
+// history. No I/O and no timers — the collector pushes, views pull.
+
+import type { DomainSample, HostSample, Snapshot, ThreadSample } from '../types/sample.js';
+import { RingBuffer } from '../util/ring.js';
+import { isActiveState } from '../types/state.js';
+export { isActiveState };
+import { counterRate, cpuPercent, guestUsedKiB, percentOf, sumAvailable } from './rates.js';
+import type { DiskView, DomainView, HostView, ModelView, NicView, VcpuThreadView } from './view.js';
+
+export const HISTORY_METRICS = [
+  'cpuPercent',
+  'vcpuPercent',
+  'memCurrentKiB',
+  'memUsedKiB',
+  'rssKiB',
+  'rdBytesPerSec',
+  'wrBytesPerSec',
+  'rxBytesPerSec',
+  'txBytesPerSec',
+] as const;
+export type HistoryMetric = (typeof HISTORY_METRICS)[number];
+
+export interface ModelOptions {
+  /** samples kept per metric per domain */
+  historySize: number;
+}
+
+interface DomainState {
+  prev: DomainSample;
+  prevMonoNs: bigint;
+  history: Record<HistoryMetric, RingBuffer>;
+  /** wall time of each history slot, shared index with the metric buffers */
+  times: RingBuffer;
+  samples: number;
+  view: DomainView | null;
+}
+
+interface HostState {
+  prev: HostSample | null;
+  lastConnectedMonoNs: bigint | null;
+  cpuHistory: RingBuffer;
+  times: RingBuffer;
+}
+
+
+function toNum(v: bigint | null | undefined): number | null {
+  return v === null || v === undefined ? null : Number(v);
+}
+
+export class Model {
+  private readonly hosts = new Map<string, HostState>();
+  private readonly domains = new Map<string, DomainState>();
+  private current: ModelView = { seq: -1, wallMs: 0, intervalSec: null, hosts: [], domains: [] };
+  private readonly historySize: number;
+
+  constructor(opts: Partial<ModelOptions> = {}) {
+    this.historySize = opts.historySize ?? 600;
+  }
+
+  view(): ModelView {
+    return this.current;
+  }
+
+  /** History buffers for one domain (oldest first), or null if unknown. */
+  history(key: string): { times: RingBuffer; metrics: Record<HistoryMetric, RingBuffer> } | null {
+    const st = this.domains.get(key);
+    return st ? { times: st.times, metrics: st.history } : null;
+  }
+
+  hostHistory(uri: string): { times: RingBuffer; cpuPercent: RingBuffer } | null {
+    const st = this.hosts.get(uri);
+    return st ? { times: st.times, cpuPercent: st.cpuHistory } : null;
+  }
+
+  ingest(snap: Snapshot): ModelView {
+    const hostViews: HostView[] = [];
+    const domainViews: DomainView[] = [];
+    let intervalSec: number | null = null;
+
+    for (const hs of snap.hosts) {
+      let host = this.hosts.get(hs.uri);
+      if (!host) {
+        host = {
+          prev: null,
+          lastConnectedMonoNs: null,
+          cpuHistory: new RingBuffer(this.historySize),
+          times: new RingBuffer(this.historySize),
+        };
+        this.hosts.set(hs.uri, host);
+      }
+      const prevHost = host.prev;
+      const cpus = hs.info?.cpus ?? prevHost?.info?.cpus ?? null;
+      const hostMemKiB = toNum(hs.info?.memoryKiB ?? prevHost?.info?.memoryKiB ?? null);
+      if (prevHost && intervalSec === null) intervalSec = Number(hs.monoNs - prevHost.monoNs) / 1e9;
+
+      const hostDomainViews: DomainView[] = [];
+      if (hs.status === 'connected') {
+        host.lastConnectedMonoNs = hs.monoNs;
+        const seen = new Set<string>();
+        for (const ds of hs.domains) {
+          const key = `${hs.uri}#${ds.uuid}`;
+          seen.add(key);
+          hostDomainViews.push(this.ingestDomain(key, hs, ds, cpus, hostMemKiB));
+        }
+        // Domains gone from a connected host are gone: no ghost rows.
+        for (const key of [...this.domains.keys()]) {
+          if (key.startsWith(`${hs.uri}#`) && !seen.has(key)) this.domains.delete(key);
+        }
+      } else {
+        // Host unreachable: keep its domains and their history, show them
+        // with unknown rates, and leave a gap in the charts.
+        for (const [key, st] of this.domains) {
+          if (!key.startsWith(`${hs.uri}#`) || !st.view) continue;
+          for (const m of HISTORY_METRICS) st.history[m].push(null);
+          st.times.push(snap.wallMs);
+          hostDomainViews.push(staleView(st.view));
+        }
+      }
+
+      const hostCpuPercent =
+        prevHost?.counters && hs.counters
+          ? percentOfDelta(prevHost.counters.cpuBusyNs, hs.counters.cpuBusyNs, prevHost.counters.cpuTotalNs, hs.counters.cpuTotalNs)
+          : null;
+      const perCpuPercent = (hs.counters?.perCpu ?? []).map((c) => {
+        const p = prevHost?.counters?.perCpu.find((x) => x.cpu === c.cpu);
+        return { cpu: c.cpu, percent: p ? percentOfDelta(p.busyNs, c.busyNs, p.totalNs, c.totalNs) : null };
+      });
+      host.cpuHistory.push(hostCpuPercent);
+      host.times.push(snap.wallMs);
+
+      const active = hostDomainViews.filter((d) => d.active);
+      const info = hs.info ?? prevHost?.info ?? null;
+      hostViews.push({
+        uri: hs.uri,
+        hostname: info?.hostname ?? null,
+        model: info?.model ?? null,
+        cpus,
+        mhz: info?.mhz ?? null,
+        memoryKiB: hostMemKiB,
+        libvirtVersion: info?.libvirtVersion ?? null,
+        status: hs.status,
+        error: hs.error,
+        downForSec:
+          hs.status === 'connected' || host.lastConnectedMonoNs === null
+            ? null
+            : Number(hs.monoNs - host.lastConnectedMonoNs) / 1e9,
+        tickLatencyMs: hs.tickLatencyMs,
+        domainsTotal: hostDomainViews.length,
+        domainsActive: active.length,
+        domainsRunning: hostDomainViews.filter((d) => d.state === 'running' || d.state === 'blocked').length,
+        domainsPaused: hostDomainViews.filter((d) => d.state === 'paused' || d.state === 'pmsuspended').length,
+        domainsInactive: hostDomainViews.length - active.length,
+        guestCpuPercent: hostDomainViews.length ? sumAvailable(active.map((d) => d.cpuPercent)) : null,
+        hostCpuPercent,
+        perCpuPercent,
+        guestMemKiB: active.reduce((acc, d) => acc + (d.memCurrentKiB ?? 0), 0),
+        memAvailableKiB: toNum(hs.counters?.memAvailableKiB ?? null),
+        vcpusActive: active.reduce((acc, d) => acc + (d.vcpus ?? 0), 0),
+      });
+      domainViews.push(...hostDomainViews);
+      if (hs.status === 'connected') host.prev = hs;
+    }
+
+    this.current = { seq: snap.seq, wallMs: snap.wallMs, intervalSec, hosts: hostViews, domains: domainViews };
+    return this.current;
+  }
+
+  private ingestDomain(
+    key: string,
+    hs: HostSample,
+    ds: DomainSample,
+    hostCpus: number | null,
+    hostMemKiB: number | null,
+  ): DomainView {
+    let st = this.domains.get(key);
+    const prev = st?.prev ?? null;
+    const elapsedNs = st ? hs.monoNs - st.prevMonoNs : 0n;
+    // A domain that went through shutoff, or whose QEMU process changed, restarted:
+    // its counters start over, so no rate can span the two samples.
+    const restarted =
+      prev !== null &&
+      ((prev.id !== null && ds.id !== null && prev.id !== ds.id) ||
+        (prev.process?.pid !== undefined && ds.process?.pid !== undefined && prev.process.pid !== ds.process.pid));
+    const p = restarted ? null : prev;
+    const active = isActiveState(ds.state);
+
+    const vcpus = ds.vcpusCurrent;
+    const cpuPct = active && p ? cpuPercent(p.cpuTimeNs, ds.cpuTimeNs, elapsedNs, hostCpus) : null;
+    const vcpuPct = active && p ? cpuPercent(p.cpuTimeNs, ds.cpuTimeNs, elapsedNs, vcpus) : null;
+
+    const disks: DiskView[] = ds.disks.map((d) => {
+      const pd = p?.disks.find((x) => x.name === d.name);
+      return {
+        name: d.name,
+        path: d.path,
+        rdBytesPerSec: pd ? counterRate(pd.rdBytes, d.rdBytes, elapsedNs) : null,
+        wrBytesPerSec: pd ? counterRate(pd.wrBytes, d.wrBytes, elapsedNs) : null,
+        rdReqPerSec: pd ? counterRate(pd.rdReqs, d.rdReqs, elapsedNs) : null,
+        wrReqPerSec: pd ? counterRate(pd.wrReqs, d.wrReqs, elapsedNs) : null,
+        errors: toNum(d.errors),
+        capacityBytes: toNum(d.capacityBytes),
+        allocationBytes: toNum(d.allocationBytes),
+      };
+    });
+    const nics: NicView[] = ds.nics.map((n) => {
+      const pn = p?.nics.find((x) => x.name === n.name);
+      return {
+        name: n.name,
+        mac: n.mac,
+        source: n.source,
+        rxBytesPerSec: pn ? counterRate(pn.rxBytes, n.rxBytes, elapsedNs) : null,
+        txBytesPerSec: pn ? counterRate(pn.txBytes, n.txBytes, elapsedNs) : null,
+        rxPktsPerSec: pn ? counterRate(pn.rxPkts, n.rxPkts, elapsedNs) : null,
+        txPktsPerSec: pn ? counterRate(pn.txPkts, n.txPkts, elapsedNs) : null,
+        rxErrs: toNum(n.rxErrs),
+        txErrs: toNum(n.txErrs),
+        rxDrop: toNum(n.rxDrop),
+        txDrop: toNum(n.txDrop),
+      };
+    });
+
+    const vcpuThreads = active ? threadViews(p, ds, elapsedNs) : [];
+    const memCurrentKiB = toNum(ds.balloon.currentKiB);
+    const memUsed = toNum(guestUsedKiB(ds.balloon.availableKiB, ds.balloon.unusedKiB));
+    const rssKiB = ds.process?.rssKiB ?? toNum(ds.balloon.rssKiB);
+    const started = ds.process?.startedWallMs ?? null;
+
+    const view: DomainView = {
+      key,
+      host: hs.uri,
+      name: ds.name,
+      uuid: ds.uuid,
+      id: ds.id,
+      state: ds.state,
+      active,
+      cpuPercent: cpuPct,
+      vcpuPercent: vcpuPct,
+      vcpus,
+      maxVcpus: ds.vcpusMax,
+      memCurrentKiB: active ? memCurrentKiB : null,
+      memMaxKiB: toNum(ds.balloon.maximumKiB ?? ds.memMaxKiB),
+      memUsedKiB: active ? memUsed : null,
+      memPercent: active ? percentOf(memCurrentKiB, hostMemKiB) : null,
+      rssKiB: active ? rssKiB : null,
+      rdBytesPerSec: sumAvailable(disks.map((d) => d.rdBytesPerSec)),
+      wrBytesPerSec: sumAvailable(disks.map((d) => d.wrBytesPerSec)),
+      rdReqPerSec: sumAvailable(disks.map((d) => d.rdReqPerSec)),
+      wrReqPerSec: sumAvailable(disks.map((d) => d.wrReqPerSec)),
+      rxBytesPerSec: sumAvailable(nics.map((n) => n.rxBytesPerSec)),
+      txBytesPerSec: sumAvailable(nics.map((n) => n.txBytesPerSec)),
+      rxPktsPerSec: sumAvailable(nics.map((n) => n.rxPktsPerSec)),
+      txPktsPerSec: sumAvailable(nics.map((n) => n.txPktsPerSec)),
+      cpuTimeNs: ds.cpuTimeNs,
+      uptimeSec: active && started !== null ? Math.max(0, (hs.wallMs - started) / 1000) : null,
+      disks,
+      nics,
+      vcpuThreads,
+      errors: ds.errors,
+      initializing: active && p === null,
+    };
+
+    if (!st) {
+      const history = {} as Record<HistoryMetric, RingBuffer>;
+      for (const m of HISTORY_METRICS) history[m] = new RingBuffer(this.historySize);
+      st = { prev: ds, prevMonoNs: hs.monoNs, history, times: new RingBuffer(this.historySize), samples: 0, view: null };
+      this.domains.set(key, st);
+    }
+    for (const m of HISTORY_METRICS) st.history[m].push(view[m]);
+    st.times.push(hs.wallMs);
+    st.prev = ds;
+    st.prevMonoNs = hs.monoNs;
+    st.samples++;
+    st.view = view;
+    return view;
+  }
+}
+
+function percentOfDelta(
+  prevPart: bigint | null,
+  curPart: bigint | null,
+  prevTotal: bigint | null,
+  curTotal: bigint | null,
+): number | null {
+  if (prevPart === null || curPart === null || prevTotal === null || curTotal === null) return null;
+  const dt = curTotal - prevTotal;
+  const dp = curPart - prevPart;
+  if (dt <= 0n || dp < 0n) return null;
+  return Math.min(100, (Number(dp) / Number(dt)) * 100);
+}
+
+/** vCPU threads from /proc when we have the QEMU process, else libvirt's per-vCPU counters. */
+function threadViews(prev: DomainSample | null, cur: DomainSample, elapsedNs: bigint): VcpuThreadView[] {
+  if (cur.process && cur.process.threads.some((t) => t.vcpu !== null)) {
+    const prevByTid = new Map<number, ThreadSample>();
+    for (const t of prev?.process?.threads ?? []) prevByTid.set(t.tid, t);
+    return cur.process.threads
+      .filter((t) => t.vcpu !== null)
+      .sort((a, b) => (a.vcpu as number) - (b.vcpu as number))
+      .map((t) => {
+        const pt = prevByTid.get(t.tid);
+        return {
+          vcpu: t.vcpu as number,
+          tid: t.tid,
+          cpuPercent: pt ? cpuPercent(pt.cpuTimeNs, t.cpuTimeNs, elapsedNs, 1) : null,
+          waitPercent: pt ? cpuPercent(pt.runDelayNs, t.runDelayNs, elapsedNs, 1) : null,
+          lastCpu: t.lastCpu,
+        };
+      });
+  }
+  // Offline vCPUs (state 0) have no thread and no meaningful rate.
+  return cur.vcpus
+    .filter((v) => v.state !== 0)
+    .map((v) => {
+      const pv = prev?.vcpus.find((x) => x.vcpu === v.vcpu);
+      return {
+        vcpu: v.vcpu,
+        tid: null,
+        cpuPercent: pv ? cpuPercent(pv.timeNs, v.timeNs, elapsedNs, 1) : null,
+        waitPercent: pv ? cpuPercent(pv.delayNs, v.delayNs, elapsedNs, 1) : null,
+        lastCpu: null,
+      };
+    });
+}
+
+function staleView(v: DomainView): DomainView {
+  return {
+    ...v,
+    cpuPercent: null,
+    vcpuPercent: null,
+    rdBytesPerSec: null,
+    wrBytesPerSec: null,
+    rdReqPerSec: null,
+    wrReqPerSec: null,
+    rxBytesPerSec: null,
+    txBytesPerSec: null,
+    rxPktsPerSec: null,
+    txPktsPerSec: null,
+    disks: v.disks.map((d) => ({ ...d, rdBytesPerSec: null, wrBytesPerSec: null, rdReqPerSec: null, wrReqPerSec: null })),
+    nics: v.nics.map((n) => ({ ...n, rxBytesPerSec: null, txBytesPerSec: null, rxPktsPerSec: null, txPktsPerSec: null })),
+    vcpuThreads: v.vcpuThreads.map((t) => ({ ...t, cpuPercent: null, waitPercent: null })),
+    errors: ['host unreachable: values are from the last successful tick'],
+  };
+}

@@ -1,0 +1,87 @@
+// Pure rate math. Every function returns null rather than a made-up number
+// when it cannot know: missing counters, no elapsed time, or a counter that
+// went backwards (guest restarted, device replugged, vCPU unplugged).
+
+const NS_PER_SEC = 1e9;
+
+/** Per-second rate of a cumulative counter between two samples. */
+export function counterRate(
+  prev: bigint | null | undefined,
+  cur: bigint | null | undefined,
+  elapsedNs: bigint,
+): number | null {
+  if (prev === null || prev === undefined || cur === null || cur === undefined) return null;
+  if (elapsedNs <= 0n) return null;
+  if (cur < prev) return null;
+  // Subtract in bigint first: both values may exceed 2^53, their difference won't.
+  return (Number(cur - prev) * NS_PER_SEC) / Number(elapsedNs);
+}
+
+/**
+ * Share of `cpus` CPUs used by a CPU-time counter in ns, in percent.
+ * cpus = host CPUs gives virt-top's %CPU; cpus = 1 gives "% of one core".
+ */
+export function cpuPercent(
+  prevNs: bigint | null | undefined,
+  curNs: bigint | null | undefined,
+  elapsedNs: bigint,
+  cpus: number | null,
+): number | null {
+  if (cpus === null || !(cpus > 0)) return null;
+  const perSec = counterRate(prevNs, curNs, elapsedNs);
+  if (perSec === null) return null;
+  return (perSec / NS_PER_SEC / cpus) * 100;
+}
+
+/** Sum of values where all are known; null if any is unknown or the list is empty. */
+export function sumKnown(values: readonly (number | null)[]): number | null {
+  if (values.length === 0) return null;
+  let total = 0;
+  for (const v of values) {
+    if (v === null) return null;
+    total += v;
+  }
+  return total;
+}
+
+/** Sum of the known values; null only when none is known. For totals where a missing device should not hide the rest. */
+export function sumAvailable(values: readonly (number | null)[]): number | null {
+  let total = 0;
+  let any = false;
+  for (const v of values) {
+    if (v === null) continue;
+    total += v;
+    any = true;
+  }
+  return any ? total : null;
+}
+
+/** Sum of bigint counters; null if any is unknown. */
+export function sumCounters(values: readonly (bigint | null)[]): bigint | null {
+  if (values.length === 0) return null;
+  let total = 0n;
+  for (const v of values) {
+    if (v === null) return null;
+    total += v;
+  }
+  return total;
+}
+
+/**
+ * Memory used inside the guest as the balloon driver reports it:
+ * available minus unused (what `free` would call used + buffers/cache).
+ * Null when the guest does not report both.
+ */
+export function guestUsedKiB(availableKiB: bigint | null, unusedKiB: bigint | null): bigint | null {
+  if (availableKiB === null || unusedKiB === null) return null;
+  if (unusedKiB > availableKiB) return null;
+  return availableKiB - unusedKiB;
+}
+
+/** a / b in percent, null when either is unknown or b is 0. */
+export function percentOf(a: number | bigint | null, b: number | bigint | null): number | null {
+  if (a === null || b === null) return null;
+  const bn = Number(b);
+  if (bn <= 0) return null;
+  return (Number(a) / bn) * 100;
+}

@@ -1,0 +1,81 @@
+// CSV: a header row once, then one row per domain per tick. Empty field =
+// unknown. Quoting per RFC 4180; a field a spreadsheet would run as a
+// formula (=, +, -, @ at the start of a name) is quoted with a leading
+// apostrophe so opening the file never executes anything.
+
+import type { DomainView, ModelView } from '../model/view.js';
+
+export const CSV_COLUMNS = [
+  'time',
+  'host',
+  'id',
+  'name',
+  'uuid',
+  'state',
+  'cpuPercent',
+  'vcpuPercent',
+  'vcpus',
+  'maxVcpus',
+  'memCurrentKiB',
+  'memMaxKiB',
+  'memUsedKiB',
+  'memPercent',
+  'rssKiB',
+  'rdBytesPerSec',
+  'wrBytesPerSec',
+  'rdReqPerSec',
+  'wrReqPerSec',
+  'rxBytesPerSec',
+  'txBytesPerSec',
+  'rxPktsPerSec',
+  'txPktsPerSec',
+  'cpuTimeNs',
+] as const;
+
+export function csvField(v: string | number | bigint | null): string {
+  if (v === null) return '';
+  if (typeof v === 'number') return Number.isFinite(v) ? String(Math.round(v * 100) / 100) : '';
+  if (typeof v === 'bigint') return v.toString();
+  let s = v;
+  if (/^[=+\-@\t\r]/.test(s)) s = `'${s}`;
+  if (/[",\r\n']/.test(s)) return `"${s.replace(/"/g, '""')}"`;
+  return s;
+}
+
+export function csvHeader(): string {
+  return CSV_COLUMNS.join(',');
+}
+
+export function csvRows(view: ModelView, domains: readonly DomainView[] = view.domains): string[] {
+  const time = new Date(view.wallMs).toISOString();
+  return domains.map((d) =>
+    [
+      time,
+      d.host,
+      d.id,
+      d.name,
+      d.uuid,
+      d.state,
+      d.cpuPercent,
+      d.vcpuPercent,
+      d.vcpus,
+      d.maxVcpus,
+      d.memCurrentKiB,
+      d.memMaxKiB,
+      d.memUsedKiB,
+      d.memPercent,
+      d.rssKiB,
+      d.rdBytesPerSec,
+      d.wrBytesPerSec,
+      d.rdReqPerSec,
+      d.wrReqPerSec,
+      d.rxBytesPerSec,
+      d.txBytesPerSec,
+      d.rxPktsPerSec,
+      d.txPktsPerSec,
+      d.cpuTimeNs,
+    ]
+      .map(csvField)
+      .join(','),
+  );
+}

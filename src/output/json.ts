@@ -1,0 +1,111 @@
+// NDJSON: one object per tick. Schema documented in README ("JSON schema").
+// Rates are null when unknown, never 0. cpuTimeNs is a decimal string
+// because it can exceed 2^53 and JSON readers in JS would round it.
+
+import type { DomainView, HostView, ModelView } from '../model/view.js';
+
+export const JSON_SCHEMA_VERSION = 1;
+
+function hostJson(h: HostView) {
+  return {
+    uri: h.uri,
+    hostname: h.hostname,
+    model: h.model,
+    cpus: h.cpus,
+    mhz: h.mhz,
+    memoryKiB: h.memoryKiB,
+    libvirtVersion: h.libvirtVersion,
+    status: h.status,
+    error: h.error,
+    tickLatencyMs: round(h.tickLatencyMs, 3),
+    domains: {
+      total: h.domainsTotal,
+      active: h.domainsActive,
+      running: h.domainsRunning,
+      paused: h.domainsPaused,
+      inactive: h.domainsInactive,
+    },
+    guestCpuPercent: round(h.guestCpuPercent),
+    hostCpuPercent: round(h.hostCpuPercent),
+    guestMemKiB: h.guestMemKiB,
+    memAvailableKiB: h.memAvailableKiB,
+    vcpusActive: h.vcpusActive,
+  };
+}
+
+function round(v: number | null, digits = 2): number | null {
+  if (v === null || !Number.isFinite(v)) return null;
+  const f = 10 ** digits;
+  return Math.round(v * f) / f;
+}
+
+export function domainJson(d: DomainView) {
+  return {
+    host: d.host,
+    name: d.name,
+    uuid: d.uuid,
+    id: d.id,
+    state: d.state,
+    cpuPercent: round(d.cpuPercent),
+    vcpuPercent: round(d.vcpuPercent),
+    vcpus: d.vcpus,
+    maxVcpus: d.maxVcpus,
+    memCurrentKiB: d.memCurrentKiB,
+    memMaxKiB: d.memMaxKiB,
+    memUsedKiB: d.memUsedKiB,
+    memPercent: round(d.memPercent),
+    rssKiB: d.rssKiB,
+    rdBytesPerSec: round(d.rdBytesPerSec),
+    wrBytesPerSec: round(d.wrBytesPerSec),
+    rdReqPerSec: round(d.rdReqPerSec),
+    wrReqPerSec: round(d.wrReqPerSec),
+    rxBytesPerSec: round(d.rxBytesPerSec),
+    txBytesPerSec: round(d.txBytesPerSec),
+    rxPktsPerSec: round(d.rxPktsPerSec),
+    txPktsPerSec: round(d.txPktsPerSec),
+    cpuTimeNs: d.cpuTimeNs === null ? null : d.cpuTimeNs.toString(),
+    uptimeSec: round(d.uptimeSec, 0),
+    disks: d.disks.map((k) => ({
+      name: k.name,
+      path: k.path,
+      rdBytesPerSec: round(k.rdBytesPerSec),
+      wrBytesPerSec: round(k.wrBytesPerSec),
+      rdReqPerSec: round(k.rdReqPerSec),
+      wrReqPerSec: round(k.wrReqPerSec),
+      errors: k.errors,
+      capacityBytes: k.capacityBytes,
+      allocationBytes: k.allocationBytes,
+    })),
+    nics: d.nics.map((n) => ({
+      name: n.name,
+      mac: n.mac,
+      source: n.source,
+      rxBytesPerSec: round(n.rxBytesPerSec),
+      txBytesPerSec: round(n.txBytesPerSec),
+      rxPktsPerSec: round(n.rxPktsPerSec),
+      txPktsPerSec: round(n.txPktsPerSec),
+      rxErrs: n.rxErrs,
+      txErrs: n.txErrs,
+      rxDrop: n.rxDrop,
+      txDrop: n.txDrop,
+    })),
+    vcpuThreads: d.vcpuThreads.map((t) => ({
+      vcpu: t.vcpu,
+      tid: t.tid,
+      cpuPercent: round(t.cpuPercent),
+      waitPercent: round(t.waitPercent),
+      lastCpu: t.lastCpu,
+    })),
+    errors: d.errors,
+  };
+}
+
+export function formatJsonLine(view: ModelView, domains: readonly DomainView[] = view.domains): string {
+  return JSON.stringify({
+    schema: JSON_SCHEMA_VERSION,
+    time: new Date(view.wallMs).toISOString(),
+    intervalSec: round(view.intervalSec, 3),
+    hosts: view.hosts.map(hostJson),
+    domains: domains.map(domainJson),
+  });
+}

@@ -1,0 +1,176 @@
+// Shared shapes for one collector tick. Imports nothing: every layer may use
+// these. Counters are raw (cumulative) values; rates are the model's job.
+// Unknown values are null, never 0.
+
+export type StateName =
+  | 'nostate'
+  | 'running'
+  | 'blocked'
+  | 'paused'
+  | 'shutdown'
+  | 'shutoff'
+  | 'crashed'
+  | 'pmsuspended';
+
+/** One /proc/<pid>/task/<tid> reading. Times in clock ticks converted to ns. */
+export interface ThreadSample {
+  tid: number;
+  /** comm, e.g. "CPU 0/KVM", "CPU 1/TCG", "qemu-system-x86", "IO mon_iothread" */
+  comm: string;
+  /** vCPU index parsed from "CPU n/..." comm; null for other threads */
+  vcpu: number | null;
+  /** utime + stime in ns */
+  cpuTimeNs: bigint;
+  /** schedstat run-queue wait in ns; null when schedstat is unreadable */
+  runDelayNs: bigint | null;
+  /** last CPU it ran on (stat field 39) */
+  lastCpu: number | null;
+}
+
+/** What /proc tells about one QEMU process. */
+export interface ProcessSample {
+  pid: number;
+  rssKiB: number | null;
+  /** /proc/PID/io read_bytes / write_bytes (storage layer), null when unreadable */
+  ioReadBytes: bigint | null;
+  ioWriteBytes: bigint | null;
+  /** utime+stime of the whole process in ns */
+  cpuTimeNs: bigint | null;
+  threads: ThreadSample[];
+  /** wall-clock start of the process in ms since epoch (boot time + starttime), when known */
+  startedWallMs?: number | null;
+  /** Why part of it was unreadable, if it was. */
+  error: string | null;
+}
+
+export interface DiskSample {
+  /** target dev (vda) */
+  name: string;
+  /** source file, volume or device; null when the driver does not say */
+  path: string | null;
+  rdReqs: bigint | null;
+  rdBytes: bigint | null;
+  wrReqs: bigint | null;
+  wrBytes: bigint | null;
+  errors: bigint | null;
+  capacityBytes: bigint | null;
+  allocationBytes: bigint | null;
+}
+
+export interface NicSample {
+  /** host-side target dev (vnet0) */
+  name: string;
+  mac: string | null;
+  /** bridge or network name, from domain XML */
+  source: string | null;
+  rxBytes: bigint | null;
+  rxPkts: bigint | null;
+  rxErrs: bigint | null;
+  rxDrop: bigint | null;
+  txBytes: bigint | null;
+  txPkts: bigint | null;
+  txErrs: bigint | null;
+  txDrop: bigint | null;
+}
+
+export interface VcpuSample {
+  vcpu: number;
+  /** libvirt vcpu.N.state: 1 running, 0 offline, 2 blocked */
+  state: number | null;
+  /** vcpu.N.time, ns (libvirt says µs, QEMU reports ns) */
+  timeNs: bigint | null;
+  /** vcpu.N.wait ns, often 0 without schedstats */
+  waitNs: bigint | null;
+  /** vcpu.N.delay ns (run-queue delay), libvirt >= 7.? */
+  delayNs: bigint | null;
+}
+
+export interface BalloonSample {
+  currentKiB: bigint | null;
+  maximumKiB: bigint | null;
+  availableKiB: bigint | null;
+  unusedKiB: bigint | null;
+  usableKiB: bigint | null;
+  rssKiB: bigint | null;
+  swapInKiB: bigint | null;
+  swapOutKiB: bigint | null;
+  majorFaults: bigint | null;
+  minorFaults: bigint | null;
+  diskCachesKiB: bigint | null;
+  /** seconds since epoch of the guest's last stats update */
+  lastUpdateSec: bigint | null;
+}
+
+export interface DomainSample {
+  uuid: string;
+  name: string;
+  /** hypervisor id, null when inactive */
+  id: number | null;
+  state: StateName;
+  /** libvirt reason code for the state, when given */
+  stateReason: number | null;
+  persistent: boolean | null;
+  cpuTimeNs: bigint | null;
+  cpuUserNs: bigint | null;
+  cpuSystemNs: bigint | null;
+  vcpusCurrent: number | null;
+  vcpusMax: number | null;
+  vcpus: VcpuSample[];
+  balloon: BalloonSample;
+  /** from domain XML when the stats did not say */
+  memMaxKiB: bigint | null;
+  disks: DiskSample[];
+  nics: NicSample[];
+  /** /proc view of the QEMU process; null for remote hosts or inactive domains */
+  process: ProcessSample | null;
+  /** Errors met while sampling this domain (a vanished domain, unreadable /proc). */
+  errors: string[];
+}
+
+export interface HostInfo {
+  uri: string;
+  hostname: string;
+  model: string;
+  cpus: number;
+  mhz: number;
+  memoryKiB: bigint;
+  libvirtVersion: string | null;
+}
+
+/** Host-wide counters (from /proc/stat for local hosts, else virNodeGetCPUStats). */
+export interface HostCounters {
+  /** total CPU ns (all states) and busy ns, summed over CPUs */
+  cpuTotalNs: bigint | null;
+  cpuBusyNs: bigint | null;
+  /** per physical CPU [totalNs, busyNs]; empty when unknown */
+  perCpu: { cpu: number; totalNs: bigint; busyNs: bigint }[];
+  memTotalKiB: bigint | null;
+  memAvailableKiB: bigint | null;
+  memFreeKiB: bigint | null;
+}
+
+export type ConnectionStatus = 'connected' | 'reconnecting' | 'failed';
+
+export interface HostSample {
+  uri: string;
+  /** monotonic time of the sample in ns (process.hrtime.bigint()) */
+  monoNs: bigint;
+  /** wall-clock time in ms since epoch */
+  wallMs: number;
+  status: ConnectionStatus;
+  /** why the host is not connected, or the last tick's failure */
+  error: string | null;
+  info: HostInfo | null;
+  counters: HostCounters | null;
+  domains: DomainSample[];
+  /** how long the libvirt part of the tick took, ms */
+  tickLatencyMs: number;
+}
+
+/** One tick: one sample per watched host. Immutable once emitted. */
+export interface Snapshot {
+  seq: number;
+  monoNs: bigint;
+  wallMs: number;
+  hosts: HostSample[];
+}

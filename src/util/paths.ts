@@ -1,0 +1,26 @@
+// Files shipped with virtop (demo host, themes) are found relative to the
+// package root, which is two levels up from both src/util and dist/util.
+
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+let cached: string | null = null;
+
+export function packageRoot(): string {
+  if (cached) return cached;
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (let i = 0; i < 6; i++) {
+    if (existsSync(join(dir, 'package.json')) && existsSync(join(dir, 'demo'))) {
+      cached = dir;
+      return dir;
+    }
+    dir = dirname(dir);
+  }
+  throw new Error(`cannot locate the virtop package root from ${fileURLToPath(import.meta.url)}`);
+}
+
+/** URI of the embedded demo host: libvirt's test driver with demo/host.xml. */
+export function demoUri(): string {
+  return `test://${join(packageRoot(), 'demo', 'host.xml')}`;
+}

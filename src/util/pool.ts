@@ -1,0 +1,27 @@
+// Runs async jobs with at most `limit` in flight, preserving result order.
+// Used for per-domain fallback calls so 1000 domains don't open 1000
+// concurrent RPCs at once, yet slow round trips still overlap.
+
+export async function mapLimit<T, R>(
+  items: readonly T[],
+  limit: number,
+  fn: (item: T, index: number) => Promise<R>,
+): Promise<R[]> {
+  const results: R[] = new Array(items.length);
+  let next = 0;
+  const workers: Promise<void>[] = [];
+  const n = Math.max(1, Math.min(limit, items.length));
+  for (let w = 0; w < n; w++) {
+    workers.push(
+      (async () => {
+        for (;;) {
+          const i = next++;
+          if (i >= items.length) return;
+          results[i] = await fn(items[i], i);
+        }
+      })(),
+    );
+  }
+  await Promise.all(workers);
+  return results;
+}

@@ -1,0 +1,123 @@
+// Human-readable units with fixed widths, as top-like tools print them.
+// Binary multiples (K = 1024) throughout, like virt-top and htop.
+
+const SUFFIXES = ['', 'K', 'M', 'G', 'T', 'P', 'E'];
+
+/**
+ * Formats a byte-like quantity compactly, e.g. 1536 -> "1.5K",
+ * 123456789 -> "118M": at most 4 characters plus the suffix, so columns
+ * keep their width. null prints as "-" so an unknown value never looks
+ * like a measured 0.
+ */
+export function humanBytes(value: number | bigint | null, _width = 5): string {
+  if (value === null) return '-';
+  let v = typeof value === 'bigint' ? Number(value) : value;
+  if (!Number.isFinite(v)) return '-';
+  const neg = v < 0;
+  if (neg) v = -v;
+  let i = 0;
+  // Stay under 1000 in each unit so numbers have at most three digits.
+  while (i < SUFFIXES.length - 1 && (i === 0 ? v >= 1000 : Math.round(v) >= 1000)) {
+    v /= 1024;
+    i++;
+  }
+  const text = i > 0 && v < 9.95 ? v.toFixed(1) : Math.round(v).toString();
+  return (neg ? '-' : '') + text + SUFFIXES[i];
+}
+
+/** KiB quantity in human units. */
+export function humanKiB(kib: number | bigint | null, width = 5): string {
+  if (kib === null) return '-';
+  return humanBytes(Number(kib) * 1024, width);
+}
+
+/** A rate or count with K/M/G in decimal-free compact form (for req/s, pkts/s). */
+export function humanCount(value: number | null, width = 5): string {
+  if (value === null || !Number.isFinite(value)) return '-';
+  if (value < 10 && value > 0 && width >= 3) return value.toFixed(1);
+  let v = value;
+  let i = 0;
+  const dec = ['', 'k', 'm', 'g', 't'];
+  while (i < dec.length - 1 && Math.round(v).toString().length + (i === 0 ? 0 : 1) > width) {
+    v /= 1000;
+    i++;
+  }
+  return Math.round(v).toString() + dec[i];
+}
+
+/** Percentage with one decimal, "-" for unknown. */
+export function formatPercent(value: number | null, digits = 1): string {
+  if (value === null || !Number.isFinite(value)) return '-';
+  return value.toFixed(digits);
+}
+
+/** Cumulative CPU time as virt-top prints it: M:SS.ss under an hour, H:MM:SS beyond, Dd HH:MM past a day. */
+export function formatCpuTime(ns: bigint | null): string {
+  if (ns === null) return '-';
+  const totalSec = Number(ns / 1_000_000n);
+  const seconds = totalSec / 1000;
+  if (seconds < 3600) {
+    const m = Math.floor(seconds / 60);
+    const s = seconds - m * 60;
+    return `${m}:${s.toFixed(2).padStart(5, '0')}`;
+  }
+  const whole = Math.floor(seconds);
+  const d = Math.floor(whole / 86400);
+  const h = Math.floor((whole % 86400) / 3600);
+  const m = Math.floor((whole % 3600) / 60);
+  const s = whole % 60;
+  if (d > 0) return `${d}d${String(h).padStart(2, '0')}:${String(m).padStart(2, '0')}`;
+  return `${h}:${String(m).padStart(2, '0')}:${String(s).padStart(2, '0')}`;
+}
+
+/** Elapsed seconds as "3d 04:05:06", "04:05:06" or "5:06". */
+export function formatDuration(seconds: number | null): string {
+  if (seconds === null || !Number.isFinite(seconds) || seconds < 0) return '-';
+  const whole = Math.floor(seconds);
+  const d = Math.floor(whole / 86400);
+  const h = Math.floor((whole % 86400) / 3600);
+  const m = Math.floor((whole % 3600) / 60);
+  const s = whole % 60;
+  const hms = `${String(h).padStart(2, '0')}:${String(m).padStart(2, '0')}:${String(s).padStart(2, '0')}`;
+  if (d > 0) return `${d}d ${hms}`;
+  if (h > 0) return hms;
+  return `${m}:${String(s).padStart(2, '0')}`;
+}
+
+const SIZE_UNITS: Record<string, number> = {
+  '': 1,
+  b: 1,
+  k: 1024,
+  kb: 1024,
+  kib: 1024,
+  m: 1024 ** 2,
+  mb: 1024 ** 2,
+  mib: 1024 ** 2,
+  g: 1024 ** 3,
+  gb: 1024 ** 3,
+  gib: 1024 ** 3,
+  t: 1024 ** 4,
+  tb: 1024 ** 4,
+  tib: 1024 ** 4,
+};
+
+/**
+ * Parses a size such as "768M", "1.5G", "2048k" into bytes. A bare number
+ * is taken in `defaultUnit`. Returns null for anything else.
+ */
+export function parseSize(text: string, defaultUnit = 'b'): number | null {
+  const m = /^\s*(\d+(?:\.\d+)?|\.\d+)\s*([a-zA-Z]*)\s*$/.exec(text);
+  if (!m) return null;
+  const unit = (m[2] === '' ? defaultUnit : m[2]).toLowerCase();
+  const factor = SIZE_UNITS[unit];
+  if (factor === undefined) return null;
+  const value = Number(m[1]) * factor;
+  return Number.isFinite(value) ? value : null;
+}
+
+/** Parses a refresh interval in seconds: positive, finite, at most a day. */
+export function parseSeconds(text: string | number): number | null {
+  const v = typeof text === 'number' ? text : Number(text);
+  if (!Number.isFinite(v) || v <= 0 || v > 86400) return null;
+  return v;
+}

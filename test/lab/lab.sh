@@ -1,0 +1,558 @@
+#!/usr/bin/env bash
+# virtop real-libvirt test lab.
+#
+# Builds tiny busybox guests (distro kernel + busybox initramfs, no root fs),
+# and runs them under the system libvirtd as TCG (<domain type='qemu'>) guests
+# on an isolated, address-less libvirt network.  Every object this script
+# creates or removes is named virtop-lab-*; nothing else is ever touched.
+#
+# Usage: test/lab/lab.sh COMMAND [ARGS]
+#   deps                     install missing Debian packages (apt-get)
+#   daemons                  start virtlogd + libvirtd if needed, wait for them
+#   build                    build kernel/initramfs/disk images into .work/
+#   up [GUEST...]            define + start network and guests (default: all)
+#   down [GUEST...]          destroy + undefine guests (no args: all + network)
+#   net-down                 remove the lab network if no lab guest is defined
+#   status                   list lab objects
+#   wait-ready GUEST [SECS]  wait for the guest's READY line on its console
+#   all                      deps daemons build up, then wait-ready for all
+#   xml GUEST                print the domain XML that `up` would define
+#
+# Guest names pick the load: virtop-lab-spin*, virtop-lab-disk*,
+# virtop-lab-netload*, virtop-lab-idle* (a suffix allows extra copies).
+set -euo pipefail
+
+LAB_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+WORK=${VIRTOP_LAB_WORK:-$LAB_DIR/.work}
+CONN=qemu:///system
+PREFIX=virtop-lab-
+NET_NAME=virtop-lab-net
+NET_BRIDGE=virtoplab0
+DEFAULT_GUESTS=(virtop-lab-spin virtop-lab-disk virtop-lab-netload virtop-lab-idle)
+PACKAGES=(libvirt-daemon-system libvirt-clients qemu-system-x86 qemu-utils linux-image-cloud-amd64 busybox-static)
+# virtio modules the guest needs; their dependencies are resolved from modules.dep
+GUEST_MODULES=(virtio_pci virtio_blk virtio_net virtio_balloon)
+DISK_SIZE=${VIRTOP_LAB_DISK_SIZE:-64M}
+DISK_BPS=${VIRTOP_LAB_DISK_BPS:-16777216} # disk guest read+write cap, bytes/s
+
+log() { printf 'lab: %s\n' "$*" >&2; }
+die() { printf 'lab: error: %s\n' "$*" >&2; exit 1; }
+vsh() { virsh -q -c "$CONN" "$@"; }
+
+check_guest_name() {
+  case "$1" in
+    "$PREFIX"*) ;;
+    *) die "refusing to touch '$1': lab objects are named ${PREFIX}*" ;;
+  esac
+  [[ "$1" != "$NET_NAME" ]] || die "'$NET_NAME' is the lab network, not a guest"
+  [[ "$1" =~ ^[A-Za-z0-9_.-]+$ ]] || die "bad guest name '$1'"
+}
+
+# ---------------------------------------------------------------- deps
+pkg_installed() {
+  [[ "$(dpkg-query -W -f='${db:Status-Status}' "$1" 2>/dev/null || true)" == installed ]]
+}
+
+cmd_deps() {
+  command -v dpkg-query >/dev/null || die "deps: not a Debian/Ubuntu host (no dpkg-query)"
+  local missing=() p
+  for p in "${PACKAGES[@]}"; do pkg_installed "$p" || missing+=("$p"); done
+  if ((${#missing[@]} == 0)); then
+    log "deps: all present"
+    return 0
+  fi
+  [[ $(id -u) == 0 ]] || die "deps: missing ${missing[*]} and not root"
+  log "deps: installing ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -q
+  apt-get install -y -q --no-install-recommends "${missing[@]}"
+}
+
+# ---------------------------------------------------------------- daemons
+libvirt_answers() { timeout 10 virsh -c "$CONN" version >/dev/null 2>&1; }
+
+daemon_running() { # NAME: true if a process with exactly that name runs
+  local pidfile=/run/$1.pid pid
+  if [[ -r $pidfile ]]; then
+    pid=$(<"$pidfile")
+    [[ -n $pid && -r /proc/$pid/comm && "$(</proc/"$pid"/comm)" == "$1" ]] && return 0
+  fi
+  pgrep -x "$1" >/dev/null 2>&1
+}
+
+cmd_daemons() {
+  if libvirt_answers; then
+    log "daemons: libvirtd answers on $CONN"
+    return 0
+  fi
+  [[ $(id -u) == 0 ]] || die "daemons: libvirtd does not answer on $CONN and we are not root"
+  if [[ -d /run/systemd/system ]] && command -v systemctl >/dev/null; then
+    log "daemons: starting via systemctl"
+    systemctl start virtlogd.socket virtlogd.service libvirtd.service || true
+  else
+    local d
+    for d in virtlogd libvirtd; do
+      if daemon_running "$d"; then
+        log "daemons: $d already running"
+      else
+        command -v "$d" >/dev/null || die "daemons: $d not installed (run: $0 deps)"
+        log "daemons: starting $d -d"
+        "$d" -d
+      fi
+    done
+  fi
+  local deadline=$((SECONDS + ${VIRTOP_LAB_DAEMON_TIMEOUT:-30}))
+  until libvirt_answers; do
+    ((SECONDS < deadline)) || die "daemons: libvirtd did not answer 'virsh -c $CONN version' within ${VIRTOP_LAB_DAEMON_TIMEOUT:-30}s"
+    sleep 0.5
+  done
+  log "daemons: libvirtd answers on $CONN"
+}
+
+# ---------------------------------------------------------------- build
+pick_kernel() {
+  if [[ -n ${VIRTOP_LAB_KVER:-} ]]; then
+    echo "$VIRTOP_LAB_KVER"
+    return
+  fi
+  local k
+  k=$(ls /boot/vmlinuz-*-cloud-amd64 2>/dev/null | sed 's|^/boot/vmlinuz-||' | sort -V | tail -n1)
+  [[ -n $k ]] || die "build: no /boot/vmlinuz-*-cloud-amd64 (run: $0 deps)"
+  echo "$k"
+}
+
+find_busybox() {
+  local b
+  for b in /bin/busybox /usr/bin/busybox; do
+    if [[ -x $b ]] && ! LC_ALL=C ldd "$b" 2>/dev/null | grep -q '=>'; then echo "$b"; return; fi
+  done
+  die "build: no statically linked busybox (install busybox-static)"
+}
+
+# Module load order for GUEST_MODULES: each module after its dependencies.
+# Prints "name relpath" lines; built-in modules are skipped.
+resolve_modules() {
+  local kver=$1 mdir=/lib/modules/$1
+  [[ -r $mdir/modules.dep ]] || die "build: $mdir/modules.dep missing"
+  declare -A path=() deps=() done_=()
+  local line p d n
+  while IFS= read -r line; do
+    p=${line%%:*}
+    d=${line#*:}
+    n=${p##*/}; n=${n%%.ko*}; n=${n//-/_}
+    path[$n]=$p
+    deps[$n]=$d
+  done <"$mdir/modules.dep"
+  visit() {
+    local m=$1 dep dn
+    [[ -n ${done_[$m]:-} ]] && return 0
+    done_[$m]=1
+    if [[ -z ${path[$m]:-} ]]; then
+      if grep -q "/${m//_/[_-]}\.ko" "$mdir/modules.builtin" 2>/dev/null; then return 0; fi
+      die "build: module $m neither in modules.dep nor modules.builtin for $kver"
+    fi
+    for dep in ${deps[$m]}; do
+      dn=${dep##*/}; dn=${dn%%.ko*}; dn=${dn//-/_}
+      visit "$dn"
+    done
+    echo "$m ${path[$m]}"
+  }
+  local m
+  for m in "${GUEST_MODULES[@]}"; do visit "$m"; done
+}
+
+# The guest's /init.  Load comes from the kernel command line: virtop.load=...
+write_init() {
+  cat <<'INIT'
+#!/bin/busybox sh
+/bin/busybox mkdir -p /proc /sys /dev /tmp /run
+/bin/busybox --install -s /bin
+export PATH=/bin
+mount -t devtmpfs devtmpfs /dev
+exec </dev/console >/dev/console 2>&1
+mount -t proc proc /proc
+mount -t sysfs sysfs /sys
+say() { echo "virtop-lab: $*"; }
+
+load=idle
+for arg in $(cat /proc/cmdline); do
+  case $arg in virtop.load=*) load=${arg#virtop.load=} ;; esac
+done
+
+for m in $(cat /etc/virtop-lab/modules); do
+  insmod /lib/modules/$m.ko || say "insmod $m failed"
+done
+
+# wait (max ~10 s) for the virtio devices to probe
+i=0
+while [ $i -lt 50 ] && { [ ! -b /dev/vda ] || [ ! -e /sys/class/net/eth0 ]; }; do
+  sleep 0.2; i=$((i + 1))
+done
+[ -b /dev/vda ] || say "no /dev/vda"
+[ -e /sys/class/net/eth0 ] || say "no eth0"
+
+ip link set lo up
+ip link set eth0 up 2>/dev/null
+
+# online vCPUs hot-added by `virsh setvcpus --live` (there is no udev)
+( while :; do
+    for f in /sys/devices/system/cpu/cpu[0-9]*/online; do
+      [ -e "$f" ] && [ "$(cat "$f")" = 0 ] && echo 1 >"$f" 2>/dev/null
+    done
+    sleep 1
+  done ) &
+
+wait_ll() { # wait (max ~10 s) for a non-tentative IPv6 link-local address
+  i=0
+  while [ $i -lt 50 ]; do
+    ip -6 addr show dev eth0 scope link 2>/dev/null | grep -q 'inet6 fe80' &&
+      ! ip -6 addr show dev eth0 2>/dev/null | grep -q tentative && return 0
+    sleep 0.2; i=$((i + 1))
+  done
+  say "eth0 has no usable IPv6 link-local address"
+  return 1
+}
+
+case $load in
+  spin)
+    # one busy loop pinned to vCPU 0
+    taskset 1 sh -c 'while :; do :; done' &
+    ;;
+  disk)
+    # alternate direct-I/O reads and writes on the raw virtio disk (no fs on it)
+    ( while :; do
+        dd if=/dev/vda of=/dev/null bs=64k count=256 iflag=direct 2>/dev/null
+        dd if=/dev/zero of=/dev/vda bs=64k count=256 seek=256 oflag=direct 2>/dev/null
+      done ) &
+    ;;
+  net)
+    # small link-local multicast echo requests to all-nodes, link scope only
+    wait_ll
+    ( while :; do
+        ping6 -q -s 16 -i @PING_INTERVAL@ -I eth0 ff02::1 >/dev/null 2>&1
+        sleep 1
+      done ) &
+    ;;
+  idle) ;;
+  *) say "unknown load '$load'" ;;
+esac
+
+read up _ </proc/uptime
+echo "VIRTOP-LAB-READY load=$load cpus=$(nproc) uptime=$up"
+
+# keep PID 1 alive; offer a shell on the serial console (virsh console)
+while :; do
+  setsid cttyhack sh
+  sleep 1
+done
+INIT
+}
+
+PING_INTERVAL=${VIRTOP_LAB_PING_INTERVAL:-0.005}
+
+build_stamp() { # everything the build output depends on
+  local kver=$1 bb=$2 mods=$3
+  {
+    echo "kver=$kver"
+    stat -c 'vmlinuz %s %Y' "/boot/vmlinuz-$kver"
+    stat -c 'busybox %s %Y' "$bb"
+    echo "ping=$PING_INTERVAL"
+    echo "$mods"
+    write_init
+  } | sha256sum | cut -d' ' -f1
+}
+
+cmd_build() {
+  local kver bb mods stamp
+  kver=$(pick_kernel)
+  bb=$(find_busybox)
+  mods=$(resolve_modules "$kver")
+  command -v qemu-img >/dev/null || die "build: qemu-img missing (run: $0 deps)"
+  mkdir -p "$WORK" "$WORK/disks" "$WORK/logs"
+  stamp=$(build_stamp "$kver" "$bb" "$mods")
+  if [[ -f $WORK/vmlinuz && -f $WORK/initramfs.cpio.gz && "$(cat "$WORK/build.stamp" 2>/dev/null)" == "$stamp" ]]; then
+    log "build: up to date (kernel $kver)"
+  else
+    log "build: kernel $kver, busybox $bb"
+    local root=$WORK/initramfs.d
+    rm -rf "$root"
+    mkdir -p "$root"/{bin,dev,proc,sys,tmp,run,etc/virtop-lab,lib/modules}
+    cp "$bb" "$root/bin/busybox"
+    write_init | sed "s|@PING_INTERVAL@|$PING_INTERVAL|" >"$root/init"
+    chmod 755 "$root/init"
+    # the kernel opens /dev/console before /init runs; /init also remounts /dev
+    mknod -m 600 "$root/dev/console" c 5 1 2>/dev/null || true
+    local name rel src
+    : >"$root/etc/virtop-lab/modules"
+    while read -r name rel; do
+      src=/lib/modules/$kver/$rel
+      case $src in
+        *.ko.xz) xz -dc "$src" >"$root/lib/modules/$name.ko" ;;
+        *.ko.zst) zstd -qdc "$src" >"$root/lib/modules/$name.ko" ;;
+        *.ko.gz) gzip -dc "$src" >"$root/lib/modules/$name.ko" ;;
+        *.ko) cp "$src" "$root/lib/modules/$name.ko" ;;
+        *) die "build: unknown module format $src" ;;
+      esac
+      echo "$name" >>"$root/etc/virtop-lab/modules"
+    done <<<"$mods"
+    log "build: modules $(tr '\n' ' ' <"$root/etc/virtop-lab/modules")"
+    (cd "$root" && find . -mindepth 1 | sort | "$bb" cpio -o -H newc 2>/dev/null) | gzip -9 >"$WORK/initramfs.cpio.gz.tmp"
+    mv "$WORK/initramfs.cpio.gz.tmp" "$WORK/initramfs.cpio.gz"
+    cp "/boot/vmlinuz-$kver" "$WORK/vmlinuz"
+    rm -rf "$root"
+    echo "$stamp" >"$WORK/build.stamp"
+    log "build: wrote $WORK/vmlinuz, $WORK/initramfs.cpio.gz ($(stat -c %s "$WORK/initramfs.cpio.gz") bytes)"
+  fi
+  local g
+  for g in "${DEFAULT_GUESTS[@]}"; do ensure_disk "$g"; done
+}
+
+ensure_disk() {
+  local img=$WORK/disks/$1.qcow2
+  [[ -f $img ]] && return 0
+  mkdir -p "$WORK/disks"
+  qemu-img create -q -f qcow2 "$img" "$DISK_SIZE"
+  log "build: created $img ($DISK_SIZE)"
+}
+
+# ---------------------------------------------------------------- definitions
+# guest_spec NAME -> sets LOAD VCPU_MAX VCPU_CUR MEM_MAX MEM_CUR (MiB)
+guest_spec() {
+  local base=${1#"$PREFIX"}
+  MEM_MAX=256 MEM_CUR=192
+  case $base in
+    spin*) LOAD=spin VCPU_MAX=2 VCPU_CUR=2 ;;
+    disk*) LOAD=disk VCPU_MAX=1 VCPU_CUR=1 ;;
+    netload*) LOAD=net VCPU_MAX=1 VCPU_CUR=1 ;;
+    idle*) LOAD=idle VCPU_MAX=4 VCPU_CUR=1 ;;
+    *) die "unknown lab guest '$1' (names: ${PREFIX}{spin,disk,netload,idle}[suffix])" ;;
+  esac
+}
+
+console_log() { echo "$WORK/logs/$1.console.log"; }
+
+domain_xml() {
+  local name=$1
+  guest_spec "$name"
+  local emulator=/usr/bin/qemu-system-x86_64
+  # cap the disk guest's dd loop: keeps host disk and CPU use predictable
+  local DISK_IOTUNE=""
+  [[ $LOAD == disk ]] && DISK_IOTUNE="
+      <iotune><total_bytes_sec>$DISK_BPS</total_bytes_sec></iotune>"
+  cat <<XML
+<domain type='qemu'>
+  <name>$name</name>
+  <description>virtop test lab guest (test/lab/lab.sh, load=$LOAD); safe to delete</description>
+  <memory unit='MiB'>$MEM_MAX</memory>
+  <currentMemory unit='MiB'>$MEM_CUR</currentMemory>
+  <vcpu placement='static' current='$VCPU_CUR'>$VCPU_MAX</vcpu>
+  <os>
+    <type arch='x86_64' machine='pc'>hvm</type>
+    <kernel>$WORK/vmlinuz</kernel>
+    <initrd>$WORK/initramfs.cpio.gz</initrd>
+    <cmdline>console=ttyS0 quiet panic=-1 virtop.load=$LOAD</cmdline>
+  </os>
+  <features><acpi/><apic/></features>
+  <clock offset='utc'/>
+  <on_poweroff>destroy</on_poweroff>
+  <on_reboot>restart</on_reboot>
+  <on_crash>destroy</on_crash>
+  <devices>
+    <emulator>$emulator</emulator>
+    <disk type='file' device='disk'>
+      <driver name='qemu' type='qcow2' cache='none'/>
+      <source file='$WORK/disks/$name.qcow2'/>
+      <target dev='vda' bus='virtio'/>$DISK_IOTUNE
+    </disk>
+    <interface type='network'>
+      <source network='$NET_NAME'/>
+      <model type='virtio'/>
+    </interface>
+    <serial type='pty'>
+      <log file='$(console_log "$name")' append='off'/>
+      <target port='0'/>
+    </serial>
+    <console type='pty'>
+      <target type='serial' port='0'/>
+    </console>
+    <controller type='usb' model='none'/>
+    <memballoon model='virtio'>
+      <stats period='1'/>
+    </memballoon>
+  </devices>
+</domain>
+XML
+}
+
+network_xml() {
+  # no <forward>, no <ip>: isolated and address-less; ports isolated from each
+  # other so one guest's multicast never reaches (and loads) another guest
+  cat <<XML
+<network>
+  <name>$NET_NAME</name>
+  <bridge name='$NET_BRIDGE' stp='off' delay='0'/>
+  <port isolated='yes'/>
+</network>
+XML
+}
+
+# ---------------------------------------------------------------- up/down
+net_exists() { vsh net-info "$NET_NAME" >/dev/null 2>&1; }
+net_active() { [[ "$(vsh net-info "$NET_NAME" 2>/dev/null | awk '$1 == "Active:" {print $2}')" == yes ]]; }
+dom_exists() { vsh dominfo "$1" >/dev/null 2>&1; }
+dom_state() { vsh domstate "$1" 2>/dev/null | head -n1 || true; }
+lab_domains() { vsh list --all --name 2>/dev/null | grep "^$PREFIX" || true; }
+
+net_up() {
+  if ! net_exists; then
+    local f
+    f=$(mktemp)
+    network_xml >"$f"
+    vsh net-define "$f" >/dev/null
+    rm -f "$f"
+    log "up: defined network $NET_NAME"
+  fi
+  if ! net_active; then
+    vsh net-start "$NET_NAME" >/dev/null
+    log "up: started network $NET_NAME (bridge $NET_BRIDGE)"
+  fi
+}
+
+guest_up() {
+  local name=$1 state
+  check_guest_name "$name"
+  guest_spec "$name"
+  state=$(dom_state "$name")
+  if [[ $state == running ]]; then
+    log "up: $name already running"
+    return 0
+  fi
+  if [[ -n $state ]]; then
+    vsh destroy "$name" >/dev/null 2>&1 || true
+  fi
+  ensure_disk "$name"
+  local f
+  f=$(mktemp)
+  domain_xml "$name" >"$f"
+  vsh define "$f" >/dev/null
+  rm -f "$f"
+  mkdir -p "$WORK/logs" "$WORK/run"
+  date +%s.%N >"$WORK/run/$name.started"
+  vsh start "$name" >/dev/null
+  log "up: started $name (load=$LOAD vcpus=$VCPU_CUR/$VCPU_MAX mem=${MEM_CUR}/${MEM_MAX}MiB)"
+}
+
+cmd_up() {
+  local guests=("$@")
+  ((${#guests[@]})) || guests=("${DEFAULT_GUESTS[@]}")
+  local g
+  for g in "${guests[@]}"; do check_guest_name "$g"; guest_spec "$g"; done
+  [[ -f $WORK/vmlinuz && -f $WORK/initramfs.cpio.gz ]] || cmd_build
+  net_up
+  for g in "${guests[@]}"; do guest_up "$g"; done
+}
+
+guest_down() {
+  local name=$1
+  check_guest_name "$name"
+  if ! dom_exists "$name"; then
+    log "down: $name not defined"
+    return 0
+  fi
+  [[ $(dom_state "$name") == "shut off" ]] || vsh destroy "$name" >/dev/null 2>&1 || true
+  vsh undefine "$name" >/dev/null
+  rm -f "$WORK/run/$name.started"
+  log "down: removed $name"
+}
+
+cmd_net_down() {
+  if [[ -n $(lab_domains) ]]; then
+    log "net-down: lab guests still defined, keeping $NET_NAME"
+    return 0
+  fi
+  if net_exists; then
+    net_active && vsh net-destroy "$NET_NAME" >/dev/null
+    vsh net-undefine "$NET_NAME" >/dev/null
+    log "down: removed network $NET_NAME"
+  fi
+}
+
+cmd_down() {
+  local g
+  if (($#)); then
+    for g in "$@"; do guest_down "$g"; done
+  else
+    for g in $(lab_domains); do guest_down "$g"; done
+    cmd_net_down
+  fi
+}
+
+cmd_status() {
+  local g any=0
+  printf '%-24s %-10s %s\n' NAME STATE INFO
+  if net_exists; then
+    printf '%-24s %-10s %s\n' "$NET_NAME" "$(net_active && echo active || echo inactive)" "network, bridge $NET_BRIDGE"
+  fi
+  for g in $(lab_domains); do
+    any=1
+    local ready=no
+    grep -q VIRTOP-LAB-READY "$(console_log "$g")" 2>/dev/null && ready=yes
+    printf '%-24s %-10s %s\n' "$g" "$(dom_state "$g" | tr ' ' '-')" "ready=$ready log=$(console_log "$g")"
+  done
+  ((any)) || log "status: no lab guests defined"
+}
+
+cmd_wait_ready() {
+  local name=${1:-} timeout=${2:-90}
+  [[ -n $name ]] || die "usage: wait-ready GUEST [timeout-seconds]"
+  check_guest_name "$name"
+  local logf start now state
+  logf=$(console_log "$name")
+  start=$(date +%s.%N)
+  local deadline=$((SECONDS + timeout))
+  while :; do
+    if grep -q 'VIRTOP-LAB-READY' "$logf" 2>/dev/null; then
+      now=$(date +%s.%N)
+      local since=""
+      [[ -f $WORK/run/$name.started ]] &&
+        since=$(awk -v a="$(cat "$WORK/run/$name.started")" -v b="$now" 'BEGIN{printf " %.1fs after start", b-a}')
+      log "wait-ready: $name ready$since: $(grep -m1 -o 'VIRTOP-LAB-READY.*' "$logf" | tr -d '\r')"
+      return 0
+    fi
+    state=$(dom_state "$name")
+    [[ $state == running ]] || die "wait-ready: $name is '${state:-undefined}', not running"
+    ((SECONDS < deadline)) || die "wait-ready: $name printed no READY line within ${timeout}s (see $logf)"
+    sleep 0.2
+  done
+}
+
+cmd_all() {
+  cmd_deps
+  cmd_daemons
+  cmd_build
+  cmd_up "$@"
+  local guests=("$@") g
+  ((${#guests[@]})) || guests=("${DEFAULT_GUESTS[@]}")
+  for g in "${guests[@]}"; do cmd_wait_ready "$g"; done
+}
+
+main() {
+  local cmd=${1:-}
+  (($#)) && shift
+  case $cmd in
+    deps) cmd_deps ;;
+    daemons) cmd_daemons ;;
+    build) cmd_build ;;
+    up) cmd_up "$@" ;;
+    down) cmd_down "$@" ;;
+    net-down) cmd_net_down ;;
+    status) cmd_status ;;
+    wait-ready) cmd_wait_ready "$@" ;;
+    all) cmd_all "$@" ;;
+    xml) check_guest_name "${1:-}"; domain_xml "$1" ;;
+    -h | --help | help | "") sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//' ;;
+    *) die "unknown command '$cmd' (try: $0 help)" ;;
+  esac
+}
+
+main "$@"

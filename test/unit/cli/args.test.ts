@@ -1,0 +1,61 @@
+import { describe, expect, it } from 'vitest';
+import { parseArgs, UsageError } from '../../../src/cli/args.js';
+
+async function opts(argv: string[]) {
+  const r = await parseArgs(argv);
+  if (r.kind !== 'run') throw new Error('expected options');
+  return r.options;
+}
+
+describe('parseArgs', () => {
+  it('defaults to qemu:///system every 2 s', async () => {
+    const o = await opts([]);
+    expect(o).toMatchObject({ connect: ['qemu:///system'], delaySec: 2, iterations: null, batch: false, json: false, csv: null, demo: false, sort: 'cpu' });
+  });
+
+  it('takes several hosts, fractional delays and batch outputs', async () => {
+    const o = await opts(['-c', 'qemu:///system', '-c', 'test:///default', '-d', '0.5', '-n', '3', '--json']);
+    expect(o.connect).toEqual(['qemu:///system', 'test:///default']);
+    expect(o.delaySec).toBe(0.5);
+    expect(o.iterations).toBe(3);
+    expect(o.batch).toBe(true);
+  });
+
+  it('--csv implies batch; --demo needs no URI', async () => {
+    expect((await opts(['--csv', 'out.csv'])).batch).toBe(true);
+    const d = await opts(['--demo', '-b']);
+    expect(d.demo).toBe(true);
+    expect(d.connect).toEqual([]);
+  });
+
+  it('--help returns the usage text instead of running', async () => {
+    const r = await parseArgs(['--help']);
+    expect(r.kind).toBe('exit');
+    if (r.kind === 'exit') {
+      expect(r.code).toBe(0);
+      expect(r.output).toContain('--connect');
+      expect(r.output).toContain('--delay');
+    }
+  });
+
+  it.each([
+    [['-d', '0'], /--delay must be/],
+    [['-d', '-1'], /--delay must be|Not enough|delay/],
+    [['-d', 'abc'], /--delay must be/],
+    [['-d', '0.01'], /below 0.1 s/],
+    [['-n', 'abc'], /--iterations must be a positive whole number/],
+    [['-n', '0'], /--iterations must be/],
+    [['-n', '1.5'], /--iterations must be/],
+    [['--bogus'], /Unknown argument/i],
+    [['--sort', 'nope'], /unknown sort column 'nope'/],
+    [['-c', 'not a uri'], /not a libvirt URI/],
+    [['-c', ''], /needs a libvirt URI/],
+    [['--demo', '-c', 'qemu:///system'], /drop --connect or --demo/],
+    [['--csv', ''], /--csv needs a file name/],
+    [['--json', '--csv', '-'], /both write to stdout/],
+    [['--history', '0'], /--history must be/],
+  ])('rejects %j', async (argv, message) => {
+    await expect(parseArgs(argv as string[])).rejects.toThrow(message);
+    await expect(parseArgs(argv as string[])).rejects.toBeInstanceOf(UsageError);
+  });
+});

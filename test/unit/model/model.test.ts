@@ -1,0 +1,194 @@
+import { describe, expect, it } from 'vitest';
+import { emptyBalloon } from '../../../src/collector/bulk.js';
+import { Model } from '../../../src/model/model.js';
+import { domain, host, SEC, snapshot } from '../../helpers/samples.js';
+
+describe('Model.ingest', () => {
+  it('gives no rates on a domain’s first sample, then virt-top %CPU on the second', () => {
+    const m = new Model();
+    const v1 = m.ingest(snapshot(0, [host({ monoNs: 10n * SEC, domains: [domain({ uuid: 'a', cpuTimeNs: 5n * SEC })] })]));
+    expect(v1.domains[0].cpuPercent).toBeNull();
+    expect(v1.domains[0].initializing).toBe(true);
+    // 2 s later it used 1 s of CPU: 1/(2*4 host CPUs) = 12.5 %, 1/(2*2 vCPUs) = 25 %
+    const v2 = m.ingest(snapshot(1, [host({ monoNs: 12n * SEC, domains: [domain({ uuid: 'a', cpuTimeNs: 6n * SEC })] })]));
+    expect(v2.domains[0].cpuPercent).toBeCloseTo(12.5, 9);
+    expect(v2.domains[0].vcpuPercent).toBeCloseTo(25, 9);
+    expect(v2.domains[0].initializing).toBe(false);
+    expect(v2.intervalSec).toBe(2);
+  });
+
+  it('never reports a negative rate when a guest restarts', () => {
+    const m = new Model();
+    const d1 = domain({
+      uuid: 'a',
+      id: 3,
+      cpuTimeNs: 100n * SEC,
+      disks: [{ name: 'vda', path: null, rdReqs: 1000n, rdBytes: 10000n, wrReqs: 5n, wrBytes: 50n, errors: 0n, capacityBytes: null, allocationBytes: null }],
+    });
+    m.ingest(snapshot(0, [host({ monoNs: 1n * SEC, domains: [d1] })]));
+    // same id, counters reset (e.g. QEMU re-exec): all rates unknown, none negative
+    const d2 = domain({
+      uuid: 'a',
+      id: 3,
+      cpuTimeNs: 1n * SEC,
+      disks: [{ name: 'vda', path: null, rdReqs: 1n, rdBytes: 10n, wrReqs: 5n, wrBytes: 50n, errors: 0n, capacityBytes: null, allocationBytes: null }],
+    });
+    const v = m.ingest(snapshot(1, [host({ monoNs: 2n * SEC, domains: [d2] })]));
+    expect(v.domains[0].cpuPercent).toBeNull();
+    expect(v.domains[0].rdBytesPerSec).toBeNull();
+    expect(v.domains[0].wrBytesPerSec).toBe(0);
+  });
+
+  it('treats a new hypervisor id as a restart even if counters grew', () => {
+    const m = new Model();
+    m.ingest(snapshot(0, [host({ monoNs: 1n * SEC, domains: [domain({ uuid: 'a', id: 3, cpuTimeNs: 1n * SEC })] })]));
+    const v = m.ingest(snapshot(1, [host({ monoNs: 2n * SEC, domains: [domain({ uuid: 'a', id: 4, cpuTimeNs: 9n * SEC })] })]));
+    expect(v.domains[0].cpuPercent).toBeNull();
+    expect(v.domains[0].initializing).toBe(true);
+  });
+
+  it('computes per-device and total disk/network rates', () => {
+    const m = new Model();
+    const mk = (t: bigint, k: bigint) =>
+      domain({
+        uuid: 'a',
+        disks: [
+          { name: 'vda', path: '/img/a.qcow2', rdReqs: 10n * k, rdBytes: 4096n * k, wrReqs: k, wrBytes: 512n * k, errors: 0n, capacityBytes: 10n, allocationBytes: 5n },
+          { name: 'vdb', path: null, rdReqs: null, rdBytes: null, wrReqs: null, wrBytes: null, errors: null, capacityBytes: null, allocationBytes: null },
+        ],
+        nics: [
+          { name: 'vnet0', mac: '52:54:00:00:00:01', source: 'default', rxBytes: 1000n * k, rxPkts: 10n * k, rxErrs: 0n, rxDrop: 0n, txBytes: 100n * k, txPkts: k, txErrs: 0n, txDrop: 1n },
+        ],
+        cpuTimeNs: t,
+      });
+    m.ingest(snapshot(0, [host({ monoNs: 0n, domains: [mk(0n, 0n)] })]));
+    const v = m.ingest(snapshot(1, [host({ monoNs: 2n * SEC, domains: [mk(0n, 100n)] })]));
+    const d = v.domains[0];
+    expect(d.disks[0].rdBytesPerSec).toBe(204800);
+    expect(d.disks[0].rdReqPerSec).toBe(500);
+    expect(d.disks[1].rdBytesPerSec).toBeNull(); // unknown stays unknown
+    expect(d.rdBytesPerSec).toBe(204800); // totals skip the unknown device
+    expect(d.wrReqPerSec).toBe(50);
+    expect(d.rxBytesPerSec).toBe(50000);
+    expect(d.txPktsPerSec).toBe(50);
+    expect(d.nics[0].txDrop).toBe(1);
+  });
+
+  it('reports guest-used memory only when the guest does', () => {
+    const m = new Model();
+    const withStats = domain({
+      uuid: 'a',
+      balloon: { ...emptyBalloon(), currentKiB: 1048576n, maximumKiB: 2097152n, availableKiB: 1000000n, unusedKiB: 400000n },
+    });
+    const without = domain({ uuid: 'b', balloon: { ...emptyBalloon(), currentKiB: 524288n, maximumKiB: 524288n } });
+    const v = m.ingest(snapshot(0, [host({ monoNs: 0n, domains: [withStats, without] })]));
+    const a = v.domains.find((d) => d.uuid === 'a')!;
+    const b = v.domains.find((d) => d.uuid === 'b')!;
+    expect(a.memUsedKiB).toBe(600000);
+    expect(a.memCurrentKiB).toBe(1048576);
+    expect(a.memMaxKiB).toBe(2097152);
+    expect(a.memPercent).toBeCloseTo(6.25, 9);
+    expect(b.memUsedKiB).toBeNull();
+  });
+
+  it('drops domains that left a connected host (no ghost rows) but keeps them while the host is unreachable', () => {
+    const m = new Model();
+    m.ingest(snapshot(0, [host({ monoNs: 0n, domains: [domain({ uuid: 'a' }), domain({ uuid: 'b' })] })]));
+    const down = m.ingest(
+      snapshot(1, [host({ monoNs: SEC, status: 'reconnecting', error: 'connection lost', domains: [] })]),
+    );
+    expect(down.domains.map((d) => d.uuid).sort()).toEqual(['a', 'b']);
+    expect(down.domains.every((d) => d.cpuPercent === null)).toBe(true);
+    expect(down.hosts[0].status).toBe('reconnecting');
+    expect(down.hosts[0].downForSec).toBe(1);
+    const back = m.ingest(snapshot(2, [host({ monoNs: 2n * SEC, domains: [domain({ uuid: 'a' })] })]));
+    expect(back.domains.map((d) => d.uuid)).toEqual(['a']);
+    expect(m.history('qemu:///system#b')).toBeNull();
+    expect(m.history('qemu:///system#a')!.metrics.cpuPercent.length).toBe(3);
+  });
+
+  it('keeps fixed-size history with gaps for unknowns', () => {
+    const m = new Model({ historySize: 3 });
+    for (let i = 0; i < 10; i++) {
+      m.ingest(snapshot(i, [host({ monoNs: BigInt(i) * SEC, domains: [domain({ uuid: 'a', cpuTimeNs: BigInt(i) * SEC })] })]));
+    }
+    const h = m.history('qemu:///system#a')!;
+    expect(h.metrics.cpuPercent.length).toBe(3);
+    expect(h.metrics.cpuPercent.toArray()).toEqual([25, 25, 25]);
+    const m2 = new Model({ historySize: 3 });
+    m2.ingest(snapshot(0, [host({ monoNs: 0n, domains: [domain({ uuid: 'a' })] })]));
+    expect(m2.history('qemu:///system#a')!.metrics.cpuPercent.toArray()).toEqual([null]);
+  });
+
+  it('derives vCPU thread %CPU and wait% from /proc threads, matched by tid', () => {
+    const m = new Model();
+    const proc = (k: bigint) => ({
+      pid: 100,
+      rssKiB: 1000,
+      ioReadBytes: null,
+      ioWriteBytes: null,
+      cpuTimeNs: null,
+      error: null,
+      threads: [
+        { tid: 101, comm: 'qemu-system-x86', vcpu: null, cpuTimeNs: k * 10n, runDelayNs: 0n, lastCpu: 0 },
+        { tid: 103, comm: 'CPU 1/TCG', vcpu: 1, cpuTimeNs: (k * SEC) / 4n, runDelayNs: (k * SEC) / 10n, lastCpu: 1 },
+        { tid: 102, comm: 'CPU 0/TCG', vcpu: 0, cpuTimeNs: k * SEC, runDelayNs: 0n, lastCpu: 0 },
+      ],
+    });
+    m.ingest(snapshot(0, [host({ monoNs: 0n, domains: [domain({ uuid: 'a', process: proc(0n) })] })]));
+    const v = m.ingest(snapshot(1, [host({ monoNs: SEC, domains: [domain({ uuid: 'a', process: proc(1n) })] })]));
+    const t = v.domains[0].vcpuThreads;
+    expect(t.map((x) => x.vcpu)).toEqual([0, 1]);
+    expect(t[0]).toEqual({ vcpu: 0, tid: 102, cpuPercent: 100, waitPercent: 0, lastCpu: 0 });
+    expect(t[1].cpuPercent).toBe(25);
+    expect(t[1].waitPercent).toBe(10);
+    expect(v.domains[0].rssKiB).toBe(1000);
+  });
+
+  it('falls back to libvirt per-vCPU counters when /proc is unavailable', () => {
+    const m = new Model();
+    const mk = (k: bigint) =>
+      domain({
+        uuid: 'a',
+        vcpus: [
+          { vcpu: 0, state: 1, timeNs: k * SEC, waitNs: 0n, delayNs: (k * SEC) / 2n },
+          { vcpu: 1, state: 0, timeNs: null, waitNs: null, delayNs: null },
+        ],
+      });
+    m.ingest(snapshot(0, [host({ monoNs: 0n, domains: [mk(0n)] })]));
+    const v = m.ingest(snapshot(1, [host({ monoNs: 2n * SEC, domains: [mk(1n)] })]));
+    expect(v.domains[0].vcpuThreads).toEqual([{ vcpu: 0, tid: null, cpuPercent: 50, waitPercent: 25, lastCpu: null }]);
+  });
+
+  it('summarises the host: counts by state, guest CPU and memory', () => {
+    const m = new Model();
+    const doms = [
+      domain({ uuid: 'a', state: 'running', balloon: { ...emptyBalloon(), currentKiB: 1024n } }),
+      domain({ uuid: 'b', state: 'paused', balloon: { ...emptyBalloon(), currentKiB: 2048n } }),
+      domain({ uuid: 'c', state: 'shutoff', id: null, cpuTimeNs: null, balloon: { ...emptyBalloon(), currentKiB: 4096n } }),
+    ];
+    const v = m.ingest(snapshot(0, [host({ monoNs: 0n, domains: doms })]));
+    const h = v.hosts[0];
+    expect([h.domainsTotal, h.domainsActive, h.domainsRunning, h.domainsPaused, h.domainsInactive]).toEqual([3, 2, 1, 1, 1]);
+    expect(h.guestMemKiB).toBe(3072);
+    expect(h.vcpusActive).toBe(4);
+    expect(v.domains.find((d) => d.uuid === 'c')!.memCurrentKiB).toBeNull();
+  });
+
+  it('computes host busy % from /proc/stat-style counters', () => {
+    const m = new Model();
+    const counters = (total: bigint, busy: bigint) => ({
+      cpuTotalNs: total,
+      cpuBusyNs: busy,
+      perCpu: [{ cpu: 0, totalNs: total / 2n, busyNs: busy }],
+      memTotalKiB: 100n,
+      memAvailableKiB: 50n,
+      memFreeKiB: 10n,
+    });
+    m.ingest(snapshot(0, [host({ monoNs: 0n, counters: counters(1000n, 100n), domains: [] })]));
+    const v = m.ingest(snapshot(1, [host({ monoNs: SEC, counters: counters(2000n, 350n), domains: [] })]));
+    expect(v.hosts[0].hostCpuPercent).toBe(25);
+    expect(v.hosts[0].perCpuPercent).toEqual([{ cpu: 0, percent: 50 }]);
+    expect(v.hosts[0].memAvailableKiB).toBe(50);
+  });
+});

@@ -1,0 +1,98 @@
+import { describe, expect, it } from 'vitest';
+import { emptyBalloon } from '../../../src/collector/bulk.js';
+import { Model } from '../../../src/model/model.js';
+import { sortDomains } from '../../../src/model/sort.js';
+import { csvField, csvHeader, csvRows, CSV_COLUMNS } from '../../../src/output/csv.js';
+import { formatJsonLine } from '../../../src/output/json.js';
+import { sanitizeForTerminal } from '../../../src/output/sanitize.js';
+import { formatTextFrame, shortHost } from '../../../src/output/text.js';
+import { domain, host, SEC, snapshot } from '../../helpers/samples.js';
+
+function twoTicks() {
+  const m = new Model();
+  const doms = (k: bigint) => [
+    domain({ uuid: 'a', name: 'alpha', id: 1, cpuTimeNs: k * SEC, balloon: { ...emptyBalloon(), currentKiB: 1048576n, maximumKiB: 2097152n } }),
+    domain({ uuid: 'b', name: 'evil\u001b]0;pwned\u0007name', id: 2, cpuTimeNs: 2n * k * SEC }),
+    domain({ uuid: 'c', name: '=cmd|calc', id: null, state: 'shutoff', cpuTimeNs: null }),
+  ];
+  m.ingest(snapshot(0, [host({ monoNs: 0n, domains: doms(0n) })]));
+  return m.ingest(snapshot(1, [host({ monoNs: SEC, domains: doms(1n) })]));
+}
+
+describe('text frame', () => {
+  it('has a header, one row per domain, sorted by %CPU with inactive last, and no raw escapes', () => {
+    const out = formatTextFrame(twoTicks(), { sort: 'cpu', reverse: false });
+    expect(out).toContain('3 domains, 2 active, 2 running, 0 paused, 1 inactive');
+    const rows = out.split('\n').filter((l) => /^\s+(\d+|-) [A-Z?] /.test(l));
+    expect(rows).toHaveLength(3);
+    expect(rows[0]).toContain('evil'); // 50 % beats 25 %
+    expect(rows[1]).toContain('alpha');
+    expect(rows[2]).toContain('=cmd|calc');
+    expect(out).not.toMatch(/\u001b|\u0007/);
+    expect(out).toContain('evil\\x1b]0;pwned\\x07name');
+    expect(rows[1]).toMatch(/ 25\.0 /);
+  });
+  it('sanitizes C0 and C1 controls', () => {
+    expect(sanitizeForTerminal('a\nb\u009bc')).toBe('a\\x0ab\\x9bc');
+  });
+  it.each([
+    ['qemu:///system', 'qemu:system'],
+    ['qemu+ssh://root@hv2.example/system', 'hv2.example'],
+    ['qemu+tcp://127.0.0.1/system', '127.0.0.1'],
+  ])('shortHost(%s) = %s', (uri, want) => {
+    expect(shortHost(uri)).toBe(want);
+  });
+});
+
+describe('json line', () => {
+  it('follows the documented schema with nulls for unknowns', () => {
+    const obj = JSON.parse(formatJsonLine(twoTicks()));
+    expect(new Date(obj.time).toISOString()).toBe(obj.time);
+    expect(obj.hosts[0]).toMatchObject({ uri: 'qemu:///system', hostname: 'hv1', cpus: 4, mhz: 2000, memoryKiB: 16777216 });
+    const a = obj.domains.find((d: { name: string }) => d.name === 'alpha');
+    for (const k of ['host', 'name', 'uuid', 'id', 'state', 'cpuPercent', 'vcpuPercent', 'vcpus', 'maxVcpus', 'memCurrentKiB', 'memMaxKiB', 'memUsedKiB', 'rssKiB', 'rdBytesPerSec', 'wrBytesPerSec', 'rdReqPerSec', 'wrReqPerSec', 'rxBytesPerSec', 'txBytesPerSec', 'disks', 'nics', 'vcpuThreads']) {
+      expect(a, k).toHaveProperty(k);
+    }
+    expect(a.cpuPercent).toBe(25);
+    expect(a.vcpuPercent).toBe(50);
+    expect(a.memUsedKiB).toBeNull();
+    expect(a.rdBytesPerSec).toBeNull();
+    expect(a.cpuTimeNs).toBe('1000000000');
+  });
+});
+
+describe('csv', () => {
+  it('header then one row per domain, empty for unknown', () => {
+    const view = twoTicks();
+    expect(csvHeader().split(',')).toEqual([...CSV_COLUMNS]);
+    const rows = csvRows(view, sortDomains(view.domains, 'name', false));
+    expect(rows).toHaveLength(3);
+    const alpha = rows.find((r) => r.includes(',alpha,'))!.split(',');
+    expect(alpha[CSV_COLUMNS.indexOf('cpuPercent')]).toBe('25');
+    expect(alpha[CSV_COLUMNS.indexOf('memUsedKiB')]).toBe('');
+    expect(rows.some((r) => r.includes(`"'=cmd|calc"`))).toBe(true);
+  });
+  it.each([
+    [null, ''],
+    [1.234, '1.23'],
+    [2n ** 60n, '1152921504606846976'],
+    ['a,b', '"a,b"'],
+    ['say "hi"', '"say ""hi"""'],
+    ['=1+1', `"'=1+1"`],
+    ['-x', `"'-x"`],
+    ['plain', 'plain'],
+  ])('csvField(%s) = %s', (v, want) => {
+    expect(csvField(v as string | number | bigint | null)).toBe(want);
+  });
+});
+
+describe('sort', () => {
+  it('puts unknowns after known values in both directions', () => {
+    const view = twoTicks();
+    const asc = sortDomains(view.domains, 'cpu', true).map((d) => d.name);
+    expect(asc[0]).toBe('alpha');
+    expect(asc[2]).toBe('=cmd|calc');
+    const byName = sortDomains(view.domains, 'name', false).map((d) => d.name);
+    expect(byName[0]).toBe('alpha');
+  });
+});

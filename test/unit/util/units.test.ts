@@ -1,0 +1,135 @@
+import { describe, expect, it } from 'vitest';
+import { formatCpuTime, formatDuration, humanBytes, humanCount, humanKiB, parseSeconds, parseSize } from '../../../src/util/units.js';
+import { RingBuffer } from '../../../src/util/ring.js';
+import { mapLimit } from '../../../src/util/pool.js';
+
+describe('humanBytes', () => {
+  it.each([
+    [0, '0'],
+    [999, '999'],
+    [1536, '1.5K'],
+    [123456, '121K'],
+    [1024 * 1024 * 5.5, '5.5M'],
+    [1024 ** 3 * 2, '2.0G'],
+    [1024 * 1024 - 1, '1.0M'],
+    [-2048, '-2.0K'],
+    [null, '-'],
+    [NaN, '-'],
+  ])('%s -> %s', (v, want) => {
+    expect(humanBytes(v as number | null)).toBe(want);
+  });
+  it('fits the requested width', () => {
+    for (let e = 0; e < 60; e++) {
+      const v = 2 ** e * 1.37;
+      expect(humanBytes(v, 4).length, `value ${v}`).toBeLessThanOrEqual(4);
+      expect(humanBytes(v, 5).length, `value ${v}`).toBeLessThanOrEqual(5);
+    }
+  });
+  it('humanKiB scales from KiB', () => {
+    expect(humanKiB(1024 * 1024)).toBe('1.0G');
+    expect(humanKiB(null)).toBe('-');
+  });
+});
+
+describe('humanCount', () => {
+  it.each([
+    [null, '-'],
+    [0, '0'],
+    [3.25, '3.3'],
+    [42, '42'],
+    [12345, '12345'],
+    [123456, '123k'],
+  ])('%s -> %s', (v, want) => {
+    expect(humanCount(v)).toBe(want);
+  });
+});
+
+describe('time formats', () => {
+  it.each([
+    [null, '-'],
+    [0n, '0:00.00'],
+    [61_500_000_000n, '1:01.50'],
+    [3_661_000_000_000n, '1:01:01'],
+    [90_061_000_000_000n, '1d01:01'],
+  ])('formatCpuTime(%s) = %s', (ns, want) => {
+    expect(formatCpuTime(ns as bigint | null)).toBe(want);
+  });
+  it.each([
+    [null, '-'],
+    [-1, '-'],
+    [5, '0:05'],
+    [3725, '01:02:05'],
+    [90061, '1d 01:01:01'],
+  ])('formatDuration(%s) = %s', (s, want) => {
+    expect(formatDuration(s as number | null)).toBe(want);
+  });
+});
+
+describe('parsers', () => {
+  it.each([
+    ['768M', 768 * 1024 ** 2],
+    ['1.5G', 1.5 * 1024 ** 3],
+    ['2048k', 2048 * 1024],
+    ['512 MiB', 512 * 1024 ** 2],
+    ['100', 100],
+    ['', null],
+    ['-5M', null],
+    ['12Q', null],
+    ['abc', null],
+    ['1e9', null],
+  ])('parseSize(%j) = %s', (text, want) => {
+    expect(parseSize(text)).toBe(want);
+  });
+  it.each([
+    ['2', 2],
+    ['0.5', 0.5],
+    ['0', null],
+    ['-1', null],
+    ['abc', null],
+    ['Infinity', null],
+    ['100000', null],
+  ])('parseSeconds(%j) = %s', (text, want) => {
+    expect(parseSeconds(text)).toBe(want);
+  });
+});
+
+describe('RingBuffer', () => {
+  it('keeps the newest values up to capacity, oldest first', () => {
+    const r = new RingBuffer(3);
+    for (const v of [1, 2, 3, 4, 5]) r.push(v);
+    expect(r.length).toBe(3);
+    expect(r.toArray()).toEqual([3, 4, 5]);
+    expect(r.last()).toBe(5);
+    expect(r.at(5)).toBeNull();
+  });
+  it('stores unknowns as gaps, not zeros', () => {
+    const r = new RingBuffer(4);
+    r.push(1);
+    r.push(null);
+    r.push(0);
+    expect(r.toArray()).toEqual([1, null, 0]);
+  });
+  it('rejects a bad capacity', () => {
+    expect(() => new RingBuffer(0)).toThrow(RangeError);
+    expect(() => new RingBuffer(1.5)).toThrow(RangeError);
+  });
+});
+
+describe('mapLimit', () => {
+  it('keeps order and bounds concurrency', async () => {
+    let inFlight = 0;
+    let peak = 0;
+    const out = await mapLimit([5, 1, 4, 2, 3, 0], 2, async (v) => {
+      inFlight++;
+      peak = Math.max(peak, inFlight);
+      await new Promise((r) => setTimeout(r, v));
+      inFlight--;
+      return v * 10;
+    });
+    expect(out).toEqual([50, 10, 40, 20, 30, 0]);
+    expect(peak).toBe(2);
+  });
+  it('handles an empty list', async () => {
+    expect(await mapLimit([], 4, async () => 1)).toEqual([]);
+  });
+});
