@@ -9,6 +9,7 @@
 #pragma once
 
 #include <libvirt/libvirt.h>
+#include <libvirt/virterror.h>
 
 #include <memory>
 #include <mutex>

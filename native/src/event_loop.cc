@@ -1,6 +1,7 @@
 #include "event_loop.h"
 
 #include <libvirt/libvirt.h>
+#include <libvirt/virterror.h>
 
 #include <chrono>
 #include <mutex>

@@ -1,6 +1,7 @@
 #include "typed_params.h"
 
 #include "args.h"
+#include "errors.h"
 
 #include <libvirt/virterror.h>
 

@@ -1,6 +1,7 @@
 // Composition root for data sources: real libvirt connections and the
 // local /proc, wired into one HostCollector per watched URI.
 
+import { uptime } from 'node:os';
 import { Collector } from '../collector/collector.js';
 import { HostCollector, type ProcProbe } from '../collector/host.js';
 import type { LibvirtSource } from '../collector/source.js';
@@ -9,9 +10,12 @@ import { findQemuPid, nodeProcFs, readHostCounters, readProcess } from '../procf
 
 export function localProcProbe(): ProcProbe {
   const fs = nodeProcFs();
+  // Boot time only anchors process start times for the uptime column; os.uptime()'s
+  // one-second resolution is plenty for that.
+  const bootTimeMs = Date.now() - uptime() * 1000;
   return {
     findQemuPid: (name) => findQemuPid(fs, name, {}),
-    readProcess: (pid, opts) => readProcess(fs, pid, { threads: opts.threads }),
+    readProcess: (pid, opts) => readProcess(fs, pid, { threads: opts.threads, bootTimeMs }),
     readHostCounters: () => readHostCounters(fs),
   };
 }

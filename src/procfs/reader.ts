@@ -4,6 +4,7 @@
 // another user's /proc/PID/io). Nothing here throws on a failed read: the
 // affected fields become null and the reason lands in `error`.
 
+import { closeSync, openSync, readSync, readdirSync } from 'node:fs';
 import { open, readdir } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
 
@@ -98,12 +99,61 @@ async function readWholeFile(path: string): Promise<string> {
   }
 }
 
+/** Same as readWholeFile, without the thread pool. */
+function readWholeFileSync(path: string): string {
+  const fd = openSync(path, 'r');
+  try {
+    let buffer = Buffer.allocUnsafe(INITIAL_READ_BYTES);
+    let length = 0;
+    for (;;) {
+      const bytesRead = readSync(fd, buffer, length, buffer.length - length, null);
+      length += bytesRead;
+      if (bytesRead === 0 || length < buffer.length) break;
+      const bigger = Buffer.allocUnsafe(buffer.length * 4);
+      buffer.copy(bigger, 0, 0, length);
+      buffer = bigger;
+    }
+    return buffer.toString('utf8', 0, length);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+export interface NodeProcFsOptions {
+  /**
+   * Do the syscalls synchronously. Measured on a 2-vCPU VM, 2000 small
+   * /proc reads take ~30 ms this way against ~175-290 ms through libuv's
+   * thread pool, because each async read is three pool round trips. The
+   * cost is that the event loop is blocked for the whole scan, so use it
+   * from a worker thread or where a few ms of stall is acceptable.
+   */
+  sync?: boolean;
+}
+
 /**
  * The real /proc. `root` prefixes every path, for a host /proc mounted
  * elsewhere (a container's /host) or a captured tree on disk.
  */
-export function nodeProcFs(root = ''): ProcFs {
+export function nodeProcFs(root = '', options: NodeProcFsOptions = {}): ProcFs {
   const resolve = (path: string): string => (root === '' ? path : join(root, path));
+  if (options.sync) {
+    return {
+      readFile: async (path) => {
+        try {
+          return { ok: true, value: readWholeFileSync(resolve(path)) };
+        } catch (err) {
+          return classifyError(err);
+        }
+      },
+      readdir: async (path) => {
+        try {
+          return { ok: true, value: readdirSync(resolve(path)) };
+        } catch (err) {
+          return classifyError(err);
+        }
+      },
+    };
+  }
   return {
     async readFile(path) {
       try {
@@ -247,6 +297,8 @@ export interface ReadProcessOptions {
   clkTck?: number;
   /** max reads in flight while scanning threads */
   concurrency?: number;
+  /** host boot time, ms since epoch, to turn the process start tick into a wall time */
+  bootTimeMs?: number | null;
 }
 
 /**
@@ -332,6 +384,10 @@ export async function readProcess(fs: ProcFs, pid: number, opts: ReadProcessOpti
     ioWriteBytes: io?.writeBytes ?? null,
     cpuTimeNs: stat?.cpuTimeNs ?? null,
     threads,
+    startedWallMs:
+      stat && opts.bootTimeMs !== undefined && opts.bootTimeMs !== null
+        ? opts.bootTimeMs + Number(stat.startTimeNs / 1_000_000n)
+        : null,
     error: errors.length > 0 ? errors.join('; ') : null,
   };
 }

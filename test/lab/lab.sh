@@ -29,7 +29,7 @@ PREFIX=virtop-lab-
 NET_NAME=virtop-lab-net
 NET_BRIDGE=virtoplab0
 DEFAULT_GUESTS=(virtop-lab-spin virtop-lab-disk virtop-lab-netload virtop-lab-idle)
-PACKAGES=(libvirt-daemon-system libvirt-clients qemu-system-x86 qemu-utils linux-image-cloud-amd64 busybox-static)
+PACKAGES=(libvirt-daemon-system libvirt-clients libvirt-dev qemu-system-x86 qemu-utils linux-image-cloud-amd64 busybox-static)
 # virtio modules the guest needs; their dependencies are resolved from modules.dep
 GUEST_MODULES=(virtio_pci virtio_blk virtio_net virtio_balloon)
 DISK_SIZE=${VIRTOP_LAB_DISK_SIZE:-64M}
@@ -115,10 +115,33 @@ pick_kernel() {
     echo "$VIRTOP_LAB_KVER"
     return
   fi
-  local k
+  # prefer the Debian cloud kernel (small, virtio as modules); else the newest
+  # kernel that has its modules installed
+  local k f
   k=$(ls /boot/vmlinuz-*-cloud-amd64 2>/dev/null | sed 's|^/boot/vmlinuz-||' | sort -V | tail -n1)
-  [[ -n $k ]] || die "build: no /boot/vmlinuz-*-cloud-amd64 (run: $0 deps)"
+  if [[ -z $k ]]; then
+    for f in $(ls /boot/vmlinuz-* 2>/dev/null | sort -rV); do
+      f=${f#/boot/vmlinuz-}
+      [[ -r /lib/modules/$f/modules.dep ]] && { k=$f; break; }
+    done
+  fi
+  [[ -n $k ]] || die "build: no usable /boot/vmlinuz-* (run: $0 deps)"
+  [[ -r /boot/vmlinuz-$k ]] || die "build: /boot/vmlinuz-$k is not readable"
   echo "$k"
+}
+
+# qemu runs as an unprivileged user (libvirt-qemu on Debian); libvirt chowns
+# the image files but not their parent directories
+check_work_traversable() {
+  local d=$WORK
+  while [[ $d != / && -n $d ]]; do
+    if [[ -d $d && $(stat -c %A "$d") != *x ]]; then
+      log "warning: $d is not world-searchable; qemu may fail to open the lab images" \
+        "(chmod o+x it, or set VIRTOP_LAB_WORK to e.g. /var/lib/libvirt/images/virtop-lab)"
+      return 0
+    fi
+    d=$(dirname "$d")
+  done
 }
 
 find_busybox() {
@@ -287,9 +310,12 @@ cmd_build() {
     while read -r name rel; do
       src=/lib/modules/$kver/$rel
       case $src in
-        *.ko.xz) xz -dc "$src" >"$root/lib/modules/$name.ko" ;;
-        *.ko.zst) zstd -qdc "$src" >"$root/lib/modules/$name.ko" ;;
-        *.ko.gz) gzip -dc "$src" >"$root/lib/modules/$name.ko" ;;
+        # busybox insmod wants plain .ko files
+        *.ko.xz) "$bb" xzcat "$src" >"$root/lib/modules/$name.ko" ;;
+        *.ko.gz) "$bb" zcat "$src" >"$root/lib/modules/$name.ko" ;;
+        *.ko.zst)
+          command -v zstd >/dev/null || die "build: $src is zstd-compressed; install zstd"
+          zstd -qdc "$src" >"$root/lib/modules/$name.ko" ;;
         *.ko) cp "$src" "$root/lib/modules/$name.ko" ;;
         *) die "build: unknown module format $src" ;;
       esac
@@ -331,6 +357,24 @@ guest_spec() {
 
 console_log() { echo "$WORK/logs/$1.console.log"; }
 
+# Host CPU pinning (needs LOAD from guest_spec).  With >= 2 host CPUs the spin
+# guest gets the last host CPU to itself (as far as lab guests go) and every
+# other lab guest stays off it, so the spin guest's CPU use is predictable.
+# The emulator threads follow the <vcpu cpuset>.  VIRTOP_LAB_PIN=0 disables.
+vcpu_cpuset() {
+  local n
+  n=$(nproc)
+  if [[ ${VIRTOP_LAB_PIN:-1} == 0 ]] || ((n < 2)); then
+    echo ' '
+  elif [[ $LOAD == spin ]]; then
+    echo " cpuset='$((n - 1))' "
+  elif ((n == 2)); then
+    echo " cpuset='0' "
+  else
+    echo " cpuset='0-$((n - 2))' "
+  fi
+}
+
 domain_xml() {
   local name=$1
   guest_spec "$name"
@@ -345,7 +389,7 @@ domain_xml() {
   <description>virtop test lab guest (test/lab/lab.sh, load=$LOAD); safe to delete</description>
   <memory unit='MiB'>$MEM_MAX</memory>
   <currentMemory unit='MiB'>$MEM_CUR</currentMemory>
-  <vcpu placement='static' current='$VCPU_CUR'>$VCPU_MAX</vcpu>
+  <vcpu placement='static'$(vcpu_cpuset)current='$VCPU_CUR'>$VCPU_MAX</vcpu>
   <os>
     <type arch='x86_64' machine='pc'>hvm</type>
     <kernel>$WORK/vmlinuz</kernel>
@@ -448,6 +492,7 @@ cmd_up() {
   local g
   for g in "${guests[@]}"; do check_guest_name "$g"; guest_spec "$g"; done
   [[ -f $WORK/vmlinuz && -f $WORK/initramfs.cpio.gz ]] || cmd_build
+  check_work_traversable
   net_up
   for g in "${guests[@]}"; do guest_up "$g"; done
 }

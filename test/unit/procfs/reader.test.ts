@@ -295,6 +295,10 @@ describe('nodeProcFs', () => {
     const fromMemory = await readProcess(fs, 4242, { threads: true });
     expect(fromDisk).toEqual(fromMemory);
     expect(await findQemuPid(disk, 'a,b')).toBe(5150);
+    const sync = nodeProcFs(join(FIXTURE, 'root'), { sync: true });
+    expect(await readProcess(sync, 4242, { threads: true })).toEqual(fromMemory);
+    expect(await sync.readFile('/proc/404/stat')).toMatchObject({ ok: false, kind: 'missing' });
+    expect(await sync.readdir('/proc/4242/stat')).toMatchObject({ ok: false, kind: 'missing' });
   });
 
   it('reads this very process from the live /proc', async () => {
@@ -324,5 +328,7 @@ describe('nodeProcFs', () => {
     const path = join(import.meta.dirname, 'parse.test.ts');
     const text = await disk.readFile(path);
     expect(text.ok && text.value).toBe(readFileSync(path, 'utf8'));
+    const textSync = await nodeProcFs('', { sync: true }).readFile(path);
+    expect(textSync.ok && textSync.value).toBe(readFileSync(path, 'utf8'));
   });
 });

@@ -1,0 +1,391 @@
+#include "connection.h"
+
+#include <thread>
+
+#include "args.h"
+#include "event_loop.h"
+
+namespace virtop {
+
+namespace {
+
+template <typename W>
+Napi::Value Start(W* worker) {
+  worker->Queue();
+  return worker->Promise();
+}
+
+const char* OpMethodName(DomainOpWorker::Op op) {
+  switch (op) {
+    case DomainOpWorker::kCreate: return "create";
+    case DomainOpWorker::kShutdown: return "shutdown";
+    case DomainOpWorker::kReboot: return "reboot";
+    case DomainOpWorker::kDestroy: return "destroy";
+    case DomainOpWorker::kSuspend: return "suspend";
+    case DomainOpWorker::kResume: return "resume";
+    case DomainOpWorker::kSetMemory: return "setMemoryFlags";
+    case DomainOpWorker::kSetVcpus: return "setVcpusFlags";
+    case DomainOpWorker::kSetMemoryStatsPeriod: return "setMemoryStatsPeriod";
+  }
+  return "domainOp";
+}
+
+}  // namespace
+
+Napi::Function Connection::Define(Napi::Env env) {
+  return DefineClass(
+      env, "Connection",
+      {
+          InstanceMethod("open", &Connection::Open),
+          InstanceMethod("close", &Connection::Close),
+          InstanceMethod("isOpen", &Connection::IsOpen),
+          InstanceMethod("isAlive", &Connection::IsAlive),
+          InstanceMethod("getUri", &Connection::GetUri),
+          InstanceMethod("getHostname", &Connection::GetHostname),
+          InstanceMethod("getLibVersion", &Connection::GetLibVersion),
+          InstanceMethod("setKeepAlive", &Connection::SetKeepAlive),
+          InstanceMethod("getAllDomainStats", &Connection::GetAllDomainStats),
+          InstanceMethod("listAllDomains", &Connection::ListAllDomains),
+          InstanceMethod("domainInfo", &Connection::DomainInfo),
+          InstanceMethod("domainXml", &Connection::DomainXml),
+          InstanceMethod("nodeInfo", &Connection::NodeInfo),
+          InstanceMethod("nodeCpuStats", &Connection::NodeCpuStats),
+          InstanceMethod("nodeMemoryStats", &Connection::NodeMemoryStats),
+          InstanceMethod("blockStats", &Connection::BlockStats),
+          InstanceMethod("interfaceStats", &Connection::InterfaceStats),
+          InstanceMethod("memoryStats", &Connection::MemoryStats),
+          InstanceMethod("vcpus", &Connection::Vcpus),
+          InstanceMethod("create", &Connection::DomainOp<DomainOpWorker::kCreate>),
+          InstanceMethod("shutdown", &Connection::DomainOp<DomainOpWorker::kShutdown>),
+          InstanceMethod("reboot", &Connection::DomainOp<DomainOpWorker::kReboot>),
+          InstanceMethod("destroy", &Connection::DomainOp<DomainOpWorker::kDestroy>),
+          InstanceMethod("suspend", &Connection::DomainOp<DomainOpWorker::kSuspend>),
+          InstanceMethod("resume", &Connection::DomainOp<DomainOpWorker::kResume>),
+          InstanceMethod("setMemoryFlags", &Connection::DomainOp<DomainOpWorker::kSetMemory>),
+          InstanceMethod("setVcpusFlags", &Connection::DomainOp<DomainOpWorker::kSetVcpus>),
+          InstanceMethod("setMemoryStatsPeriod",
+                         &Connection::DomainOp<DomainOpWorker::kSetMemoryStatsPeriod>),
+          InstanceMethod("onLifecycle", &Connection::OnLifecycle),
+          InstanceMethod("offLifecycle", &Connection::OffLifecycle),
+          InstanceMethod("onClose", &Connection::OnClose),
+      });
+}
+
+Connection::Connection(const Napi::CallbackInfo& info)
+    : Napi::ObjectWrap<Connection>(info), state_(std::make_shared<ConnState>()) {
+  AddonData* data = info.Env().GetInstanceData<AddonData>();
+  tearingDown_ = data != nullptr ? data->tearingDown : std::make_shared<std::atomic<bool>>(false);
+}
+
+// Garbage-collected without close(): release libvirt resources without
+// blocking the JS thread (deregistration and disconnect may be RPCs).
+Connection::~Connection() {
+  virConnectPtr conn = nullptr;
+  EventRegistration reg;
+  {
+    std::lock_guard<std::mutex> lock(state_->mu);
+    if (state_->phase == ConnState::Phase::Open) {
+      conn = state_->conn;
+      reg = state_->reg;
+      state_->conn = nullptr;
+    }
+    state_->phase = ConnState::Phase::Closed;
+  }
+  if (conn == nullptr) return;
+  if (tearingDown_->load()) return;  // process exit: leave it to the OS
+  state_->hub->RemoveAll();
+  std::thread([conn, reg] { TeardownConnection(conn, reg); }).detach();
+}
+
+Napi::Error Connection::NotOpenError(Napi::Env env, const char* method) {
+  ConnState::Phase phase;
+  {
+    std::lock_guard<std::mutex> lock(state_->mu);
+    phase = state_->phase;
+  }
+  switch (phase) {
+    case ConnState::Phase::Idle: return MakeClosedError(env, method, "connection is not open");
+    case ConnState::Phase::Opening:
+      return MakeClosedError(env, method, "connection is still opening");
+    default: return MakeClosedError(env, method, "connection is closed");
+  }
+}
+
+ConnRef Connection::AcquireOr(Napi::Env env, const char* method, Napi::Value* rejected) {
+  ConnRef ref = state_->Acquire();
+  if (!ref) *rejected = RejectedPromise(env, NotOpenError(env, method));
+  return ref;
+}
+
+// ---- lifecycle of the connection --------------------------------------------
+
+Napi::Value Connection::Open(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  std::string uri = ArgString(info, 0, "uri");
+  bool readonly = ArgBool(info, 1, "readonly");
+  {
+    std::lock_guard<std::mutex> lock(state_->mu);
+    switch (state_->phase) {
+      case ConnState::Phase::Idle: state_->phase = ConnState::Phase::Opening; break;
+      case ConnState::Phase::Opening:
+        return RejectedPromise(env, Napi::Error::New(env, "open: connection is already opening"));
+      case ConnState::Phase::Open:
+        return RejectedPromise(env, Napi::Error::New(env, "open: connection is already open"));
+      case ConnState::Phase::Closed:
+        return RejectedPromise(env, MakeClosedError(env, "open", "connection is closed"));
+    }
+  }
+  LvError loopErr;
+  if (!EnsureEventLoop(&loopErr)) {
+    std::lock_guard<std::mutex> lock(state_->mu);
+    state_->phase = ConnState::Phase::Idle;
+    return RejectedPromise(env, loopErr.ToJs(env));
+  }
+  return Start(new OpenWorker(env, state_, uri, readonly));
+}
+
+Napi::Value Connection::Close(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  ConnRef owned;
+  EventRegistration reg;
+  {
+    std::lock_guard<std::mutex> lock(state_->mu);
+    switch (state_->phase) {
+      case ConnState::Phase::Open:
+        owned = ConnRef(state_->conn);
+        state_->conn = nullptr;
+        reg = state_->reg;
+        state_->phase = ConnState::Phase::Closed;
+        break;
+      case ConnState::Phase::Opening:
+        // The OpenWorker sees this and disconnects itself; its promise rejects.
+        state_->phase = ConnState::Phase::Closed;
+        break;
+      case ConnState::Phase::Idle:
+        return RejectedPromise(env, MakeClosedError(env, "close", "connection is not open"));
+      case ConnState::Phase::Closed:
+        return RejectedPromise(env, MakeClosedError(env, "close", "connection is already closed"));
+    }
+  }
+  // No JS listener is called after close() returns.
+  state_->hub->RemoveAll();
+  if (!owned) return ResolvedPromise(env, env.Undefined());
+  return Start(new CloseWorker(env, std::move(owned), reg));
+}
+
+Napi::Value Connection::IsOpen(const Napi::CallbackInfo& info) {
+  std::lock_guard<std::mutex> lock(state_->mu);
+  return Napi::Boolean::New(info.Env(), state_->phase == ConnState::Phase::Open);
+}
+
+// ---- connection info ------------------------------------------------------------
+
+Napi::Value Connection::ConnInfo(const Napi::CallbackInfo& info, ConnInfoWorker::Op op,
+                                 const char* method, int interval, unsigned count) {
+  Napi::Env env = info.Env();
+  Napi::Value rejected;
+  ConnRef ref = AcquireOr(env, method, &rejected);
+  if (!ref) return rejected;
+  return Start(new ConnInfoWorker(env, std::move(ref), op, interval, count));
+}
+
+Napi::Value Connection::IsAlive(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  ConnRef ref = state_->Acquire();
+  if (!ref) return ResolvedPromise(env, Napi::Boolean::New(env, false));
+  return Start(new ConnInfoWorker(env, std::move(ref), ConnInfoWorker::kIsAlive));
+}
+
+Napi::Value Connection::GetUri(const Napi::CallbackInfo& info) {
+  return ConnInfo(info, ConnInfoWorker::kUri, "getUri");
+}
+
+Napi::Value Connection::GetHostname(const Napi::CallbackInfo& info) {
+  return ConnInfo(info, ConnInfoWorker::kHostname, "getHostname");
+}
+
+Napi::Value Connection::GetLibVersion(const Napi::CallbackInfo& info) {
+  return ConnInfo(info, ConnInfoWorker::kLibVersion, "getLibVersion");
+}
+
+Napi::Value Connection::SetKeepAlive(const Napi::CallbackInfo& info) {
+  int interval = ArgInt32(info, 0, "intervalSec");
+  unsigned count = ArgUint32(info, 1, "count");
+  return ConnInfo(info, ConnInfoWorker::kSetKeepAlive, "setKeepAlive", interval, count);
+}
+
+// ---- host -------------------------------------------------------------------------
+
+Napi::Value Connection::Node(const Napi::CallbackInfo& info, NodeWorker::Op op,
+                             const char* method) {
+  Napi::Env env = info.Env();
+  Napi::Value rejected;
+  ConnRef ref = AcquireOr(env, method, &rejected);
+  if (!ref) return rejected;
+  return Start(new NodeWorker(env, std::move(ref), op));
+}
+
+Napi::Value Connection::NodeInfo(const Napi::CallbackInfo& info) {
+  return Node(info, NodeWorker::kInfo, "nodeInfo");
+}
+
+Napi::Value Connection::NodeCpuStats(const Napi::CallbackInfo& info) {
+  return Node(info, NodeWorker::kCpuStats, "nodeCpuStats");
+}
+
+Napi::Value Connection::NodeMemoryStats(const Napi::CallbackInfo& info) {
+  return Node(info, NodeWorker::kMemoryStats, "nodeMemoryStats");
+}
+
+// ---- domains ------------------------------------------------------------------------
+
+Napi::Value Connection::GetAllDomainStats(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  uint32_t stats = ArgUint32(info, 0, "stats");
+  uint32_t flags = ArgUint32(info, 1, "flags");
+  Napi::Value rejected;
+  ConnRef ref = AcquireOr(env, "getAllDomainStats", &rejected);
+  if (!ref) return rejected;
+  return Start(new AllDomainStatsWorker(env, std::move(ref), stats, flags));
+}
+
+Napi::Value Connection::ListAllDomains(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  uint32_t flags = ArgUint32(info, 0, "flags");
+  Napi::Value rejected;
+  ConnRef ref = AcquireOr(env, "listAllDomains", &rejected);
+  if (!ref) return rejected;
+  return Start(new ListDomainsWorker(env, std::move(ref), flags));
+}
+
+Napi::Value Connection::DomainInfo(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  std::string uuid = ArgString(info, 0, "uuid");
+  Napi::Value rejected;
+  ConnRef ref = AcquireOr(env, "domainInfo", &rejected);
+  if (!ref) return rejected;
+  return Start(new DomainQueryWorker(env, std::move(ref), uuid, DomainQueryWorker::kInfo));
+}
+
+Napi::Value Connection::DomainXml(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  std::string uuid = ArgString(info, 0, "uuid");
+  uint32_t flags = ArgUint32(info, 1, "flags");
+  Napi::Value rejected;
+  ConnRef ref = AcquireOr(env, "domainXml", &rejected);
+  if (!ref) return rejected;
+  return Start(
+      new DomainQueryWorker(env, std::move(ref), uuid, DomainQueryWorker::kXml, "", flags));
+}
+
+Napi::Value Connection::BlockStats(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  std::string uuid = ArgString(info, 0, "uuid");
+  std::string dev = ArgString(info, 1, "device");
+  Napi::Value rejected;
+  ConnRef ref = AcquireOr(env, "blockStats", &rejected);
+  if (!ref) return rejected;
+  return Start(
+      new DomainQueryWorker(env, std::move(ref), uuid, DomainQueryWorker::kBlockStats, dev));
+}
+
+Napi::Value Connection::InterfaceStats(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  std::string uuid = ArgString(info, 0, "uuid");
+  std::string dev = ArgString(info, 1, "device");
+  Napi::Value rejected;
+  ConnRef ref = AcquireOr(env, "interfaceStats", &rejected);
+  if (!ref) return rejected;
+  return Start(
+      new DomainQueryWorker(env, std::move(ref), uuid, DomainQueryWorker::kInterfaceStats, dev));
+}
+
+Napi::Value Connection::MemoryStats(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  std::string uuid = ArgString(info, 0, "uuid");
+  Napi::Value rejected;
+  ConnRef ref = AcquireOr(env, "memoryStats", &rejected);
+  if (!ref) return rejected;
+  return Start(new DomainQueryWorker(env, std::move(ref), uuid, DomainQueryWorker::kMemoryStats));
+}
+
+Napi::Value Connection::Vcpus(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  std::string uuid = ArgString(info, 0, "uuid");
+  Napi::Value rejected;
+  ConnRef ref = AcquireOr(env, "vcpus", &rejected);
+  if (!ref) return rejected;
+  return Start(new DomainQueryWorker(env, std::move(ref), uuid, DomainQueryWorker::kVcpus));
+}
+
+template <DomainOpWorker::Op op>
+Napi::Value Connection::DomainOp(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  std::string uuid = ArgString(info, 0, "uuid");
+  uint64_t arg = 0;
+  uint32_t flags = 0;
+  switch (op) {
+    case DomainOpWorker::kSetMemory:
+      arg = ArgUint64(info, 1, "memKiB");
+      flags = ArgUint32(info, 2, "flags");
+      break;
+    case DomainOpWorker::kSetVcpus:
+      arg = ArgUint32(info, 1, "count");
+      flags = ArgUint32(info, 2, "flags");
+      break;
+    case DomainOpWorker::kSetMemoryStatsPeriod: {
+      int32_t period = ArgInt32(info, 1, "periodSec");
+      if (period < 0) ThrowType(env, "periodSec must be >= 0");
+      arg = static_cast<uint64_t>(period);
+      flags = ArgUint32(info, 2, "flags");
+      break;
+    }
+    default: break;
+  }
+  Napi::Value rejected;
+  ConnRef ref = AcquireOr(env, OpMethodName(op), &rejected);
+  if (!ref) return rejected;
+  return Start(new DomainOpWorker(env, std::move(ref), uuid, op, arg, flags));
+}
+
+// ---- events ---------------------------------------------------------------------------
+
+Napi::Value Connection::OnLifecycle(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  Napi::Function cb = ArgFunction(info, 0, "callback");
+  {
+    std::lock_guard<std::mutex> lock(state_->mu);
+    if (state_->phase != ConnState::Phase::Open) {
+      // fall through to the error below, outside the lock
+    } else if (state_->reg.lifecycleId < 0) {
+      throw state_->lifecycleError.ToJs(env);
+    } else {
+      return Napi::Number::New(env, state_->hub->Add(env, EventHub::kLifecycle, cb));
+    }
+  }
+  throw NotOpenError(env, "onLifecycle");
+}
+
+Napi::Value Connection::OffLifecycle(const Napi::CallbackInfo& info) {
+  int32_t id = ArgInt32(info, 0, "id");
+  return Napi::Boolean::New(info.Env(), state_->hub->Remove(id));
+}
+
+Napi::Value Connection::OnClose(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  Napi::Function cb = ArgFunction(info, 0, "callback");
+  {
+    std::lock_guard<std::mutex> lock(state_->mu);
+    if (state_->phase != ConnState::Phase::Open) {
+      // error below
+    } else if (!state_->reg.closeCallback) {
+      throw state_->closeCbError.ToJs(env);
+    } else {
+      state_->hub->Add(env, EventHub::kClose, cb);
+      return env.Undefined();
+    }
+  }
+  throw NotOpenError(env, "onClose");
+}
+
+}  // namespace virtop

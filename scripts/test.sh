@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Sets up everything the tests need and runs every tier: unit, libvirt test
+# driver, and the real-libvirt lab (libvirtd + QEMU guests, built and torn
+# down by test/lab/lab.sh). Extra arguments go to vitest.
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$ROOT"
+
+bash scripts/setup.sh
+# The lab needs libvirtd, QEMU, a kernel and busybox; lab.sh installs what is missing.
+bash test/lab/lab.sh deps
+bash test/lab/lab.sh daemons
+# tmux drives the end-to-end terminal tests.
+command -v tmux >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq tmux >/dev/null; }
+
+status=0
+npx tsc -p tsconfig.json --noEmit || status=$?
+npx vitest run "$@" || status=$?
+# Leave no lab guest running, whatever happened above.
+bash test/lab/lab.sh down >/dev/null 2>&1 || true
+exit $status
