@@ -173,6 +173,8 @@ export function domainFromRecord(
     vcpus,
     balloon,
     memMaxKiB: def?.maxMemKiB !== null && def?.maxMemKiB !== undefined ? BigInt(def.maxMemKiB) : null,
+    hasBalloon: def ? def.hasBalloon : null,
+    balloonStatsPeriodSec: def ? def.balloonStatsPeriodSec : null,
     disks,
     nics,
     process: null,

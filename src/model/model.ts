@@ -256,6 +256,8 @@ export class Model {
       disks,
       nics,
       vcpuThreads,
+      hasBalloon: ds.hasBalloon,
+      balloonStatsPeriodSec: ds.balloonStatsPeriodSec,
       errors: ds.errors,
       initializing: active && p === null,
     };

@@ -76,6 +76,10 @@ export interface DomainView {
   disks: DiskView[];
   nics: NicView[];
   vcpuThreads: VcpuThreadView[];
+  /** whether the domain has a balloon device; null when its XML is unknown */
+  hasBalloon: boolean | null;
+  /** guest memory stats period (s) from the XML; null when none is set or unknown */
+  balloonStatsPeriodSec: number | null;
   /** sampling problems for this domain (vanished mid-tick, unreadable /proc) */
   errors: string[];
   /** true until a second sample makes rates possible */

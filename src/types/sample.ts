@@ -119,6 +119,10 @@ export interface DomainSample {
   balloon: BalloonSample;
   /** from domain XML when the stats did not say */
   memMaxKiB: bigint | null;
+  /** balloon device present (domain XML); null when the XML is unknown */
+  hasBalloon: boolean | null;
+  /** <memballoon><stats period/> from the XML */
+  balloonStatsPeriodSec: number | null;
   disks: DiskSample[];
   nics: NicSample[];
   /** /proc view of the QEMU process; null for remote hosts or inactive domains */

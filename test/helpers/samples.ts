@@ -20,6 +20,8 @@ export function domain(over: Partial<DomainSample> & { uuid: string }): DomainSa
     vcpus: [],
     balloon: emptyBalloon(),
     memMaxKiB: null,
+    hasBalloon: true,
+    balloonStatsPeriodSec: null,
     disks: [],
     nics: [],
     process: null,

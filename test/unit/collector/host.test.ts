@@ -54,7 +54,7 @@ class FakeSource implements LibvirtSource {
     this.calls.push('block');
     return { rdReq: 1n, rdBytes: 512n, wrReq: 2n, wrBytes: 1024n, errs: null };
   }
-  async interfaceStats() {
+  async interfaceStats(): Promise<never> {
     this.calls.push('iface');
     throw err(3, 'this function is not supported by the connection driver');
   }

@@ -1,0 +1,210 @@
+// Operations on one domain, as htop does actions: a pure planning step
+// checks the domain's state and the typed input and returns either a clear
+// refusal or a plan (what will be done, whether to confirm, how to run it).
+// Running a plan re-checks the domain, calls HostControl, and returns a
+// reaction for the status line. Nothing here builds a shell command.
+
+import type { DomainView } from '../model/view.js';
+import type { ChangeScope, HostControl } from './control.js';
+import { formatKiB, parseMemoryTarget, parseVcpuTarget } from './input.js';
+
+export enum Command {
+  Start = 'start',
+  Shutdown = 'shutdown',
+  Reboot = 'reboot',
+  ForceOff = 'force-off',
+  PauseResume = 'pause-resume',
+  Balloon = 'balloon',
+  Vcpus = 'vcpus',
+  StatsPeriod = 'stats-period',
+}
+
+/** Commands that need a typed value before they can be planned. */
+export const NEEDS_INPUT: ReadonlySet<Command> = new Set([Command.Balloon, Command.Vcpus]);
+
+export interface Plan {
+  command: Command;
+  domainKey: string;
+  /** e.g. "pause web-01 on qemu:///system" */
+  summary: string;
+  /** a question naming the domain, when the action is destructive; null = run at once */
+  confirm: string | null;
+  /** the states in which running still makes sense (re-checked just before the call) */
+  validStates: readonly string[];
+  run(ctl: HostControl): Promise<void>;
+  /** past tense for the status line */
+  done: string;
+}
+
+export type PlanResult = { ok: true; plan: Plan } | { ok: false; error: string };
+
+export interface Reaction {
+  ok: boolean;
+  /** status line text */
+  message: string;
+  /** take a sample now rather than wait for the next tick */
+  refresh: boolean;
+}
+
+export interface PlanInput {
+  /** text typed into the prompt (balloon size, vCPU count) */
+  text?: string;
+  /** also write the change to the persistent config */
+  persist?: boolean;
+}
+
+const RUNNING = ['running', 'blocked'];
+const ACTIVE = ['running', 'blocked', 'paused', 'pmsuspended', 'shutdown', 'crashed'];
+const INACTIVE = ['shutoff', 'crashed', 'nostate'];
+
+function where(d: DomainView): string {
+  return `${d.name} on ${d.host}`;
+}
+
+function refuse(error: string): PlanResult {
+  return { ok: false, error };
+}
+
+export function planCommand(cmd: Command, d: DomainView, input: PlanInput = {}): PlanResult {
+  const scope: ChangeScope = { live: true, config: input.persist === true };
+  const persistNote = scope.config ? ' (live and in the config)' : ' (live only)';
+  const base = { command: cmd, domainKey: d.key };
+  switch (cmd) {
+    case Command.Start:
+      if (!INACTIVE.includes(d.state) || d.id !== null) return refuse(`${where(d)} is ${d.state}: only a shut-off domain can be started`);
+      return {
+        ok: true,
+        plan: { ...base, summary: `start ${where(d)}`, confirm: null, validStates: INACTIVE, run: (c) => c.start(d.uuid), done: `started ${where(d)}` },
+      };
+    case Command.Shutdown:
+      if (!RUNNING.includes(d.state)) return refuse(`${where(d)} is ${d.state}: only a running domain can be shut down gracefully`);
+      return {
+        ok: true,
+        plan: {
+          ...base,
+          summary: `shut down ${where(d)} (ACPI)`,
+          confirm: `Shut down ${d.name} on ${d.host}? (y/N)`,
+          validStates: RUNNING,
+          run: (c) => c.shutdown(d.uuid),
+          done: `asked ${where(d)} to shut down`,
+        },
+      };
+    case Command.Reboot:
+      if (!RUNNING.includes(d.state)) return refuse(`${where(d)} is ${d.state}: only a running domain can be rebooted`);
+      return {
+        ok: true,
+        plan: {
+          ...base,
+          summary: `reboot ${where(d)}`,
+          confirm: `Reboot ${d.name} on ${d.host}? (y/N)`,
+          validStates: RUNNING,
+          run: (c) => c.reboot(d.uuid),
+          done: `asked ${where(d)} to reboot`,
+        },
+      };
+    case Command.ForceOff:
+      if (!ACTIVE.includes(d.state) || d.id === null) return refuse(`${where(d)} is ${d.state}: it is not running`);
+      return {
+        ok: true,
+        plan: {
+          ...base,
+          summary: `force off ${where(d)}`,
+          confirm: `Force off ${d.name} on ${d.host}? Like pulling the plug: unsaved guest data is lost. (y/N)`,
+          validStates: ACTIVE,
+          run: (c) => c.destroy(d.uuid),
+          done: `forced off ${where(d)}`,
+        },
+      };
+    case Command.PauseResume:
+      if (RUNNING.includes(d.state)) {
+        return {
+          ok: true,
+          plan: { ...base, summary: `pause ${where(d)}`, confirm: null, validStates: RUNNING, run: (c) => c.suspend(d.uuid), done: `paused ${where(d)}` },
+        };
+      }
+      if (d.state === 'paused') {
+        return {
+          ok: true,
+          plan: { ...base, summary: `resume ${where(d)}`, confirm: null, validStates: ['paused'], run: (c) => c.resume(d.uuid), done: `resumed ${where(d)}` },
+        };
+      }
+      return refuse(`${where(d)} is ${d.state}: only a running domain can be paused or a paused one resumed`);
+    case Command.Balloon: {
+      if (!ACTIVE.includes(d.state) || d.id === null) return refuse(`${where(d)} is ${d.state}: memory can only be ballooned on a running domain`);
+      if (d.hasBalloon === false) return refuse(`${where(d)} has no balloon device: its memory cannot be changed live`);
+      const parsed = parseMemoryTarget(input.text ?? '', { currentKiB: d.memCurrentKiB, maxKiB: d.memMaxKiB });
+      if (!parsed.ok) return refuse(parsed.error);
+      const kib = parsed.value;
+      const shrinkingBelowUse = d.memUsedKiB !== null && kib < d.memUsedKiB;
+      const from = d.memCurrentKiB === null ? 'unknown' : formatKiB(d.memCurrentKiB);
+      return {
+        ok: true,
+        plan: {
+          ...base,
+          summary: `set memory of ${where(d)} from ${from} to ${formatKiB(kib)}${persistNote}`,
+          confirm: shrinkingBelowUse
+            ? `${d.name} uses ${formatKiB(d.memUsedKiB as number)}; shrink it to ${formatKiB(kib)}? The guest may swap or kill processes. (y/N)`
+            : null,
+          validStates: ACTIVE,
+          run: (c) => c.setMemory(d.uuid, kib, scope),
+          done: `set memory of ${where(d)} to ${formatKiB(kib)}${persistNote}`,
+        },
+      };
+    }
+    case Command.Vcpus: {
+      if (!ACTIVE.includes(d.state) || d.id === null) return refuse(`${where(d)} is ${d.state}: vCPUs can only be changed live on a running domain`);
+      const parsed = parseVcpuTarget(input.text ?? '', d.vcpus, d.maxVcpus);
+      if (!parsed.ok) return refuse(parsed.error);
+      const n = parsed.value;
+      if (d.vcpus !== null && n === d.vcpus) return refuse(`${where(d)} already has ${n} vCPUs`);
+      const removing = d.vcpus !== null && n < d.vcpus;
+      return {
+        ok: true,
+        plan: {
+          ...base,
+          summary: `set vCPUs of ${where(d)} from ${d.vcpus ?? '?'} to ${n}${persistNote}`,
+          confirm: removing ? `Remove ${(d.vcpus as number) - n} vCPU(s) from ${d.name} on ${d.host}? (y/N)` : null,
+          validStates: ACTIVE,
+          run: (c) => c.setVcpus(d.uuid, n, scope),
+          done: `set vCPUs of ${where(d)} to ${n}${persistNote}`,
+        },
+      };
+    }
+    case Command.StatsPeriod:
+      if (!ACTIVE.includes(d.state) || d.id === null) return refuse(`${where(d)} is ${d.state}: it is not running`);
+      if (d.hasBalloon === false) return refuse(`${where(d)} has no balloon device, so it cannot report memory stats`);
+      return {
+        ok: true,
+        plan: {
+          ...base,
+          summary: `enable guest memory stats every 2 s on ${where(d)}`,
+          confirm: null,
+          validStates: ACTIVE,
+          run: (c) => c.setMemoryStatsPeriod(d.uuid, 2),
+          done: `enabled guest memory stats on ${where(d)}`,
+        },
+      };
+  }
+}
+
+function errorText(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}
+
+/**
+ * Runs a plan. `current` is the domain as the model sees it now (null if it
+ * vanished since the plan was made): a plan whose domain went away or
+ * changed state is dropped with a message instead of being sent.
+ */
+export async function runPlan(plan: Plan, current: DomainView | null, ctl: HostControl): Promise<Reaction> {
+  if (current === null) return { ok: false, message: `not done: the domain is gone (${plan.summary})`, refresh: true };
+  if (!plan.validStates.includes(current.state)) {
+    return { ok: false, message: `not done: ${current.name} is now ${current.state} (${plan.summary})`, refresh: true };
+  }
+  try {
+    await plan.run(ctl);
+    return { ok: true, message: plan.done, refresh: true };
+  } catch (e) {
+    return { ok: false, message: `failed to ${plan.summary}: ${errorText(e)}`, refresh: true };
+  }
+}

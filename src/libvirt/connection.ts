@@ -1,0 +1,226 @@
+// Promise API over one libvirt connection.
+//
+// Every method runs its libvirt calls on a worker thread in the addon; this
+// wrapper only adds error context: rejections become LibvirtError (with the
+// URI, the UUID addressed and the method name) or ClosedError. Argument
+// mistakes reject with TypeError before anything is queued.
+
+import { loadAddon } from './addon.js';
+import { ClosedError, fromNativeError } from './errors.js';
+import type {
+  BlockStats,
+  CloseEvent,
+  DomainInfo,
+  DomainListEntry,
+  InterfaceStats,
+  LifecycleEvent,
+  MemoryStats,
+  NativeConnection,
+  NodeCpuStats,
+  NodeInfo,
+  NodeMemoryStats,
+  RawStatsRecord,
+  VcpuInfo,
+} from './types.js';
+
+export interface OpenOptions {
+  /** Open with virConnectOpenReadOnly (no auth callback, no operations). Default false. */
+  readonly?: boolean;
+}
+
+/** Everything NativeConnection offers except open(), which is Connection.open(). */
+export type ConnectionApi = Omit<NativeConnection, 'open'>;
+
+export class Connection implements ConnectionApi {
+  /** URI as passed to open(); see getUri() for libvirt's canonical form. */
+  readonly uri: string;
+  readonly readonly: boolean;
+  readonly #native: NativeConnection;
+
+  private constructor(native: NativeConnection, uri: string, readonly: boolean) {
+    this.#native = native;
+    this.uri = uri;
+    this.readonly = readonly;
+  }
+
+  /**
+   * Opens `uri` ('' = libvirt's default URI). Read-write connections use
+   * virConnectOpenAuth with libvirt's default auth callback (which may prompt
+   * on the terminal for e.g. SASL credentials); readonly ones
+   * virConnectOpenReadOnly. The first open in a process starts libvirt's
+   * event loop thread.
+   */
+  static async open(uri: string, opts: OpenOptions = {}): Promise<Connection> {
+    if (typeof uri !== 'string') throw new TypeError('uri must be a string');
+    const readonly = opts.readonly ?? false;
+    if (typeof readonly !== 'boolean') throw new TypeError('readonly must be a boolean');
+    const addon = loadAddon();
+    const native = new addon.Connection();
+    try {
+      await native.open(uri, readonly);
+    } catch (err) {
+      throw fromNativeError(err, { method: 'open', uri });
+    }
+    return new Connection(native, uri, readonly);
+  }
+
+  async #call<T>(method: string, uuid: string | null, fn: (n: NativeConnection) => Promise<T>): Promise<T> {
+    try {
+      return await fn(this.#native);
+    } catch (err) {
+      throw fromNativeError(err, { method, uri: this.uri, uuid });
+    }
+  }
+
+  #sync<T>(method: string, fn: (n: NativeConnection) => T): T {
+    try {
+      return fn(this.#native);
+    } catch (err) {
+      throw fromNativeError(err, { method, uri: this.uri });
+    }
+  }
+
+  /** Deregisters events and drops the connection. Calls already in flight
+   *  complete normally (they hold their own reference); later calls reject
+   *  with ClosedError, and so does a second close(). */
+  close(): Promise<void> {
+    return this.#call('close', null, (n) => n.close());
+  }
+
+  isOpen(): boolean {
+    return this.#native.isOpen();
+  }
+
+  /** virConnectIsAlive; resolves false (never rejects with ClosedError) when closed. */
+  isAlive(): Promise<boolean> {
+    return this.#call('isAlive', null, (n) => n.isAlive());
+  }
+
+  getUri(): Promise<string> {
+    return this.#call('getUri', null, (n) => n.getUri());
+  }
+
+  getHostname(): Promise<string> {
+    return this.#call('getHostname', null, (n) => n.getHostname());
+  }
+
+  /** libvirt version of the daemon (major * 1e6 + minor * 1e3 + release). */
+  getLibVersion(): Promise<number> {
+    return this.#call('getLibVersion', null, (n) => n.getLibVersion());
+  }
+
+  /** virConnectSetKeepAlive. Rejects with VIR_ERR_NO_SUPPORT on drivers without
+   *  keepalive (test:///, local in-process drivers); resolves when the server
+   *  merely does not support it. */
+  setKeepAlive(intervalSec: number, count: number): Promise<void> {
+    return this.#call('setKeepAlive', null, (n) => n.setKeepAlive(intervalSec, count));
+  }
+
+  getAllDomainStats(stats: number, flags: number): Promise<RawStatsRecord[]> {
+    return this.#call('getAllDomainStats', null, (n) => n.getAllDomainStats(stats, flags));
+  }
+
+  listAllDomains(flags: number): Promise<DomainListEntry[]> {
+    return this.#call('listAllDomains', null, (n) => n.listAllDomains(flags));
+  }
+
+  domainInfo(uuid: string): Promise<DomainInfo> {
+    return this.#call('domainInfo', uuid, (n) => n.domainInfo(uuid));
+  }
+
+  domainXml(uuid: string, flags: number): Promise<string> {
+    return this.#call('domainXml', uuid, (n) => n.domainXml(uuid, flags));
+  }
+
+  nodeInfo(): Promise<NodeInfo> {
+    return this.#call('nodeInfo', null, (n) => n.nodeInfo());
+  }
+
+  nodeCpuStats(): Promise<NodeCpuStats> {
+    return this.#call('nodeCpuStats', null, (n) => n.nodeCpuStats());
+  }
+
+  nodeMemoryStats(): Promise<NodeMemoryStats> {
+    return this.#call('nodeMemoryStats', null, (n) => n.nodeMemoryStats());
+  }
+
+  blockStats(uuid: string, device: string): Promise<BlockStats> {
+    return this.#call('blockStats', uuid, (n) => n.blockStats(uuid, device));
+  }
+
+  interfaceStats(uuid: string, device: string): Promise<InterfaceStats> {
+    return this.#call('interfaceStats', uuid, (n) => n.interfaceStats(uuid, device));
+  }
+
+  memoryStats(uuid: string): Promise<MemoryStats> {
+    return this.#call('memoryStats', uuid, (n) => n.memoryStats(uuid));
+  }
+
+  vcpus(uuid: string): Promise<VcpuInfo[]> {
+    return this.#call('vcpus', uuid, (n) => n.vcpus(uuid));
+  }
+
+  create(uuid: string): Promise<void> {
+    return this.#call('create', uuid, (n) => n.create(uuid));
+  }
+
+  shutdown(uuid: string): Promise<void> {
+    return this.#call('shutdown', uuid, (n) => n.shutdown(uuid));
+  }
+
+  reboot(uuid: string): Promise<void> {
+    return this.#call('reboot', uuid, (n) => n.reboot(uuid));
+  }
+
+  destroy(uuid: string): Promise<void> {
+    return this.#call('destroy', uuid, (n) => n.destroy(uuid));
+  }
+
+  suspend(uuid: string): Promise<void> {
+    return this.#call('suspend', uuid, (n) => n.suspend(uuid));
+  }
+
+  resume(uuid: string): Promise<void> {
+    return this.#call('resume', uuid, (n) => n.resume(uuid));
+  }
+
+  /** memKiB may also be a bigint. flags: ModifyFlags. */
+  setMemoryFlags(uuid: string, memKiB: number, flags: number): Promise<void> {
+    return this.#call('setMemoryFlags', uuid, (n) => n.setMemoryFlags(uuid, memKiB, flags));
+  }
+
+  setVcpusFlags(uuid: string, count: number, flags: number): Promise<void> {
+    return this.#call('setVcpusFlags', uuid, (n) => n.setVcpusFlags(uuid, count, flags));
+  }
+
+  setMemoryStatsPeriod(uuid: string, periodSec: number, flags: number): Promise<void> {
+    return this.#call('setMemoryStatsPeriod', uuid, (n) => n.setMemoryStatsPeriod(uuid, periodSec, flags));
+  }
+
+  /**
+   * Adds a lifecycle listener; returns an id for offLifecycle. libvirt's own
+   * registration was done while opening, so this never blocks and events
+   * start with the next one libvirt emits. Throws ClosedError when the
+   * connection is not open, LibvirtError if the driver has no events.
+   * Listeners do not keep the process alive.
+   */
+  onLifecycle(cb: (ev: LifecycleEvent) => void): number {
+    return this.#sync('onLifecycle', (n) => n.onLifecycle(cb));
+  }
+
+  /** Removes a listener; events already queued for it are dropped. */
+  offLifecycle(id: number): void {
+    this.#sync('offLifecycle', (n) => n.offLifecycle(id));
+  }
+
+  /** Called when libvirt reports the connection dropped (EOF, keepalive,
+   *  error) — not after close(). Only remote/daemon URIs ever fire it. */
+  onClose(cb: (ev: CloseEvent) => void): void {
+    this.#sync('onClose', (n) => n.onClose(cb));
+  }
+}
+
+/** True if `err` is the ClosedError of a call on a closed Connection. */
+export function isClosedError(err: unknown): err is ClosedError {
+  return err instanceof ClosedError;
+}
