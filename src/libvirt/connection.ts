@@ -184,9 +184,10 @@ export class Connection implements ConnectionApi {
     return this.#call('resume', uuid, (n) => n.resume(uuid));
   }
 
-  /** memKiB may also be a bigint. flags: ModifyFlags. */
-  setMemoryFlags(uuid: string, memKiB: number, flags: number): Promise<void> {
-    return this.#call('setMemoryFlags', uuid, (n) => n.setMemoryFlags(uuid, memKiB, flags));
+  /** memKiB: a safe integer or a bigint (the addon accepts both). flags: ModifyFlags. */
+  setMemoryFlags(uuid: string, memKiB: number | bigint, flags: number): Promise<void> {
+    // NativeConnection declares number; the addon also takes bigint.
+    return this.#call('setMemoryFlags', uuid, (n) => n.setMemoryFlags(uuid, memKiB as number, flags));
   }
 
   setVcpusFlags(uuid: string, count: number, flags: number): Promise<void> {
