@@ -4,6 +4,7 @@
 // reconnect state; never throws — failures become the sample's status.
 
 import { parseDomainXml, type DomainDef } from '../libvirt/domain-xml.js';
+import { ClosedError, isConnectionLost, LibvirtError } from '../libvirt/errors.js';
 import { ListFlags, StatsGroup, type DomainListEntry, type RawStatsRecord } from '../libvirt/types.js';
 import type { HostCounters, HostInfo, HostSample, ProcessSample, DomainSample, ConnectionStatus } from '../types/sample.js';
 import { systemClock, type Clock } from '../util/clock.js';
@@ -41,14 +42,17 @@ export const DEFAULT_STATS_MASK =
 // snapshot) reports what it can at once instead of stalling the whole tick.
 const STATS_NOWAIT = 1 << 29;
 
-// virErrorNumber codes that mean the connection itself is gone.
-const CONNECTION_LOST_CODES = new Set([
-  6, // VIR_ERR_NO_CONNECT
-  7, // VIR_ERR_INVALID_CONN
-  38, // VIR_ERR_SYSTEM_ERROR (socket errors)
-  39, // VIR_ERR_RPC
-  45, // VIR_ERR_AUTH_FAILED
-]);
+// Plain errors (fakes in tests, or anything not wrapped by src/libvirt) that
+// carry one of these virErrorNumber codes also mean the connection is gone:
+// VIR_ERR_NO_CONNECT, VIR_ERR_INVALID_CONN, VIR_ERR_RPC.
+const PLAIN_LOST_CODES = new Set([5, 6, 39]);
+
+function connectionLost(e: unknown): boolean {
+  if (e instanceof LibvirtError) return isConnectionLost(e);
+  if (e instanceof ClosedError) return true;
+  const code = errorCode(e);
+  return code !== null && PLAIN_LOST_CODES.has(code);
+}
 
 const BACKOFF_MS = [500, 1000, 2000, 4000];
 
@@ -192,8 +196,7 @@ export class HostCollector {
         tickLatencyMs: Number(monoNs - t0) / 1e6,
       };
     } catch (e) {
-      const code = errorCode(e);
-      if (this.lost || (code !== null && CONNECTION_LOST_CODES.has(code))) {
+      if (this.lost || connectionLost(e)) {
         this.lost = true;
         this.status = 'reconnecting';
         this.lastError = `${this.uri}: connection lost: ${errorMessage(e)}`;

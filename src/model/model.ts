@@ -91,7 +91,11 @@ export class Model {
       }
       const prevHost = host.prev;
       const cpus = hs.info?.cpus ?? prevHost?.info?.cpus ?? null;
-      const hostMemKiB = toNum(hs.info?.memoryKiB ?? prevHost?.info?.memoryKiB ?? null);
+      // The kernel's MemTotal (local /proc or virNodeGetMemoryStats) is the truth;
+      // virNodeGetInfo's figure can be capped by libvirtd's own cgroup.
+      const hostMemKiB = toNum(
+        hs.counters?.memTotalKiB ?? prevHost?.counters?.memTotalKiB ?? hs.info?.memoryKiB ?? prevHost?.info?.memoryKiB ?? null,
+      );
       if (prevHost && intervalSec === null) intervalSec = Number(hs.monoNs - prevHost.monoNs) / 1e9;
 
       const hostDomainViews: DomainView[] = [];

@@ -43,7 +43,7 @@ export function hostHeader(h: HostView, wallMs: number): string[] {
   }
   const mem = h.memoryKiB === null ? '-' : humanKiB(h.memoryKiB, 6);
   lines.push(
-    `virtop ${clock(wallMs)} - ${name} (${sanitizeForTerminal(h.uri)}) ${h.model ?? '-'} ${h.cpus ?? '-'} CPUs ${h.mhz ?? '-'} MHz ${mem}B` +
+    `virtop ${clock(wallMs)} - ${name} (${sanitizeForTerminal(h.uri)}) ${h.model ?? '-'} ${h.cpus ?? '-'} CPUs ${h.mhz ?? '-'} MHz ${mem} memory` +
       (h.libvirtVersion ? ` libvirt ${h.libvirtVersion}` : ''),
   );
   lines.push(
@@ -54,7 +54,7 @@ export function hostHeader(h: HostView, wallMs: number): string[] {
   const overcommit = h.cpus ? (h.vcpusActive / h.cpus).toFixed(2) : '-';
   const hostCpu = h.hostCpuPercent === null ? '' : `  host busy: ${formatPercent(h.hostCpuPercent)}%`;
   lines.push(
-    `CPU: ${formatPercent(h.guestCpuPercent)}% by guests${hostCpu}  Mem: ${given}B given to guests${memPct}  vCPU:pCPU ${overcommit}`,
+    `CPU: ${formatPercent(h.guestCpuPercent)}% by guests${hostCpu}  Mem: ${given} given to guests${memPct}  vCPU:pCPU ${overcommit}`,
   );
   if (h.error) lines.push(`warning: ${sanitizeForTerminal(h.error)}`);
   return lines;
