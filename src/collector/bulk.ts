@@ -3,6 +3,7 @@
 // domain XML and domain list said.
 
 import type { DomainDef } from '../libvirt/domain-xml.js';
+import { isActiveState } from '../types/state.js';
 import type { ParamValue } from '../libvirt/types.js';
 import type {
   BalloonSample,
@@ -158,11 +159,14 @@ export function domainFromRecord(
     lastUpdateSec: big(p, 'balloon.last-update'),
   };
 
+  const state = stateName(stateCode);
   return {
     uuid: rec.uuid,
     name: rec.name,
-    id: meta.id !== null && meta.id >= 0 ? meta.id : null,
-    state: stateName(stateCode),
+    // The list and the stats are two calls; if the domain stopped in between,
+    // the stats' state wins and a stale id is dropped.
+    id: meta.id !== null && meta.id >= 0 && isActiveState(state) ? meta.id : null,
+    state,
     stateReason: num(p, 'state.reason'),
     persistent: meta.persistent,
     cpuTimeNs: big(p, 'cpu.time'),

@@ -186,7 +186,8 @@ export class Model {
       prev !== null &&
       ((prev.id !== null && ds.id !== null && prev.id !== ds.id) ||
         (prev.process?.pid !== undefined && ds.process?.pid !== undefined && prev.process.pid !== ds.process.pid));
-    const p = restarted ? null : prev;
+    // Coming back from shut off is a fresh start too: nothing to rate against.
+    const p = restarted || (prev !== null && !isActiveState(prev.state)) ? null : prev;
     const active = isActiveState(ds.state);
 
     const vcpus = ds.vcpusCurrent;

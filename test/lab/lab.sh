@@ -31,7 +31,8 @@ NET_BRIDGE=virtoplab0
 DEFAULT_GUESTS=(virtop-lab-spin virtop-lab-disk virtop-lab-netload virtop-lab-idle)
 PACKAGES=(libvirt-daemon-system libvirt-clients libvirt-dev qemu-system-x86 qemu-utils linux-image-cloud-amd64 busybox-static)
 # virtio modules the guest needs; their dependencies are resolved from modules.dep
-GUEST_MODULES=(virtio_pci virtio_blk virtio_net virtio_balloon)
+# button + evdev: the ACPI power button (virsh shutdown / reboot) as an input device
+GUEST_MODULES=(virtio_pci virtio_blk virtio_net virtio_balloon button evdev)
 DISK_SIZE=${VIRTOP_LAB_DISK_SIZE:-64M}
 DISK_BPS=${VIRTOP_LAB_DISK_BPS:-16777216} # disk guest read+write cap, bytes/s
 
@@ -216,6 +217,19 @@ done
 
 ip link set lo up
 ip link set eth0 up 2>/dev/null
+
+# ACPI power button (virsh shutdown, and virsh reboot, which libvirt does as
+# shutdown + restart): no acpid needed, any event from the button's input
+# device means it was pressed.
+for ev in /sys/class/input/event*; do
+  case "$(cat "$ev/device/name" 2>/dev/null)" in
+    *"Power Button"*)
+      ( dd if=/dev/input/${ev##*/} bs=24 count=1 of=/dev/null 2>/dev/null
+        say "power button pressed: powering off"
+        sync; poweroff -f ) &
+      ;;
+  esac
+done
 
 # online vCPUs hot-added by `virsh setvcpus --live` (there is no udev)
 ( while :; do
@@ -472,7 +486,10 @@ guest_up() {
     return 0
   fi
   if [[ -n $state ]]; then
+    # defined but not running (e.g. a test shut it down): redefine from scratch,
+    # since the generated XML carries no UUID and would clash with the old one
     vsh destroy "$name" >/dev/null 2>&1 || true
+    vsh undefine "$name" >/dev/null
   fi
   ensure_disk "$name"
   local f
