@@ -28,6 +28,8 @@ export interface SourcesOptions {
 
 export function createCollector(opts: SourcesOptions): Collector {
   const proc = localProcProbe();
+  // Lifecycle events ask the loop for an early sample so a start/stop shows at once.
+  let collector: Collector | null = null;
   const hosts = opts.uris.map(
     (uri) =>
       new HostCollector(uri, {
@@ -36,7 +38,9 @@ export function createCollector(opts: SourcesOptions): Collector {
         readonly: true,
         proc,
         threads: opts.threads,
+        onDomainEvent: () => collector?.requestTick(),
       }),
   );
-  return new Collector(hosts, opts.intervalMs);
+  collector = new Collector(hosts, opts.intervalMs);
+  return collector;
 }

@@ -15,6 +15,8 @@ export class Collector {
   private inTick: Promise<Snapshot> | null = null;
   private readonly listeners: SnapshotListener[] = [];
   private readonly clock: Clock;
+  private early: NodeJS.Timeout | null = null;
+  private loopOnce: () => Promise<void> = async () => undefined;
 
   constructor(
     readonly hosts: HostCollector[],
@@ -58,18 +60,38 @@ export class Collector {
   start(): void {
     if (this.running) return;
     this.running = true;
-    const loop = async () => {
+    const loop = async (): Promise<void> => {
       if (!this.running) return;
       const started = this.clock.monoNs();
       await this.tick();
       if (!this.running) return;
       const spentMs = Number(this.clock.monoNs() - started) / 1e6;
+      if (this.timer) clearTimeout(this.timer);
       this.timer = setTimeout(loop, Math.max(0, this.intervalMs - spentMs));
     };
+    this.loopOnce = loop;
     void loop();
   }
 
+  /**
+   * Samples soon rather than at the next interval (a lifecycle event
+   * arrived, or an action just ran). Bursts of requests collapse into one
+   * tick; a tick in progress is never doubled.
+   */
+  requestTick(delayMs = 150): void {
+    if (!this.running || this.early) return;
+    this.early = setTimeout(() => {
+      this.early = null;
+      if (!this.running || this.inTick) return;
+      if (this.timer) clearTimeout(this.timer);
+      this.timer = null;
+      void this.loopOnce();
+    }, delayMs);
+  }
+
   stop(): void {
+    if (this.early) clearTimeout(this.early);
+    this.early = null;
     this.running = false;
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;

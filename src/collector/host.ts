@@ -5,7 +5,7 @@
 
 import { parseDomainXml, type DomainDef } from '../libvirt/domain-xml.js';
 import { ClosedError, isConnectionLost, LibvirtError } from '../libvirt/errors.js';
-import { ListFlags, StatsGroup, type DomainListEntry, type RawStatsRecord } from '../libvirt/types.js';
+import { ListFlags, StatsGroup, type DomainListEntry, type LifecycleEvent, type RawStatsRecord } from '../libvirt/types.js';
 import type { HostCounters, HostInfo, HostSample, ProcessSample, DomainSample, ConnectionStatus } from '../types/sample.js';
 import { systemClock, type Clock } from '../util/clock.js';
 import { mapLimit } from '../util/pool.js';
@@ -33,6 +33,8 @@ export interface HostCollectorOptions {
   threads?: boolean;
   /** bulk stats groups to ask for */
   statsMask?: number;
+  /** called on every domain lifecycle event, so the loop can sample early */
+  onDomainEvent?: (uri: string, ev: LifecycleEvent) => void;
 }
 
 export const DEFAULT_STATS_MASK =
@@ -123,6 +125,7 @@ export class HostCollector {
       c.onLifecycle((ev) => {
         // defined / started / undefined change the XML we cached.
         if (ev.event === 0 || ev.event === 1 || ev.event === 2) this.defs.delete(ev.uuid);
+        this.opts.onDomainEvent?.(this.uri, ev);
       });
       this.conn = c;
       this.failures = 0;

@@ -1,0 +1,85 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { Collector } from '../../../src/collector/collector.js';
+import type { HostCollector } from '../../../src/collector/host.js';
+import type { HostSample } from '../../../src/types/sample.js';
+
+function fakeHost(delayMs: () => number) {
+  let inFlight = 0;
+  let peak = 0;
+  let calls = 0;
+  const host = {
+    uri: 'fake:///',
+    async sample(): Promise<HostSample> {
+      calls++;
+      inFlight++;
+      peak = Math.max(peak, inFlight);
+      await new Promise((r) => setTimeout(r, delayMs()));
+      inFlight--;
+      return { uri: 'fake:///', monoNs: 0n, wallMs: 0, status: 'connected', error: null, info: null, counters: null, domains: [], tickLatencyMs: 0 };
+    },
+    async close() {},
+  };
+  return { host: host as unknown as HostCollector, stats: () => ({ calls, peak }) };
+}
+
+afterEach(() => vi.useRealTimers());
+
+// Follows vi's fake Date so "time spent in a tick" is fake time too.
+const fakeClock = { monoNs: () => BigInt(Date.now()) * 1_000_000n, wallMs: () => Date.now() };
+
+describe('Collector', () => {
+  it('never overlaps ticks: a slow host delays the next one', async () => {
+    vi.useFakeTimers();
+    const { host, stats } = fakeHost(() => 250); // slower than the interval
+    const c = new Collector([host], 100, fakeClock);
+    const seqs: number[] = [];
+    c.onSnapshot((s) => seqs.push(s.seq));
+    c.start();
+    await vi.advanceTimersByTimeAsync(1000);
+    c.stop();
+    expect(stats().peak).toBe(1);
+    expect(seqs).toEqual([0, 1, 2, 3]); // 4 ticks of 250 ms in 1 s, back to back
+  });
+
+  it('keeps the interval when ticks are fast', async () => {
+    vi.useFakeTimers();
+    const { host } = fakeHost(() => 10);
+    const c = new Collector([host], 200, fakeClock);
+    let n = 0;
+    c.onSnapshot(() => n++);
+    c.start();
+    await vi.advanceTimersByTimeAsync(1050);
+    c.stop();
+    expect(n).toBe(6); // t = 0, 200, 400, 600, 800, 1000
+  });
+
+  it('requestTick samples early, collapsing bursts', async () => {
+    vi.useFakeTimers();
+    const { host, stats } = fakeHost(() => 5);
+    const c = new Collector([host], 10_000, fakeClock);
+    c.start();
+    await vi.advanceTimersByTimeAsync(50);
+    expect(stats().calls).toBe(1);
+    c.requestTick(100);
+    c.requestTick(100);
+    c.requestTick(100);
+    await vi.advanceTimersByTimeAsync(200);
+    expect(stats().calls).toBe(2);
+    c.stop();
+  });
+
+  it('tick() while a tick runs returns the same snapshot', async () => {
+    const { host, stats } = fakeHost(() => 20);
+    const c = new Collector([host], 1000);
+    const [a, b] = await Promise.all([c.tick(), c.tick()]);
+    expect(a).toBe(b);
+    expect(stats().calls).toBe(1);
+    expect(Object.isFrozen(a)).toBe(true);
+  });
+
+  it('rejects a non-positive interval', () => {
+    expect(() => new Collector([], 0)).toThrow(RangeError);
+    const c = new Collector([], 1);
+    expect(() => c.setInterval(-1)).toThrow(RangeError);
+  });
+});
