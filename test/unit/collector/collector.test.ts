@@ -35,7 +35,7 @@ describe('Collector', () => {
     const seqs: number[] = [];
     c.onSnapshot((s) => seqs.push(s.seq));
     c.start();
-    await vi.advanceTimersByTimeAsync(1000);
+    await vi.advanceTimersByTimeAsync(1010);
     c.stop();
     expect(stats().peak).toBe(1);
     expect(seqs).toEqual([0, 1, 2, 3]); // 4 ticks of 250 ms in 1 s, back to back
