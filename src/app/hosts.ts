@@ -38,6 +38,7 @@ export function createCollector(opts: SourcesOptions): Collector {
         readonly: true,
         proc,
         threads: opts.threads,
+        maxBackoffMs: Math.max(500, opts.intervalMs),
         onDomainEvent: () => collector?.requestTick(),
       }),
   );

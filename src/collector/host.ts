@@ -33,6 +33,8 @@ export interface HostCollectorOptions {
   threads?: boolean;
   /** bulk stats groups to ask for */
   statsMask?: number;
+  /** longest wait between reconnect attempts; keep it near the tick so a returning daemon is seen within a tick or two */
+  maxBackoffMs?: number;
   /** called on every domain lifecycle event, so the loop can sample early */
   onDomainEvent?: (uri: string, ev: LifecycleEvent) => void;
 }
@@ -56,7 +58,11 @@ function connectionLost(e: unknown): boolean {
   return code !== null && PLAIN_LOST_CODES.has(code);
 }
 
-const BACKOFF_MS = [500, 1000, 2000, 4000];
+const BACKOFF_MS = [500, 1000, 2000, 4000, 8000];
+// Keepalive: a peer silent for interval x (count + 1) seconds is declared dead,
+// so a cut network is noticed even when no call is pending.
+const KEEPALIVE_INTERVAL_SEC = 5;
+const KEEPALIVE_COUNT = 3;
 
 export function isLocalUri(uri: string): boolean {
   // qemu:///system and qemu:///session run guests on this machine; any
@@ -127,13 +133,18 @@ export class HostCollector {
         if (ev.event === 0 || ev.event === 1 || ev.event === 2) this.defs.delete(ev.uuid);
         this.opts.onDomainEvent?.(this.uri, ev);
       });
+      // Drivers without keepalive (test://, local unix sockets on old libvirt) say so; that's fine.
+      if (!isLocalUri(this.uri) && /\+|:\/\/[^/]/.test(this.uri)) {
+        void c.setKeepAlive(KEEPALIVE_INTERVAL_SEC, KEEPALIVE_COUNT).catch(() => undefined);
+      }
       this.conn = c;
       this.failures = 0;
       this.everConnected = true;
       return c;
     } catch (e) {
       this.failures++;
-      this.nextAttemptMs = this.clock.wallMs() + BACKOFF_MS[Math.min(this.failures - 1, BACKOFF_MS.length - 1)];
+      const backoff = BACKOFF_MS[Math.min(this.failures - 1, BACKOFF_MS.length - 1)];
+      this.nextAttemptMs = this.clock.wallMs() + Math.min(backoff, this.opts.maxBackoffMs ?? Infinity);
       this.lastError = `${this.uri}: cannot connect: ${errorMessage(e)}`;
       this.status = this.everConnected ? 'reconnecting' : 'failed';
       return null;

@@ -21,6 +21,7 @@ export type LibvirtSource = Pick<
   | 'close'
   | 'onLifecycle'
   | 'onClose'
+  | 'setKeepAlive'
 >;
 
 export type Connector = (uri: string, opts: { readonly: boolean }) => Promise<LibvirtSource>;

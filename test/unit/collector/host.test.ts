@@ -67,6 +67,7 @@ class FakeSource implements LibvirtSource {
     return [{ number: 0, state: 1, cpuTimeNs: 40n, cpu: 1 }];
   }
   async close() {}
+  async setKeepAlive() {}
   onLifecycle() {
     return 1;
   }
