@@ -2,11 +2,18 @@
 // Ticks never overlap — the next is scheduled when the current one ends,
 // so a slow host delays the loop instead of stacking calls on libvirt.
 
-import type { Snapshot } from '../types/sample.js';
+import type { HostSample, Snapshot } from '../types/sample.js';
 import { systemClock, type Clock } from '../util/clock.js';
 import type { HostCollector } from './host.js';
 
 export type SnapshotListener = (snap: Snapshot) => void;
+
+const FIRST_SAMPLE_DEADLINE_MS = 10_000;
+
+interface PendingSample {
+  promise: Promise<HostSample>;
+  startedMonoNs: bigint;
+}
 
 export class Collector {
   private seq = 0;
@@ -16,6 +23,10 @@ export class Collector {
   private readonly listeners: SnapshotListener[] = [];
   private readonly clock: Clock;
   private early: NodeJS.Timeout | null = null;
+  private readonly pending = new Map<HostCollector, PendingSample>();
+  private readonly answered = new Set<HostCollector>();
+  /** how long a tick waits for a slow host; default: the interval, at least 1 s */
+  hostDeadlineMs: number | null = null;
   private loopOnce: () => Promise<void> = async () => undefined;
 
   constructor(
@@ -40,13 +51,41 @@ export class Collector {
     this.intervalMs = ms;
   }
 
-  /** Takes one sample of every host now (also used by batch mode and tests). */
+  /**
+   * Takes one sample of every host now (also used by batch mode and tests).
+   * A host that has not answered by the deadline gets a stale placeholder so
+   * the others' data is not held back; its call keeps running and is used by
+   * a later tick, and no second call is stacked on it meanwhile.
+   */
   tick(): Promise<Snapshot> {
     if (this.inTick) return this.inTick;
     this.inTick = (async () => {
       const monoNs = this.clock.monoNs();
       const wallMs = this.clock.wallMs();
-      const samples = await Promise.all(this.hosts.map((h) => h.sample()));
+      for (const h of this.hosts) {
+        if (!this.pending.has(h)) this.pending.set(h, { promise: h.sample(), startedMonoNs: this.clock.monoNs() });
+      }
+      let deadlineMs = this.hostDeadlineMs ?? Math.max(1000, this.intervalMs);
+      // Opening a connection (ssh, TLS handshakes) takes longer than a tick: give a
+      // host's first answer more time so the first frame is not empty for no reason.
+      if (this.hosts.some((h) => !this.answered.has(h))) deadlineMs = Math.max(deadlineMs, FIRST_SAMPLE_DEADLINE_MS);
+      let timer: NodeJS.Timeout | null = null;
+      const deadline = new Promise<'late'>((resolve) => {
+        timer = setTimeout(() => resolve('late'), deadlineMs);
+      });
+      const samples = await Promise.all(
+        this.hosts.map(async (h): Promise<HostSample> => {
+          const p = this.pending.get(h) as PendingSample;
+          const r = await Promise.race([p.promise, deadline]);
+          if (r !== 'late') {
+            this.pending.delete(h);
+            this.answered.add(h);
+            return r;
+          }
+          return this.staleSample(h, p.startedMonoNs);
+        }),
+      );
+      if (timer) clearTimeout(timer);
       const snap: Snapshot = Object.freeze({ seq: this.seq++, monoNs, wallMs, hosts: Object.freeze(samples) as never });
       for (const l of this.listeners) l(snap);
       return snap;
@@ -89,6 +128,23 @@ export class Collector {
     }, delayMs);
   }
 
+  private staleSample(h: HostCollector, startedMonoNs: bigint): HostSample {
+    const monoNs = this.clock.monoNs();
+    const waitedSec = Number(monoNs - startedMonoNs) / 1e9;
+    return {
+      uri: h.uri,
+      monoNs,
+      wallMs: this.clock.wallMs(),
+      status: 'connected',
+      error: `${h.uri}: no answer from libvirt for ${waitedSec.toFixed(1)} s`,
+      info: null,
+      counters: null,
+      domains: [],
+      tickLatencyMs: waitedSec * 1000,
+      stale: true,
+    };
+  }
+
   stop(): void {
     if (this.early) clearTimeout(this.early);
     this.early = null;
@@ -100,6 +156,7 @@ export class Collector {
   async close(): Promise<void> {
     this.stop();
     if (this.inTick) await this.inTick.catch(() => undefined);
+    this.pending.clear();
     await Promise.all(this.hosts.map((h) => h.close()));
   }
 }

@@ -99,7 +99,7 @@ export class Model {
       if (prevHost && intervalSec === null) intervalSec = Number(hs.monoNs - prevHost.monoNs) / 1e9;
 
       const hostDomainViews: DomainView[] = [];
-      if (hs.status === 'connected') {
+      if (hs.status === 'connected' && !hs.stale) {
         host.lastConnectedMonoNs = hs.monoNs;
         const seen = new Set<string>();
         for (const ds of hs.domains) {
@@ -112,13 +112,13 @@ export class Model {
           if (key.startsWith(`${hs.uri}#`) && !seen.has(key)) this.domains.delete(key);
         }
       } else {
-        // Host unreachable: keep its domains and their history, show them
-        // with unknown rates, and leave a gap in the charts.
+        // Host unreachable or not answering in time: keep its domains and
+        // their history, show them with unknown rates, and leave a gap in the charts.
         for (const [key, st] of this.domains) {
           if (!key.startsWith(`${hs.uri}#`) || !st.view) continue;
           for (const m of HISTORY_METRICS) st.history[m].push(null);
           st.times.push(snap.wallMs);
-          hostDomainViews.push(staleView(st.view));
+          hostDomainViews.push(staleView(st.view, hs.stale ? 'host slow to answer' : 'host unreachable'));
         }
       }
 
@@ -163,7 +163,7 @@ export class Model {
         vcpusActive: active.reduce((acc, d) => acc + (d.vcpus ?? 0), 0),
       });
       domainViews.push(...hostDomainViews);
-      if (hs.status === 'connected') host.prev = hs;
+      if (hs.status === 'connected' && !hs.stale) host.prev = hs;
     }
 
     this.current = { seq: snap.seq, wallMs: snap.wallMs, intervalSec, hosts: hostViews, domains: domainViews };
@@ -330,7 +330,7 @@ function threadViews(prev: DomainSample | null, cur: DomainSample, elapsedNs: bi
     });
 }
 
-function staleView(v: DomainView): DomainView {
+function staleView(v: DomainView, why: string): DomainView {
   return {
     ...v,
     cpuPercent: null,
@@ -346,6 +346,6 @@ function staleView(v: DomainView): DomainView {
     disks: v.disks.map((d) => ({ ...d, rdBytesPerSec: null, wrBytesPerSec: null, rdReqPerSec: null, wrReqPerSec: null })),
     nics: v.nics.map((n) => ({ ...n, rxBytesPerSec: null, txBytesPerSec: null, rxPktsPerSec: null, txPktsPerSec: null })),
     vcpuThreads: v.vcpuThreads.map((t) => ({ ...t, cpuPercent: null, waitPercent: null })),
-    errors: ['host unreachable: values are from the last successful tick'],
+    errors: [`${why}: values are from the last successful tick`],
   };
 }

@@ -169,6 +169,9 @@ export interface HostSample {
   domains: DomainSample[];
   /** how long the libvirt part of the tick took, ms */
   tickLatencyMs: number;
+  /** true when the host did not answer within the tick's deadline: no new data,
+   *  its previous sample still stands (the call goes on in the background) */
+  stale?: boolean;
 }
 
 /** One tick: one sample per watched host. Immutable once emitted. */

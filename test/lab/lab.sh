@@ -17,6 +17,8 @@
 #   wait-ready GUEST [SECS]  wait for the guest's READY line on its console
 #   all                      deps daemons build up, then wait-ready for all
 #   xml GUEST                print the domain XML that `up` would define
+#   tcp on|off               (re)start libvirtd with/without a no-auth TCP
+#                            listener on 127.0.0.1 (remote-protocol tests)
 #
 # Guest names pick the load: virtop-lab-spin*, virtop-lab-disk*,
 # virtop-lab-netload*, virtop-lab-idle* (a suffix allows extra copies).
@@ -588,6 +590,63 @@ cmd_wait_ready() {
   done
 }
 
+# ---------------------------------------------------------------- tcp
+# Remote-protocol tests need libvirtd on loopback TCP without auth. Only on
+# 127.0.0.1, only for as long as a test asks: `tcp on` restarts the daemon
+# with a private config that adds the listener, `tcp off` restarts it plain.
+TCP_PORT=${VIRTOP_LAB_TCP_PORT:-16509}
+
+tcp_answers() { virsh -q -c "qemu+tcp://127.0.0.1:$TCP_PORT/system" version >/dev/null 2>&1; }
+
+restart_libvirtd() {
+  [[ $(id -u) == 0 ]] || die "tcp: must be root to restart libvirtd"
+  [[ ! -d /run/systemd/system ]] || die "tcp: systemd host: enable libvirtd-tcp.socket instead"
+  local pid
+  for pid in $(pgrep -x libvirtd || true); do kill "$pid" 2>/dev/null || true; done
+  local deadline=$((SECONDS + 20))
+  while pgrep -x libvirtd >/dev/null; do
+    ((SECONDS < deadline)) || die "tcp: libvirtd did not exit"
+    sleep 0.2
+  done
+  daemon_running virtlogd || virtlogd -d
+  libvirtd -d "$@"
+  deadline=$((SECONDS + ${VIRTOP_LAB_DAEMON_TIMEOUT:-30}))
+  until libvirt_answers; do
+    ((SECONDS < deadline)) || die "tcp: libvirtd did not come back"
+    sleep 0.3
+  done
+}
+
+cmd_tcp() {
+  case ${1:-} in
+    on)
+      if tcp_answers; then log "tcp: already listening on 127.0.0.1:$TCP_PORT"; return 0; fi
+      mkdir -p "$WORK/tcp"
+      # start from the system config so every other setting stays as it was
+      { [[ -f /etc/libvirt/libvirtd.conf ]] && grep -vE '^\s*(listen_tcp|listen_tls|listen_addr|auth_tcp|tcp_port)\s*=' /etc/libvirt/libvirtd.conf || true
+        echo 'listen_tls = 0'
+        echo 'listen_tcp = 1'
+        echo 'listen_addr = "127.0.0.1"'
+        echo "tcp_port = \"$TCP_PORT\""
+        echo 'auth_tcp = "none"'
+      } >"$WORK/tcp/libvirtd.conf"
+      restart_libvirtd --listen --config "$WORK/tcp/libvirtd.conf"
+      local deadline=$((SECONDS + 15))
+      until tcp_answers; do
+        ((SECONDS < deadline)) || die "tcp: no answer on qemu+tcp://127.0.0.1:$TCP_PORT/system"
+        sleep 0.3
+      done
+      log "tcp: libvirtd listens on 127.0.0.1:$TCP_PORT (no auth, loopback only)"
+      ;;
+    off)
+      if ! tcp_answers; then log "tcp: not listening"; return 0; fi
+      restart_libvirtd
+      log "tcp: libvirtd restarted without the TCP listener"
+      ;;
+    *) die "usage: $0 tcp on|off" ;;
+  esac
+}
+
 cmd_all() {
   cmd_deps
   cmd_daemons
@@ -611,6 +670,7 @@ main() {
     status) cmd_status ;;
     wait-ready) cmd_wait_ready "$@" ;;
     all) cmd_all "$@" ;;
+    tcp) cmd_tcp "$@" ;;
     xml) check_guest_name "${1:-}"; domain_xml "$1" ;;
     -h | --help | help | "") sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//' ;;
     *) die "unknown command '$cmd' (try: $0 help)" ;;

@@ -83,3 +83,37 @@ describe('Collector', () => {
     expect(() => c.setInterval(-1)).toThrow(RangeError);
   });
 });
+
+describe('Collector with a slow host', () => {
+  it('does not hold back the other hosts, and never stacks calls on the slow one', async () => {
+    vi.useFakeTimers();
+    let slowDelay = 10;
+    const slow = fakeHost(() => slowDelay);
+    const fast = fakeHost(() => 10);
+    (slow.host as { uri: string }).uri = 'slow:///';
+    const c = new Collector([fast.host, slow.host], 500, fakeClock);
+    const first = c.tick();
+    await vi.advanceTimersByTimeAsync(20);
+    expect((await first).hosts.every((h) => !h.stale)).toBe(true);
+    slowDelay = 5000; // the slow host now hangs for 5 s
+    const t0 = Date.now();
+    const second = c.tick();
+    await vi.advanceTimersByTimeAsync(1000);
+    const snap = await second;
+    expect(Date.now() - t0).toBeLessThanOrEqual(1000);
+    expect(snap.hosts[0].stale).toBeFalsy();
+    expect(snap.hosts[1]).toMatchObject({ stale: true, uri: 'slow:///', error: expect.stringMatching(/no answer from libvirt for 1\.0 s/) });
+    // next tick: the slow call is still running, so no new one is started
+    const third = c.tick();
+    await vi.advanceTimersByTimeAsync(1000);
+    await third;
+    expect(slow.stats().calls).toBe(2);
+    expect(slow.stats().peak).toBe(1);
+    expect(fast.stats().calls).toBe(3);
+    // once it answers, its sample is used
+    await vi.advanceTimersByTimeAsync(3000);
+    const fourth = c.tick();
+    await vi.advanceTimersByTimeAsync(50);
+    expect((await fourth).hosts[1].stale).toBeFalsy();
+  });
+});

@@ -191,4 +191,15 @@ describe('Model.ingest', () => {
     expect(v.hosts[0].perCpuPercent).toEqual([{ cpu: 0, percent: 50 }]);
     expect(v.hosts[0].memAvailableKiB).toBe(50);
   });
+
+  it('a stale host sample (slow to answer) keeps rows and history like an outage', () => {
+    const m = new Model();
+    m.ingest(snapshot(0, [host({ monoNs: 0n, domains: [domain({ uuid: 'a' })] })]));
+    const v = m.ingest(snapshot(1, [host({ monoNs: SEC, stale: true, error: 'no answer', domains: [] })]));
+    expect(v.domains.map((d) => d.uuid)).toEqual(['a']);
+    expect(v.domains[0].errors[0]).toMatch(/host slow to answer/);
+    expect(v.hosts[0].status).toBe('connected');
+    expect(v.hosts[0].error).toBe('no answer');
+    expect(m.history('qemu:///system#a')!.times.length).toBe(2);
+  });
 });
