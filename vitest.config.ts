@@ -1,5 +1,9 @@
 import { defineConfig } from 'vitest/config';
 
+// Like bin/virtop: libvirt calls run on libuv's pool, and a host that hangs
+// holds its threads; test workers inherit this before their pool starts.
+process.env.UV_THREADPOOL_SIZE ??= '32';
+
 // Three projects so each tier can be run alone:
 //   unit   — pure code on fixtures, no libvirt
 //   driver — the binding and collector against libvirt's in-process test driver
@@ -31,6 +35,17 @@ export default defineConfig({
           hookTimeout: 300_000,
           // lab tests share real guests and two CPU cores; run files one at a time
           fileParallelism: false,
+        },
+      },
+      {
+        test: {
+          name: 'e2e',
+          include: ['test/e2e/**/*.test.ts'],
+          environment: 'node',
+          // the real program in tmux against the demo host: one terminal at a time
+          fileParallelism: false,
+          testTimeout: 120_000,
+          hookTimeout: 180_000,
         },
       },
     ],
