@@ -3,7 +3,7 @@
 
 import yargs from 'yargs';
 import { isSortKey, SORT_KEYS, type SortKey } from '../model/sort.js';
-import { parseSeconds } from '../util/units.js';
+import { checkInterval } from '../config/interval.js';
 
 export interface Options {
   connect: string[];
@@ -17,6 +17,10 @@ export interface Options {
   sort: SortKey;
   reverse: boolean;
   historySize: number;
+  /** --theme: a built-in theme name or a path; null when not given */
+  theme: string | null;
+  /** options typed on the command line (they win over the config file) */
+  explicit: { delay: boolean; sort: boolean; reverse: boolean };
 }
 
 export class UsageError extends Error {
@@ -40,7 +44,7 @@ function build(argv: string[]) {
       description: 'libvirt URI to watch (repeatable: several hosts at once)',
       defaultDescription: DEFAULT_URI,
     })
-    .option('delay', { alias: 'd', type: 'string', description: 'refresh interval in seconds (fractions allowed)', default: '2' })
+    .option('delay', { alias: 'd', type: 'string', description: 'refresh interval in seconds (fractions allowed)', defaultDescription: '2' })
     .option('iterations', { alias: 'n', type: 'string', description: 'stop after N ticks' })
     .option('batch', { alias: 'b', type: 'boolean', description: 'batch mode: print frames to stdout, no TUI', default: false })
     .option('csv', { type: 'string', description: 'write CSV rows to FILE ("-" for stdout); implies --batch' })
@@ -50,9 +54,14 @@ function build(argv: string[]) {
     .option('sort', {
       type: 'string',
       description: `sort column: ${Object.keys(SORT_KEYS).join(', ')}`,
-      default: 'cpu',
+      defaultDescription: 'cpu',
     })
-    .option('reverse', { type: 'boolean', description: 'reverse the sort order', default: false })
+    .option('reverse', { type: 'boolean', description: 'reverse the sort order', defaultDescription: 'false' })
+    .option('theme', {
+      type: 'string',
+      description: 'colour theme: default, light, high-contrast, monochrome, or the path of a theme file',
+      defaultDescription: 'default (monochrome when NO_COLOR is set)',
+    })
     .option('history', { type: 'string', description: 'samples of history kept per metric', default: '600' })
     .strict()
     .version(false)
@@ -107,16 +116,16 @@ export async function parseArgs(rawArgv: string[]): Promise<ParseOutcome> {
   }
   if (parsed.help) return { kind: 'exit', code: 0, output };
 
-  const delayRaw = String(parsed.delay);
-  const delaySec = parseSeconds(delayRaw);
-  if (delaySec === null) throw new UsageError(`--delay must be a number of seconds above 0 (at most 86400), got '${delayRaw}'`);
-  if (delaySec < 0.1) throw new UsageError(`--delay below 0.1 s would load the host more than it tells you; got '${delayRaw}'`);
+  const delayRaw = parsed.delay === undefined ? '2' : String(parsed.delay);
+  const delay = checkInterval(delayRaw);
+  if (!delay.ok) throw new UsageError(`--delay ${delay.reason}, got '${delayRaw}'`);
+  const delaySec = delay.seconds;
 
   const iterations = parsed.iterations === undefined ? null : positiveInt('--iterations', String(parsed.iterations));
   const historySize = positiveInt('--history', String(parsed.history));
   if (historySize > 100_000) throw new UsageError(`--history is at most 100000 samples, got ${historySize}`);
 
-  const sort = String(parsed.sort);
+  const sort = parsed.sort === undefined ? 'cpu' : String(parsed.sort);
   if (!isSortKey(sort)) throw new UsageError(`unknown sort column '${sort}' (one of: ${Object.keys(SORT_KEYS).join(', ')})`);
 
   const demo = Boolean(parsed.demo);
@@ -128,6 +137,9 @@ export async function parseArgs(rawArgv: string[]): Promise<ParseOutcome> {
   if (csv !== null && csv.trim() === '') throw new UsageError('--csv needs a file name, or - for stdout');
   const json = Boolean(parsed.json);
   if (json && csv === '-') throw new UsageError('--json and --csv - both write to stdout; send the CSV to a file');
+
+  const theme = parsed.theme === undefined ? null : String(parsed.theme);
+  if (theme !== null && theme.trim() === '') throw new UsageError('--theme needs a theme name or the path of a theme file');
 
   return {
     kind: 'run',
@@ -143,6 +155,8 @@ export async function parseArgs(rawArgv: string[]): Promise<ParseOutcome> {
       sort,
       reverse: Boolean(parsed.reverse),
       historySize,
+      theme,
+      explicit: { delay: parsed.delay !== undefined, sort: parsed.sort !== undefined, reverse: parsed.reverse !== undefined },
     },
   };
 }

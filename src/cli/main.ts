@@ -1,14 +1,24 @@
-// Entry point: parse the command line, then run batch output (or, once the
-// TUI exists, the interactive screen). Usage errors exit 2; a failure to
-// reach every host exits 1; a reader closing our stdout exits 0 quietly.
+// Entry point: parse the command line, then run batch output or the
+// interactive screen (loaded lazily, so batch mode never loads blessed).
+// Usage errors (and a bad --theme) exit 2; a failure to reach every host
+// exits 1; a reader closing our stdout exits 0 quietly.
 
+import { homedir } from 'node:os';
+import { join } from 'node:path';
 import { createCollector } from '../app/hosts.js';
 import { runBatch } from '../app/batch.js';
-import { demoUri } from '../util/paths.js';
-import { parseArgs, UsageError } from './args.js';
+import { configPath, loadConfig, mergeSettings } from '../config/config.js';
+import { chooseTheme, noColorRequested, ThemeError } from '../theme/load.js';
+import { demoUri, packageRoot } from '../util/paths.js';
+import { parseArgs, UsageError, type Options } from './args.js';
 
 function isEpipe(e: unknown): boolean {
   return (e as { code?: string } | null)?.code === 'EPIPE';
+}
+
+function usage(message: string): number {
+  process.stderr.write(`virtop: ${message}\nTry 'virtop --help' for the options.\n`);
+  return 2;
 }
 
 export async function main(argv: string[]): Promise<number> {
@@ -16,10 +26,7 @@ export async function main(argv: string[]): Promise<number> {
   try {
     outcome = await parseArgs(argv);
   } catch (e) {
-    if (e instanceof UsageError) {
-      process.stderr.write(`virtop: ${e.message}\nTry 'virtop --help' for the options.\n`);
-      return 2;
-    }
+    if (e instanceof UsageError) return usage(e.message);
     throw e;
   }
   if (outcome.kind === 'exit') {
@@ -28,7 +35,22 @@ export async function main(argv: string[]): Promise<number> {
   }
   const opts = outcome.options;
   const uris = opts.demo ? [demoUri()] : opts.connect;
+  const themeEnv = { themesDir: join(packageRoot(), 'themes') };
 
+  // A bad --theme is a usage error in every mode (batch output just has no colours).
+  if (opts.theme !== null) {
+    try {
+      chooseTheme({ cliTheme: opts.theme, configTheme: null, noColor: false, env: themeEnv });
+    } catch (e) {
+      if (e instanceof ThemeError) return usage(e.message);
+      throw e;
+    }
+  }
+  if (opts.batch) return runBatchMode(opts, uris);
+  return runInteractive(opts, uris, themeEnv);
+}
+
+async function runBatchMode(opts: Options, uris: string[]): Promise<number> {
   // A reader that goes away (virtop -b --json | head -1) is a normal end.
   process.stdout.on('error', (e) => {
     if (isEpipe(e)) process.exit(0);
@@ -51,4 +73,48 @@ export async function main(argv: string[]): Promise<number> {
   } finally {
     await collector.close();
   }
+}
+
+async function runInteractive(opts: Options, uris: string[], themeEnv: { themesDir: string }): Promise<number> {
+  if (!process.stdout.isTTY || !process.stdin.isTTY) {
+    return usage('the interactive screen needs a terminal; use -b (or --json, --csv) for output to a pipe or file');
+  }
+  const cfgPath = configPath(process.env, homedir());
+  const cfg = await loadConfig(cfgPath);
+  const settings = mergeSettings(
+    { delaySec: opts.delaySec, sort: opts.sort, reverse: opts.reverse, theme: opts.theme, explicit: opts.explicit },
+    cfg.config,
+  );
+  let choice;
+  try {
+    choice = chooseTheme({
+      cliTheme: opts.theme,
+      configTheme: opts.theme === null ? (cfg.config.theme ?? null) : null,
+      noColor: noColorRequested(process.env),
+      env: themeEnv,
+    });
+  } catch (e) {
+    if (e instanceof ThemeError) return usage(e.message);
+    throw e;
+  }
+
+  const collector = createCollector({ uris, intervalMs: settings.intervalSec * 1000, threads: true });
+  let code = 1;
+  try {
+    const { runTui } = await import('../app/tui.js');
+    code = await runTui({
+      collector,
+      options: opts,
+      settings,
+      theme: choice.theme,
+      configPath: cfgPath,
+      warnings: [...cfg.warnings, ...choice.warnings],
+    });
+  } finally {
+    // A libvirt call stuck on a dead host must not keep the terminal hostage.
+    await Promise.race([collector.close(), new Promise((r) => setTimeout(r, 2000).unref())]);
+  }
+  // Whatever handle is left (a slow connection close), the user asked to leave.
+  setTimeout(() => process.exit(code), 300).unref();
+  return code;
 }

@@ -59,3 +59,20 @@ describe('parseArgs', () => {
     await expect(parseArgs(argv as string[])).rejects.toBeInstanceOf(UsageError);
   });
 });
+
+describe('parseArgs: --theme and what the command line set', () => {
+  it('takes --theme and leaves it null otherwise', async () => {
+    expect((await opts(['--theme', 'light'])).theme).toBe('light');
+    expect((await opts(['--theme', './my theme.json'])).theme).toBe('./my theme.json');
+    expect((await opts([])).theme).toBeNull();
+    await expect(parseArgs(['--theme', ''])).rejects.toThrow(/--theme needs a theme name/);
+  });
+
+  it('says which settings were typed, so they win over the config file', async () => {
+    expect((await opts([])).explicit).toEqual({ delay: false, sort: false, reverse: false });
+    const o = await opts(['-d', '5', '--sort', 'mem', '--reverse']);
+    expect(o.explicit).toEqual({ delay: true, sort: true, reverse: true });
+    expect(o).toMatchObject({ delaySec: 5, sort: 'mem', reverse: true });
+    expect((await opts(['--no-reverse'])).explicit.reverse).toBe(true);
+  });
+});

@@ -1,0 +1,124 @@
+// Composition root of the interactive mode: model + collector + screen.
+// Snapshots flow collector → model → UI; UI commands come back as hooks
+// (interval, pause, write config, quit) that act on the collector's loop
+// and the config file. The terminal is restored on every way out.
+
+import type { Options } from '../cli/args.js';
+import type { Collector } from '../collector/collector.js';
+import { saveConfig, type ConfigFile, type Settings } from '../config/config.js';
+import { Model } from '../model/model.js';
+import { Palette } from '../theme/palette.js';
+import type { Theme } from '../theme/roles.js';
+import { TuiApp, type UiHooks } from '../ui/app.js';
+import { loadBlessed } from '../ui/blessed.js';
+import { buildKeymap } from '../ui/keymap.js';
+import { createScreen, exitCodeFor, installExitGuard, restoreScreen, type ExitReason, type TerminalIo } from '../ui/screen.js';
+import { initialState, type UiState } from '../ui/state.js';
+import { normalizeColumns } from '../ui/table.js';
+
+export interface TuiOptions {
+  collector: Collector;
+  options: Options;
+  /** command line merged over the config file */
+  settings: Settings;
+  theme: Theme;
+  /** where W writes the settings */
+  configPath: string;
+  /** problems met while loading config and theme, shown in the status line */
+  warnings?: string[];
+  io?: TerminalIo;
+  stderr?: NodeJS.WritableStream;
+}
+
+/** What the screen needs from the collector's loop. */
+export type RefreshControl = Pick<Collector, 'start' | 'stop' | 'setInterval' | 'requestTick' | 'onSnapshot'>;
+
+function settingsToFile(state: UiState, theme: string | null): ConfigFile {
+  return {
+    ...(theme ? { theme } : {}),
+    columns: [...state.columns],
+    sort: state.sort,
+    reverse: state.reverse,
+    interval: state.intervalSec,
+    io: state.io,
+  };
+}
+
+export async function runTui(opts: TuiOptions): Promise<number> {
+  const stderr = opts.stderr ?? process.stderr;
+  const model = new Model({ historySize: opts.options.historySize });
+  const palette = new Palette(opts.theme);
+  const { keymap, problems } = buildKeymap();
+  const cols = normalizeColumns(opts.settings.columns);
+  const warnings = [...(opts.warnings ?? []), ...problems];
+  if (cols.unknown.length) warnings.push(`${opts.configPath}: unknown columns ignored: ${cols.unknown.join(', ')}`);
+
+  const blessed = loadBlessed();
+
+  return new Promise<number>((resolve) => {
+    let screen: ReturnType<typeof createScreen> | null = null;
+    let app: TuiApp | null = null;
+    let clockTimer: NodeJS.Timeout | null = null;
+    let done = false;
+    const loop: RefreshControl = opts.collector;
+
+    const finish = (reason: ExitReason) => {
+      if (done) return;
+      done = true;
+      loop.stop();
+      if (clockTimer) clearInterval(clockTimer);
+      removeGuard();
+      app?.destroy();
+      restoreScreen(screen);
+      if (reason.kind === 'error') {
+        const e = reason.error as Error | undefined;
+        stderr.write(`virtop: ${e?.stack ?? String(reason.error)}\n`);
+      }
+      resolve(exitCodeFor(reason));
+    };
+    const removeGuard = installExitGuard(finish);
+
+    const hooks: UiHooks = {
+      quit: () => finish({ kind: 'quit' }),
+      setIntervalSec: (sec) => {
+        loop.setInterval(sec * 1000);
+        // Sample now and go on at the new pace (not after the old interval ran out).
+        loop.requestTick(0);
+      },
+      // Paused means no sampling at all; resuming samples at once.
+      setPaused: (paused) => (paused ? loop.stop() : loop.start()),
+      writeConfig: async (state) => {
+        await saveConfig(opts.configPath, settingsToFile(state, opts.settings.theme));
+        return `settings written to ${opts.configPath}`;
+      },
+    };
+
+    try {
+      screen = createScreen(blessed, opts.io ?? {});
+      const state = initialState({
+        sort: opts.settings.sort,
+        reverse: opts.settings.reverse,
+        intervalSec: opts.settings.intervalSec,
+        columns: cols.columns,
+        io: opts.settings.io,
+      });
+      app = new TuiApp(screen, blessed, palette, model, keymap, hooks, state);
+      const ui = app;
+      loop.onSnapshot((snap) => {
+        if (done) return;
+        try {
+          ui.setView(model.ingest(snap));
+        } catch (e) {
+          finish({ kind: 'error', error: e });
+        }
+      });
+      if (warnings.length) ui.setStatus(warnings.join(' │ '), 'warn');
+      ui.draw(true);
+      loop.start();
+      // The clock in the header and message expiry move even when data does not.
+      clockTimer = setInterval(() => ui.draw(false), 1000);
+    } catch (e) {
+      finish({ kind: 'error', error: e });
+    }
+  });
+}

@@ -1,0 +1,383 @@
+// The interactive screen: owns the blessed boxes and the UI state, turns
+// keys and mouse events into actions, and draws frames from the model's
+// view. Knows nothing of libvirt or the collector: what it needs from
+// outside goes through UiHooks.
+
+import { sortRows } from './sorting.js';
+import type { DomainView, ModelView } from '../model/view.js';
+import { shortHost } from '../output/text.js';
+import type { Palette } from '../theme/palette.js';
+import { blessedColor, mergeStyles } from '../theme/palette.js';
+import type { Blessed, BlessedBox, BlessedKey, BlessedMouse, BlessedScreen } from './blessed.js';
+import { filterDomains } from './filter.js';
+import type { Frame, HistorySource, RenderOptions } from './frame.js';
+import { normalizeKey, type Keymap } from './keymap.js';
+import { computeLayout, MIN_COLS, MIN_ROWS, type Layout, type Rect } from './layout.js';
+import { Pane } from './pane.js';
+import { columnChooserLines } from './panes/columns.js';
+import { cpuRows, cpusSpec, type CpuRow } from './panes/cpus.js';
+import { renderDetail } from './panes/detail.js';
+import { diskRows, disksSpec, type DiskRef } from './panes/disks.js';
+import { renderDomainTable } from './panes/domains.js';
+import { renderHeader } from './panes/header.js';
+import { helpLines } from './panes/help.js';
+import { listPageSize, renderList, type ListSpec } from './panes/list.js';
+import { nicRows, nicsSpec, type NicRef } from './panes/nics.js';
+import { renderStatus } from './panes/status.js';
+import {
+  handleKey,
+  reconcile,
+  reconcileList,
+  selectKey,
+  sortBy,
+  withStatus,
+  type ActionContext,
+  type Reaction,
+  type StatusLevel,
+  type UiState,
+} from './state.js';
+import { columnAt, placeColumns, sortCycle, type PlacedColumn } from './table.js';
+import { center, cleanText } from './text.js';
+
+export interface UiHooks {
+  quit(): void;
+  setIntervalSec(sec: number): void;
+  setPaused(paused: boolean): void;
+  /** writes the settings; resolves to a message for the status line */
+  writeConfig(state: UiState): Promise<string>;
+}
+
+const EMPTY_VIEW: ModelView = { seq: -1, wallMs: 0, intervalSec: null, hosts: [], domains: [] };
+
+function hostLabel(uri: string): string {
+  return cleanText(shortHost(uri));
+}
+
+export class TuiApp {
+  private state: UiState;
+  private view: ModelView = EMPTY_VIEW;
+  private drawnSeq = -2;
+  private layout: Layout | null = null;
+  private placed: PlacedColumn[] = [];
+  private rowsCache: { view: ModelView; sort: string; reverse: boolean; filter: string; rows: DomainView[]; keys: string[] } | null =
+    null;
+  private listCache: { rows: readonly DomainView[]; view: ModelView; cpus: CpuRow[]; nics: NicRef[]; disks: DiskRef[] } | null = null;
+  private readonly panes: { header: Pane; main: Pane; detail: Pane; status: Pane; overlay: Pane; small: Pane };
+  private destroyed = false;
+  /** ms spent in the last draw() (for the status of slow terminals and benchmarks) */
+  lastDrawMs = 0;
+
+  constructor(
+    private readonly screen: BlessedScreen,
+    blessed: Blessed,
+    private readonly palette: Palette,
+    private readonly history: HistorySource,
+    private readonly keymap: Keymap,
+    private readonly hooks: UiHooks,
+    initial: UiState,
+    private readonly clock: () => number = Date.now,
+  ) {
+    this.state = initial;
+    const base = mergeStyles(palette.theme.styles['text.fg'], palette.theme.styles['background.bg']);
+    const overlayBg = mergeStyles(base, palette.theme.styles['overlay.bg']);
+    const mk = (bg = base): BlessedBox =>
+      blessed.box({
+        parent: screen,
+        top: 0,
+        left: 0,
+        width: 1,
+        height: 1,
+        tags: false,
+        wrap: false,
+        hidden: true,
+        style: { fg: blessedColor(bg.fg), bg: blessedColor(bg.bg) },
+      });
+    this.panes = {
+      header: new Pane(mk(), (f, r) => renderHeader(f, r.width, r.height), (f) => `${f.state.paused}|${f.state.intervalSec}|${Math.floor(f.nowMs / 1000)}`),
+      main: new Pane(mk(), (f, r) => this.drawMain(f, r), (f) => this.mainDepends(f)),
+      detail: new Pane(
+        mk(),
+        (f, r) => renderDetail(f, this.selectedDomain(f), r.width, r.height),
+        (f) => `${f.state.selectedKey}`,
+      ),
+      status: new Pane(mk(), (f, r) => [renderStatus(f, r.width)], (f) => this.statusDepends(f)),
+      overlay: new Pane(mk(overlayBg), (f, r) => this.drawOverlay(f, r), (f) => JSON.stringify(f.state.overlay) + f.state.columns.join()),
+      small: new Pane(mk(), () => []),
+    };
+    screen.on('keypress', (ch, key) => this.onKey(ch, key));
+    screen.on('mouse', (m) => this.onMouse(m));
+    screen.on('resize', () => this.draw(true));
+  }
+
+  get uiState(): UiState {
+    return this.state;
+  }
+
+  /** New data from the model. */
+  setView(view: ModelView): void {
+    this.view = view;
+    this.draw(false);
+  }
+
+  setStatus(text: string, level: StatusLevel): void {
+    this.state = withStatus(this.state, text, level, this.clock());
+    this.draw(false);
+  }
+
+  /** Changes state from outside (tests, the app after a failed action). */
+  update(fn: (s: UiState) => UiState): void {
+    this.state = fn(this.state);
+    this.draw(false);
+  }
+
+  destroy(): void {
+    this.destroyed = true;
+  }
+
+  // ---- derived data ------------------------------------------------------
+
+  private rows(): { rows: DomainView[]; keys: string[] } {
+    const s = this.state;
+    const c = this.rowsCache;
+    if (c && c.view === this.view && c.sort === s.sort && c.reverse === s.reverse && c.filter === s.filter) return c;
+    const rows = sortRows(filterDomains(this.view.domains, s.filter), s.sort, s.reverse);
+    const next = { view: this.view, sort: s.sort, reverse: s.reverse, filter: s.filter, rows, keys: rows.map((d) => d.key) };
+    this.rowsCache = next;
+    return next;
+  }
+
+  private lists(frame: Frame): { cpus: CpuRow[]; nics: NicRef[]; disks: DiskRef[] } {
+    const c = this.listCache;
+    if (c && c.rows === frame.rows && c.view === frame.view) return c;
+    const next = { rows: frame.rows, view: frame.view, cpus: cpuRows(frame), nics: nicRows(frame.rows), disks: diskRows(frame.rows) };
+    this.listCache = next;
+    return next;
+  }
+
+  private listKeys(frame: Frame): (string | null)[] {
+    const l = this.lists(frame);
+    switch (this.state.view) {
+      case 'cpus':
+        return l.cpus.map(() => null);
+      case 'nics':
+        return l.nics.map((r) => r.d.key);
+      case 'disks':
+        return l.disks.map((r) => r.d.key);
+      default:
+        return [];
+    }
+  }
+
+  private frame(): Frame {
+    const { rows } = this.rows();
+    return {
+      view: this.view,
+      state: this.state,
+      rows,
+      palette: this.palette,
+      history: this.history,
+      nowMs: this.clock(),
+      multiHost: this.view.hosts.length > 1,
+    };
+  }
+
+  private selectedDomain(f: Frame): DomainView | null {
+    if (f.state.selectedKey === null) return null;
+    return f.rows.find((d) => d.key === f.state.selectedKey) ?? null;
+  }
+
+  private pageSize(): number {
+    const main = this.layout?.main;
+    if (!main) return 10;
+    return this.state.view === 'domains' ? Math.max(1, main.height - 1) : Math.max(1, listPageSize(main.height));
+  }
+
+  private context(): ActionContext {
+    const f = this.frame();
+    const keys = this.rows().keys;
+    const width = this.layout?.main.width ?? this.screen.width;
+    const placed = placeColumns(this.state.columns, width, { multiHost: f.multiHost });
+    return {
+      rowKeys: keys,
+      pageSize: this.pageSize(),
+      listKeys: this.state.view === 'domains' ? [] : this.listKeys(f),
+      sortCycle: sortCycle(placed, this.state.io),
+      nowMs: this.clock(),
+    };
+  }
+
+  // ---- drawing -----------------------------------------------------------
+
+  private mainDepends(f: Frame): string {
+    const s = f.state;
+    return `${s.view}|${s.sort}|${s.reverse}|${s.filter}|${s.selectedKey}|${s.scroll}|${s.columns.join()}|${s.io}|${JSON.stringify(s.listCursor)}|${JSON.stringify(s.listScroll)}`;
+  }
+
+  private statusDepends(f: Frame): string {
+    const s = f.state;
+    const o = s.overlay?.kind === 'prompt' ? `${s.overlay.text}|${s.overlay.error}` : '';
+    return `${o}|${s.status?.atMs}|${Math.floor(f.nowMs / 1000)}|${s.filter}|${s.sort}|${s.reverse}|${s.selectedKey}|${s.view}`;
+  }
+
+  private listSpec(f: Frame, width: number): ListSpec {
+    const l = this.lists(f);
+    if (f.state.view === 'cpus') return cpusSpec(f, l.cpus, width);
+    if (f.state.view === 'nics') return nicsSpec(f, l.nics, width);
+    return disksSpec(f, l.disks, width);
+  }
+
+  private drawMain(f: Frame, r: Rect): string[] {
+    if (f.state.view === 'domains') {
+      const t = renderDomainTable(f, r.width, r.height, hostLabel);
+      this.placed = t.placed;
+      return t.lines;
+    }
+    return renderList(this.listSpec(f, r.width), r.width, r.height, f.palette);
+  }
+
+  private overlayRect(layout: Layout): Rect {
+    const width = Math.min(layout.cols - 4, 110);
+    const top = layout.header.height;
+    const height = Math.max(3, layout.rows - top - 1);
+    return { top, left: Math.floor((layout.cols - width) / 2), width, height };
+  }
+
+  private drawOverlay(f: Frame, r: Rect): string[] {
+    const o = f.state.overlay;
+    let lines: string[] = [];
+    if (o?.kind === 'help') {
+      const all = helpLines(this.keymap, f.palette, r.width);
+      const maxScroll = Math.max(0, all.length - r.height);
+      const scroll = Math.min(o.scroll, maxScroll);
+      lines = all.slice(scroll, scroll + r.height);
+    } else if (o?.kind === 'columns') {
+      lines = columnChooserLines(f.state.columns, o.cursor, f.palette, r.width);
+    }
+    const blank = ' '.repeat(r.width);
+    while (lines.length < r.height) lines.push(blank);
+    return lines.slice(0, r.height);
+  }
+
+  draw(force: boolean): void {
+    if (this.destroyed || this.screen.destroyed) return;
+    const t0 = performance.now();
+    const cols = this.screen.width;
+    const rowsN = this.screen.height;
+    const layout = computeLayout(cols, rowsN, { hosts: this.view.hosts.length, detailOpen: this.state.detailOpen, view: this.state.view });
+    this.layout = layout;
+    const p = this.panes;
+    if (layout.tooSmall) {
+      for (const k of ['header', 'main', 'detail', 'status', 'overlay'] as const) p[k].hide();
+      const lines: string[] = [];
+      const mid = Math.floor(rowsN / 2) - 1;
+      for (let i = 0; i < rowsN; i++) {
+        if (i === mid) lines.push(this.palette.paint('status.warn', center('Terminal too small', cols)));
+        else if (i === mid + 1) lines.push(center(`virtop needs at least ${MIN_COLS}x${MIN_ROWS}; this one is ${cols}x${rowsN}`, cols));
+        else if (i === mid + 2) lines.push(this.palette.paint('chart.label', center('enlarge it, or press q to quit', cols)));
+        else lines.push(' '.repeat(cols));
+      }
+      p.small.setLines({ top: 0, left: 0, width: cols, height: rowsN }, lines);
+      this.screen.render();
+      this.drawnSeq = -2;
+      this.lastDrawMs = performance.now() - t0;
+      return;
+    }
+    p.small.hide();
+
+    // Keep the selection on screen before drawing.
+    const { keys } = this.rows();
+    if (this.state.view === 'domains') this.state = reconcile(this.state, keys, Math.max(1, layout.main.height - 1));
+    else {
+      const f0 = this.frame();
+      const n = this.listKeys(f0).length;
+      this.state = reconcileList(this.state, this.state.view, n, Math.max(1, listPageSize(layout.main.height)));
+    }
+    const frame = this.frame();
+    const opts: RenderOptions = { force, dataSame: this.view.seq === this.drawnSeq };
+    p.header.render(frame, layout.header, opts);
+    p.main.render(frame, layout.main, opts);
+    p.detail.render(frame, layout.detail, opts);
+    p.status.render(frame, layout.status, opts);
+    if (this.state.overlay && this.state.overlay.kind !== 'prompt') {
+      p.overlay.render(frame, this.overlayRect(layout), opts);
+      p.overlay.box.setFront();
+    } else p.overlay.hide();
+    this.drawnSeq = this.view.seq;
+    this.screen.render();
+    this.lastDrawMs = performance.now() - t0;
+  }
+
+  // ---- input -------------------------------------------------------------
+
+  private apply(next: UiState, reaction: Reaction): void {
+    this.state = next;
+    if (reaction.quit) {
+      this.hooks.quit();
+      return;
+    }
+    if (reaction.setPaused !== undefined) this.hooks.setPaused(reaction.setPaused);
+    if (reaction.setIntervalSec !== undefined) this.hooks.setIntervalSec(reaction.setIntervalSec);
+    if (reaction.writeConfig) {
+      this.hooks.writeConfig(this.state).then(
+        (msg) => this.setStatus(msg, 'ok'),
+        (e: unknown) => this.setStatus((e as Error).message, 'error'),
+      );
+    }
+    if (reaction.redraw) {
+      this.screen.realloc();
+      this.draw(true);
+      return;
+    }
+    if (!reaction.none) this.draw(false);
+  }
+
+  onKey(ch: string | undefined, key: BlessedKey | undefined): void {
+    if (this.destroyed) return;
+    const name = normalizeKey(ch, key);
+    if (name === null) return;
+    if (this.layout?.tooSmall && this.state.overlay?.kind !== 'prompt') {
+      // Only quitting makes sense on the small-terminal screen.
+      if (name === 'q' || name === 'C-c' || name === 'f10') this.hooks.quit();
+      return;
+    }
+    const [next, reaction] = handleKey(this.state, name, this.keymap, this.context());
+    this.apply(next, reaction);
+  }
+
+  onMouse(m: BlessedMouse): void {
+    const layout = this.layout;
+    if (this.destroyed || !layout || layout.tooSmall || this.state.overlay) return;
+    const main = layout.main;
+    const inMain = m.y >= main.top && m.y < main.top + main.height;
+    if (m.action === 'wheelup' || m.action === 'wheeldown') {
+      if (!inMain) return;
+      const delta = m.action === 'wheelup' ? -3 : 3;
+      const ctx = this.context();
+      const [next, reaction] = handleKey(this.state, delta < 0 ? 'up' : 'down', this.keymap, ctx);
+      let s = next;
+      for (let i = 1; i < 3; i++) s = handleKey(s, delta < 0 ? 'up' : 'down', this.keymap, ctx)[0];
+      this.apply(s, reaction);
+      return;
+    }
+    if (m.action !== 'mousedown' || !inMain) return;
+    const ctx = this.context();
+    if (this.state.view === 'domains') {
+      if (m.y === main.top) {
+        const col = columnAt(this.placed, m.x - main.left);
+        const key = col?.def.sort?.(this.state.io);
+        if (key) this.apply(sortBy(this.state, key), {});
+        return;
+      }
+      const idx = this.state.scroll + (m.y - main.top - 1);
+      const key = ctx.rowKeys[idx];
+      if (key === undefined) return;
+      if (key === this.state.selectedKey) this.apply({ ...this.state, detailOpen: !this.state.detailOpen }, {});
+      else this.apply(selectKey(this.state, ctx, key), {});
+      return;
+    }
+    const v = this.state.view;
+    const idx = this.state.listScroll[v] + (m.y - main.top - 2);
+    if (m.y < main.top + 2 || idx >= ctx.listKeys.length) return;
+    this.apply({ ...this.state, listCursor: { ...this.state.listCursor, [v]: idx } }, {});
+  }
+}

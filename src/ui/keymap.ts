@@ -1,0 +1,149 @@
+// Commands and the keys that trigger them. The table is data: a user keymap
+// can later override it (buildKeymap(overrides)). Keys are written as blessed
+// names them ("up", "pagedown", "enter", "escape", "f1", "C-c") or as the
+// character typed ("M", "/", "<", "space").
+
+export enum Command {
+  Quit = 'quit',
+  Help = 'help',
+  Up = 'up',
+  Down = 'down',
+  PageUp = 'page-up',
+  PageDown = 'page-down',
+  Home = 'home',
+  End = 'end',
+  ToggleDetail = 'toggle-detail',
+  Back = 'back',
+  ViewDomains = 'view-domains',
+  ViewCpus = 'view-cpus',
+  ViewNics = 'view-nics',
+  ViewDisks = 'view-disks',
+  SortCpu = 'sort-cpu',
+  SortMem = 'sort-mem',
+  SortTime = 'sort-time',
+  SortName = 'sort-name',
+  SortBlock = 'sort-block',
+  SortNet = 'sort-net',
+  SortPrev = 'sort-prev',
+  SortNext = 'sort-next',
+  ReverseSort = 'reverse-sort',
+  Filter = 'filter',
+  ChooseColumns = 'choose-columns',
+  SetInterval = 'set-interval',
+  TogglePause = 'toggle-pause',
+  ToggleIoUnit = 'toggle-io-unit',
+  WriteConfig = 'write-config',
+  Redraw = 'redraw',
+}
+
+export interface CommandInfo {
+  keys: string[];
+  help: string;
+  section: 'Move' | 'Views' | 'Sort' | 'Show' | 'Refresh' | 'Other';
+}
+
+export const DEFAULT_BINDINGS: Record<Command, CommandInfo> = {
+  [Command.Up]: { keys: ['up', 'k'], help: 'select the row above', section: 'Move' },
+  [Command.Down]: { keys: ['down', 'j'], help: 'select the row below', section: 'Move' },
+  [Command.PageUp]: { keys: ['pageup', 'C-b'], help: 'one page up', section: 'Move' },
+  [Command.PageDown]: { keys: ['pagedown', 'C-f'], help: 'one page down', section: 'Move' },
+  [Command.Home]: { keys: ['home', 'g'], help: 'first row', section: 'Move' },
+  [Command.End]: { keys: ['end', 'G'], help: 'last row', section: 'Move' },
+  [Command.ToggleDetail]: { keys: ['enter', 'tab'], help: 'open or close the detail pane of the selected domain', section: 'Views' },
+  [Command.ViewDomains]: { keys: ['0'], help: 'domains (the main table)', section: 'Views' },
+  [Command.ViewCpus]: { keys: ['1'], help: 'physical CPUs and the vCPUs that last ran on them', section: 'Views' },
+  [Command.ViewNics]: { keys: ['2'], help: 'all network interfaces', section: 'Views' },
+  [Command.ViewDisks]: { keys: ['3'], help: 'all block devices', section: 'Views' },
+  [Command.Back]: { keys: ['escape'], help: 'close a window, go back to domains, clear the filter', section: 'Views' },
+  [Command.SortCpu]: { keys: ['P'], help: 'sort by %CPU', section: 'Sort' },
+  [Command.SortMem]: { keys: ['M'], help: 'sort by %MEM', section: 'Sort' },
+  [Command.SortTime]: { keys: ['T'], help: 'sort by CPU time', section: 'Sort' },
+  [Command.SortName]: { keys: ['N'], help: 'sort by name', section: 'Sort' },
+  [Command.SortBlock]: { keys: ['B'], help: 'sort by block I/O (read + write)', section: 'Sort' },
+  [Command.SortNet]: { keys: ['I'], help: 'sort by network I/O (rx + tx)', section: 'Sort' },
+  [Command.SortPrev]: { keys: ['<'], help: 'sort by the column to the left', section: 'Sort' },
+  [Command.SortNext]: { keys: ['>'], help: 'sort by the column to the right', section: 'Sort' },
+  [Command.ReverseSort]: { keys: ['r'], help: 'reverse the sort order', section: 'Sort' },
+  [Command.Filter]: { keys: ['/'], help: 'filter on name, state or host (Enter keeps, Esc clears)', section: 'Show' },
+  [Command.ChooseColumns]: { keys: ['f'], help: 'choose the columns shown', section: 'Show' },
+  [Command.ToggleIoUnit]: { keys: ['i'], help: 'RD/WR columns: bytes/s or requests/s', section: 'Show' },
+  [Command.SetInterval]: { keys: ['d'], help: 'set the refresh interval (seconds, 0.1 to 86400)', section: 'Refresh' },
+  [Command.TogglePause]: { keys: ['space', 'Z'], help: 'pause or resume refreshing', section: 'Refresh' },
+  [Command.Redraw]: { keys: ['C-l'], help: 'redraw the whole screen', section: 'Refresh' },
+  [Command.WriteConfig]: { keys: ['W'], help: 'write the current settings to the config file', section: 'Other' },
+  [Command.Help]: { keys: ['?', 'h', 'f1'], help: 'this help', section: 'Other' },
+  [Command.Quit]: { keys: ['q', 'f10', 'C-c'], help: 'quit', section: 'Other' },
+};
+
+/** Keys kept free for domain actions of later releases; pressing one says so. */
+export const RESERVED_KEYS: Readonly<Record<string, string>> = {
+  s: 'start domain',
+  S: 'shut down domain',
+  R: 'reboot domain',
+  F: 'force off domain',
+  p: 'pause/resume domain',
+  b: 'balloon memory',
+  v: 'set vCPUs',
+  m: 'domain action',
+  t: 'domain action',
+  u: 'domain action',
+  H: 'domain action',
+  L: 'domain action',
+};
+
+export type Keymap = ReadonlyMap<string, Command>;
+
+/** Key → command, from the defaults plus overrides (which replace a command's keys). */
+export function buildKeymap(overrides: Partial<Record<Command, string[]>> = {}): { keymap: Keymap; problems: string[] } {
+  const map = new Map<string, Command>();
+  const problems: string[] = [];
+  for (const cmd of Object.values(Command)) {
+    for (const key of overrides[cmd] ?? DEFAULT_BINDINGS[cmd].keys) {
+      const prev = map.get(key);
+      if (prev !== undefined) problems.push(`key '${key}' is bound to both ${prev} and ${cmd}; keeping ${prev}`);
+      else map.set(key, cmd);
+    }
+  }
+  return { keymap: map, problems };
+}
+
+export function keysFor(cmd: Command, keymap: Keymap): string[] {
+  const out: string[] = [];
+  for (const [k, c] of keymap) if (c === cmd) out.push(k);
+  return out;
+}
+
+/** Display form of a key name: "up" → "↑", "C-c" → "Ctrl-C", "f1" → "F1". */
+export function keyLabel(key: string): string {
+  const named: Record<string, string> = {
+    up: '↑',
+    down: '↓',
+    left: '←',
+    right: '→',
+    pageup: 'PgUp',
+    pagedown: 'PgDn',
+    home: 'Home',
+    end: 'End',
+    enter: 'Enter',
+    tab: 'Tab',
+    escape: 'Esc',
+    space: 'Space',
+  };
+  if (named[key]) return named[key];
+  if (/^f\d+$/.test(key)) return key.toUpperCase();
+  if (/^C-.$/.test(key)) return `Ctrl-${key.slice(2).toUpperCase()}`;
+  return key;
+}
+
+/** What blessed reports for a keypress, reduced to one name. */
+export function normalizeKey(ch: string | undefined, key: { name?: string; full?: string; ctrl?: boolean; meta?: boolean; shift?: boolean } | undefined): string | null {
+  const name = key?.name;
+  // blessed reports Enter twice: as "enter" and then as "return"; keep one.
+  if (name === 'return') return null;
+  if (name === 'enter') return 'enter';
+  if (name === 'space' && !key?.meta) return 'space';
+  if (ch && ch.length === 1 && ch >= ' ' && ch !== '\x7f' && !key?.ctrl && !key?.meta) return ch;
+  if (ch && [...ch].length === 1 && ch.charCodeAt(0) >= 0xa0 && !key?.ctrl && !key?.meta) return ch;
+  if (key?.full) return key.full;
+  return name ?? null;
+}

@@ -1,0 +1,300 @@
+// Detail pane of the selected domain: four history charts (CPU, memory,
+// disk, network) and tables of its vCPU threads, disks and NICs. Charts sit
+// left of the tables on wide terminals, above them otherwise.
+
+import type { HistoryMetric } from '../../model/model.js';
+import type { DomainView } from '../../model/view.js';
+import { shortHost } from '../../output/text.js';
+import type { Palette } from '../../theme/palette.js';
+import type { Role } from '../../theme/roles.js';
+import { formatDuration, formatPercent, humanBytes, humanCount, humanKiB } from '../../util/units.js';
+import { brailleChart, chartLines, seriesMax, type ChartSeries, type SeriesSource } from '../chart.js';
+import type { Frame } from '../frame.js';
+import { stateRole } from '../table.js';
+import { cleanText, LineBuilder, padEnd, padStart } from '../text.js';
+
+const EMPTY: SeriesSource = { length: 0, at: () => null };
+
+function spanLabel(times: SeriesSource): string {
+  const n = times.length;
+  if (n < 2) return '';
+  const first = times.at(0);
+  const last = times.at(n - 1);
+  if (first === null || last === null) return '';
+  return `last ${formatDuration(Math.max(0, (last - first) / 1000))}`;
+}
+
+interface ChartSpec {
+  title: string;
+  legend: { text: string; role: Role }[];
+  series: ChartSeries[];
+  max: number;
+  scale: string;
+}
+
+function chartSpecs(d: DomainView, metrics: Record<HistoryMetric, SeriesSource> | null): ChartSpec[] {
+  const m = (k: HistoryMetric) => metrics?.[k] ?? EMPTY;
+  const rate = (v: number | null) => (v === null ? '-' : `${humanBytes(v)}/s`);
+  const memMax = d.memMaxKiB ?? Math.max(seriesMax(m('memCurrentKiB')), seriesMax(m('rssKiB')), 1);
+  const diskMax = Math.max(seriesMax(m('rdBytesPerSec')), seriesMax(m('wrBytesPerSec')), 1);
+  const netMax = Math.max(seriesMax(m('rxBytesPerSec')), seriesMax(m('txBytesPerSec')), 1);
+  const vcpuText = d.vcpuPercent === null ? (d.initializing ? 'init' : '-') : `${formatPercent(d.vcpuPercent)}%`;
+  return [
+    {
+      title: 'CPU',
+      legend: [
+        { text: `${vcpuText} of ${d.vcpus ?? '-'} vCPUs`, role: 'chart.cpu' },
+        { text: `host ${formatPercent(d.cpuPercent)}%`, role: 'chart.label' },
+      ],
+      series: [{ data: m('vcpuPercent'), role: 'chart.cpu', area: true }],
+      max: 100,
+      scale: '100%',
+    },
+    {
+      title: 'MEM',
+      legend: [
+        { text: `cur ${humanKiB(d.memCurrentKiB)}`, role: 'chart.mem' },
+        { text: `used ${d.memUsedKiB === null && d.hasBalloon === false ? '- (no balloon)' : humanKiB(d.memUsedKiB)}`, role: 'chart.mem.used' },
+        { text: `rss ${humanKiB(d.rssKiB)}`, role: 'chart.mem.rss' },
+      ],
+      series: [
+        { data: m('memCurrentKiB'), role: 'chart.mem' },
+        { data: m('rssKiB'), role: 'chart.mem.rss' },
+        { data: m('memUsedKiB'), role: 'chart.mem.used' },
+      ],
+      max: memMax,
+      scale: humanKiB(memMax),
+    },
+    {
+      title: 'DISK',
+      legend: [
+        { text: `rd ${rate(d.rdBytesPerSec)}`, role: 'chart.disk' },
+        { text: `wr ${rate(d.wrBytesPerSec)}`, role: 'chart.disk.write' },
+      ],
+      series: [
+        { data: m('rdBytesPerSec'), role: 'chart.disk' },
+        { data: m('wrBytesPerSec'), role: 'chart.disk.write' },
+      ],
+      max: diskMax,
+      scale: `${humanBytes(diskMax)}/s`,
+    },
+    {
+      title: 'NET',
+      legend: [
+        { text: `rx ${rate(d.rxBytesPerSec)}`, role: 'chart.net' },
+        { text: `tx ${rate(d.txBytesPerSec)}`, role: 'chart.net.tx' },
+      ],
+      series: [
+        { data: m('rxBytesPerSec'), role: 'chart.net' },
+        { data: m('txBytesPerSec'), role: 'chart.net.tx' },
+      ],
+      max: netMax,
+      scale: `${humanBytes(netMax)}/s`,
+    },
+  ];
+}
+
+function chartBlock(spec: ChartSpec, width: number, height: number, span: string, p: Palette): string[] {
+  const title = new LineBuilder(width, p.reset);
+  title.add(spec.title, p.open('pane.title'));
+  for (const l of spec.legend) title.add(' ').add(l.text, p.open(l.role));
+  title.addRight(` ${span ? `${span}, ` : ''}max ${spec.scale}`, p.open('chart.label'));
+  const rows = Math.max(0, height - 1);
+  const grid = brailleChart(spec.series, width, rows, spec.max);
+  return [title.toString(), ...chartLines(grid, p)];
+}
+
+function joinColumns(left: string[], right: string[], height: number, leftWidth: number, rightWidth: number, sep: string): string[] {
+  const out: string[] = [];
+  const lb = ' '.repeat(leftWidth);
+  const rb = ' '.repeat(rightWidth);
+  for (let i = 0; i < height; i++) out.push(`${left[i] ?? lb}${sep}${right[i] ?? rb}`);
+  return out;
+}
+
+function chartsArea(frame: Frame, d: DomainView, width: number, height: number): string[] {
+  const p = frame.palette;
+  const hist = frame.history.history(d.key);
+  const specs = chartSpecs(d, hist?.metrics ?? null);
+  const span = hist ? spanLabel(hist.times) : '';
+  const blank = ' '.repeat(width);
+  if (height < 2 || width < 20) return new Array(Math.max(0, height)).fill(blank);
+  // 2x2 grid when each chart still gets a title and a row of dots; else a row of four.
+  const lw = Math.floor((width - 1) / 2);
+  const rw = width - 1 - lw;
+  const sep = p.paint('pane.border', '│');
+  if (height >= 4) {
+    const th = Math.floor(height / 2);
+    const bh = height - th;
+    const top = joinColumns(chartBlock(specs[0], lw, th, span, p), chartBlock(specs[1], rw, th, span, p), th, lw, rw, sep);
+    const bottom = joinColumns(chartBlock(specs[2], lw, bh, span, p), chartBlock(specs[3], rw, bh, span, p), bh, lw, rw, sep);
+    return [...top, ...bottom];
+  }
+  const qw = Math.floor((width - 3) / 4);
+  const last = width - 3 - qw * 3;
+  const blocks = specs.map((s, i) => chartBlock(s, i === 3 ? last : qw, height, '', p));
+  const out: string[] = [];
+  for (let r = 0; r < height; r++) out.push(blocks.map((b) => b[r]).join(sep));
+  return out;
+}
+
+interface Section {
+  title: string;
+  header: string;
+  rows: string[];
+  empty: string;
+}
+
+/** Run-queue wait is bad long before CPU use is: warn from 5 %, critical from 20 %. */
+export function waitRole(wait: number | null): Role | null {
+  if (wait === null) return null;
+  if (wait >= 20) return 'gauge.crit';
+  if (wait >= 5) return 'gauge.warn';
+  return null;
+}
+
+function vcpuSection(d: DomainView, width: number, p: Palette): Section {
+  const cols = (a: string, b: string, c: string, e: string, f: string) =>
+    padEnd(`${padStart(a, 4)} ${padStart(b, 8)} ${padStart(c, 4)} ${padStart(e, 6)} ${padStart(f, 6)}`, width);
+  const rows = d.vcpuThreads.map((t) => {
+    const wait = t.waitPercent === null ? '-' : formatPercent(t.waitPercent);
+    const line = cols(
+      String(t.vcpu),
+      t.tid === null ? '-' : String(t.tid),
+      t.lastCpu === null ? '-' : String(t.lastCpu),
+      t.cpuPercent === null ? '-' : formatPercent(t.cpuPercent),
+      wait,
+    );
+    const role = waitRole(t.waitPercent);
+    return role ? p.paint(role, line) : line;
+  });
+  return {
+    title: `vCPU threads (${d.vcpuThreads.length})`,
+    header: cols('VCPU', 'TID', 'PCPU', '%CPU', 'WAIT%'),
+    rows,
+    empty: d.active ? 'no per-vCPU data' : 'not running',
+  };
+}
+
+function diskSection(d: DomainView, width: number): Section {
+  const fixed = 5 + 6 * 6 + 7;
+  const srcW = Math.max(6, width - fixed - 8);
+  const cols = (dev: string, src: string, v: string[]) =>
+    padEnd(`${padEnd(dev, 5)} ${padEnd(src, srcW)} ${v.map((x) => padStart(x, 6)).join(' ')}`, width);
+  const rate = (v: number | null) => humanBytes(v);
+  return {
+    title: `disks (${d.disks.length})`,
+    header: cols('DEV', 'SOURCE', ['RD/s', 'WR/s', 'RDIO/s', 'WRIO/s', 'CAP', 'ALLOC']),
+    rows: d.disks.map((k) =>
+      cols(cleanText(k.name), cleanText(k.path ?? '-'), [
+        rate(k.rdBytesPerSec),
+        rate(k.wrBytesPerSec),
+        humanCount(k.rdReqPerSec, 5),
+        humanCount(k.wrReqPerSec, 5),
+        humanBytes(k.capacityBytes),
+        humanBytes(k.allocationBytes),
+      ]),
+    ),
+    empty: 'no disks',
+  };
+}
+
+function sumErr(a: number | null, b: number | null): string {
+  if (a === null && b === null) return '-';
+  return humanCount((a ?? 0) + (b ?? 0), 5);
+}
+
+function nicSection(d: DomainView, width: number): Section {
+  const fixed = 8 + 17 + 6 * 6 + 9;
+  const srcW = Math.max(6, width - fixed - 1);
+  const cols = (dev: string, src: string, mac: string, v: string[]) =>
+    padEnd(`${padEnd(dev, 8)} ${padEnd(src, srcW)} ${padEnd(mac, 17)} ${v.map((x) => padStart(x, 6)).join(' ')}`, width);
+  return {
+    title: `network interfaces (${d.nics.length})`,
+    header: cols('DEV', 'SOURCE', 'MAC', ['RX/s', 'TX/s', 'RXPK/s', 'TXPK/s', 'DROPS', 'ERRS']),
+    rows: d.nics.map((n) =>
+      cols(cleanText(n.name), cleanText(n.source ?? '-'), cleanText(n.mac ?? '-'), [
+        humanBytes(n.rxBytesPerSec),
+        humanBytes(n.txBytesPerSec),
+        humanCount(n.rxPktsPerSec, 5),
+        humanCount(n.txPktsPerSec, 5),
+        sumErr(n.rxDrop, n.txDrop),
+        sumErr(n.rxErrs, n.txErrs),
+      ]),
+    ),
+    empty: 'no network interfaces',
+  };
+}
+
+/** Shares `height` lines between sections: each gets its title, column header and as many rows as fit. */
+export function tablesArea(sections: Section[], width: number, height: number, p: Palette): string[] {
+  const need = sections.map((s) => 2 + Math.max(1, s.rows.length));
+  const alloc = [...need];
+  let total = alloc.reduce((a, b) => a + b, 0);
+  while (total > height) {
+    let big = -1;
+    for (let i = 0; i < alloc.length; i++) if (alloc[i] > 3 && (big < 0 || alloc[i] > alloc[big])) big = i;
+    if (big < 0) break;
+    alloc[big]--;
+    total--;
+  }
+  const out: string[] = [];
+  sections.forEach((s, i) => {
+    const room = Math.min(alloc[i], height - out.length);
+    if (room <= 0) return;
+    out.push(new LineBuilder(width, p.reset).add(s.title, p.open('pane.title')).toString());
+    if (room === 1) return;
+    out.push(`${p.open('table.header')}${padEnd(s.header, width)}${p.reset}`);
+    const rowsRoom = room - 2;
+    if (rowsRoom <= 0) return;
+    if (s.rows.length === 0) {
+      out.push(p.paint('value.unknown', padEnd(`  ${s.empty}`, width)));
+      return;
+    }
+    const fits = s.rows.length <= rowsRoom;
+    const shown = fits ? s.rows.length : rowsRoom - 1;
+    for (let r = 0; r < shown; r++) out.push(s.rows[r]);
+    if (!fits) out.push(p.paint('value.unknown', padEnd(`  … ${s.rows.length - shown} more`, width)));
+  });
+  const blank = ' '.repeat(width);
+  while (out.length < height) out.push(blank);
+  return out.slice(0, height);
+}
+
+function titleLine(d: DomainView, width: number, p: Palette): string {
+  const lb = new LineBuilder(width, p.reset);
+  const sep = p.open('pane.border');
+  lb.add('▌', p.open(stateRole(d.state))).add(cleanText(d.name), p.open('pane.title')).add(' ');
+  lb.add(d.state, p.open(stateRole(d.state)));
+  if (d.id !== null) lb.add(` id ${d.id}`);
+  lb.add(' │ ', sep).add(`${d.vcpus ?? '-'}/${d.maxVcpus ?? '-'} vCPUs`);
+  lb.add(' │ ', sep).add(`mem ${humanKiB(d.memCurrentKiB)} of ${humanKiB(d.memMaxKiB)}`);
+  if (d.uptimeSec !== null) lb.add(' │ ', sep).add(`up ${formatDuration(d.uptimeSec)}`);
+  lb.add(' │ ', sep).add(cleanText(shortHost(d.host)), p.open('header.label'));
+  if (d.errors.length) lb.add(' │ ', sep).add(`⚠ ${cleanText(d.errors[0])}`, p.open('status.warn'));
+  return lb.toString(p.open('pane.border'));
+}
+
+export function renderDetail(frame: Frame, d: DomainView | null, width: number, height: number): string[] {
+  const p = frame.palette;
+  const blank = ' '.repeat(width);
+  if (height <= 0) return [];
+  if (!d) {
+    const lines = [p.paint('value.unknown', padEnd('  no domain selected', width))];
+    while (lines.length < height) lines.push(blank);
+    return lines;
+  }
+  const body = height - 1;
+  let lines: string[];
+  if (width >= 140) {
+    const cw = Math.floor(width * 0.5);
+    const tw = width - cw - 1;
+    const sectionsW = [vcpuSection(d, tw, p), diskSection(d, tw), nicSection(d, tw)];
+    lines = joinColumns(chartsArea(frame, d, cw, body), tablesArea(sectionsW, tw, body, p), body, cw, tw, p.paint('pane.border', '│'));
+  } else {
+    const tablesH = body >= 12 ? Math.floor(body * 0.45) : 0;
+    const sections = tablesH ? [vcpuSection(d, width, p), diskSection(d, width), nicSection(d, width)] : [];
+    lines = [...chartsArea(frame, d, width, body - tablesH), ...tablesArea(sections, width, tablesH, p)];
+  }
+  return [titleLine(d, width, p), ...lines].slice(0, height);
+}

@@ -1,0 +1,68 @@
+// View 3: every block device of every shown domain, in the domain table's
+// order.
+
+import type { DomainView } from '../../model/view.js';
+import { shortHost } from '../../output/text.js';
+import { humanBytes, humanCount } from '../../util/units.js';
+import type { Frame } from '../frame.js';
+import { cleanText } from '../text.js';
+import { placeSimple, simpleHeader, simpleRow, type ListSpec, type SimpleColumn } from './list.js';
+
+export interface DiskRef {
+  d: DomainView;
+  i: number;
+}
+
+export function diskRows(rows: readonly DomainView[]): DiskRef[] {
+  const out: DiskRef[] = [];
+  for (const d of rows) for (let i = 0; i < d.disks.length; i++) out.push({ d, i });
+  return out;
+}
+
+const COLS: SimpleColumn[] = [
+  { title: 'HOST', width: 12, align: 'left', priority: 50 },
+  { title: 'DOMAIN', width: 14, align: 'left', priority: 100 },
+  { title: 'DEV', width: 6, align: 'left', priority: 90 },
+  { title: 'SOURCE', width: 12, align: 'left', priority: 60, flex: true },
+  { title: 'RDBY/s', width: 6, align: 'right', priority: 95 },
+  { title: 'WRBY/s', width: 6, align: 'right', priority: 94 },
+  { title: 'RDIO/s', width: 6, align: 'right', priority: 70 },
+  { title: 'WRIO/s', width: 6, align: 'right', priority: 69 },
+  { title: 'ERRS', width: 5, align: 'right', priority: 40 },
+  { title: 'CAP', width: 6, align: 'right', priority: 45 },
+  { title: 'ALLOC', width: 6, align: 'right', priority: 30 },
+];
+
+export function disksSpec(frame: Frame, refs: readonly DiskRef[], width: number): ListSpec {
+  const cols = frame.multiHost ? COLS : COLS.slice(1);
+  const off = frame.multiHost ? 0 : 1;
+  const placed = placeSimple(cols, width);
+  const { state } = frame;
+  return {
+    title: 'Block devices',
+    info: `${refs.length} devices${state.filter ? ` (filter: ${cleanText(state.filter)})` : ''}  0/Esc: domains`,
+    header: simpleHeader(placed),
+    count: refs.length,
+    cursor: state.listCursor.disks,
+    scroll: state.listScroll.disks,
+    empty: 'no block devices',
+    format: (i) => {
+      const { d, i: k } = refs[i];
+      const b = d.disks[k];
+      const all = [
+        cleanText(shortHost(d.host)),
+        cleanText(d.name),
+        cleanText(b.name),
+        cleanText(b.path ?? '-'),
+        humanBytes(b.rdBytesPerSec),
+        humanBytes(b.wrBytesPerSec),
+        humanCount(b.rdReqPerSec, 6),
+        humanCount(b.wrReqPerSec, 6),
+        b.errors === null ? '-' : humanCount(b.errors, 5),
+        humanBytes(b.capacityBytes),
+        humanBytes(b.allocationBytes),
+      ];
+      return simpleRow(placed, off ? all.slice(off) : all, width);
+    },
+  };
+}

@@ -1,0 +1,110 @@
+// The domain table: a title row marking the sort column, then one row per
+// visible domain. Only the rows on screen are formatted, whatever the
+// number of domains.
+
+import type { SortKey } from '../../model/sort.js';
+import type { DomainView } from '../../model/view.js';
+import type { Palette } from '../../theme/palette.js';
+import type { Frame } from '../frame.js';
+import { placeColumns, sortColumnIndex, type CellContext, type PlacedColumn } from '../table.js';
+import { center, cleanText, padEnd, padStart } from '../text.js';
+
+const ASCENDING: ReadonlySet<SortKey> = new Set(['name', 'id', 'state', 'host']);
+
+/** True when the table shows the largest values first. */
+export function sortDescending(sort: SortKey, reverse: boolean): boolean {
+  return ASCENDING.has(sort) === reverse;
+}
+
+export function hostColumnWidth(rows: readonly DomainView[], hostLabel: (uri: string) => string): number {
+  let w = 4;
+  const seen = new Set<string>();
+  for (const d of rows) {
+    if (seen.has(d.host)) continue;
+    seen.add(d.host);
+    w = Math.max(w, hostLabel(d.host).length);
+  }
+  return w;
+}
+
+export function tableHeader(placed: readonly PlacedColumn[], frame: Frame, width: number): string {
+  const p = frame.palette;
+  const { state } = frame;
+  const sortIdx = sortColumnIndex(placed, state.sort, state.io);
+  const arrow = sortDescending(state.sort, state.reverse) ? '▼' : '▲';
+  const base = p.combo('table.header', 'table.header.bg');
+  let out = base;
+  let used = 0;
+  placed.forEach((c, i) => {
+    if (i > 0) {
+      out += ' ';
+      used++;
+    }
+    let title = c.def.title(state.io);
+    if (i === sortIdx && title.length < c.width) title = c.def.align === 'right' ? arrow + title : title + arrow;
+    const text = c.def.align === 'right' ? padStart(title, c.width) : padEnd(title, c.width);
+    if (i === sortIdx) out += `${p.combo('table.header', 'table.header.bg', 'table.sort')}${text}${p.reset}${base}`;
+    else out += text;
+    used += c.width;
+  });
+  if (used < width) out += ' '.repeat(width - used);
+  return `${out}${p.reset}`;
+}
+
+export function domainRow(d: DomainView, placed: readonly PlacedColumn[], ctx: CellContext, p: Palette, selected: boolean, width: number): string {
+  const plain = selected || !d.active;
+  let out = '';
+  let used = 0;
+  for (let i = 0; i < placed.length; i++) {
+    const c = placed[i];
+    if (i > 0) {
+      out += ' ';
+      used++;
+    }
+    const cell = c.def.cell(d, ctx);
+    const text = c.def.align === 'right' ? padStart(cell.text, c.width) : padEnd(cell.text, c.width);
+    out += !plain && cell.role ? p.paint(cell.role, text) : text;
+    used += c.width;
+  }
+  if (used < width) out += ' '.repeat(width - used);
+  if (selected) return `${p.combo('selection.fg', 'selection.bg')}${out}${p.reset}`;
+  if (!d.active) return `${p.open('inactive.fg')}${out}${p.reset}`;
+  return out;
+}
+
+export interface TableRender {
+  lines: string[];
+  placed: PlacedColumn[];
+  /** rows of domains that fit under the title */
+  pageSize: number;
+}
+
+export function renderDomainTable(frame: Frame, width: number, height: number, hostLabel: (uri: string) => string): TableRender {
+  const { state, rows, palette: p } = frame;
+  const placed = placeColumns(state.columns, width, {
+    multiHost: frame.multiHost,
+    hostWidth: frame.multiHost ? hostColumnWidth(rows, hostLabel) : undefined,
+  });
+  const lines: string[] = [tableHeader(placed, frame, width)];
+  const pageSize = Math.max(0, height - 1);
+  const ctx: CellContext = { io: state.io, gauge: (v) => p.gauge(v) };
+  if (rows.length === 0) {
+    const msg =
+      frame.view.seq < 0
+        ? 'waiting for the first sample…'
+        : state.filter
+          ? `no domain matches '${cleanText(state.filter)}' (Esc clears the filter)`
+          : frame.view.domains.length
+            ? 'no domains'
+            : 'no domains on the watched hosts';
+    if (pageSize > 0) lines.push(p.paint('value.unknown', center(msg, width)));
+  }
+  const end = Math.min(rows.length, state.scroll + pageSize);
+  for (let i = state.scroll; i < end; i++) {
+    const d = rows[i];
+    lines.push(domainRow(d, placed, ctx, p, d.key === state.selectedKey, width));
+  }
+  const blank = ' '.repeat(width);
+  while (lines.length < height) lines.push(blank);
+  return { lines: lines.slice(0, height), placed, pageSize };
+}

@@ -1,0 +1,354 @@
+// UI state and the actions that change it. Actions are pure functions
+// (state, context) → [state, reaction]; the reaction tells the app what to do
+// outside the UI (quit, change the refresh interval, pause the collector,
+// write the config). Domain actions of later releases plug in the same way.
+
+import type { SortKey } from '../model/sort.js';
+import { checkInterval, formatInterval } from '../config/interval.js';
+import { Command, RESERVED_KEYS, type Keymap } from './keymap.js';
+import { ALL_COLUMN_IDS, DEFAULT_COLUMNS, type ColumnId, type IoUnit } from './table.js';
+
+export type ViewName = 'domains' | 'cpus' | 'nics' | 'disks';
+export type ListView = Exclude<ViewName, 'domains'>;
+
+export type Overlay =
+  | { kind: 'help'; scroll: number }
+  | { kind: 'columns'; cursor: number }
+  | { kind: 'prompt'; purpose: 'filter' | 'interval'; text: string; error: string | null; previous: string };
+
+export type StatusLevel = 'info' | 'ok' | 'warn' | 'error';
+
+export interface StatusMessage {
+  text: string;
+  level: StatusLevel;
+  atMs: number;
+}
+
+export interface UiState {
+  view: ViewName;
+  sort: SortKey;
+  reverse: boolean;
+  filter: string;
+  /** the selected domain, by key: the selection follows it when the order changes */
+  selectedKey: string | null;
+  /** where the selection was; used when the selected domain goes away */
+  selectedIndex: number;
+  /** first domain row shown */
+  scroll: number;
+  listCursor: Record<ListView, number>;
+  listScroll: Record<ListView, number>;
+  columns: ColumnId[];
+  io: IoUnit;
+  paused: boolean;
+  detailOpen: boolean;
+  intervalSec: number;
+  overlay: Overlay | null;
+  status: StatusMessage | null;
+}
+
+export interface Reaction {
+  quit?: boolean;
+  setIntervalSec?: number;
+  setPaused?: boolean;
+  writeConfig?: boolean;
+  /** repaint the whole terminal */
+  redraw?: boolean;
+  /** the action changed nothing on screen */
+  none?: boolean;
+}
+
+export interface ActionContext {
+  /** keys of the domain rows in their on-screen order (sorted, filtered) */
+  rowKeys: readonly string[];
+  /** rows visible in the list of the current view */
+  pageSize: number;
+  /** rows of the current list view (1, 2, 3) and the domain each belongs to */
+  listKeys: readonly (string | null)[];
+  /** sortable columns in on-screen order */
+  sortCycle: readonly SortKey[];
+  nowMs: number;
+}
+
+export type Action = (s: UiState, ctx: ActionContext) => [UiState, Reaction];
+
+export function initialState(opts: {
+  sort: SortKey;
+  reverse: boolean;
+  intervalSec: number;
+  columns?: ColumnId[];
+  io?: IoUnit;
+}): UiState {
+  return {
+    view: 'domains',
+    sort: opts.sort,
+    reverse: opts.reverse,
+    filter: '',
+    selectedKey: null,
+    selectedIndex: 0,
+    scroll: 0,
+    listCursor: { cpus: 0, nics: 0, disks: 0 },
+    listScroll: { cpus: 0, nics: 0, disks: 0 },
+    columns: opts.columns ?? [...DEFAULT_COLUMNS],
+    io: opts.io ?? 'bytes',
+    paused: false,
+    detailOpen: false,
+    intervalSec: opts.intervalSec,
+    overlay: null,
+    status: null,
+  };
+}
+
+export function withStatus(s: UiState, text: string, level: StatusLevel, nowMs: number): UiState {
+  return { ...s, status: { text, level, atMs: nowMs } };
+}
+
+function clamp(v: number, lo: number, hi: number): number {
+  return v < lo ? lo : v > hi ? hi : v;
+}
+
+/** Keeps the scroll position such that `cursor` is visible in `page` rows of `count`. */
+export function scrollFor(cursor: number, scroll: number, page: number, count: number): number {
+  if (count <= 0 || page <= 0) return 0;
+  let s = scroll;
+  if (cursor < s) s = cursor;
+  if (cursor >= s + page) s = cursor - page + 1;
+  return clamp(s, 0, Math.max(0, count - page));
+}
+
+/**
+ * Makes the selection valid for the rows now shown: it stays on the same
+ * domain if that is still there, else on the row where it was; and the
+ * table scrolls to keep it visible. Returns the same object when nothing changed.
+ */
+export function reconcile(s: UiState, rowKeys: readonly string[], pageSize: number): UiState {
+  let idx = s.selectedKey === null ? -1 : rowKeys.indexOf(s.selectedKey);
+  if (idx < 0) idx = rowKeys.length ? clamp(s.selectedIndex, 0, rowKeys.length - 1) : -1;
+  const key = idx >= 0 ? rowKeys[idx] : null;
+  const scroll = scrollFor(Math.max(0, idx), s.scroll, pageSize, rowKeys.length);
+  if (key === s.selectedKey && idx === s.selectedIndex && scroll === s.scroll) return s;
+  return { ...s, selectedKey: key, selectedIndex: Math.max(0, idx), scroll };
+}
+
+/** Same for a list view's cursor. */
+export function reconcileList(s: UiState, view: ListView, count: number, pageSize: number): UiState {
+  const cursor = count ? clamp(s.listCursor[view], 0, count - 1) : 0;
+  const scroll = scrollFor(cursor, s.listScroll[view], pageSize, count);
+  if (cursor === s.listCursor[view] && scroll === s.listScroll[view]) return s;
+  return { ...s, listCursor: { ...s.listCursor, [view]: cursor }, listScroll: { ...s.listScroll, [view]: scroll } };
+}
+
+/** Moves the selection by `delta` rows (or to an absolute row with `to`). */
+export function moveSelection(s: UiState, ctx: ActionContext, delta: number, to?: number): UiState {
+  if (s.view !== 'domains') {
+    const v = s.view;
+    const n = ctx.listKeys.length;
+    if (!n) return s;
+    const cur = to ?? clamp(s.listCursor[v] + delta, 0, n - 1);
+    return { ...s, listCursor: { ...s.listCursor, [v]: clamp(cur, 0, n - 1) } };
+  }
+  const n = ctx.rowKeys.length;
+  if (!n) return s;
+  let idx = s.selectedKey === null ? -1 : ctx.rowKeys.indexOf(s.selectedKey);
+  if (idx < 0) idx = clamp(s.selectedIndex, 0, n - 1);
+  const next = clamp(to ?? idx + delta, 0, n - 1);
+  return { ...s, selectedKey: ctx.rowKeys[next], selectedIndex: next };
+}
+
+export function selectKey(s: UiState, ctx: ActionContext, key: string): UiState {
+  const idx = ctx.rowKeys.indexOf(key);
+  return idx < 0 ? s : { ...s, selectedKey: key, selectedIndex: idx };
+}
+
+const SORT_NAMES: Record<string, string> = {
+  cpu: '%CPU',
+  vcpu: '%VCPU',
+  mem: '%MEM',
+  time: 'TIME',
+  name: 'NAME',
+  id: 'ID',
+  state: 'STATE',
+  block: 'block I/O bytes',
+  blockreq: 'block I/O requests',
+  net: 'network I/O',
+  vcpus: 'vCPUs',
+  host: 'HOST',
+  rss: 'RSS',
+};
+
+export function sortName(k: SortKey): string {
+  return SORT_NAMES[k] ?? k;
+}
+
+/** Sorting by the key already in use flips the order, as in htop. */
+export function sortBy(s: UiState, key: SortKey): UiState {
+  if (s.sort === key) return { ...s, reverse: !s.reverse };
+  return { ...s, sort: key, reverse: false };
+}
+
+const ok = (s: UiState): [UiState, Reaction] => [s, {}];
+
+function sortAction(key: SortKey | ((s: UiState) => SortKey)): Action {
+  return (s) => ok(sortBy(s, typeof key === 'function' ? key(s) : key));
+}
+
+function stepSort(dir: 1 | -1): Action {
+  return (s, ctx) => {
+    const cycle = ctx.sortCycle;
+    if (!cycle.length) return ok(s);
+    const i = cycle.indexOf(s.sort);
+    const next = i < 0 ? (dir > 0 ? 0 : cycle.length - 1) : (i + dir + cycle.length) % cycle.length;
+    return ok({ ...s, sort: cycle[next], reverse: false });
+  };
+}
+
+function view(v: ViewName): Action {
+  return (s) => ok(s.view === v ? s : { ...s, view: v, overlay: null });
+}
+
+export const ACTIONS: Record<Command, Action> = {
+  [Command.Quit]: (s) => [s, { quit: true }],
+  [Command.Help]: (s) => ok({ ...s, overlay: { kind: 'help', scroll: 0 } }),
+  [Command.Up]: (s, ctx) => ok(moveSelection(s, ctx, -1)),
+  [Command.Down]: (s, ctx) => ok(moveSelection(s, ctx, 1)),
+  [Command.PageUp]: (s, ctx) => ok(moveSelection(s, ctx, -Math.max(1, ctx.pageSize - 1))),
+  [Command.PageDown]: (s, ctx) => ok(moveSelection(s, ctx, Math.max(1, ctx.pageSize - 1))),
+  [Command.Home]: (s, ctx) => ok(moveSelection(s, ctx, 0, 0)),
+  [Command.End]: (s, ctx) => ok(moveSelection(s, ctx, 0, Number.MAX_SAFE_INTEGER)),
+  [Command.ToggleDetail]: (s, ctx) => {
+    if (s.view !== 'domains') {
+      // From a list view, Enter opens the detail of the row's domain.
+      const key = ctx.listKeys[s.listCursor[s.view]] ?? null;
+      if (key === null) return ok(s);
+      return ok({ ...s, view: 'domains', selectedKey: key, detailOpen: true });
+    }
+    if (!s.detailOpen && s.selectedKey === null) return ok(withStatus(s, 'no domain selected', 'warn', ctx.nowMs));
+    return ok({ ...s, detailOpen: !s.detailOpen });
+  },
+  [Command.Back]: (s) => {
+    if (s.view !== 'domains') return ok({ ...s, view: 'domains' });
+    if (s.detailOpen) return ok({ ...s, detailOpen: false });
+    if (s.filter !== '') return ok({ ...s, filter: '' });
+    return [s, { none: true }];
+  },
+  [Command.ViewDomains]: view('domains'),
+  [Command.ViewCpus]: view('cpus'),
+  [Command.ViewNics]: view('nics'),
+  [Command.ViewDisks]: view('disks'),
+  [Command.SortCpu]: sortAction('cpu'),
+  [Command.SortMem]: sortAction('mem'),
+  [Command.SortTime]: sortAction('time'),
+  [Command.SortName]: sortAction('name'),
+  [Command.SortBlock]: sortAction((s) => (s.io === 'bytes' ? 'block' : 'blockreq')),
+  [Command.SortNet]: sortAction('net'),
+  [Command.SortPrev]: stepSort(-1),
+  [Command.SortNext]: stepSort(1),
+  [Command.ReverseSort]: (s) => ok({ ...s, reverse: !s.reverse }),
+  [Command.Filter]: (s) => ok({ ...s, overlay: { kind: 'prompt', purpose: 'filter', text: s.filter, error: null, previous: s.filter } }),
+  [Command.ChooseColumns]: (s) => ok({ ...s, overlay: { kind: 'columns', cursor: 0 } }),
+  [Command.SetInterval]: (s) =>
+    ok({ ...s, overlay: { kind: 'prompt', purpose: 'interval', text: String(s.intervalSec), error: null, previous: String(s.intervalSec) } }),
+  [Command.TogglePause]: (s, ctx) => {
+    const paused = !s.paused;
+    const next = withStatus({ ...s, paused }, paused ? 'refresh paused (Space to resume)' : 'refresh resumed', 'info', ctx.nowMs);
+    return [next, { setPaused: paused }];
+  },
+  [Command.ToggleIoUnit]: (s, ctx) => {
+    const io: IoUnit = s.io === 'bytes' ? 'reqs' : 'bytes';
+    const sort: SortKey = s.sort === 'block' || s.sort === 'blockreq' ? (io === 'bytes' ? 'block' : 'blockreq') : s.sort;
+    return ok(withStatus({ ...s, io, sort }, `disk columns show ${io === 'bytes' ? 'bytes' : 'requests'} per second`, 'info', ctx.nowMs));
+  },
+  [Command.WriteConfig]: (s) => [s, { writeConfig: true }],
+  [Command.Redraw]: (s) => [s, { redraw: true }],
+};
+
+/** Text editing shared by the filter and interval prompts. */
+function editPrompt(text: string, key: string): string | null {
+  if (key === 'backspace') return text.slice(0, -1);
+  if (key === 'C-u') return '';
+  if (key === 'C-w') return text.replace(/\S+\s*$/, '');
+  if (key === 'space') return `${text} `;
+  if ([...key].length === 1) return text.length < 200 ? text + key : text;
+  return null;
+}
+
+function handlePrompt(s: UiState, o: Extract<Overlay, { kind: 'prompt' }>, key: string, ctx: ActionContext): [UiState, Reaction] {
+  if (o.purpose === 'filter') {
+    if (key === 'escape') return ok({ ...s, overlay: null, filter: '' });
+    if (key === 'enter') return ok({ ...s, overlay: null });
+    const text = editPrompt(o.text, key);
+    if (text === null) return [s, { none: true }];
+    // Incremental: the table follows every keystroke; the selection goes back to the top match.
+    return ok({ ...s, overlay: { ...o, text }, filter: text, selectedKey: null, selectedIndex: 0, scroll: 0 });
+  }
+  if (key === 'escape') return ok({ ...s, overlay: null });
+  if (key === 'enter') {
+    const c = checkInterval(o.text);
+    if (!c.ok) return ok({ ...s, overlay: { ...o, error: `interval ${c.reason}, got '${o.text.trim()}'` } });
+    const next = withStatus({ ...s, overlay: null, intervalSec: c.seconds }, `refreshing every ${formatInterval(c.seconds)}`, 'ok', ctx.nowMs);
+    return [next, { setIntervalSec: c.seconds }];
+  }
+  const text = editPrompt(o.text, key);
+  if (text === null) return [s, { none: true }];
+  return ok({ ...s, overlay: { ...o, text, error: null } });
+}
+
+function handleColumns(s: UiState, o: Extract<Overlay, { kind: 'columns' }>, key: string): [UiState, Reaction] {
+  const n = ALL_COLUMN_IDS.length;
+  switch (key) {
+    case 'up':
+    case 'k':
+      return ok({ ...s, overlay: { ...o, cursor: (o.cursor - 1 + n) % n } });
+    case 'down':
+    case 'j':
+      return ok({ ...s, overlay: { ...o, cursor: (o.cursor + 1) % n } });
+    case 'space':
+    case 'enter':
+    case 'x': {
+      const id = ALL_COLUMN_IDS[o.cursor];
+      if (id === 'name') return ok(s);
+      const on = s.columns.includes(id);
+      const wanted = new Set(on ? s.columns.filter((c) => c !== id) : [...s.columns, id]);
+      return ok({ ...s, columns: ALL_COLUMN_IDS.filter((c) => wanted.has(c)) });
+    }
+    case 'escape':
+    case 'f':
+    case 'q':
+      return ok({ ...s, overlay: null });
+    default:
+      return [s, { none: true }];
+  }
+}
+
+function handleHelp(s: UiState, o: Extract<Overlay, { kind: 'help' }>, key: string, ctx: ActionContext): [UiState, Reaction] {
+  switch (key) {
+    case 'up':
+    case 'k':
+      return ok({ ...s, overlay: { ...o, scroll: Math.max(0, o.scroll - 1) } });
+    case 'down':
+    case 'j':
+      return ok({ ...s, overlay: { ...o, scroll: o.scroll + 1 } });
+    case 'pageup':
+      return ok({ ...s, overlay: { ...o, scroll: Math.max(0, o.scroll - ctx.pageSize) } });
+    case 'pagedown':
+    case 'space':
+      return ok({ ...s, overlay: { ...o, scroll: o.scroll + ctx.pageSize } });
+    case 'C-c':
+      return [s, { quit: true }];
+    default:
+      // Any other key closes help, as in htop.
+      return ok({ ...s, overlay: null });
+  }
+}
+
+/** One keypress: overlays first (they take every key), then the keymap, then reserved keys. */
+export function handleKey(s: UiState, key: string, keymap: Keymap, ctx: ActionContext): [UiState, Reaction] {
+  const o = s.overlay;
+  if (o?.kind === 'prompt') return handlePrompt(s, o, key, ctx);
+  if (o?.kind === 'columns') return handleColumns(s, o, key);
+  if (o?.kind === 'help') return handleHelp(s, o, key, ctx);
+  const cmd = keymap.get(key);
+  if (cmd !== undefined) return ACTIONS[cmd](s, ctx);
+  const reserved = RESERVED_KEYS[key];
+  if (reserved) return ok(withStatus(s, `'${key}' (${reserved}) is not available yet`, 'info', ctx.nowMs));
+  return [s, { none: true }];
+}

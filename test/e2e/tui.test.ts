@@ -1,0 +1,192 @@
+// End to end: the real program in tmux against the demo host. Needs tmux,
+// the native addon (npm run build:native) and libvirt's test driver.
+
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const ADDON = join(ROOT, 'native/build/Release/virtop_libvirt.node');
+const SESSION = `virtop-e2e-${process.pid}`;
+const PROMPT = 'e2e$ ';
+const HOME = mkdtempSync(join(tmpdir(), 'virtop-e2e-'));
+
+const haveTmux = spawnSync('tmux', ['-V']).status === 0;
+const ready = haveTmux && existsSync(ADDON);
+
+function tmux(...args: string[]): string {
+  return execFileSync('tmux', args, { encoding: 'utf8' });
+}
+
+function screen(): string {
+  return tmux('capture-pane', '-t', SESSION, '-p');
+}
+
+function keys(...k: string[]): void {
+  tmux('send-keys', '-t', SESSION, ...k);
+}
+
+/** Literal text (no key-name lookup). */
+function type(text: string): void {
+  tmux('send-keys', '-t', SESSION, '-l', text);
+}
+
+async function waitFor(test: (s: string) => boolean, what: string, ms = 10_000): Promise<string> {
+  const end = Date.now() + ms;
+  let last = '';
+  while (Date.now() < end) {
+    last = screen();
+    if (test(last)) return last;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`timed out waiting for ${what}; screen was:\n${last}`);
+}
+
+/** Domain names in table order (rows under the NAME title). */
+function tableNames(s: string): string[] {
+  const lines = s.split('\n');
+  const title = lines.findIndex((l) => /ID S .*NAME/.test(l));
+  if (title < 0) return [];
+  const col = [...lines[title]].join('').indexOf('NAME');
+  const out: string[] = [];
+  for (const l of lines.slice(title + 1)) {
+    if (!/^\s+(\d+|-) [RBPDOXS?] /.test(l)) break;
+    out.push([...l].slice(col).join('').trim());
+  }
+  return out;
+}
+
+const promptBack = (s: string) => s.trimEnd().split('\n').pop()?.startsWith(PROMPT.trim()) ?? false;
+
+async function startVirtop(extra = ''): Promise<void> {
+  keys('clear', 'Enter');
+  type(`node bin/virtop --demo ${extra}`);
+  keys('Enter');
+  await waitFor((s) => tableNames(s).length >= 10 && /%CPU/.test(s), 'the domain table');
+}
+
+describe.skipIf(!ready)('virtop TUI in tmux', () => {
+  beforeAll(() => {
+    // The test runs the compiled program: compile the current sources.
+    execFileSync('npx', ['tsc', '-p', 'tsconfig.build.json'], { cwd: ROOT, stdio: 'inherit' });
+    tmux(
+      'new-session', '-d', '-s', SESSION, '-x', '160', '-y', '50', '-c', ROOT,
+      'env', '-u', 'NO_COLOR', `PS1=${PROMPT}`, `XDG_CONFIG_HOME=${HOME}`, 'LANG=C.UTF-8', 'TERM=xterm-256color',
+      'bash', '--norc', '--noprofile',
+    );
+  }, 120_000);
+
+  afterAll(() => {
+    if (haveTmux) spawnSync('tmux', ['kill-session', '-t', SESSION]);
+  });
+
+  it('shows the table, sorts, filters, helps, switches views, handles a tiny terminal and quits cleanly', async () => {
+    const t0 = Date.now();
+    await startVirtop();
+    const startMs = Date.now() - t0;
+    let s = screen();
+    expect(s).toMatch(/virtop \d\d:\d\d:\d\d │ 16 domains: 11 running, 2 paused, 3 inactive/);
+    expect(tableNames(s)).toHaveLength(16);
+    // inactive domains at the bottom
+    expect(tableNames(s).slice(-3).sort()).toEqual(['backup', 'legacy-ftp', 'test vm ünïcode (old)']);
+    // wait for rates (second sample) so %CPU shows numbers, not "init"
+    await waitFor((x) => !/ init /.test(x), 'rates after the second sample');
+
+    // M: sort by %MEM — db-primary (64G of 256G) first, the marker on %MEM
+    keys('M');
+    s = await waitFor((x) => /▼%MEM/.test(x), 'the %MEM sort marker');
+    expect(tableNames(s)[0]).toBe('db-primary');
+    expect(tableNames(s)[1]).toBe('db-replica');
+    keys('N');
+    s = await waitFor((x) => /▲NAME|NAME▲/.test(x), 'the NAME sort marker');
+    expect(tableNames(s)[0]).toBe('build-runner');
+
+    // /: incremental filter; Esc clears
+    keys('/');
+    type('web');
+    s = await waitFor((x) => /Filter: web/.test(x) && tableNames(x).length === 2, 'the filtered table');
+    expect(tableNames(s).sort()).toEqual(['web-01', 'web-02']);
+    keys('Escape');
+    s = await waitFor((x) => tableNames(x).length === 16, 'the filter cleared');
+
+    // ?: help lists the keys; any key closes it
+    keys('?');
+    s = await waitFor((x) => /virtop — keys/.test(x), 'the help screen');
+    expect(s).toMatch(/sort by %MEM/);
+    expect(s).toMatch(/q F10 Ctrl-C\s+quit/);
+    keys('Escape');
+    await waitFor((x) => !/virtop — keys/.test(x), 'help closed');
+
+    // views 1, 2, 3 and back with 0
+    keys('1');
+    await waitFor((x) => /Physical CPUs/.test(x), 'view 1');
+    keys('2');
+    s = await waitFor((x) => /Network interfaces/.test(x), 'view 2');
+    expect(s).toMatch(/DOMAIN\s+DEV\s+SOURCE/);
+    keys('3');
+    s = await waitFor((x) => /Block devices/.test(x), 'view 3');
+    expect(s).toContain('/var/lib/libvirt/images/');
+    keys('0');
+    await waitFor((x) => tableNames(x).length === 16, 'back to domains');
+
+    // Enter: the detail pane of the selected domain
+    keys('Enter');
+    s = await waitFor((x) => /vCPU threads/.test(x) && /DISK/.test(x) && /NET/.test(x), 'the detail pane');
+    keys('Enter');
+    await waitFor((x) => !/vCPU threads/.test(x), 'detail closed');
+
+    // a terminal below 80x24 gets a message instead of panes, and recovers
+    tmux('resize-window', '-t', SESSION, '-x', '60', '-y', '15');
+    s = await waitFor((x) => /Terminal too small/.test(x), 'the small-terminal message');
+    expect(s).toContain('60x15');
+    tmux('resize-window', '-t', SESSION, '-x', '160', '-y', '50');
+    await waitFor((x) => tableNames(x).length === 16, 'the table after growing again');
+
+    // W writes the settings where XDG_CONFIG_HOME points
+    keys('W');
+    await waitFor((x) => /settings written to/.test(x), 'the config written message');
+    const cfg = JSON.parse(readFileSync(join(HOME, 'virtop', 'config.json'), 'utf8'));
+    expect(cfg).toMatchObject({ version: 1, sort: 'name', interval: 2 });
+
+    // q: back to a usable shell
+    keys('q');
+    await waitFor(promptBack, 'the shell prompt after quitting', 5000);
+    keys('clear', 'Enter');
+    type('stty -a; echo "rc=$?"');
+    keys('Enter');
+    s = await waitFor((x) => /rc=0/.test(x), 'stty output');
+    expect(s).toMatch(/(^|\s)icanon(\s|$)/m);
+    expect(s).toMatch(/(^|\s)echo(\s|$)/m);
+    expect(s).not.toMatch(/-icanon|(^|\s)-echo(\s|$)/m);
+    process.stdout.write(`virtop --demo: first full table after ${startMs} ms (includes tmux polling)\n`);
+  }, 90_000);
+
+  it('restores the terminal on SIGTERM and exits 143', async () => {
+    await startVirtop();
+    const shellPid = tmux('list-panes', '-t', SESSION, '-F', '#{pane_pid}').trim();
+    const child = execFileSync('pgrep', ['-P', shellPid, '-f', 'bin/virtop'], { encoding: 'utf8' }).trim().split('\n')[0];
+    expect(child).toMatch(/^\d+$/);
+    process.kill(Number(child), 'SIGTERM');
+    await waitFor(promptBack, 'the shell prompt after SIGTERM', 5000);
+    type('echo "status=$?"');
+    keys('Enter');
+    await waitFor((x) => /status=143/.test(x), 'exit status 143');
+  }, 60_000);
+
+  it('reads the settings written before (the config file wins over defaults)', async () => {
+    await startVirtop();
+    const s = await waitFor((x) => /▲NAME|NAME▲/.test(x), 'NAME sort from the config file');
+    expect(tableNames(s)[0]).toBe('build-runner');
+    keys('q');
+    await waitFor(promptBack, 'the shell prompt', 5000);
+  }, 60_000);
+
+  it('rejects an unknown --theme with one line and exit 2', () => {
+    const r = spawnSync('node', ['bin/virtop', '--demo', '--theme', 'nope'], { cwd: ROOT, encoding: 'utf8' });
+    expect(r.status).toBe(2);
+    expect(r.stderr.split('\n')[0]).toMatch(/^virtop: unknown theme 'nope' \(built-in themes: default, high-contrast, light, monochrome/);
+  });
+});

@@ -1,0 +1,267 @@
+import { describe, expect, it } from 'vitest';
+import { buildKeymap, Command, DEFAULT_BINDINGS, keyLabel, normalizeKey, RESERVED_KEYS } from '../../../src/ui/keymap.js';
+import {
+  handleKey,
+  initialState,
+  reconcile,
+  reconcileList,
+  scrollFor,
+  type ActionContext,
+  type Reaction,
+  type UiState,
+} from '../../../src/ui/state.js';
+import { filterDomains, matchesFilter, filterTerms } from '../../../src/ui/filter.js';
+import { buildModel } from './fixture.js';
+
+const { keymap } = buildKeymap();
+
+function ctx(over: Partial<ActionContext> = {}): ActionContext {
+  return { rowKeys: ['a', 'b', 'c', 'd', 'e'], pageSize: 3, listKeys: [], sortCycle: ['id', 'cpu', 'mem', 'time', 'name'], nowMs: 1000, ...over };
+}
+
+function press(s: UiState, keys: string[], c: ActionContext = ctx()): [UiState, Reaction[]] {
+  const reactions: Reaction[] = [];
+  for (const k of keys) {
+    const [n, r] = handleKey(s, k, keymap, c);
+    s = n;
+    reactions.push(r);
+  }
+  return [s, reactions];
+}
+
+const start = () => ({ ...initialState({ sort: 'cpu', reverse: false, intervalSec: 2 }), selectedKey: 'a' });
+
+describe('keymap', () => {
+  it('binds every command and no key twice', () => {
+    const { keymap: km, problems } = buildKeymap();
+    expect(problems).toEqual([]);
+    for (const cmd of Object.values(Command)) expect(DEFAULT_BINDINGS[cmd].keys.length).toBeGreaterThan(0);
+    expect(km.get('M')).toBe(Command.SortMem);
+    expect(km.get('f1')).toBe(Command.Help);
+    expect(km.get('C-c')).toBe(Command.Quit);
+  });
+
+  it('leaves the keys of later domain actions free', () => {
+    for (const k of Object.keys(RESERVED_KEYS)) expect(keymap.has(k)).toBe(false);
+    expect(Object.keys(RESERVED_KEYS).sort()).toEqual(['F', 'H', 'L', 'R', 'S', 'b', 'm', 'p', 's', 't', 'u', 'v']);
+  });
+
+  it('reports conflicting overrides', () => {
+    const r = buildKeymap({ [Command.Quit]: ['M'] });
+    expect(r.problems[0]).toMatch(/'M' is bound to both/);
+  });
+
+  it('normalizes blessed key events', () => {
+    expect(normalizeKey('M', { name: 'm', shift: true, full: 'S-m' })).toBe('M');
+    expect(normalizeKey('\r', { name: 'enter', full: 'enter' })).toBe('enter');
+    expect(normalizeKey('\r', { name: 'return', full: 'return' })).toBeNull();
+    expect(normalizeKey(' ', { name: 'space', full: 'space' })).toBe('space');
+    expect(normalizeKey('\x03', { name: 'c', ctrl: true, full: 'C-c' })).toBe('C-c');
+    expect(normalizeKey(undefined, { name: 'f1', full: 'f1' })).toBe('f1');
+    expect(normalizeKey('\x1b', { name: 'escape', full: 'escape' })).toBe('escape');
+    expect(normalizeKey('<', { name: undefined, full: '<' })).toBe('<');
+    expect(keyLabel('C-c')).toBe('Ctrl-C');
+    expect(keyLabel('pagedown')).toBe('PgDn');
+  });
+});
+
+describe('moving the selection', () => {
+  it.each([
+    [['down'], 'b'],
+    [['j', 'j'], 'c'],
+    [['down', 'up', 'k'], 'a'],
+    [['pagedown'], 'c'],
+    [['end'], 'e'],
+    [['G', 'g'], 'a'],
+    [['end', 'down'], 'e'],
+  ])('%j selects %s', (keys, want) => {
+    expect(press(start(), keys)[0].selectedKey).toBe(want);
+  });
+
+  it('follows the domain, not the row, when the order changes', () => {
+    let s = press(start(), ['down', 'down'])[0];
+    expect(s.selectedKey).toBe('c');
+    s = reconcile(s, ['e', 'c', 'a', 'b', 'd'], 3);
+    expect(s.selectedKey).toBe('c');
+    expect(s.selectedIndex).toBe(1);
+  });
+
+  it('stays on the same row when the selected domain goes away', () => {
+    const s = reconcile({ ...start(), selectedKey: 'c', selectedIndex: 2 }, ['a', 'b', 'd', 'e'], 3);
+    expect(s.selectedKey).toBe('d');
+    expect(reconcile({ ...start(), selectedKey: 'x', selectedIndex: 9 }, ['a', 'b'], 3).selectedKey).toBe('b');
+    expect(reconcile(start(), [], 3).selectedKey).toBeNull();
+  });
+
+  it('scrolls to keep the selection visible', () => {
+    expect(scrollFor(0, 0, 3, 10)).toBe(0);
+    expect(scrollFor(5, 0, 3, 10)).toBe(3);
+    expect(scrollFor(1, 3, 3, 10)).toBe(1);
+    expect(scrollFor(9, 9, 3, 10)).toBe(7);
+    const s = reconcile({ ...start(), selectedKey: 'e' }, ['a', 'b', 'c', 'd', 'e'], 3);
+    expect(s.scroll).toBe(2);
+    const l = reconcileList({ ...start(), listCursor: { cpus: 50, nics: 0, disks: 0 } }, 'cpus', 10, 4);
+    expect(l.listCursor.cpus).toBe(9);
+    expect(l.listScroll.cpus).toBe(6);
+  });
+});
+
+describe('sorting', () => {
+  it('P M T N B I choose the sort column; the same key again reverses', () => {
+    expect(press(start(), ['M'])[0]).toMatchObject({ sort: 'mem', reverse: false });
+    expect(press(start(), ['M', 'M'])[0]).toMatchObject({ sort: 'mem', reverse: true });
+    expect(press(start(), ['T'])[0].sort).toBe('time');
+    expect(press(start(), ['N'])[0].sort).toBe('name');
+    expect(press(start(), ['B'])[0].sort).toBe('block');
+    expect(press(start(), ['i', 'B'])[0].sort).toBe('blockreq');
+    expect(press(start(), ['I'])[0].sort).toBe('net');
+    expect(press(start(), ['P'])[0]).toMatchObject({ sort: 'cpu', reverse: true });
+    expect(press(start(), ['r'])[0].reverse).toBe(true);
+  });
+
+  it('< and > walk the sortable columns', () => {
+    expect(press(start(), ['>'])[0].sort).toBe('mem');
+    expect(press(start(), ['<', '<'])[0].sort).toBe('name');
+    expect(press({ ...start(), sort: 'rss' }, ['>'])[0].sort).toBe('id');
+  });
+
+  it('switching the I/O unit keeps a block sort on the same columns', () => {
+    const s = press({ ...start(), sort: 'block' }, ['i'])[0];
+    expect(s).toMatchObject({ io: 'reqs', sort: 'blockreq' });
+  });
+});
+
+describe('filter prompt', () => {
+  it('filters as you type, Enter keeps, Esc clears', () => {
+    let [s] = press(start(), ['/', 'w', 'e', 'b']);
+    expect(s.filter).toBe('web');
+    expect(s.overlay).toMatchObject({ kind: 'prompt', purpose: 'filter', text: 'web' });
+    [s] = press(s, ['backspace']);
+    expect(s.filter).toBe('we');
+    [s] = press(s, ['enter']);
+    expect(s.overlay).toBeNull();
+    expect(s.filter).toBe('we');
+    [s] = press(s, ['/', 'x', 'escape']);
+    expect(s.filter).toBe('');
+    expect(s.overlay).toBeNull();
+  });
+
+  it('takes command keys as text while open', () => {
+    const [s, r] = press(start(), ['/', 'q', 'M', 'space', 'j']);
+    expect(s.filter).toBe('qM j');
+    expect(r.some((x) => x.quit)).toBe(false);
+  });
+
+  it('Esc outside the prompt clears the filter after closing other things', () => {
+    const s = { ...start(), filter: 'web', detailOpen: true, view: 'nics' as const };
+    const [a] = press(s, ['escape']);
+    expect(a.view).toBe('domains');
+    const [b] = press(a, ['escape']);
+    expect(b.detailOpen).toBe(false);
+    const [c] = press(b, ['escape']);
+    expect(c.filter).toBe('');
+  });
+});
+
+describe('interval prompt', () => {
+  it('sets a valid interval and asks the app to apply it', () => {
+    const [s, r] = press(start(), ['d', 'C-u', '0', '.', '5', 'enter']);
+    expect(s.intervalSec).toBe(0.5);
+    expect(s.overlay).toBeNull();
+    expect(r[r.length - 1]).toEqual({ setIntervalSec: 0.5 });
+    expect(s.status?.text).toBe('refreshing every 0.5s');
+  });
+
+  it.each([
+    ['0.01', /below 0.1 s/],
+    ['abc', /must be a number of seconds above 0/],
+    ['100000', /at most 86400/],
+  ])('keeps the prompt open with a message for %j', (text, msg) => {
+    const [s, r] = press(start(), ['d', 'C-u', ...text.split(''), 'enter']);
+    expect(s.intervalSec).toBe(2);
+    expect(s.overlay).toMatchObject({ kind: 'prompt', purpose: 'interval' });
+    expect(s.overlay?.kind === 'prompt' && s.overlay.error).toMatch(msg);
+    expect(r[r.length - 1].setIntervalSec).toBeUndefined();
+  });
+
+  it('Esc cancels', () => {
+    const [s] = press(start(), ['d', '5', 'escape']);
+    expect(s).toMatchObject({ intervalSec: 2, overlay: null });
+  });
+});
+
+describe('other commands', () => {
+  it('space and Z pause and resume', () => {
+    const [s, r] = press(start(), ['space']);
+    expect(s.paused).toBe(true);
+    expect(r[0]).toEqual({ setPaused: true });
+    const [t, r2] = press(s, ['Z']);
+    expect(t.paused).toBe(false);
+    expect(r2[0]).toEqual({ setPaused: false });
+  });
+
+  it('views switch with 1 2 3 and back with 0', () => {
+    expect(press(start(), ['1'])[0].view).toBe('cpus');
+    expect(press(start(), ['2'])[0].view).toBe('nics');
+    expect(press(start(), ['3'])[0].view).toBe('disks');
+    expect(press(start(), ['3', '0'])[0].view).toBe('domains');
+  });
+
+  it('Enter toggles the detail pane; from a list it opens the row\'s domain', () => {
+    expect(press(start(), ['enter'])[0].detailOpen).toBe(true);
+    expect(press(start(), ['tab', 'tab'])[0].detailOpen).toBe(false);
+    const c = ctx({ listKeys: ['x', 'y'] });
+    const [s] = press({ ...start(), view: 'nics', listCursor: { cpus: 0, nics: 1, disks: 0 } }, ['enter'], c);
+    expect(s).toMatchObject({ view: 'domains', selectedKey: 'y', detailOpen: true });
+  });
+
+  it('q, F10 and Ctrl-C quit; W asks to write the config', () => {
+    for (const k of ['q', 'f10', 'C-c']) expect(press(start(), [k])[1][0].quit).toBe(true);
+    expect(press(start(), ['W'])[1][0].writeConfig).toBe(true);
+  });
+
+  it('help opens with ? h F1 and any key closes it', () => {
+    for (const k of ['?', 'h', 'f1']) expect(press(start(), [k])[0].overlay?.kind).toBe('help');
+    const [s, r] = press(start(), ['?', 'down', 'x']);
+    expect(s.overlay).toBeNull();
+    expect(r.some((x) => x.quit)).toBe(false);
+  });
+
+  it('f opens the column chooser; space toggles; NAME stays', () => {
+    let [s] = press(start(), ['f', 'space']);
+    expect(s.columns).not.toContain('id');
+    [s] = press(s, ['space']);
+    expect(s.columns[0]).toBe('id');
+    [s] = press(s, ['up', 'space']);
+    expect(s.columns).toContain('name');
+    [s] = press(s, ['escape']);
+    expect(s.overlay).toBeNull();
+  });
+
+  it('reserved keys say they are not available yet', () => {
+    const [s, r] = press(start(), ['s']);
+    expect(s.status?.text).toMatch(/'s' \(start domain\) is not available yet/);
+    expect(r[0]).toEqual({});
+  });
+
+  it('unknown keys change nothing', () => {
+    const s0 = start();
+    const [s, r] = press(s0, ['~']);
+    expect(s).toBe(s0);
+    expect(r[0].none).toBe(true);
+  });
+});
+
+describe('filter', () => {
+  const { view } = buildModel(20, 2, { 0: 'web-01', 1: 'Web-02', 2: 'db-primary' });
+  it('matches name, state and host, case-insensitively, all words', () => {
+    expect(filterTerms('  Web  run ')).toEqual(['web', 'run']);
+    expect(filterDomains(view.domains, 'web').map((d) => d.name)).toEqual(['web-01', 'Web-02']);
+    expect(filterDomains(view.domains, 'shutoff').length).toBe(2);
+    expect(filterDomains(view.domains, 'paused').every((d) => d.state === 'paused')).toBe(true);
+    expect(filterDomains(view.domains, 'system').length).toBe(20);
+    expect(filterDomains(view.domains, 'web paused')).toEqual([]);
+    expect(filterDomains(view.domains, '').length).toBe(20);
+    expect(matchesFilter(view.domains[2], ['db', 'run'])).toBe(true);
+  });
+});
