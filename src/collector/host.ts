@@ -188,12 +188,12 @@ export class HostCollector {
 
     try {
       if (!this.info) this.info = await this.loadInfo(c);
-      const [list, records, counters] = await Promise.all([
+      const [list, stats, counters] = await Promise.all([
         c.listAllDomains(ListFlags.Active | ListFlags.Inactive),
-        c.getAllDomainStats(this.opts.statsMask ?? DEFAULT_STATS_MASK, this.isQemu() ? STATS_NOWAIT : 0),
+        this.timed(() => c.getAllDomainStats(this.opts.statsMask ?? DEFAULT_STATS_MASK, this.isQemu() ? STATS_NOWAIT : 0)),
         this.readCounters(c),
       ]);
-      const domains = await this.buildDomains(c, list, records);
+      const domains = await this.buildDomains(c, list, stats.value, stats.monoNs, stats.spanNs);
       // The libvirt calls are done: stamp the sample now, /proc reads are quick.
       const monoNs = this.clock.monoNs();
       this.status = 'connected';
@@ -220,6 +220,14 @@ export class HostCollector {
       this.lastError = `${this.uri}: ${errorMessage(e)}`;
       return base('connected', this.lastError);
     }
+  }
+
+  /** Runs a call and says when it happened: midpoint and duration, monotonic ns. */
+  private async timed<T>(fn: () => Promise<T>): Promise<{ value: T; monoNs: bigint; spanNs: bigint }> {
+    const t0 = this.clock.monoNs();
+    const value = await fn();
+    const t1 = this.clock.monoNs();
+    return { value, monoNs: (t0 + t1) / 2n, spanNs: t1 - t0 };
   }
 
   private isQemu(): boolean {
@@ -275,6 +283,8 @@ export class HostCollector {
     c: LibvirtSource,
     list: DomainListEntry[],
     records: RawStatsRecord[],
+    statsMonoNs: bigint,
+    statsSpanNs: bigint,
   ): Promise<DomainSample[]> {
     const byUuid = new Map(list.map((d) => [d.uuid, d]));
     // Records are the truth for what exists now; a listed domain missing from
@@ -296,12 +306,15 @@ export class HostCollector {
         def,
       );
       if (error) ds.errors.push(error);
+      ds.statsMonoNs = statsMonoNs;
+      ds.statsSpanNs = statsSpanNs;
       // Device added since the XML was cached: refresh it next tick.
       if (def && ds.nics.some((n) => !def.nics.some((d) => d.target === n.name))) this.defs.delete(rec.uuid);
 
       const active = isActiveState(ds.state);
       if (active && isThinRecord(rec.params)) {
-        ds = await fillFromPerDomainCalls(c, ds, def, this.unsupported);
+        const filled = await this.timed(() => fillFromPerDomainCalls(c, ds, def, this.unsupported));
+        ds = { ...filled.value, statsMonoNs: filled.monoNs, statsSpanNs: filled.spanNs };
       }
       if (active && local && this.opts.proc) ds.process = await this.readProcess(ds);
       return ds;
@@ -320,7 +333,8 @@ export class HostCollector {
       cached = { id: ds.id ?? -1, pid };
       this.pids.set(ds.uuid, cached);
     }
-    const sample = await proc.readProcess(cached.pid, { threads: this.opts.threads ?? true });
+    const read = await this.timed(() => proc.readProcess(cached.pid, { threads: this.opts.threads ?? true }));
+    const sample: ProcessSample = { ...read.value, monoNs: read.monoNs, spanNs: read.spanNs };
     if (sample.error) ds.errors.push(sample.error);
     if (sample.rssKiB === null && sample.threads.length === 0) {
       // The process went away (guest restarted under the same id?): look it up again next tick.

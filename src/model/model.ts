@@ -5,7 +5,7 @@ import type { DomainSample, HostSample, Snapshot, ThreadSample } from '../types/
 import { RingBuffer } from '../util/ring.js';
 import { isActiveState } from '../types/state.js';
 export { isActiveState };
-import { counterRate, cpuPercent, guestUsedKiB, percentOf, sumAvailable } from './rates.js';
+import { counterRate, cpuPercent, guestUsedKiB, measuredElapsedNs, percentOf, sumAvailable } from './rates.js';
 import type { DiskView, DomainView, HostView, ModelView, NicView, VcpuThreadView } from './view.js';
 
 export const HISTORY_METRICS = [
@@ -191,18 +191,23 @@ export class Model {
     const active = isActiveState(ds.state);
 
     const vcpus = ds.vcpusCurrent;
-    const cpuPct = active && p ? cpuPercent(p.cpuTimeNs, ds.cpuTimeNs, elapsedNs, hostCpus) : null;
-    const vcpuPct = active && p ? cpuPercent(p.cpuTimeNs, ds.cpuTimeNs, elapsedNs, vcpus) : null;
+    // libvirt counters are timed by the stats call that returned them, /proc by its read.
+    const statsElapsed = p
+      ? measuredElapsedNs({ monoNs: p.statsMonoNs, spanNs: p.statsSpanNs }, { monoNs: ds.statsMonoNs, spanNs: ds.statsSpanNs }, elapsedNs)
+      : null;
+    const se = statsElapsed ?? 0n; // 0 makes every rate null
+    const cpuPct = active && p ? cpuPercent(p.cpuTimeNs, ds.cpuTimeNs, se, hostCpus) : null;
+    const vcpuPct = active && p ? cpuPercent(p.cpuTimeNs, ds.cpuTimeNs, se, vcpus) : null;
 
     const disks: DiskView[] = ds.disks.map((d) => {
       const pd = p?.disks.find((x) => x.name === d.name);
       return {
         name: d.name,
         path: d.path,
-        rdBytesPerSec: pd ? counterRate(pd.rdBytes, d.rdBytes, elapsedNs) : null,
-        wrBytesPerSec: pd ? counterRate(pd.wrBytes, d.wrBytes, elapsedNs) : null,
-        rdReqPerSec: pd ? counterRate(pd.rdReqs, d.rdReqs, elapsedNs) : null,
-        wrReqPerSec: pd ? counterRate(pd.wrReqs, d.wrReqs, elapsedNs) : null,
+        rdBytesPerSec: pd ? counterRate(pd.rdBytes, d.rdBytes, se) : null,
+        wrBytesPerSec: pd ? counterRate(pd.wrBytes, d.wrBytes, se) : null,
+        rdReqPerSec: pd ? counterRate(pd.rdReqs, d.rdReqs, se) : null,
+        wrReqPerSec: pd ? counterRate(pd.wrReqs, d.wrReqs, se) : null,
         errors: toNum(d.errors),
         capacityBytes: toNum(d.capacityBytes),
         allocationBytes: toNum(d.allocationBytes),
@@ -214,10 +219,10 @@ export class Model {
         name: n.name,
         mac: n.mac,
         source: n.source,
-        rxBytesPerSec: pn ? counterRate(pn.rxBytes, n.rxBytes, elapsedNs) : null,
-        txBytesPerSec: pn ? counterRate(pn.txBytes, n.txBytes, elapsedNs) : null,
-        rxPktsPerSec: pn ? counterRate(pn.rxPkts, n.rxPkts, elapsedNs) : null,
-        txPktsPerSec: pn ? counterRate(pn.txPkts, n.txPkts, elapsedNs) : null,
+        rxBytesPerSec: pn ? counterRate(pn.rxBytes, n.rxBytes, se) : null,
+        txBytesPerSec: pn ? counterRate(pn.txBytes, n.txBytes, se) : null,
+        rxPktsPerSec: pn ? counterRate(pn.rxPkts, n.rxPkts, se) : null,
+        txPktsPerSec: pn ? counterRate(pn.txPkts, n.txPkts, se) : null,
         rxErrs: toNum(n.rxErrs),
         txErrs: toNum(n.txErrs),
         rxDrop: toNum(n.rxDrop),
@@ -225,7 +230,7 @@ export class Model {
       };
     });
 
-    const vcpuThreads = active ? threadViews(p, ds, elapsedNs) : [];
+    const vcpuThreads = active ? threadViews(p, ds, elapsedNs, se) : [];
     const memCurrentKiB = toNum(ds.balloon.currentKiB);
     const memUsed = toNum(guestUsedKiB(ds.balloon.availableKiB, ds.balloon.unusedKiB));
     const rssKiB = ds.process?.rssKiB ?? toNum(ds.balloon.rssKiB);
@@ -297,8 +302,14 @@ function percentOfDelta(
 }
 
 /** vCPU threads from /proc when we have the QEMU process, else libvirt's per-vCPU counters. */
-function threadViews(prev: DomainSample | null, cur: DomainSample, elapsedNs: bigint): VcpuThreadView[] {
+function threadViews(prev: DomainSample | null, cur: DomainSample, elapsedNs: bigint, statsElapsedNs: bigint): VcpuThreadView[] {
   if (cur.process && cur.process.threads.some((t) => t.vcpu !== null)) {
+    const procElapsed =
+      measuredElapsedNs(
+        prev?.process ? { monoNs: prev.process.monoNs, spanNs: prev.process.spanNs } : null,
+        { monoNs: cur.process.monoNs, spanNs: cur.process.spanNs },
+        elapsedNs,
+      ) ?? 0n;
     const prevByTid = new Map<number, ThreadSample>();
     for (const t of prev?.process?.threads ?? []) prevByTid.set(t.tid, t);
     return cur.process.threads
@@ -309,8 +320,8 @@ function threadViews(prev: DomainSample | null, cur: DomainSample, elapsedNs: bi
         return {
           vcpu: t.vcpu as number,
           tid: t.tid,
-          cpuPercent: pt ? cpuPercent(pt.cpuTimeNs, t.cpuTimeNs, elapsedNs, 1) : null,
-          waitPercent: pt ? cpuPercent(pt.runDelayNs, t.runDelayNs, elapsedNs, 1) : null,
+          cpuPercent: pt ? cpuPercent(pt.cpuTimeNs, t.cpuTimeNs, procElapsed, 1) : null,
+          waitPercent: pt ? cpuPercent(pt.runDelayNs, t.runDelayNs, procElapsed, 1) : null,
           lastCpu: t.lastCpu,
         };
       });
@@ -323,8 +334,8 @@ function threadViews(prev: DomainSample | null, cur: DomainSample, elapsedNs: bi
       return {
         vcpu: v.vcpu,
         tid: null,
-        cpuPercent: pv ? cpuPercent(pv.timeNs, v.timeNs, elapsedNs, 1) : null,
-        waitPercent: pv ? cpuPercent(pv.delayNs, v.delayNs, elapsedNs, 1) : null,
+        cpuPercent: pv ? cpuPercent(pv.timeNs, v.timeNs, statsElapsedNs, 1) : null,
+        waitPercent: pv ? cpuPercent(pv.delayNs, v.delayNs, statsElapsedNs, 1) : null,
         lastCpu: null,
       };
     });

@@ -85,3 +85,29 @@ export function percentOf(a: number | bigint | null, b: number | bigint | null):
   if (bn <= 0) return null;
   return (Number(a) / bn) * 100;
 }
+
+/** Largest share of the interval the timing of two readings may be unsure of before a rate is withheld. */
+export const MAX_TIMING_UNCERTAINTY = 0.1;
+
+/**
+ * Time between two readings, each stamped at the midpoint of the call that
+ * took it. A domain's counters are read at some unknown point inside the
+ * call; if both calls took equally long that offset cancels out, but when one
+ * call blocked (libvirt waiting on a domain that is starting) the error can
+ * reach half the difference of the durations. Returns null when that
+ * possible error exceeds MAX_TIMING_UNCERTAINTY of the interval — better no
+ * rate than 300 % CPU. Readings without stamps use `fallbackNs`.
+ */
+export function measuredElapsedNs(
+  prev: { monoNs?: bigint; spanNs?: bigint } | null | undefined,
+  cur: { monoNs?: bigint; spanNs?: bigint } | null | undefined,
+  fallbackNs: bigint,
+): bigint | null {
+  if (!prev || !cur || prev.monoNs === undefined || cur.monoNs === undefined) return fallbackNs;
+  const elapsed = cur.monoNs - prev.monoNs;
+  if (elapsed <= 0n) return null;
+  const spanDiff = (cur.spanNs ?? 0n) - (prev.spanNs ?? 0n);
+  const uncertainty = (spanDiff < 0n ? -spanDiff : spanDiff) / 2n;
+  if (Number(uncertainty) > MAX_TIMING_UNCERTAINTY * Number(elapsed)) return null;
+  return elapsed;
+}

@@ -37,6 +37,10 @@ export interface ProcessSample {
   /** utime+stime of the whole process in ns */
   cpuTimeNs: bigint | null;
   threads: ThreadSample[];
+  /** when /proc was read (midpoint, monotonic ns) and how long the read took:
+   *  thread rates are timed by these, not by the host sample's stamp */
+  monoNs?: bigint;
+  spanNs?: bigint;
   /** wall-clock start of the process in ms since epoch (boot time + starttime), when known */
   startedWallMs?: number | null;
   /** Why part of it was unreadable, if it was. */
@@ -129,6 +133,11 @@ export interface DomainSample {
   process: ProcessSample | null;
   /** Errors met while sampling this domain (a vanished domain, unreadable /proc). */
   errors: string[];
+  /** when libvirt took these counters: the midpoint of the call that returned them
+   *  (monotonic ns), and that call's duration. A call that blocked (a domain busy
+   *  starting) widens the span, and rates across it become uncertain. */
+  statsMonoNs?: bigint;
+  statsSpanNs?: bigint;
 }
 
 export interface HostInfo {

@@ -202,4 +202,18 @@ describe('Model.ingest', () => {
     expect(v.hosts[0].error).toBe('no answer');
     expect(m.history('qemu:///system#a')!.times.length).toBe(2);
   });
+
+  it('withholds rates when a stats call blocked (timing too uncertain), and times threads by their /proc read', () => {
+    const m = new Model();
+    // Tick A: the stats call blocked for 1.8 s (a domain was starting); the counters
+    // may have been taken anywhere in it. Tick B: a normal 10 ms call.
+    const a = domain({ uuid: 'a', cpuTimeNs: 0n, statsMonoNs: 1n * SEC, statsSpanNs: 1800n * 1_000_000n });
+    const b = domain({ uuid: 'a', cpuTimeNs: 2n * SEC, statsMonoNs: 2n * SEC, statsSpanNs: 10n * 1_000_000n });
+    m.ingest(snapshot(0, [host({ monoNs: 2n * SEC, domains: [a] })]));
+    const v = m.ingest(snapshot(1, [host({ monoNs: 2n * SEC + 5_000_000n, domains: [b] })]));
+    expect(v.domains[0].cpuPercent).toBeNull();
+    const c = domain({ uuid: 'a', cpuTimeNs: 3n * SEC, statsMonoNs: 4n * SEC, statsSpanNs: 12n * 1_000_000n });
+    const v2 = m.ingest(snapshot(2, [host({ monoNs: 4n * SEC, domains: [c] })]));
+    expect(v2.domains[0].cpuPercent).toBeCloseTo(12.5, 6); // 1 s CPU over 2 s on 4 CPUs
+  });
 });

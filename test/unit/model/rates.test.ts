@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { counterRate, cpuPercent, guestUsedKiB, percentOf, sumAvailable, sumCounters, sumKnown } from '../../../src/model/rates.js';
+import { counterRate, cpuPercent, guestUsedKiB, measuredElapsedNs, percentOf, sumAvailable, sumCounters, sumKnown } from '../../../src/model/rates.js';
 
 const SEC = 1_000_000_000n;
 
@@ -69,5 +69,18 @@ describe('sums and memory', () => {
     expect(percentOf(1n, 4n)).toBe(25);
     expect(percentOf(null, 4)).toBeNull();
     expect(percentOf(1, 0)).toBeNull();
+  });
+});
+
+describe('measuredElapsedNs', () => {
+  const MS = 1_000_000n;
+  it.each([
+    { name: 'no stamps: fall back to the host interval', prev: {}, cur: {}, want: 2000n * MS },
+    { name: 'equal spans cancel out', prev: { monoNs: 0n, spanNs: 300n * MS }, cur: { monoNs: 1000n * MS, spanNs: 300n * MS }, want: 1000n * MS },
+    { name: 'small difference is tolerated', prev: { monoNs: 0n, spanNs: 10n * MS }, cur: { monoNs: 1000n * MS, spanNs: 150n * MS }, want: 1000n * MS },
+    { name: 'one call blocked: withheld', prev: { monoNs: 0n, spanNs: 1500n * MS }, cur: { monoNs: 1000n * MS, spanNs: 5n * MS }, want: null },
+    { name: 'time went backwards', prev: { monoNs: 5n, spanNs: 0n }, cur: { monoNs: 5n, spanNs: 0n }, want: null },
+  ])('$name', ({ prev, cur, want }) => {
+    expect(measuredElapsedNs(prev, cur, 2000n * MS)).toBe(want);
   });
 });

@@ -1,0 +1,90 @@
+// Guest churn while monitoring at 0.5 s: 50 start/destroy cycles (some
+// with a graceful shutdown, some with undefine/define) must leave no crash,
+// no ghost rows, no negative or absurd rates, and memory back to its level.
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { createCollector } from '../../src/app/hosts.js';
+import type { Collector } from '../../src/collector/collector.js';
+import { Model } from '../../src/model/model.js';
+import type { ModelView } from '../../src/model/view.js';
+import { describeLab, ensureLab, LAB_CONNECT, type LabHandle, labSh, sleep, teardownLab, virsh } from './lab.js';
+
+const G = 'virtop-lab-idle-churn';
+const CYCLES = Number(process.env.VIRTOP_CHURN_CYCLES ?? 50);
+
+function checkView(v: ModelView, problems: string[]): void {
+  for (const d of v.domains) {
+    const rates: [string, number | null][] = [
+      ['cpuPercent', d.cpuPercent],
+      ['vcpuPercent', d.vcpuPercent],
+      ['rdBytesPerSec', d.rdBytesPerSec],
+      ['wrBytesPerSec', d.wrBytesPerSec],
+      ['rxBytesPerSec', d.rxBytesPerSec],
+      ['txBytesPerSec', d.txBytesPerSec],
+      ...d.vcpuThreads.map((t): [string, number | null] => [`vcpu${t.vcpu}.cpuPercent`, t.cpuPercent]),
+    ];
+    for (const [k, val] of rates) {
+      if (val === null) continue;
+      if (!Number.isFinite(val) || val < 0) problems.push(`${d.name} ${k}=${val}`);
+    }
+    // Absurd: more than the host has (2-core host: %CPU of host <= 100, a thread <= one core).
+    if (d.cpuPercent !== null && d.cpuPercent > 105) problems.push(`${d.name} cpuPercent=${d.cpuPercent}`);
+    for (const t of d.vcpuThreads) if (t.cpuPercent !== null && t.cpuPercent > 110) problems.push(`${d.name} vcpu${t.vcpu}=${t.cpuPercent}`);
+    if (d.rdBytesPerSec !== null && d.rdBytesPerSec > 1e10) problems.push(`${d.name} rd=${d.rdBytesPerSec}`);
+  }
+}
+
+describeLab('guest churn while monitoring', () => {
+  let lab: LabHandle;
+  let collector: Collector;
+  const model = new Model();
+  const problems: string[] = [];
+  let ticks = 0;
+
+  beforeAll(async () => {
+    lab = await ensureLab([G]);
+    collector = createCollector({ uris: [LAB_CONNECT], intervalMs: 500, threads: true });
+    collector.onSnapshot((s) => {
+      ticks++;
+      checkView(model.ingest(s), problems);
+    });
+    collector.start();
+  });
+
+  afterAll(async () => {
+    await collector?.close();
+    await teardownLab([G]);
+    if (lab) await teardownLab(lab);
+  });
+
+  it(`${CYCLES} start/stop/destroy cycles: no crash, ghosts or bad rates; memory settles`, async () => {
+    await sleep(1500);
+    globalThis.gc?.();
+    const rssStart = process.memoryUsage().rss;
+    for (let i = 0; i < CYCLES; i++) {
+      const state = (await virsh(['domstate', G])).trim();
+      if (state !== 'running') await virsh(['start', G]);
+      await sleep(250 + (i % 5) * 150);
+      if (i % 10 === 9) {
+        // Undefine while running: the domain becomes transient, then vanishes on destroy.
+        await virsh(['undefine', G]);
+        await virsh(['destroy', G]);
+        await sleep(700);
+        const v = model.view();
+        expect(v.domains.some((d) => d.name === G), `ghost row for ${G} after undefine+destroy (cycle ${i})`).toBe(false);
+        await labSh(['up', G]); // redefine and start from scratch
+      } else {
+        await virsh(['destroy', G]);
+      }
+    }
+    await sleep(1500);
+    const names = new Set((await virsh(['list', '--all', '--name'])).split('\n').map((s) => s.trim()).filter(Boolean));
+    const v = model.view();
+    for (const d of v.domains) expect(names.has(d.name), `ghost row: ${d.name}`).toBe(true);
+    expect(problems.slice(0, 8), `${problems.length} problems`).toEqual([]);
+    expect(ticks).toBeGreaterThan(CYCLES);
+    globalThis.gc?.();
+    const rssEnd = process.memoryUsage().rss;
+    // Tolerance: 40 MB — the test process also holds vitest; a leak per tick or cycle would exceed it.
+    expect(rssEnd - rssStart).toBeLessThan(40 * 1024 * 1024);
+  }, 900_000);
+});
