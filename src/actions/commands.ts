@@ -187,6 +187,26 @@ export function planCommand(cmd: Command, d: DomainView, input: PlanInput = {}):
   }
 }
 
+/**
+ * Refusal for a command on this domain before any input is asked for (wrong
+ * state, no balloon device), or null if it can go ahead. Lets a prompt be
+ * skipped entirely when the answer would be refused anyway.
+ */
+export function precheck(cmd: Command, d: DomainView): string | null {
+  // Plan with an input that passes validation for the domain, so only state checks can refuse.
+  const probe: PlanInput = {};
+  if (cmd === Command.Balloon) probe.text = d.memCurrentKiB !== null ? `${Math.max(d.memCurrentKiB, 65536)}K` : '64M';
+  if (cmd === Command.Vcpus) probe.text = '+0';
+  const r = planCommand(cmd, d, probe);
+  if (r.ok) return null;
+  // Input-related refusals are for the prompt to report, not the precheck.
+  if (cmd === Command.Balloon || cmd === Command.Vcpus) {
+    if (/ is [a-z]+: | has no balloon device/.test(r.error)) return r.error;
+    return null;
+  }
+  return r.error;
+}
+
 function errorText(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
 }

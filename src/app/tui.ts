@@ -3,6 +3,8 @@
 // (interval, pause, write config, quit) that act on the collector's loop
 // and the config file. The terminal is restored on every way out.
 
+import { runPlan } from '../actions/commands.js';
+import type { HostControl } from '../actions/control.js';
 import type { Options } from '../cli/args.js';
 import type { Collector } from '../collector/collector.js';
 import { saveConfig, type ConfigFile, type Settings } from '../config/config.js';
@@ -28,6 +30,8 @@ export interface TuiOptions {
   warnings?: string[];
   io?: TerminalIo;
   stderr?: NodeJS.WritableStream;
+  /** the write side of a host, for domain actions (opened on first use) */
+  control?: (uri: string) => HostControl;
 }
 
 /** What the screen needs from the collector's loop. */
@@ -91,6 +95,15 @@ export async function runTui(opts: TuiOptions): Promise<number> {
         await saveConfig(opts.configPath, settingsToFile(state, opts.settings.theme));
         return `settings written to ${opts.configPath}`;
       },
+      runAction: async (plan) => {
+        if (!opts.control) return { ok: false, message: 'actions are not available in this mode' };
+        // Re-check against the newest data: the domain may have gone or changed state meanwhile.
+        const current = model.view().domains.find((d) => d.key === plan.domainKey) ?? null;
+        const uri = current?.host ?? plan.domainKey.slice(0, plan.domainKey.lastIndexOf('#'));
+        const r = await runPlan(plan, current, opts.control(uri));
+        if (r.refresh && !done) loop.requestTick(0);
+        return { ok: r.ok, message: r.message };
+      },
     };
 
     try {
@@ -101,6 +114,7 @@ export async function runTui(opts: TuiOptions): Promise<number> {
         intervalSec: opts.settings.intervalSec,
         columns: cols.columns,
         io: opts.settings.io,
+        readonly: opts.options.readonly,
       });
       app = new TuiApp(screen, blessed, palette, model, keymap, hooks, state);
       const ui = app;

@@ -6,6 +6,7 @@
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { createCollector } from '../app/hosts.js';
+import { LibvirtControl } from '../libvirt/control.js';
 import { runBatch } from '../app/batch.js';
 import { configPath, loadConfig, mergeSettings } from '../config/config.js';
 import { chooseTheme, noColorRequested, ThemeError } from '../theme/load.js';
@@ -99,6 +100,13 @@ async function runInteractive(opts: Options, uris: string[], themeEnv: { themesD
   }
 
   const collector = createCollector({ uris, intervalMs: settings.intervalSec * 1000, threads: true });
+  // One read-write connection per host, opened only when the first action asks for it.
+  const controls = new Map<string, LibvirtControl>();
+  const control = (uri: string): LibvirtControl => {
+    let c = controls.get(uri);
+    if (!c) controls.set(uri, (c = new LibvirtControl(uri, { readonly: opts.readonly })));
+    return c;
+  };
   let code = 1;
   try {
     const { runTui } = await import('../app/tui.js');
@@ -109,10 +117,12 @@ async function runInteractive(opts: Options, uris: string[], themeEnv: { themesD
       theme: choice.theme,
       configPath: cfgPath,
       warnings: [...cfg.warnings, ...choice.warnings],
+      control,
     });
   } finally {
     // A libvirt call stuck on a dead host must not keep the terminal hostage.
-    await Promise.race([collector.close(), new Promise((r) => setTimeout(r, 2000).unref())]);
+    const closing = Promise.all([collector.close(), ...[...controls.values()].map((c) => c.close())]);
+    await Promise.race([closing, new Promise((r) => setTimeout(r, 2000).unref())]);
   }
   // Whatever handle is left (a slow connection close), the user asked to leave.
   setTimeout(() => process.exit(code), 300).unref();

@@ -3,6 +3,7 @@
 // view. Knows nothing of libvirt or the collector: what it needs from
 // outside goes through UiHooks.
 
+import type { Plan } from '../actions/commands.js';
 import { sortRows } from './sorting.js';
 import type { DomainView, ModelView } from '../model/view.js';
 import { shortHost } from '../output/text.js';
@@ -45,6 +46,8 @@ export interface UiHooks {
   setPaused(paused: boolean): void;
   /** writes the settings; resolves to a message for the status line */
   writeConfig(state: UiState): Promise<string>;
+  /** runs a planned domain action; resolves to what happened, for the status line */
+  runAction(plan: Plan): Promise<{ ok: boolean; message: string }>;
 }
 
 const EMPTY_VIEW: ModelView = { seq: -1, wallMs: 0, intervalSec: null, hosts: [], domains: [] };
@@ -101,7 +104,11 @@ export class TuiApp {
         (f) => `${f.state.selectedKey}`,
       ),
       status: new Pane(mk(), (f, r) => [renderStatus(f, r.width)], (f) => this.statusDepends(f)),
-      overlay: new Pane(mk(overlayBg), (f, r) => this.drawOverlay(f, r), (f) => JSON.stringify(f.state.overlay) + f.state.columns.join()),
+      overlay: new Pane(
+        mk(overlayBg),
+        (f, r) => this.drawOverlay(f, r),
+        (f) => (f.state.overlay?.kind === 'help' || f.state.overlay?.kind === 'columns' ? JSON.stringify(f.state.overlay) : '') + f.state.columns.join(),
+      ),
       small: new Pane(mk(), () => []),
     };
     screen.on('keypress', (ch, key) => this.onKey(ch, key));
@@ -197,12 +204,18 @@ export class TuiApp {
     const keys = this.rows().keys;
     const width = this.layout?.main.width ?? this.screen.width;
     const placed = placeColumns(this.state.columns, width, { multiHost: f.multiHost });
+    const listKeys = this.state.view === 'domains' ? [] : this.listKeys(f);
+    const byKey = (k: string | null) => (k === null ? null : (this.view.domains.find((d) => d.key === k) ?? null));
+    const selectedKey =
+      this.state.view === 'domains' || this.state.view === 'cpus' ? this.state.selectedKey : (listKeys[this.state.listCursor[this.state.view]] ?? null);
     return {
       rowKeys: keys,
       pageSize: this.pageSize(),
-      listKeys: this.state.view === 'domains' ? [] : this.listKeys(f),
+      listKeys,
       sortCycle: sortCycle(placed, this.state.io),
       nowMs: this.clock(),
+      selected: byKey(selectedKey),
+      domain: byKey,
     };
   }
 
@@ -215,7 +228,12 @@ export class TuiApp {
 
   private statusDepends(f: Frame): string {
     const s = f.state;
-    const o = s.overlay?.kind === 'prompt' ? `${s.overlay.text}|${s.overlay.error}` : '';
+    const o =
+      s.overlay?.kind === 'prompt' || s.overlay?.kind === 'action-prompt'
+        ? `${s.overlay.text}|${s.overlay.error}|${s.overlay.kind === 'action-prompt' ? s.overlay.persist : ''}`
+        : s.overlay?.kind === 'confirm'
+          ? s.overlay.question
+          : '';
     return `${o}|${s.status?.atMs}|${Math.floor(f.nowMs / 1000)}|${s.filter}|${s.sort}|${s.reverse}|${s.selectedKey}|${s.view}`;
   }
 
@@ -298,7 +316,7 @@ export class TuiApp {
     p.main.render(frame, layout.main, opts);
     p.detail.render(frame, layout.detail, opts);
     p.status.render(frame, layout.status, opts);
-    if (this.state.overlay && this.state.overlay.kind !== 'prompt') {
+    if (this.state.overlay && (this.state.overlay.kind === 'help' || this.state.overlay.kind === 'columns')) {
       p.overlay.render(frame, this.overlayRect(layout), opts);
       p.overlay.box.setFront();
     } else p.overlay.hide();
@@ -323,6 +341,12 @@ export class TuiApp {
         (e: unknown) => this.setStatus((e as Error).message, 'error'),
       );
     }
+    if (reaction.runPlan) {
+      this.hooks.runAction(reaction.runPlan).then(
+        (r) => this.setStatus(r.message, r.ok ? 'ok' : 'error'),
+        (e: unknown) => this.setStatus((e as Error).message, 'error'),
+      );
+    }
     if (reaction.redraw) {
       this.screen.realloc();
       this.draw(true);
@@ -335,7 +359,7 @@ export class TuiApp {
     if (this.destroyed) return;
     const name = normalizeKey(ch, key);
     if (name === null) return;
-    if (this.layout?.tooSmall && this.state.overlay?.kind !== 'prompt') {
+    if (this.layout?.tooSmall && this.state.overlay?.kind !== 'prompt' && this.state.overlay?.kind !== 'action-prompt') {
       // Only quitting makes sense on the small-terminal screen.
       if (name === 'q' || name === 'C-c' || name === 'f10') this.hooks.quit();
       return;

@@ -34,12 +34,20 @@ export enum Command {
   ToggleIoUnit = 'toggle-io-unit',
   WriteConfig = 'write-config',
   Redraw = 'redraw',
+  DomainStart = 'domain-start',
+  DomainShutdown = 'domain-shutdown',
+  DomainReboot = 'domain-reboot',
+  DomainForceOff = 'domain-force-off',
+  DomainPauseResume = 'domain-pause-resume',
+  DomainBalloon = 'domain-balloon',
+  DomainVcpus = 'domain-vcpus',
+  DomainMemStats = 'domain-mem-stats',
 }
 
 export interface CommandInfo {
   keys: string[];
   help: string;
-  section: 'Move' | 'Views' | 'Sort' | 'Show' | 'Refresh' | 'Other';
+  section: 'Move' | 'Views' | 'Sort' | 'Show' | 'Refresh' | 'Act' | 'Other';
 }
 
 export const DEFAULT_BINDINGS: Record<Command, CommandInfo> = {
@@ -70,21 +78,21 @@ export const DEFAULT_BINDINGS: Record<Command, CommandInfo> = {
   [Command.SetInterval]: { keys: ['d'], help: 'set the refresh interval (seconds, 0.1 to 86400)', section: 'Refresh' },
   [Command.TogglePause]: { keys: ['space', 'Z'], help: 'pause or resume refreshing', section: 'Refresh' },
   [Command.Redraw]: { keys: ['C-l'], help: 'redraw the whole screen', section: 'Refresh' },
+  [Command.DomainStart]: { keys: ['s'], help: 'start the selected (shut off) domain', section: 'Act' },
+  [Command.DomainShutdown]: { keys: ['S'], help: 'shut down gracefully (ACPI); asks first', section: 'Act' },
+  [Command.DomainReboot]: { keys: ['R'], help: 'reboot; asks first', section: 'Act' },
+  [Command.DomainForceOff]: { keys: ['F'], help: 'force off (pull the plug); asks first', section: 'Act' },
+  [Command.DomainPauseResume]: { keys: ['p'], help: 'pause a running domain, resume a paused one', section: 'Act' },
+  [Command.DomainBalloon]: { keys: ['b'], help: 'balloon memory live: 768M, 1.5G, +256M, -10% (Tab: also save to config)', section: 'Act' },
+  [Command.DomainVcpus]: { keys: ['v'], help: 'set vCPUs live: 4, +1, -1 (Tab: also save to config)', section: 'Act' },
+  [Command.DomainMemStats]: { keys: ['m'], help: 'enable guest memory stats (balloon stats period 2 s)', section: 'Act' },
   [Command.WriteConfig]: { keys: ['W'], help: 'write the current settings to the config file', section: 'Other' },
   [Command.Help]: { keys: ['?', 'h', 'f1'], help: 'this help', section: 'Other' },
   [Command.Quit]: { keys: ['q', 'f10', 'C-c'], help: 'quit', section: 'Other' },
 };
 
-/** Keys kept free for domain actions of later releases; pressing one says so. */
+/** Keys kept free for features of later releases; pressing one says so. */
 export const RESERVED_KEYS: Readonly<Record<string, string>> = {
-  s: 'start domain',
-  S: 'shut down domain',
-  R: 'reboot domain',
-  F: 'force off domain',
-  p: 'pause/resume domain',
-  b: 'balloon memory',
-  v: 'set vCPUs',
-  m: 'domain action',
   t: 'domain action',
   u: 'domain action',
   H: 'domain action',

@@ -3,7 +3,10 @@
 // outside the UI (quit, change the refresh interval, pause the collector,
 // write the config). Domain actions of later releases plug in the same way.
 
+import { Command as Act, NEEDS_INPUT, planCommand, precheck, type Plan } from '../actions/commands.js';
+import { formatKiB } from '../actions/input.js';
 import type { SortKey } from '../model/sort.js';
+import type { DomainView } from '../model/view.js';
 import { checkInterval, formatInterval } from '../config/interval.js';
 import { Command, RESERVED_KEYS, type Keymap } from './keymap.js';
 import { ALL_COLUMN_IDS, DEFAULT_COLUMNS, type ColumnId, type IoUnit } from './table.js';
@@ -14,7 +17,11 @@ export type ListView = Exclude<ViewName, 'domains'>;
 export type Overlay =
   | { kind: 'help'; scroll: number }
   | { kind: 'columns'; cursor: number }
-  | { kind: 'prompt'; purpose: 'filter' | 'interval'; text: string; error: string | null; previous: string };
+  | { kind: 'prompt'; purpose: 'filter' | 'interval'; text: string; error: string | null; previous: string }
+  /** a value for a domain action (balloon size, vCPU count); Tab toggles saving it to the config too */
+  | { kind: 'action-prompt'; command: Act; domainKey: string; label: string; text: string; error: string | null; persist: boolean }
+  /** a destructive action waiting for y */
+  | { kind: 'confirm'; question: string; plan: Plan };
 
 export type StatusLevel = 'info' | 'ok' | 'warn' | 'error';
 
@@ -44,6 +51,8 @@ export interface UiState {
   intervalSec: number;
   overlay: Overlay | null;
   status: StatusMessage | null;
+  /** --readonly: every domain action answers "read-only mode" */
+  readonly: boolean;
 }
 
 export interface Reaction {
@@ -55,6 +64,8 @@ export interface Reaction {
   redraw?: boolean;
   /** the action changed nothing on screen */
   none?: boolean;
+  /** run this domain action (already planned, checked and confirmed) */
+  runPlan?: Plan;
 }
 
 export interface ActionContext {
@@ -67,6 +78,10 @@ export interface ActionContext {
   /** sortable columns in on-screen order */
   sortCycle: readonly SortKey[];
   nowMs: number;
+  /** the domain an action would act on: the selected row, or the row under the cursor in views 2 and 3 */
+  selected?: DomainView | null;
+  /** the domain with this key as the model sees it now, or null if it is gone */
+  domain?: (key: string) => DomainView | null;
 }
 
 export type Action = (s: UiState, ctx: ActionContext) => [UiState, Reaction];
@@ -77,6 +92,7 @@ export function initialState(opts: {
   intervalSec: number;
   columns?: ColumnId[];
   io?: IoUnit;
+  readonly?: boolean;
 }): UiState {
   return {
     view: 'domains',
@@ -95,6 +111,7 @@ export function initialState(opts: {
     intervalSec: opts.intervalSec,
     overlay: null,
     status: null,
+    readonly: opts.readonly ?? false,
   };
 }
 
@@ -205,7 +222,52 @@ function view(v: ViewName): Action {
   return (s) => ok(s.view === v ? s : { ...s, view: v, overlay: null });
 }
 
+function promptLabel(cmd: Act, d: DomainView): string {
+  const name = cleanName(d.name);
+  if (cmd === Act.Balloon) {
+    const kib = (v: number | null) => (v === null ? '?' : formatKiB(v));
+    const used = d.memUsedKiB === null ? 'no guest memory stats' : `guest uses ${kib(d.memUsedKiB)}`;
+    return `Memory for ${name} (now ${kib(d.memCurrentKiB)}, max ${kib(d.memMaxKiB)}, ${used}): `;
+  }
+  return `vCPUs for ${name} (now ${d.vcpus ?? '?'}, max ${d.maxVcpus ?? '?'}): `;
+}
+
+// Names reach the status line through cleanText when drawn; here only keep them short.
+function cleanName(name: string): string {
+  return name.length > 40 ? `${name.slice(0, 39)}…` : name;
+}
+
+/** After planning: ask first when the plan says so, else hand it to the app to run. */
+function proceed(s: UiState, plan: Plan, ctx: ActionContext): [UiState, Reaction] {
+  if (plan.confirm) return ok({ ...s, overlay: { kind: 'confirm', question: plan.confirm, plan } });
+  return [withStatus({ ...s, overlay: null }, `${plan.summary}…`, 'info', ctx.nowMs), { runPlan: plan }];
+}
+
+function domainAction(cmd: Act): Action {
+  return (s, ctx) => {
+    if (s.readonly) return ok(withStatus(s, 'read-only mode: actions are disabled (--readonly)', 'warn', ctx.nowMs));
+    const d = ctx.selected ?? null;
+    if (!d) return ok(withStatus(s, 'no domain selected', 'warn', ctx.nowMs));
+    const refusal = precheck(cmd, d);
+    if (refusal) return ok(withStatus(s, refusal, 'warn', ctx.nowMs));
+    if (NEEDS_INPUT.has(cmd)) {
+      return ok({ ...s, overlay: { kind: 'action-prompt', command: cmd, domainKey: d.key, label: promptLabel(cmd, d), text: '', error: null, persist: false } });
+    }
+    const p = planCommand(cmd, d);
+    if (!p.ok) return ok(withStatus(s, p.error, 'warn', ctx.nowMs));
+    return proceed(s, p.plan, ctx);
+  };
+}
+
 export const ACTIONS: Record<Command, Action> = {
+  [Command.DomainStart]: domainAction(Act.Start),
+  [Command.DomainShutdown]: domainAction(Act.Shutdown),
+  [Command.DomainReboot]: domainAction(Act.Reboot),
+  [Command.DomainForceOff]: domainAction(Act.ForceOff),
+  [Command.DomainPauseResume]: domainAction(Act.PauseResume),
+  [Command.DomainBalloon]: domainAction(Act.Balloon),
+  [Command.DomainVcpus]: domainAction(Act.Vcpus),
+  [Command.DomainMemStats]: domainAction(Act.StatsPeriod),
   [Command.Quit]: (s) => [s, { quit: true }],
   [Command.Help]: (s) => ok({ ...s, overlay: { kind: 'help', scroll: 0 } }),
   [Command.Up]: (s, ctx) => ok(moveSelection(s, ctx, -1)),
@@ -292,6 +354,34 @@ function handlePrompt(s: UiState, o: Extract<Overlay, { kind: 'prompt' }>, key: 
   return ok({ ...s, overlay: { ...o, text, error: null } });
 }
 
+function handleActionPrompt(
+  s: UiState,
+  o: Extract<Overlay, { kind: 'action-prompt' }>,
+  key: string,
+  ctx: ActionContext,
+): [UiState, Reaction] {
+  if (key === 'escape' || key === 'C-c') return ok(withStatus({ ...s, overlay: null }, 'cancelled', 'info', ctx.nowMs));
+  if (key === 'tab') return ok({ ...s, overlay: { ...o, persist: !o.persist } });
+  if (key === 'enter') {
+    const d = ctx.domain?.(o.domainKey) ?? null;
+    if (!d) return ok(withStatus({ ...s, overlay: null }, 'not done: the domain is gone', 'warn', ctx.nowMs));
+    const p = planCommand(o.command, d, { text: o.text, persist: o.persist });
+    // A refused value keeps the prompt open with the reason; nothing is sent.
+    if (!p.ok) return ok({ ...s, overlay: { ...o, error: p.error } });
+    return proceed(s, p.plan, ctx);
+  }
+  const text = editPrompt(o.text, key);
+  if (text === null) return [s, { none: true }];
+  return ok({ ...s, overlay: { ...o, text, error: null } });
+}
+
+function handleConfirm(s: UiState, o: Extract<Overlay, { kind: 'confirm' }>, key: string, ctx: ActionContext): [UiState, Reaction] {
+  if (key === 'y' || key === 'Y') {
+    return [withStatus({ ...s, overlay: null }, `${o.plan.summary}…`, 'info', ctx.nowMs), { runPlan: o.plan }];
+  }
+  return ok(withStatus({ ...s, overlay: null }, `cancelled: ${o.plan.summary}`, 'info', ctx.nowMs));
+}
+
 function handleColumns(s: UiState, o: Extract<Overlay, { kind: 'columns' }>, key: string): [UiState, Reaction] {
   const n = ALL_COLUMN_IDS.length;
   switch (key) {
@@ -346,6 +436,8 @@ export function handleKey(s: UiState, key: string, keymap: Keymap, ctx: ActionCo
   if (o?.kind === 'prompt') return handlePrompt(s, o, key, ctx);
   if (o?.kind === 'columns') return handleColumns(s, o, key);
   if (o?.kind === 'help') return handleHelp(s, o, key, ctx);
+  if (o?.kind === 'action-prompt') return handleActionPrompt(s, o, key, ctx);
+  if (o?.kind === 'confirm') return handleConfirm(s, o, key, ctx);
   const cmd = keymap.get(key);
   if (cmd !== undefined) return ACTIONS[cmd](s, ctx);
   const reserved = RESERVED_KEYS[key];

@@ -7,7 +7,7 @@ import { MIN_COLS, MIN_ROWS } from '../layout.js';
 import { COLUMNS } from '../table.js';
 import { LineBuilder, padEnd } from '../text.js';
 
-const SECTIONS = ['Move', 'Views', 'Sort', 'Show', 'Refresh', 'Other'] as const;
+const SECTIONS = ['Move', 'Views', 'Sort', 'Show', 'Refresh', 'Act', 'Other'] as const;
 
 export function helpLines(keymap: Keymap, p: Palette, width: number): string[] {
   const lines: string[] = [];
@@ -28,7 +28,7 @@ export function helpLines(keymap: Keymap, p: Palette, width: number): string[] {
     }
   }
   lines.push(line().toString());
-  lines.push(line().add('Reserved for domain actions (coming)', p.open('help.section')).toString());
+  lines.push(line().add('Reserved for coming features', p.open('help.section')).toString());
   const reserved = Object.entries(RESERVED_KEYS)
     .map(([k, v]) => `${k} ${v}`)
     .join(', ');

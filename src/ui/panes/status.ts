@@ -27,8 +27,22 @@ function hostProblem(hosts: readonly HostView[]): { text: string; level: StatusL
 
 export function renderPrompt(frame: Frame, width: number): string | null {
   const o = frame.state.overlay;
-  if (o?.kind !== 'prompt') return null;
   const p = frame.palette;
+  if (o?.kind === 'confirm') {
+    const lb = new LineBuilder(width, p.reset);
+    lb.add(cleanText(o.question), p.open('status.warn')).add(' █', p.open('prompt.fg'));
+    lb.addRight(' y confirms, any other key cancels ', p.open('chart.label'));
+    return lb.toString();
+  }
+  if (o?.kind === 'action-prompt') {
+    const lb = new LineBuilder(width, p.reset);
+    lb.add(cleanText(o.label), p.open('prompt.fg'));
+    lb.add(cleanText(o.text)).add('█', p.open('prompt.fg'));
+    if (o.error) lb.add(`  ${cleanText(o.error)}`, p.open('status.error'));
+    else lb.addRight(` [${o.persist ? 'x' : ' '}] also save to config (Tab) │ Enter applies, Esc cancels `, p.open('chart.label'));
+    return lb.toString();
+  }
+  if (o?.kind !== 'prompt') return null;
   const lb = new LineBuilder(width, p.reset);
   lb.add(o.purpose === 'filter' ? 'Filter: ' : 'Refresh interval (seconds): ', p.open('prompt.fg'));
   lb.add(cleanText(o.text)).add('█', p.open('prompt.fg'));

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Command, planCommand, runPlan } from '../../../src/actions/commands.js';
+import { Command, planCommand, precheck, runPlan } from '../../../src/actions/commands.js';
 import type { ChangeScope, HostControl } from '../../../src/actions/control.js';
 import type { DomainView } from '../../../src/model/view.js';
 
@@ -154,5 +154,22 @@ describe('runPlan', () => {
     if (!p.ok) throw new Error(p.error);
     const r = await runPlan(p.plan, view(), ctl);
     expect(r).toEqual({ ok: false, refresh: true, message: 'failed to pause web-01 on qemu:///system: Requested operation is not valid: domain is not running' });
+  });
+});
+
+describe('precheck', () => {
+  it.each([
+    [Command.Start, view(), /only a shut-off domain/],
+    [Command.Start, view({ state: 'shutoff', id: null }), null],
+    [Command.Balloon, view(), null],
+    [Command.Balloon, view({ hasBalloon: false }), /no balloon device/],
+    [Command.Balloon, view({ state: 'shutoff', id: null }), /running domain/],
+    [Command.Vcpus, view(), null],
+    [Command.Vcpus, view({ state: 'shutoff', id: null }), /running domain/],
+    [Command.PauseResume, view({ state: 'shutoff', id: null }), /paused/],
+  ])('%s on %o', (cmd, d, want) => {
+    const r = precheck(cmd, d);
+    if (want === null) expect(r).toBeNull();
+    else expect(r).toMatch(want);
   });
 });

@@ -70,6 +70,7 @@ function rig(n: number, cols = 160, rows = 50, state: Partial<UiState> = {}): Ri
     quit: () => calls.push('quit'),
     setIntervalSec: (s) => calls.push(`interval ${s}`),
     setPaused: (p) => calls.push(`paused ${p}`),
+    runAction: async () => ({ ok: true, message: 'done' }),
     writeConfig: async () => {
       calls.push('write');
       return 'written';

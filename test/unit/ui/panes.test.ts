@@ -230,7 +230,8 @@ describe('status line, help and column chooser', () => {
     for (const k of ['P ', 'M ', 'T ', 'N ', 'B ', 'I ', '< ', '> ', 'r ', '/ ', 'f ', 'd ', 'Space Z', 'W ', '? h F1', 'q F10 Ctrl-C', 'Enter Tab', 'Esc', '0 ', '1 ', '2 ', '3 ', 'i ']) {
       expect(text).toContain(k);
     }
-    expect(text).toContain('s start domain');
+    expect(text).toMatch(/s +start the selected \(shut off\) domain/);
+    expect(text).toMatch(/b +balloon memory live/);
   });
 
   it('the column chooser checks shown columns', () => {

@@ -43,7 +43,7 @@ describe('keymap', () => {
 
   it('leaves the keys of later domain actions free', () => {
     for (const k of Object.keys(RESERVED_KEYS)) expect(keymap.has(k)).toBe(false);
-    expect(Object.keys(RESERVED_KEYS).sort()).toEqual(['F', 'H', 'L', 'R', 'S', 'b', 'm', 'p', 's', 't', 'u', 'v']);
+    expect(Object.keys(RESERVED_KEYS).sort()).toEqual(['H', 'L', 't', 'u']);
   });
 
   it('reports conflicting overrides', () => {
@@ -239,8 +239,8 @@ describe('other commands', () => {
   });
 
   it('reserved keys say they are not available yet', () => {
-    const [s, r] = press(start(), ['s']);
-    expect(s.status?.text).toMatch(/'s' \(start domain\) is not available yet/);
+    const [s, r] = press(start(), ['t']);
+    expect(s.status?.text).toMatch(/'t' \(domain action\) is not available yet/);
     expect(r[0]).toEqual({});
   });
 
@@ -263,5 +263,71 @@ describe('filter', () => {
     expect(filterDomains(view.domains, 'web paused')).toEqual([]);
     expect(filterDomains(view.domains, '').length).toBe(20);
     expect(matchesFilter(view.domains[2], ['db', 'run'])).toBe(true);
+  });
+});
+
+describe('domain actions', () => {
+  const { view } = buildModel(12, 2, { 0: 'web-01' });
+  const running = view.domains.find((d) => d.state === 'running')!;
+  const off = view.domains.find((d) => d.state === 'shutoff')!;
+  const actx = (d: typeof running | null) =>
+    ctx({ rowKeys: view.domains.map((x) => x.key), selected: d, domain: (k) => view.domains.find((x) => x.key === k) ?? null });
+  const sel = (d: typeof running) => ({ ...start(), selectedKey: d.key });
+
+  it('b opens a prompt naming the domain; bad input keeps it open with the reason and sends nothing', () => {
+    let [s, r] = press(sel(running), ['b'], actx(running));
+    expect(s.overlay).toMatchObject({ kind: 'action-prompt', domainKey: running.key });
+    expect((s.overlay as { label: string }).label).toMatch(new RegExp(`^Memory for ${running.name} \\(now `));
+    [s, r] = press(s, ['x', 'y', 'z', 'enter'], actx(running));
+    expect(s.overlay).toMatchObject({ kind: 'action-prompt', error: expect.stringMatching(/not a size/) });
+    expect(r.some((x) => x.runPlan)).toBe(false);
+    [s, r] = press(s, ['escape'], actx(running));
+    expect(s.overlay).toBeNull();
+    expect(s.status?.text).toBe('cancelled');
+  });
+
+  it('a valid balloon size runs at once; Tab also saves it to the config', () => {
+    const [s, r] = press(sel(running), ['b', 'tab', '+', '1', 'M', 'enter'], actx(running));
+    const plan = r[r.length - 1].runPlan;
+    expect(plan?.summary).toMatch(/set memory of .* \(live and in the config\)/);
+    expect(s.overlay).toBeNull();
+  });
+
+  it('force off asks first; only y confirms', () => {
+    let [s, r] = press(sel(running), ['F'], actx(running));
+    expect(s.overlay).toMatchObject({ kind: 'confirm', question: expect.stringMatching(new RegExp(`Force off ${running.name}`)) });
+    expect(r[0].runPlan).toBeUndefined();
+    [s, r] = press(s, ['n'], actx(running));
+    expect(s.overlay).toBeNull();
+    expect(s.status?.text).toMatch(/^cancelled: force off/);
+    [s, r] = press(s, ['F', 'y'], actx(running));
+    expect(r[1].runPlan?.summary).toMatch(/^force off /);
+  });
+
+  it('refuses in the wrong state, without a prompt', () => {
+    const [s, r] = press(sel(off), ['b'], actx(off));
+    expect(s.overlay).toBeNull();
+    expect(s.status?.text).toMatch(/memory can only be ballooned on a running domain/);
+    expect(r[0].runPlan).toBeUndefined();
+    const [s2, r2] = press(sel(off), ['s'], actx(off));
+    expect(r2[0].runPlan?.summary).toMatch(/^start /);
+    expect(s2.status?.text).toMatch(/^start .*…$/);
+  });
+
+  it('read-only mode answers every action key and runs nothing', () => {
+    const ro = { ...sel(running), readonly: true };
+    for (const k of ['s', 'S', 'R', 'F', 'p', 'b', 'v', 'm']) {
+      const [s, r] = press(ro, [k], actx(running));
+      expect(s.status?.text, k).toMatch(/read-only mode/);
+      expect(r[0].runPlan).toBeUndefined();
+      expect(s.overlay).toBeNull();
+    }
+  });
+
+  it('says when the domain went away while the prompt was open', () => {
+    let [s] = press(sel(running), ['v'], actx(running));
+    const gone = ctx({ rowKeys: [], selected: null, domain: () => null });
+    [s] = press(s, ['+', '1', 'enter'], gone);
+    expect(s.status?.text).toMatch(/domain is gone/);
   });
 });
