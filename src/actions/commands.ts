@@ -34,6 +34,12 @@ export interface Plan {
   run(ctl: HostControl): Promise<void>;
   /** past tense for the status line */
   done: string;
+  /** the equivalent virsh arguments (after `virsh -c URI`), shown in previews and the log; never run */
+  virsh: string[];
+  /** the action's parameters, for the action log */
+  args: Record<string, string | number | boolean>;
+  domainName: string;
+  host: string;
 }
 
 export type PlanResult = { ok: true; plan: Plan } | { ok: false; error: string };
@@ -61,11 +67,56 @@ function where(d: DomainView): string {
   return `${d.name} on ${d.host}`;
 }
 
-function refuse(error: string): PlanResult {
+function refuse(error: string): BareResult {
   return { ok: false, error };
 }
 
+/** Adds what every plan carries for previews and the log. */
+function withMeta(
+  r: { ok: true; plan: BarePlan },
+  d: DomainView,
+  virsh: () => string[],
+  args: Record<string, string | number | boolean> = {},
+): PlanResult {
+  const { targetKiB: _k, targetVcpus: _v, ...bare } = r.plan;
+  return { ok: true, plan: { ...bare, domainName: d.name, host: d.host, args, virsh: virsh() } };
+}
+
 export function planCommand(cmd: Command, d: DomainView, input: PlanInput = {}): PlanResult {
+  const r = planBare(cmd, d, input);
+  if (!r.ok) return r;
+  const name = d.name;
+  const scopeFlags = (persist: boolean) => (persist ? ['--live', '--config'] : ['--live']);
+  switch (cmd) {
+    case Command.Start:
+      return withMeta(r, d, () => ['start', name]);
+    case Command.Shutdown:
+      return withMeta(r, d, () => ['shutdown', name]);
+    case Command.Reboot:
+      return withMeta(r, d, () => ['reboot', name]);
+    case Command.ForceOff:
+      return withMeta(r, d, () => ['destroy', name]);
+    case Command.PauseResume: {
+      const resume = d.state === 'paused';
+      return withMeta(r, d, () => [resume ? 'resume' : 'suspend', name], { op: resume ? 'resume' : 'pause' });
+    }
+    case Command.Balloon: {
+      const kib = r.plan.targetKiB as number;
+      return withMeta(r, d, () => ['setmem', name, `${kib}K`, ...scopeFlags(input.persist === true)], { memoryKiB: kib, persist: input.persist === true });
+    }
+    case Command.Vcpus: {
+      const n = r.plan.targetVcpus as number;
+      return withMeta(r, d, () => ['setvcpus', name, String(n), ...scopeFlags(input.persist === true)], { vcpus: n, persist: input.persist === true });
+    }
+    case Command.StatsPeriod:
+      return withMeta(r, d, () => ['dommemstat', name, '--period', '2', '--live'], { periodSec: 2 });
+  }
+}
+
+type BarePlan = Omit<Plan, 'virsh' | 'args' | 'domainName' | 'host'> & { targetKiB?: number; targetVcpus?: number };
+type BareResult = { ok: true; plan: BarePlan } | { ok: false; error: string };
+
+function planBare(cmd: Command, d: DomainView, input: PlanInput): BareResult {
   const scope: ChangeScope = { live: true, config: input.persist === true };
   const persistNote = scope.config ? ' (live and in the config)' : ' (live only)';
   const base = { command: cmd, domainKey: d.key };
@@ -148,6 +199,7 @@ export function planCommand(cmd: Command, d: DomainView, input: PlanInput = {}):
           validStates: ACTIVE,
           run: (c) => c.setMemory(d.uuid, kib, scope),
           done: `set memory of ${where(d)} to ${formatKiB(kib)}${persistNote}`,
+          targetKiB: kib,
         },
       };
     }
@@ -167,6 +219,7 @@ export function planCommand(cmd: Command, d: DomainView, input: PlanInput = {}):
           validStates: ACTIVE,
           run: (c) => c.setVcpus(d.uuid, n, scope),
           done: `set vCPUs of ${where(d)} to ${n}${persistNote}`,
+          targetVcpus: n,
         },
       };
     }

@@ -3,7 +3,9 @@
 // (interval, pause, write config, quit) that act on the collector's loop
 // and the config file. The terminal is restored on every way out.
 
+import { runBulk, summarizeBulk } from '../actions/bulk.js';
 import { runPlan } from '../actions/commands.js';
+import { ActionLog } from '../actions/log.js';
 import type { HostControl } from '../actions/control.js';
 import type { Options } from '../cli/args.js';
 import type { Collector } from '../collector/collector.js';
@@ -32,6 +34,8 @@ export interface TuiOptions {
   stderr?: NodeJS.WritableStream;
   /** the write side of a host, for domain actions (opened on first use) */
   control?: (uri: string) => HostControl;
+  /** where actions are recorded; an in-memory log when not given */
+  actionLog?: ActionLog;
 }
 
 /** What the screen needs from the collector's loop. */
@@ -58,6 +62,8 @@ export async function runTui(opts: TuiOptions): Promise<number> {
   if (cols.unknown.length) warnings.push(`${opts.configPath}: unknown columns ignored: ${cols.unknown.join(', ')}`);
 
   const blessed = loadBlessed();
+  const log = opts.actionLog ?? new ActionLog(null, 'unknown');
+  const current = (key: string) => model.view().domains.find((d) => d.key === key) ?? null;
 
   return new Promise<number>((resolve) => {
     let screen: ReturnType<typeof createScreen> | null = null;
@@ -98,12 +104,21 @@ export async function runTui(opts: TuiOptions): Promise<number> {
       runAction: async (plan) => {
         if (!opts.control) return { ok: false, message: 'actions are not available in this mode' };
         // Re-check against the newest data: the domain may have gone or changed state meanwhile.
-        const current = model.view().domains.find((d) => d.key === plan.domainKey) ?? null;
-        const uri = current?.host ?? plan.domainKey.slice(0, plan.domainKey.lastIndexOf('#'));
-        const r = await runPlan(plan, current, opts.control(uri));
+        const r = await runPlan(plan, current(plan.domainKey), opts.control(plan.host));
+        await log.record(plan, r);
         if (r.refresh && !done) loop.requestTick(0);
-        return { ok: r.ok, message: r.message };
+        return { ok: r.ok, message: log.lastError ? `${r.message} (${log.lastError})` : r.message };
       },
+      runBulk: async (plans) => {
+        const control = opts.control;
+        if (!control) return { ok: false, message: 'actions are not available in this mode' };
+        const results = await runBulk(plans, current, control, 4);
+        for (const r of results) await log.record(r.plan, r.reaction);
+        if (!done) loop.requestTick(0);
+        const sum = summarizeBulk(results);
+        return log.lastError ? { ok: false, message: `${sum.message} (${log.lastError})` } : sum;
+      },
+      actionLog: () => ({ entries: log.entries(), path: log.path }),
     };
 
     try {

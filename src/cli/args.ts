@@ -4,6 +4,8 @@
 import yargs from 'yargs';
 import { isSortKey, SORT_KEYS, type SortKey } from '../model/sort.js';
 import { checkInterval } from '../config/interval.js';
+import { readHostsFile } from './hosts-file.js';
+import { AddressError, parseListenAddress, type ListenAddress } from '../export/address.js';
 
 export interface Options {
   connect: string[];
@@ -19,6 +21,12 @@ export interface Options {
   historySize: number;
   /** --theme: a built-in theme name or a path; null when not given */
   theme: string | null;
+  /** --prometheus: serve /metrics here instead of showing anything; null when not given */
+  prometheus: ListenAddress | null;
+  /** --record FILE: write every snapshot to this gzip NDJSON file */
+  record: string | null;
+  /** --replay FILE: play this recording instead of watching hosts */
+  replay: string | null;
   /** options typed on the command line (they win over the config file) */
   explicit: { delay: boolean; sort: boolean; reverse: boolean };
 }
@@ -37,6 +45,7 @@ function build(argv: string[]) {
   return yargs(argv)
     .scriptName('virtop')
     .usage('$0 [options]\n\nLive monitor and quick-ops console for libvirt/KVM hosts.')
+    .option('hosts', { type: 'string', description: 'read host URIs from FILE, one per line (# comments); adds to -c' })
     .option('connect', {
       alias: 'c',
       type: 'string',
@@ -63,6 +72,13 @@ function build(argv: string[]) {
       defaultDescription: 'default (monochrome when NO_COLOR is set)',
     })
     .option('history', { type: 'string', description: 'samples of history kept per metric', default: '600' })
+    .option('prometheus', {
+      type: 'string',
+      description: 'run headless, serving Prometheus metrics on [ADDR]:PORT at /metrics',
+      defaultDescription: '127.0.0.1:9177 when given without a value',
+    })
+    .option('record', { type: 'string', description: 'record every tick to FILE (gzip NDJSON) while monitoring' })
+    .option('replay', { type: 'string', description: 'play back a recording made with --record (TUI, or -b/--json/--csv)' })
     .strict()
     .version(false)
     .help('help')
@@ -131,12 +147,19 @@ export async function parseArgs(rawArgv: string[]): Promise<ParseOutcome> {
   const demo = Boolean(parsed.demo);
   const connectRaw = (parsed.connect as string[] | undefined) ?? [];
   const connect = connectRaw.map(validateUri);
+  if (parsed.hosts !== undefined) {
+    const file = await readHostsFile(String(parsed.hosts));
+    if (!file.ok) throw new UsageError(file.error);
+    connect.push(...file.uris);
+  }
   if (demo && connect.length > 0) throw new UsageError('--demo watches the built-in demo host; drop --connect or --demo');
 
   const csv = parsed.csv === undefined ? null : String(parsed.csv);
   if (csv !== null && csv.trim() === '') throw new UsageError('--csv needs a file name, or - for stdout');
   const json = Boolean(parsed.json);
   if (json && csv === '-') throw new UsageError('--json and --csv - both write to stdout; send the CSV to a file');
+
+  const modes = exportModes(parsed, { batch: Boolean(parsed.batch) || json || csv !== null, demo, connect: connect.length > 0 });
 
   const theme = parsed.theme === undefined ? null : String(parsed.theme);
   if (theme !== null && theme.trim() === '') throw new UsageError('--theme needs a theme name or the path of a theme file');
@@ -151,12 +174,53 @@ export async function parseArgs(rawArgv: string[]): Promise<ParseOutcome> {
       csv,
       json,
       demo,
-      readonly: Boolean(parsed.readonly),
+      // A replay shows the past: acting on today's guests from it would be a mistake.
+      readonly: Boolean(parsed.readonly) || modes.replay !== null,
       sort,
       reverse: Boolean(parsed.reverse),
       historySize,
       theme,
+      ...modes,
       explicit: { delay: parsed.delay !== undefined, sort: parsed.sort !== undefined, reverse: parsed.reverse !== undefined },
     },
   };
+}
+
+/** --prometheus, --record and --replay, and what they cannot be combined with. */
+function exportModes(
+  parsed: Record<string, unknown>,
+  ctx: { batch: boolean; demo: boolean; connect: boolean },
+): Pick<Options, 'prometheus' | 'record' | 'replay'> {
+  const fileArg = (name: string): string | null => {
+    const v = parsed[name];
+    if (v === undefined) return null;
+    if (Array.isArray(v)) throw new UsageError(`--${name} can be given only once`);
+    const s = String(v);
+    if (s.trim() === '') throw new UsageError(`--${name} needs a file name`);
+    if (s === '-') throw new UsageError(`--${name} needs a file name (a recording is not written to or read from a pipe)`);
+    return s;
+  };
+  const record = fileArg('record');
+  const replay = fileArg('replay');
+
+  let prometheus: ListenAddress | null = null;
+  if (parsed.prometheus !== undefined) {
+    if (Array.isArray(parsed.prometheus)) throw new UsageError('--prometheus can be given only once');
+    try {
+      prometheus = parseListenAddress(String(parsed.prometheus));
+    } catch (e) {
+      if (e instanceof AddressError) throw new UsageError(e.message);
+      throw e;
+    }
+    if (ctx.batch) throw new UsageError('--prometheus runs without output of its own; drop -b, --json and --csv');
+    if (parsed.iterations !== undefined) throw new UsageError('--prometheus serves until stopped; drop --iterations');
+  }
+
+  if (replay !== null) {
+    if (record !== null) throw new UsageError('--replay and --record cannot be combined (the recording is already on disk)');
+    if (prometheus !== null) throw new UsageError('--prometheus serves live hosts; it cannot serve a --replay');
+    if (ctx.demo || ctx.connect) throw new UsageError('--replay plays a recording; drop --connect and --demo');
+    if (parsed.delay !== undefined) throw new UsageError('--replay keeps the recorded pace; drop --delay');
+  }
+  return { prometheus, record, replay };
 }

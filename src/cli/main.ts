@@ -3,9 +3,11 @@
 // Usage errors (and a bad --theme) exit 2; a failure to reach every host
 // exits 1; a reader closing our stdout exits 0 quietly.
 
-import { homedir } from 'node:os';
+import { homedir, userInfo } from 'node:os';
 import { join } from 'node:path';
-import { createCollector } from '../app/hosts.js';
+import { runPrometheusMode } from '../app/prometheus.js';
+import { FeedError, openFeed, type Feed } from '../app/replay.js';
+import { ActionLog, actionLogPath } from '../actions/log.js';
 import { LibvirtControl } from '../libvirt/control.js';
 import { runBatch } from '../app/batch.js';
 import { configPath, loadConfig, mergeSettings } from '../config/config.js';
@@ -15,6 +17,14 @@ import { parseArgs, UsageError, type Options } from './args.js';
 
 function isEpipe(e: unknown): boolean {
   return (e as { code?: string } | null)?.code === 'EPIPE';
+}
+
+function userName(): string {
+  try {
+    return userInfo().username;
+  } catch {
+    return process.env.USER ?? String(process.getuid?.() ?? 'unknown');
+  }
 }
 
 function usage(message: string): number {
@@ -47,6 +57,7 @@ export async function main(argv: string[]): Promise<number> {
       throw e;
     }
   }
+  if (opts.prometheus !== null) return runPrometheusMode(opts, uris);
   if (opts.batch) return runBatchMode(opts, uris);
   return runInteractive(opts, uris, themeEnv);
 }
@@ -64,15 +75,30 @@ async function runBatchMode(opts: Options, uris: string[]): Promise<number> {
   process.once('SIGTERM', stop);
   process.once('SIGHUP', stop);
 
-  const collector = createCollector({ uris, intervalMs: opts.delaySec * 1000, threads: true });
+  const feed = await openFeedOrSay(opts, uris, opts.delaySec * 1000, (line) => void process.stderr.write(`${line}\n`));
+  if (!feed) return 1;
+  const collector = feed.collector;
+  let code = 1;
   try {
-    return await runBatch(opts, collector, { stdout: process.stdout, stderr: process.stderr }, abort.signal);
+    code = await runBatch(feed.batchOptions, collector, { stdout: process.stdout, stderr: process.stderr }, abort.signal);
   } catch (e) {
-    if (isEpipe(e)) return 0;
-    process.stderr.write(`virtop: ${(e as Error).message}\n`);
-    return 1;
+    if (isEpipe(e)) code = 0;
+    else process.stderr.write(`virtop: ${(e as Error).message}\n`);
   } finally {
     await collector.close();
+    if ((await feed.finish()).failed) code = 1;
+  }
+  return code;
+}
+
+/** The live collector (recording with --record) or a --replay; null after saying why it cannot open. */
+async function openFeedOrSay(opts: Options, uris: string[], intervalMs: number, warn: ((line: string) => void) | null): Promise<Feed | null> {
+  try {
+    return await openFeed(opts, { uris, intervalMs, warn });
+  } catch (e) {
+    if (!(e instanceof FeedError)) throw e;
+    process.stderr.write(`virtop: ${e.message}\n`);
+    return null;
   }
 }
 
@@ -99,7 +125,10 @@ async function runInteractive(opts: Options, uris: string[], themeEnv: { themesD
     throw e;
   }
 
-  const collector = createCollector({ uris, intervalMs: settings.intervalSec * 1000, threads: true });
+  // Warnings wait until the screen is gone (see feed.finish below).
+  const feed = await openFeedOrSay(opts, uris, settings.intervalSec * 1000, null);
+  if (!feed) return 1;
+  const collector = feed.collector;
   // One read-write connection per host, opened only when the first action asks for it.
   const controls = new Map<string, LibvirtControl>();
   const control = (uri: string): LibvirtControl => {
@@ -118,11 +147,15 @@ async function runInteractive(opts: Options, uris: string[], themeEnv: { themesD
       configPath: cfgPath,
       warnings: [...cfg.warnings, ...choice.warnings],
       control,
+      actionLog: new ActionLog(actionLogPath(process.env, homedir()), userName()),
     });
   } finally {
     // A libvirt call stuck on a dead host must not keep the terminal hostage.
     const closing = Promise.all([collector.close(), ...[...controls.values()].map((c) => c.close())]);
     await Promise.race([closing, new Promise((r) => setTimeout(r, 2000).unref())]);
+    const rec = await feed.finish();
+    if (rec.message) process.stderr.write(`virtop: ${rec.message}\n`);
+    if (rec.failed) code = 1;
   }
   // Whatever handle is left (a slow connection close), the user asked to leave.
   setTimeout(() => process.exit(code), 300).unref();

@@ -4,6 +4,10 @@
 // outside goes through UiHooks.
 
 import type { Plan } from '../actions/commands.js';
+import type { ActionLogEntry } from '../actions/log.js';
+import { logSpec } from './panes/actionlog.js';
+import { bulkPreviewLines } from './panes/bulk.js';
+import { hostsSpec } from './panes/hosts.js';
 import { sortRows } from './sorting.js';
 import type { DomainView, ModelView } from '../model/view.js';
 import { shortHost } from '../output/text.js';
@@ -48,6 +52,10 @@ export interface UiHooks {
   writeConfig(state: UiState): Promise<string>;
   /** runs a planned domain action; resolves to what happened, for the status line */
   runAction(plan: Plan): Promise<{ ok: boolean; message: string }>;
+  /** runs the tagged domains' plans; resolves to a summary */
+  runBulk(plans: Plan[]): Promise<{ ok: boolean; message: string }>;
+  /** the action log, for view L */
+  actionLog(): { entries: readonly ActionLogEntry[]; path: string | null };
 }
 
 const EMPTY_VIEW: ModelView = { seq: -1, wallMs: 0, intervalSec: null, hosts: [], domains: [] };
@@ -62,7 +70,7 @@ export class TuiApp {
   private drawnSeq = -2;
   private layout: Layout | null = null;
   private placed: PlacedColumn[] = [];
-  private rowsCache: { view: ModelView; sort: string; reverse: boolean; filter: string; rows: DomainView[]; keys: string[] } | null =
+  private rowsCache: { view: ModelView; sort: string; reverse: boolean; filter: string; group: boolean; rows: DomainView[]; keys: string[] } | null =
     null;
   private listCache: { rows: readonly DomainView[]; view: ModelView; cpus: CpuRow[]; nics: NicRef[]; disks: DiskRef[] } | null = null;
   private readonly panes: { header: Pane; main: Pane; detail: Pane; status: Pane; overlay: Pane; small: Pane };
@@ -107,7 +115,11 @@ export class TuiApp {
       overlay: new Pane(
         mk(overlayBg),
         (f, r) => this.drawOverlay(f, r),
-        (f) => (f.state.overlay?.kind === 'help' || f.state.overlay?.kind === 'columns' ? JSON.stringify(f.state.overlay) : '') + f.state.columns.join(),
+        (f) => {
+          const o = f.state.overlay;
+          if (o?.kind === 'bulk-preview') return `bulk|${o.scroll}|${o.bulk.plans.map((p) => p.domainKey).join()}`;
+          return (o?.kind === 'help' || o?.kind === 'columns' ? JSON.stringify(o) : '') + f.state.columns.join();
+        },
       ),
       small: new Pane(mk(), () => []),
     };
@@ -146,9 +158,14 @@ export class TuiApp {
   private rows(): { rows: DomainView[]; keys: string[] } {
     const s = this.state;
     const c = this.rowsCache;
-    if (c && c.view === this.view && c.sort === s.sort && c.reverse === s.reverse && c.filter === s.filter) return c;
-    const rows = sortRows(filterDomains(this.view.domains, s.filter), s.sort, s.reverse);
-    const next = { view: this.view, sort: s.sort, reverse: s.reverse, filter: s.filter, rows, keys: rows.map((d) => d.key) };
+    if (c && c.view === this.view && c.sort === s.sort && c.reverse === s.reverse && c.filter === s.filter && c.group === s.groupByHost) return c;
+    let rows = sortRows(filterDomains(this.view.domains, s.filter), s.sort, s.reverse);
+    if (s.groupByHost && this.view.hosts.length > 1) {
+      // Stable: within a host the chosen sort order stays.
+      const order = new Map(this.view.hosts.map((h, i) => [h.uri, i]));
+      rows = rows.map((d, i) => ({ d, i })).sort((a, b) => (order.get(a.d.host) ?? 0) - (order.get(b.d.host) ?? 0) || a.i - b.i).map((x) => x.d);
+    }
+    const next = { view: this.view, sort: s.sort, reverse: s.reverse, filter: s.filter, group: s.groupByHost, rows, keys: rows.map((d) => d.key) };
     this.rowsCache = next;
     return next;
   }
@@ -170,6 +187,10 @@ export class TuiApp {
         return l.nics.map((r) => r.d.key);
       case 'disks':
         return l.disks.map((r) => r.d.key);
+      case 'hosts':
+        return this.view.hosts.map(() => null);
+      case 'log':
+        return this.hooks.actionLog().entries.map(() => null);
       default:
         return [];
     }
@@ -206,8 +227,9 @@ export class TuiApp {
     const placed = placeColumns(this.state.columns, width, { multiHost: f.multiHost });
     const listKeys = this.state.view === 'domains' ? [] : this.listKeys(f);
     const byKey = (k: string | null) => (k === null ? null : (this.view.domains.find((d) => d.key === k) ?? null));
+    const v = this.state.view;
     const selectedKey =
-      this.state.view === 'domains' || this.state.view === 'cpus' ? this.state.selectedKey : (listKeys[this.state.listCursor[this.state.view]] ?? null);
+      v === 'domains' || v === 'cpus' || v === 'hosts' || v === 'log' ? this.state.selectedKey : (listKeys[this.state.listCursor[v]] ?? null);
     return {
       rowKeys: keys,
       pageSize: this.pageSize(),
@@ -223,7 +245,8 @@ export class TuiApp {
 
   private mainDepends(f: Frame): string {
     const s = f.state;
-    return `${s.view}|${s.sort}|${s.reverse}|${s.filter}|${s.selectedKey}|${s.scroll}|${s.columns.join()}|${s.io}|${JSON.stringify(s.listCursor)}|${JSON.stringify(s.listScroll)}`;
+    const logLen = s.view === 'log' ? this.hooks.actionLog().entries.length : 0;
+    return `${s.view}|${s.sort}|${s.reverse}|${s.filter}|${s.selectedKey}|${s.scroll}|${s.columns.join()}|${s.io}|${JSON.stringify(s.listCursor)}|${JSON.stringify(s.listScroll)}|${s.tagged.join()}|${s.groupByHost}|${logLen}`;
   }
 
   private statusDepends(f: Frame): string {
@@ -238,6 +261,11 @@ export class TuiApp {
   }
 
   private listSpec(f: Frame, width: number): ListSpec {
+    if (f.state.view === 'hosts') return hostsSpec(f, width);
+    if (f.state.view === 'log') {
+      const log = this.hooks.actionLog();
+      return logSpec(f, log.entries, log.path, width);
+    }
     const l = this.lists(f);
     if (f.state.view === 'cpus') return cpusSpec(f, l.cpus, width);
     if (f.state.view === 'nics') return nicsSpec(f, l.nics, width);
@@ -270,6 +298,8 @@ export class TuiApp {
       lines = all.slice(scroll, scroll + r.height);
     } else if (o?.kind === 'columns') {
       lines = columnChooserLines(f.state.columns, o.cursor, f.palette, r.width);
+    } else if (o?.kind === 'bulk-preview') {
+      lines = bulkPreviewLines(o.bulk, o.scroll, f.palette, r.width, r.height);
     }
     const blank = ' '.repeat(r.width);
     while (lines.length < r.height) lines.push(blank);
@@ -316,7 +346,8 @@ export class TuiApp {
     p.main.render(frame, layout.main, opts);
     p.detail.render(frame, layout.detail, opts);
     p.status.render(frame, layout.status, opts);
-    if (this.state.overlay && (this.state.overlay.kind === 'help' || this.state.overlay.kind === 'columns')) {
+    const ok = this.state.overlay?.kind;
+    if (ok === 'help' || ok === 'columns' || ok === 'bulk-preview') {
       p.overlay.render(frame, this.overlayRect(layout), opts);
       p.overlay.box.setFront();
     } else p.overlay.hide();
@@ -338,6 +369,12 @@ export class TuiApp {
     if (reaction.writeConfig) {
       this.hooks.writeConfig(this.state).then(
         (msg) => this.setStatus(msg, 'ok'),
+        (e: unknown) => this.setStatus((e as Error).message, 'error'),
+      );
+    }
+    if (reaction.runBulk) {
+      this.hooks.runBulk(reaction.runBulk).then(
+        (r) => this.setStatus(r.message, r.ok ? 'ok' : 'error'),
         (e: unknown) => this.setStatus((e as Error).message, 'error'),
       );
     }

@@ -42,6 +42,12 @@ export enum Command {
   DomainBalloon = 'domain-balloon',
   DomainVcpus = 'domain-vcpus',
   DomainMemStats = 'domain-mem-stats',
+  ToggleTag = 'toggle-tag',
+  TagFiltered = 'tag-filtered',
+  UntagAll = 'untag-all',
+  GroupByHost = 'group-by-host',
+  ViewHosts = 'view-hosts',
+  ViewLog = 'view-log',
 }
 
 export interface CommandInfo {
@@ -76,7 +82,13 @@ export const DEFAULT_BINDINGS: Record<Command, CommandInfo> = {
   [Command.ChooseColumns]: { keys: ['f'], help: 'choose the columns shown', section: 'Show' },
   [Command.ToggleIoUnit]: { keys: ['i'], help: 'RD/WR columns: bytes/s or requests/s', section: 'Show' },
   [Command.SetInterval]: { keys: ['d'], help: 'set the refresh interval (seconds, 0.1 to 86400)', section: 'Refresh' },
-  [Command.TogglePause]: { keys: ['space', 'Z'], help: 'pause or resume refreshing', section: 'Refresh' },
+  [Command.TogglePause]: { keys: ['Z'], help: 'pause or resume refreshing (freeze the screen)', section: 'Refresh' },
+  [Command.ToggleTag]: { keys: ['space'], help: 'tag or untag the selected domain (actions then apply to every tagged one)', section: 'Act' },
+  [Command.TagFiltered]: { keys: ['t'], help: 'tag every domain shown (all matching the filter)', section: 'Act' },
+  [Command.UntagAll]: { keys: ['u'], help: 'untag all', section: 'Act' },
+  [Command.GroupByHost]: { keys: ['='], help: 'group the table by host, or mix all hosts', section: 'Show' },
+  [Command.ViewHosts]: { keys: ['H'], help: 'hosts: CPU, memory, domains, overcommit, connection, tick latency', section: 'Views' },
+  [Command.ViewLog]: { keys: ['L'], help: 'action log: what was done, where, and what libvirt said', section: 'Views' },
   [Command.Redraw]: { keys: ['C-l'], help: 'redraw the whole screen', section: 'Refresh' },
   [Command.DomainStart]: { keys: ['s'], help: 'start the selected (shut off) domain', section: 'Act' },
   [Command.DomainShutdown]: { keys: ['S'], help: 'shut down gracefully (ACPI); asks first', section: 'Act' },
@@ -92,12 +104,7 @@ export const DEFAULT_BINDINGS: Record<Command, CommandInfo> = {
 };
 
 /** Keys kept free for features of later releases; pressing one says so. */
-export const RESERVED_KEYS: Readonly<Record<string, string>> = {
-  t: 'domain action',
-  u: 'domain action',
-  H: 'domain action',
-  L: 'domain action',
-};
+export const RESERVED_KEYS: Readonly<Record<string, string>> = {};
 
 export type Keymap = ReadonlyMap<string, Command>;
 

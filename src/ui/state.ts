@@ -3,6 +3,7 @@
 // outside the UI (quit, change the refresh interval, pause the collector,
 // write the config). Domain actions of later releases plug in the same way.
 
+import { planBulk, type BulkPlan } from '../actions/bulk.js';
 import { Command as Act, NEEDS_INPUT, planCommand, precheck, type Plan } from '../actions/commands.js';
 import { formatKiB } from '../actions/input.js';
 import type { SortKey } from '../model/sort.js';
@@ -11,7 +12,7 @@ import { checkInterval, formatInterval } from '../config/interval.js';
 import { Command, RESERVED_KEYS, type Keymap } from './keymap.js';
 import { ALL_COLUMN_IDS, DEFAULT_COLUMNS, type ColumnId, type IoUnit } from './table.js';
 
-export type ViewName = 'domains' | 'cpus' | 'nics' | 'disks';
+export type ViewName = 'domains' | 'cpus' | 'nics' | 'disks' | 'hosts' | 'log';
 export type ListView = Exclude<ViewName, 'domains'>;
 
 export type Overlay =
@@ -19,9 +20,11 @@ export type Overlay =
   | { kind: 'columns'; cursor: number }
   | { kind: 'prompt'; purpose: 'filter' | 'interval'; text: string; error: string | null; previous: string }
   /** a value for a domain action (balloon size, vCPU count); Tab toggles saving it to the config too */
-  | { kind: 'action-prompt'; command: Act; domainKey: string; label: string; text: string; error: string | null; persist: boolean }
+  | { kind: 'action-prompt'; command: Act; domainKey: string; label: string; text: string; error: string | null; persist: boolean; bulkKeys?: string[] }
   /** a destructive action waiting for y */
-  | { kind: 'confirm'; question: string; plan: Plan };
+  | { kind: 'confirm'; question: string; plan: Plan }
+  /** an operation on the tagged domains: what will run (and what is skipped), waiting for y */
+  | { kind: 'bulk-preview'; bulk: BulkPlan; scroll: number };
 
 export type StatusLevel = 'info' | 'ok' | 'warn' | 'error';
 
@@ -53,6 +56,10 @@ export interface UiState {
   status: StatusMessage | null;
   /** --readonly: every domain action answers "read-only mode" */
   readonly: boolean;
+  /** keys of tagged domains (Space, t, u); actions apply to all of them when any is tagged */
+  tagged: string[];
+  /** keep each host's domains together in the table */
+  groupByHost: boolean;
 }
 
 export interface Reaction {
@@ -66,6 +73,8 @@ export interface Reaction {
   none?: boolean;
   /** run this domain action (already planned, checked and confirmed) */
   runPlan?: Plan;
+  /** run these (the tagged domains' plans, previewed and confirmed) */
+  runBulk?: Plan[];
 }
 
 export interface ActionContext {
@@ -102,8 +111,8 @@ export function initialState(opts: {
     selectedKey: null,
     selectedIndex: 0,
     scroll: 0,
-    listCursor: { cpus: 0, nics: 0, disks: 0 },
-    listScroll: { cpus: 0, nics: 0, disks: 0 },
+    listCursor: { cpus: 0, nics: 0, disks: 0, hosts: 0, log: 0 },
+    listScroll: { cpus: 0, nics: 0, disks: 0, hosts: 0, log: 0 },
     columns: opts.columns ?? [...DEFAULT_COLUMNS],
     io: opts.io ?? 'bytes',
     paused: false,
@@ -112,6 +121,8 @@ export function initialState(opts: {
     overlay: null,
     status: null,
     readonly: opts.readonly ?? false,
+    tagged: [],
+    groupByHost: false,
   };
 }
 
@@ -243,9 +254,39 @@ function proceed(s: UiState, plan: Plan, ctx: ActionContext): [UiState, Reaction
   return [withStatus({ ...s, overlay: null }, `${plan.summary}…`, 'info', ctx.nowMs), { runPlan: plan }];
 }
 
+function taggedDomains(s: UiState, ctx: ActionContext): DomainView[] {
+  const out: DomainView[] = [];
+  for (const k of s.tagged) {
+    const d = ctx.domain?.(k) ?? null;
+    if (d) out.push(d);
+  }
+  return out;
+}
+
+function bulkPreview(s: UiState, bulk: BulkPlan, ctx: ActionContext): [UiState, Reaction] {
+  if (bulk.plans.length === 0) {
+    const why = bulk.skipped[0]?.reason ?? 'no tagged domain is left';
+    return ok(withStatus({ ...s, overlay: null }, `nothing to do for the tagged domains: ${why}`, 'warn', ctx.nowMs));
+  }
+  return ok({ ...s, overlay: { kind: 'bulk-preview', bulk, scroll: 0 } });
+}
+
 function domainAction(cmd: Act): Action {
   return (s, ctx) => {
     if (s.readonly) return ok(withStatus(s, 'read-only mode: actions are disabled (--readonly)', 'warn', ctx.nowMs));
+    if (s.tagged.length > 0) {
+      // Tagged domains: the action applies to all of them, after a preview.
+      const doms = taggedDomains(s, ctx);
+      if (doms.length === 0) return ok(withStatus({ ...s, tagged: [] }, 'the tagged domains are gone', 'warn', ctx.nowMs));
+      if (NEEDS_INPUT.has(cmd)) {
+        const what = cmd === Act.Balloon ? 'Memory' : 'vCPUs';
+        return ok({
+          ...s,
+          overlay: { kind: 'action-prompt', command: cmd, domainKey: '', label: `${what} for ${doms.length} tagged domain(s): `, text: '', error: null, persist: false, bulkKeys: doms.map((d) => d.key) },
+        });
+      }
+      return bulkPreview(s, planBulk(cmd, doms), ctx);
+    }
     const d = ctx.selected ?? null;
     if (!d) return ok(withStatus(s, 'no domain selected', 'warn', ctx.nowMs));
     const refusal = precheck(cmd, d);
@@ -259,7 +300,27 @@ function domainAction(cmd: Act): Action {
   };
 }
 
+function toggleTag(s: UiState, ctx: ActionContext): UiState {
+  const key = s.view === 'domains' ? s.selectedKey : (ctx.selected?.key ?? null);
+  if (key === null) return withStatus(s, 'no domain selected', 'warn', ctx.nowMs);
+  const tagged = s.tagged.includes(key) ? s.tagged.filter((k) => k !== key) : [...s.tagged, key];
+  // As in htop, tagging moves down so a run of rows is tagged by holding Space.
+  const moved = s.view === 'domains' ? moveSelection({ ...s, tagged }, ctx, 1) : { ...s, tagged };
+  return withStatus(moved, `${tagged.length} tagged (actions now apply to all of them; u untags)`, 'info', ctx.nowMs);
+}
+
 export const ACTIONS: Record<Command, Action> = {
+  [Command.ToggleTag]: (s, ctx) => ok(toggleTag(s, ctx)),
+  [Command.TagFiltered]: (s, ctx) => {
+    const tagged = [...new Set([...s.tagged, ...ctx.rowKeys])];
+    const what = s.filter ? `matching '${s.filter}'` : 'shown';
+    return ok(withStatus({ ...s, tagged }, `tagged ${ctx.rowKeys.length} domain(s) ${what}; ${tagged.length} tagged in all`, 'info', ctx.nowMs));
+  },
+  [Command.UntagAll]: (s, ctx) => ok(withStatus({ ...s, tagged: [] }, s.tagged.length ? `untagged ${s.tagged.length} domain(s)` : 'nothing was tagged', 'info', ctx.nowMs)),
+  [Command.GroupByHost]: (s, ctx) =>
+    ok(withStatus({ ...s, groupByHost: !s.groupByHost }, s.groupByHost ? 'hosts mixed in one table' : 'domains grouped by host', 'info', ctx.nowMs)),
+  [Command.ViewHosts]: view('hosts'),
+  [Command.ViewLog]: view('log'),
   [Command.DomainStart]: domainAction(Act.Start),
   [Command.DomainShutdown]: domainAction(Act.Shutdown),
   [Command.DomainReboot]: domainAction(Act.Reboot),
@@ -362,6 +423,13 @@ function handleActionPrompt(
 ): [UiState, Reaction] {
   if (key === 'escape' || key === 'C-c') return ok(withStatus({ ...s, overlay: null }, 'cancelled', 'info', ctx.nowMs));
   if (key === 'tab') return ok({ ...s, overlay: { ...o, persist: !o.persist } });
+  if (key === 'enter' && o.bulkKeys) {
+    const doms = o.bulkKeys.map((k) => ctx.domain?.(k) ?? null).filter((d): d is DomainView => d !== null);
+    const bulk = planBulk(o.command, doms, { text: o.text, persist: o.persist });
+    // Every domain refused the value: keep the prompt open with the first reason.
+    if (bulk.plans.length === 0) return ok({ ...s, overlay: { ...o, error: bulk.skipped[0]?.reason ?? 'the tagged domains are gone' } });
+    return bulkPreview(s, bulk, ctx);
+  }
   if (key === 'enter') {
     const d = ctx.domain?.(o.domainKey) ?? null;
     if (!d) return ok(withStatus({ ...s, overlay: null }, 'not done: the domain is gone', 'warn', ctx.nowMs));
@@ -380,6 +448,16 @@ function handleConfirm(s: UiState, o: Extract<Overlay, { kind: 'confirm' }>, key
     return [withStatus({ ...s, overlay: null }, `${o.plan.summary}…`, 'info', ctx.nowMs), { runPlan: o.plan }];
   }
   return ok(withStatus({ ...s, overlay: null }, `cancelled: ${o.plan.summary}`, 'info', ctx.nowMs));
+}
+
+function handleBulkPreview(s: UiState, o: Extract<Overlay, { kind: 'bulk-preview' }>, key: string, ctx: ActionContext): [UiState, Reaction] {
+  if (key === 'y' || key === 'Y') {
+    const n = o.bulk.plans.length;
+    return [withStatus({ ...s, overlay: null }, `running ${n} action(s) on tagged domains…`, 'info', ctx.nowMs), { runBulk: o.bulk.plans }];
+  }
+  if (key === 'down' || key === 'j') return ok({ ...s, overlay: { ...o, scroll: o.scroll + 1 } });
+  if (key === 'up' || key === 'k') return ok({ ...s, overlay: { ...o, scroll: Math.max(0, o.scroll - 1) } });
+  return ok(withStatus({ ...s, overlay: null }, `cancelled: nothing was run on the ${o.bulk.plans.length} tagged domain(s)`, 'info', ctx.nowMs));
 }
 
 function handleColumns(s: UiState, o: Extract<Overlay, { kind: 'columns' }>, key: string): [UiState, Reaction] {
@@ -438,6 +516,7 @@ export function handleKey(s: UiState, key: string, keymap: Keymap, ctx: ActionCo
   if (o?.kind === 'help') return handleHelp(s, o, key, ctx);
   if (o?.kind === 'action-prompt') return handleActionPrompt(s, o, key, ctx);
   if (o?.kind === 'confirm') return handleConfirm(s, o, key, ctx);
+  if (o?.kind === 'bulk-preview') return handleBulkPreview(s, o, key, ctx);
   const cmd = keymap.get(key);
   if (cmd !== undefined) return ACTIONS[cmd](s, ctx);
   const reserved = RESERVED_KEYS[key];

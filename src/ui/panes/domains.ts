@@ -51,9 +51,19 @@ export function tableHeader(placed: readonly PlacedColumn[], frame: Frame, width
   return `${out}${p.reset}`;
 }
 
-export function domainRow(d: DomainView, placed: readonly PlacedColumn[], ctx: CellContext, p: Palette, selected: boolean, width: number): string {
+export function domainRow(
+  d: DomainView,
+  placed: readonly PlacedColumn[],
+  ctx: CellContext,
+  p: Palette,
+  selected: boolean,
+  width: number,
+  tagged = false,
+): string {
   const plain = selected || !d.active;
-  let out = '';
+  // A tagged row starts with '*' (the first cell is right-aligned, so column 0 is padding).
+  let out = tagged ? (plain ? '*' : p.paint('status.warn', '*')) : '';
+  let skipFirst = tagged;
   let used = 0;
   for (let i = 0; i < placed.length; i++) {
     const c = placed[i];
@@ -62,7 +72,11 @@ export function domainRow(d: DomainView, placed: readonly PlacedColumn[], ctx: C
       used++;
     }
     const cell = c.def.cell(d, ctx);
-    const text = c.def.align === 'right' ? padStart(cell.text, c.width) : padEnd(cell.text, c.width);
+    let text = c.def.align === 'right' ? padStart(cell.text, c.width) : padEnd(cell.text, c.width);
+    if (skipFirst) {
+      text = text.slice(1);
+      skipFirst = false;
+    }
     out += !plain && cell.role ? p.paint(cell.role, text) : text;
     used += c.width;
   }
@@ -100,9 +114,10 @@ export function renderDomainTable(frame: Frame, width: number, height: number, h
     if (pageSize > 0) lines.push(p.paint('value.unknown', center(msg, width)));
   }
   const end = Math.min(rows.length, state.scroll + pageSize);
+  const tagged = state.tagged.length ? new Set(state.tagged) : null;
   for (let i = state.scroll; i < end; i++) {
     const d = rows[i];
-    lines.push(domainRow(d, placed, ctx, p, d.key === state.selectedKey, width));
+    lines.push(domainRow(d, placed, ctx, p, d.key === state.selectedKey, width, tagged?.has(d.key) ?? false));
   }
   const blank = ' '.repeat(width);
   while (lines.length < height) lines.push(blank);

@@ -76,3 +76,21 @@ describe('parseArgs: --theme and what the command line set', () => {
     expect((await opts(['--no-reverse'])).explicit.reverse).toBe(true);
   });
 });
+
+describe('--hosts FILE', () => {
+  it('reads URIs with comments and blank lines, adding to -c', async () => {
+    const { mkdtempSync, writeFileSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const { tmpdir } = await import('node:os');
+    const dir = mkdtempSync(join(tmpdir(), 'virtop-hosts-'));
+    const f = join(dir, 'hosts');
+    writeFileSync(f, '# fleet\nqemu+ssh://hv1/system   # rack 1\n\n  qemu+tcp://127.0.0.1/system\nqemu+ssh://hv1/system\n');
+    const r = await parseArgs(['--hosts', f, '-c', 'test:///default']);
+    expect(r.kind === 'run' && r.options.connect).toEqual(['test:///default', 'qemu+ssh://hv1/system', 'qemu+tcp://127.0.0.1/system']);
+    writeFileSync(f, 'qemu+ssh://ok/system\nnot a uri\n');
+    await expect(parseArgs(['--hosts', f])).rejects.toThrow(/hosts:2: 'not a uri' is not a libvirt URI/);
+    writeFileSync(f, '# nothing\n');
+    await expect(parseArgs(['--hosts', f])).rejects.toThrow(/no host URIs in the file/);
+    await expect(parseArgs(['--hosts', join(dir, 'missing')])).rejects.toThrow(/cannot read hosts file '.*missing': no such file/);
+  });
+});

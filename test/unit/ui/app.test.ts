@@ -71,6 +71,8 @@ function rig(n: number, cols = 160, rows = 50, state: Partial<UiState> = {}): Ri
     setIntervalSec: (s) => calls.push(`interval ${s}`),
     setPaused: (p) => calls.push(`paused ${p}`),
     runAction: async () => ({ ok: true, message: 'done' }),
+    runBulk: async () => ({ ok: true, message: 'done' }),
+    actionLog: () => ({ entries: [], path: null }),
     writeConfig: async () => {
       calls.push('write');
       return 'written';
@@ -119,7 +121,7 @@ describe('TuiApp on a fake terminal', () => {
     await tick();
     expect(r.app.uiState.detailOpen).toBe(true);
     expect(r.out.take()).toContain('vCPU threads');
-    key(r, ' ');
+    key(r, 'Z');
     await tick();
     key(r, 'd');
     key(r, '\x15');

@@ -227,7 +227,7 @@ describe('status line, help and column chooser', () => {
   it('help lists every bound key', () => {
     const { keymap } = buildKeymap();
     const text = helpLines(keymap, plainPalette(), 100).map(strip).join('\n');
-    for (const k of ['P ', 'M ', 'T ', 'N ', 'B ', 'I ', '< ', '> ', 'r ', '/ ', 'f ', 'd ', 'Space Z', 'W ', '? h F1', 'q F10 Ctrl-C', 'Enter Tab', 'Esc', '0 ', '1 ', '2 ', '3 ', 'i ']) {
+    for (const k of ['P ', 'M ', 'T ', 'N ', 'B ', 'I ', '< ', '> ', 'r ', '/ ', 'f ', 'd ', 'Z ', 'Space ', 't ', 'u ', 'H ', 'L ', '= ', 'W ', '? h F1', 'q F10 Ctrl-C', 'Enter Tab', 'Esc', '0 ', '1 ', '2 ', '3 ', 'i ']) {
       expect(text).toContain(k);
     }
     expect(text).toMatch(/s +start the selected \(shut off\) domain/);

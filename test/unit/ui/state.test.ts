@@ -41,9 +41,12 @@ describe('keymap', () => {
     expect(km.get('C-c')).toBe(Command.Quit);
   });
 
-  it('leaves the keys of later domain actions free', () => {
-    for (const k of Object.keys(RESERVED_KEYS)) expect(keymap.has(k)).toBe(false);
-    expect(Object.keys(RESERVED_KEYS).sort()).toEqual(['H', 'L', 't', 'u']);
+  it('binds the fleet keys as htop does: Space tags, Z pauses', () => {
+    expect(Object.keys(RESERVED_KEYS)).toEqual([]);
+    expect(keymap.get('space')).toBe(Command.ToggleTag);
+    expect(keymap.get('Z')).toBe(Command.TogglePause);
+    expect(keymap.get('H')).toBe(Command.ViewHosts);
+    expect(keymap.get('L')).toBe(Command.ViewLog);
   });
 
   it('reports conflicting overrides', () => {
@@ -100,7 +103,7 @@ describe('moving the selection', () => {
     expect(scrollFor(9, 9, 3, 10)).toBe(7);
     const s = reconcile({ ...start(), selectedKey: 'e' }, ['a', 'b', 'c', 'd', 'e'], 3);
     expect(s.scroll).toBe(2);
-    const l = reconcileList({ ...start(), listCursor: { cpus: 50, nics: 0, disks: 0 } }, 'cpus', 10, 4);
+    const l = reconcileList({ ...start(), listCursor: { cpus: 50, nics: 0, disks: 0, hosts: 0, log: 0 } }, 'cpus', 10, 4);
     expect(l.listCursor.cpus).toBe(9);
     expect(l.listScroll.cpus).toBe(6);
   });
@@ -191,8 +194,8 @@ describe('interval prompt', () => {
 });
 
 describe('other commands', () => {
-  it('space and Z pause and resume', () => {
-    const [s, r] = press(start(), ['space']);
+  it('Z pauses and resumes', () => {
+    const [s, r] = press(start(), ['Z']);
     expect(s.paused).toBe(true);
     expect(r[0]).toEqual({ setPaused: true });
     const [t, r2] = press(s, ['Z']);
@@ -211,7 +214,7 @@ describe('other commands', () => {
     expect(press(start(), ['enter'])[0].detailOpen).toBe(true);
     expect(press(start(), ['tab', 'tab'])[0].detailOpen).toBe(false);
     const c = ctx({ listKeys: ['x', 'y'] });
-    const [s] = press({ ...start(), view: 'nics', listCursor: { cpus: 0, nics: 1, disks: 0 } }, ['enter'], c);
+    const [s] = press({ ...start(), view: 'nics', listCursor: { cpus: 0, nics: 1, disks: 0, hosts: 0, log: 0 } }, ['enter'], c);
     expect(s).toMatchObject({ view: 'domains', selectedKey: 'y', detailOpen: true });
   });
 
@@ -238,10 +241,23 @@ describe('other commands', () => {
     expect(s.overlay).toBeNull();
   });
 
-  it('reserved keys say they are not available yet', () => {
-    const [s, r] = press(start(), ['t']);
-    expect(s.status?.text).toMatch(/'t' \(domain action\) is not available yet/);
-    expect(r[0]).toEqual({});
+  it('Space tags and moves down, t tags the filtered rows, u untags', () => {
+    let [s] = press(start(), ['space', 'space']);
+    expect(s.tagged).toEqual(['a', 'b']);
+    expect(s.selectedKey).toBe('c');
+    [s] = press(s, ['k', 'space']);
+    expect(s.tagged).toEqual(['a']);
+    [s] = press({ ...s, filter: 'x' }, ['t'], ctx({ rowKeys: ['d', 'e'] }));
+    expect(s.tagged).toEqual(['a', 'd', 'e']);
+    expect(s.status?.text).toMatch(/tagged 2 domain\(s\) matching 'x'; 3 tagged in all/);
+    [s] = press(s, ['u']);
+    expect(s.tagged).toEqual([]);
+  });
+
+  it('= groups by host; H and L open the hosts and log views', () => {
+    expect(press(start(), ['='])[0].groupByHost).toBe(true);
+    expect(press(start(), ['H'])[0].view).toBe('hosts');
+    expect(press(start(), ['L'])[0].view).toBe('log');
   });
 
   it('unknown keys change nothing', () => {
@@ -329,5 +345,40 @@ describe('domain actions', () => {
     const gone = ctx({ rowKeys: [], selected: null, domain: () => null });
     [s] = press(s, ['+', '1', 'enter'], gone);
     expect(s.status?.text).toMatch(/domain is gone/);
+  });
+});
+
+describe('bulk actions on tagged domains', () => {
+  const { view } = buildModel(12, 2);
+  const running = view.domains.filter((d) => d.state === 'running');
+  const off = view.domains.find((d) => d.state === 'shutoff')!;
+  const bctx = ctx({ rowKeys: view.domains.map((x) => x.key), selected: running[0], domain: (k) => view.domains.find((x) => x.key === k) ?? null });
+  const tagged = (keys: string[]) => ({ ...start(), selectedKey: running[0].key, tagged: keys });
+
+  it('p on tagged domains previews each with its virsh command; y runs them', () => {
+    let [s, r] = press(tagged([running[0].key, running[1].key, off.key]), ['p'], bctx);
+    expect(s.overlay?.kind).toBe('bulk-preview');
+    const bulk = (s.overlay as { bulk: { plans: { summary: string; virsh: string[] }[]; skipped: { reason: string }[] } }).bulk;
+    expect(bulk.plans.map((p) => p.virsh[0])).toEqual(['suspend', 'suspend']);
+    expect(bulk.skipped[0].reason).toMatch(/is shutoff/);
+    expect(r[0].runBulk).toBeUndefined();
+    [s, r] = press(s, ['y'], bctx);
+    expect(r[0].runBulk).toHaveLength(2);
+    expect(s.overlay).toBeNull();
+  });
+
+  it('anything but y cancels the preview and runs nothing', () => {
+    const [s, r] = press(tagged([running[0].key]), ['F', 'n'], bctx);
+    expect(r.some((x) => x.runBulk)).toBe(false);
+    expect(s.status?.text).toMatch(/cancelled: nothing was run/);
+  });
+
+  it('b asks one size for all tagged domains, then previews', () => {
+    let [s] = press(tagged([running[0].key, running[1].key]), ['b'], bctx);
+    expect(s.overlay).toMatchObject({ kind: 'action-prompt', label: 'Memory for 2 tagged domain(s): ' });
+    [s] = press(s, ['1', 'M', 'enter'], bctx);
+    expect(s.overlay).toMatchObject({ kind: 'action-prompt', error: expect.stringMatching(/floor/) });
+    [s] = press(s, ['backspace', 'backspace', '5', '1', '2', 'M', 'enter'], bctx);
+    expect(s.overlay?.kind).toBe('bulk-preview');
   });
 });
