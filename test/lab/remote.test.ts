@@ -2,56 +2,15 @@
 // a proxy this test controls) is cut mid-run: the other host keeps updating
 // every tick, the cut host goes stale at once and "reconnecting" when
 // keepalive gives up, and it comes back when the path is restored.
-import { createServer, connect, type Server, type Socket } from 'node:net';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createCollector } from '../../src/app/hosts.js';
 import type { Collector } from '../../src/collector/collector.js';
 import { Model } from '../../src/model/model.js';
 import type { ModelView } from '../../src/model/view.js';
+import { CuttableProxy } from './proxy.js';
 import { describeLab, ensureLab, LAB_GUESTS, type LabHandle, labSh, sleep, teardownLab } from './lab.js';
 
-const TCP_PORT = Number(process.env.VIRTOP_LAB_TCP_PORT ?? 16509);
 const TICK_MS = 500;
-
-/** Loopback TCP proxy that can black-hole its connections and refuse new ones. */
-class CuttableProxy {
-  private server: Server | null = null;
-  private readonly pairs = new Set<[Socket, Socket]>();
-  cut = false;
-  port = 0;
-
-  async start(): Promise<void> {
-    this.server = createServer((client) => {
-      if (this.cut) {
-        client.destroy(); // a blocked port: refused straight away
-        return;
-      }
-      const upstream = connect(TCP_PORT, '127.0.0.1');
-      const pair: [Socket, Socket] = [client, upstream];
-      this.pairs.add(pair);
-      // While cut, bytes are swallowed and the sockets stay open: a silent network.
-      client.on('data', (d) => !this.cut && upstream.write(d));
-      upstream.on('data', (d) => !this.cut && client.write(d));
-      const end = () => {
-        client.destroy();
-        upstream.destroy();
-        this.pairs.delete(pair);
-      };
-      client.on('close', end).on('error', end);
-      upstream.on('close', end).on('error', end);
-    });
-    await new Promise<void>((r) => this.server!.listen(0, '127.0.0.1', r));
-    this.port = (this.server!.address() as { port: number }).port;
-  }
-
-  async stop(): Promise<void> {
-    for (const [a, b] of this.pairs) {
-      a.destroy();
-      b.destroy();
-    }
-    await new Promise<void>((r) => (this.server ? this.server.close(() => r()) : r()));
-  }
-}
 
 describeLab('remote host cut mid-run', () => {
   let lab: LabHandle;

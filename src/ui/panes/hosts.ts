@@ -11,6 +11,7 @@ import { placeSimple, simpleHeader, simpleRow, type ListSpec, type SimpleColumn 
 
 const COLS: SimpleColumn[] = [
   { title: 'HOST', width: 16, align: 'left', priority: 100 },
+  { title: 'HOSTNAME', width: 12, align: 'left', priority: 55 },
   { title: 'STATUS', width: 12, align: 'left', priority: 95 },
   { title: 'TICK', width: 7, align: 'right', priority: 60 },
   { title: 'CPUS', width: 4, align: 'right', priority: 50 },
@@ -48,7 +49,8 @@ export function hostsSpec(frame: Frame, width: number): ListSpec {
       const h = hosts[i];
       const memUsed = h.memoryKiB !== null && h.memAvailableKiB !== null ? h.memoryKiB - h.memAvailableKiB : null;
       const cells = [
-        cleanText(h.hostname ?? shortHost(h.uri)),
+        cleanText(shortHost(h.uri)),
+        cleanText(h.hostname ?? '-'),
         statusText(h),
         h.status === 'connected' ? `${Math.round(h.tickLatencyMs)}ms` : '-',
         h.cpus === null ? '-' : String(h.cpus),
