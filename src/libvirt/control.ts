@@ -6,6 +6,7 @@
 import type { ChangeScope, HostControl } from '../actions/control.js';
 import { Connection } from './connection.js';
 import { isConnectionLost, LibvirtError } from './errors.js';
+import { withAccessHint } from './hints.js';
 import { ModifyFlags } from './types.js';
 
 export class ActionsDisabledError extends Error {}
@@ -31,7 +32,7 @@ export class LibvirtControl implements HostControl {
       this.conn = open(this.uri).catch((e: unknown) => {
         this.conn = null;
         const why = e instanceof Error ? e.message : String(e);
-        throw new Error(`cannot open a read-write connection to ${this.uri} (monitoring continues read-only): ${why}`);
+        throw new Error(`cannot open a read-write connection to ${this.uri} (monitoring continues read-only): ${withAccessHint(why)}`);
       });
     }
     return this.conn;
