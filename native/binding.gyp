@@ -6,6 +6,7 @@
         "src/addon.cc",
         "src/connection.cc",
         "src/conn_state.cc",
+        "src/dispatcher.cc",
         "src/errors.cc",
         "src/event_loop.cc",
         "src/events.cc",

@@ -13,6 +13,8 @@ bash test/lab/lab.sh deps
 bash test/lab/lab.sh daemons
 # tmux drives the end-to-end terminal tests.
 command -v tmux >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq tmux >/dev/null; }
+# promtool (Debian's prometheus package) checks the exporter's /metrics output.
+command -v promtool >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends prometheus >/dev/null; }
 
 status=0
 npx tsc -p tsconfig.json --noEmit || status=$?

@@ -2,6 +2,7 @@
 #include <libvirt/libvirt.h>
 #include <napi.h>
 
+#include "addon_data.h"
 #include "connection.h"
 #include "errors.h"
 #include "typed_params.h"
@@ -17,6 +18,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   virtop::InstallSilentErrorHandler();
 
   auto* data = new virtop::AddonData();
+  data->completer = virtop::Completer::Create(env);
   env.SetInstanceData(data);
   std::shared_ptr<std::atomic<bool>> flag = data->tearingDown;
   env.AddCleanupHook([flag] { flag->store(true); });

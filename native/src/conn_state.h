@@ -2,19 +2,26 @@
 //
 // The ConnState owns one libvirt reference while the connection is open.
 // Every queued worker takes its own reference (virConnectRef, via Acquire())
-// on the JS thread and drops it at the end of its Execute(), on the worker
-// thread. close() hands the state's own reference to a CloseWorker. The real
-// disconnect (which may be an RPC) therefore happens off the JS thread, when
-// the last in-flight call finishes, and close() during calls is safe.
+// on the JS thread and drops it at the end of its Execute(), on the binding
+// thread that ran it. close() hands the state's own reference to a
+// CloseWorker. The real disconnect (which may be an RPC) therefore happens
+// off the JS thread, when the last in-flight call finishes, and close()
+// during calls is safe.
+//
+// Each ConnState also has its own Dispatcher (dispatcher.h): the threads its
+// open() and calls run on, so a hung connection only holds up itself.
 #pragma once
 
 #include <libvirt/libvirt.h>
 #include <libvirt/virterror.h>
 
+#include <chrono>
+#include <cstddef>
 #include <memory>
 #include <mutex>
 #include <string>
 
+#include "dispatcher.h"
 #include "errors.h"
 #include "events.h"
 
@@ -100,7 +107,16 @@ class ConnState {
  public:
   enum class Phase { Idle, Opening, Open, Closed };
 
-  ConnState() : hub(std::make_shared<EventHub>()) {}
+  // Threads per connection: enough for one tick's concurrent calls (stats,
+  // node counters, a lookup or two); more calls simply queue.
+  static constexpr size_t kMaxThreads = 4;
+  // An idle thread exits after this long without work (the next call starts
+  // a new one); after close() idle threads exit at once.
+  static constexpr std::chrono::milliseconds kIdleTimeout{30000};
+
+  ConnState()
+      : hub(std::make_shared<EventHub>()),
+        dispatcher(Dispatcher::Create(kMaxThreads, kIdleTimeout)) {}
 
   // A new reference for a worker, or an empty ConnRef when not open.
   // Only virConnectRef (no I/O), so fine on the JS thread.
@@ -114,6 +130,9 @@ class ConnState {
   LvError lifecycleError;  // set if lifecycle registration failed
   LvError closeCbError;    // set if close-callback registration failed
   const std::shared_ptr<EventHub> hub;
+  // Self-locking. Owned jointly with its threads, which keep it alive after
+  // the ConnState is gone.
+  const std::shared_ptr<Dispatcher> dispatcher;
 };
 
 }  // namespace virtop

@@ -1,5 +1,6 @@
 #include "connection.h"
 
+#include <system_error>
 #include <thread>
 
 #include "args.h"
@@ -8,12 +9,6 @@
 namespace virtop {
 
 namespace {
-
-template <typename W>
-Napi::Value Start(W* worker) {
-  worker->Queue();
-  return worker->Promise();
-}
 
 const char* OpMethodName(DomainOpWorker::Op op) {
   switch (op) {
@@ -91,10 +86,15 @@ Connection::~Connection() {
     }
     state_->phase = ConnState::Phase::Closed;
   }
+  state_->dispatcher->Shutdown();
   if (conn == nullptr) return;
   if (tearingDown_->load()) return;  // process exit: leave it to the OS
   state_->hub->RemoveAll();
-  std::thread([conn, reg] { TeardownConnection(conn, reg); }).detach();
+  try {
+    std::thread([conn, reg] { TeardownConnection(conn, reg); }).detach();
+  } catch (const std::system_error&) {
+    // No thread to spare: leak the connection rather than block here.
+  }
 }
 
 Napi::Error Connection::NotOpenError(Napi::Env env, const char* method) {
@@ -109,6 +109,12 @@ Napi::Error Connection::NotOpenError(Napi::Env env, const char* method) {
       return MakeClosedError(env, method, "connection is still opening");
     default: return MakeClosedError(env, method, "connection is closed");
   }
+}
+
+Napi::Value Connection::Dispatch(ConnWorker* w) {
+  Napi::Promise p = w->Promise();
+  state_->dispatcher->Submit(w);
+  return p;
 }
 
 ConnRef Connection::AcquireOr(Napi::Env env, const char* method, Napi::Value* rejected) {
@@ -141,7 +147,7 @@ Napi::Value Connection::Open(const Napi::CallbackInfo& info) {
     state_->phase = ConnState::Phase::Idle;
     return RejectedPromise(env, loopErr.ToJs(env));
   }
-  return Start(new OpenWorker(env, state_, uri, readonly));
+  return Dispatch(new OpenWorker(env, state_, uri, readonly));
 }
 
 Napi::Value Connection::Close(const Napi::CallbackInfo& info) {
@@ -169,8 +175,14 @@ Napi::Value Connection::Close(const Napi::CallbackInfo& info) {
   }
   // No JS listener is called after close() returns.
   state_->hub->RemoveAll();
+  // Calls already queued still run; then this connection's threads exit.
+  state_->dispatcher->Shutdown();
   if (!owned) return ResolvedPromise(env, env.Undefined());
-  return Start(new CloseWorker(env, std::move(owned), reg));
+  // Not on the dispatcher: close() must not wait behind calls that hang.
+  auto* w = new CloseWorker(env, std::move(owned), reg);
+  Napi::Promise p = w->Promise();
+  RunDetached(w);
+  return p;
 }
 
 Napi::Value Connection::IsOpen(const Napi::CallbackInfo& info) {
@@ -186,14 +198,14 @@ Napi::Value Connection::ConnInfo(const Napi::CallbackInfo& info, ConnInfoWorker:
   Napi::Value rejected;
   ConnRef ref = AcquireOr(env, method, &rejected);
   if (!ref) return rejected;
-  return Start(new ConnInfoWorker(env, std::move(ref), op, interval, count));
+  return Dispatch(new ConnInfoWorker(env, std::move(ref), op, interval, count));
 }
 
 Napi::Value Connection::IsAlive(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   ConnRef ref = state_->Acquire();
   if (!ref) return ResolvedPromise(env, Napi::Boolean::New(env, false));
-  return Start(new ConnInfoWorker(env, std::move(ref), ConnInfoWorker::kIsAlive));
+  return Dispatch(new ConnInfoWorker(env, std::move(ref), ConnInfoWorker::kIsAlive));
 }
 
 Napi::Value Connection::GetUri(const Napi::CallbackInfo& info) {
@@ -222,7 +234,7 @@ Napi::Value Connection::Node(const Napi::CallbackInfo& info, NodeWorker::Op op,
   Napi::Value rejected;
   ConnRef ref = AcquireOr(env, method, &rejected);
   if (!ref) return rejected;
-  return Start(new NodeWorker(env, std::move(ref), op));
+  return Dispatch(new NodeWorker(env, std::move(ref), op));
 }
 
 Napi::Value Connection::NodeInfo(const Napi::CallbackInfo& info) {
@@ -246,7 +258,7 @@ Napi::Value Connection::GetAllDomainStats(const Napi::CallbackInfo& info) {
   Napi::Value rejected;
   ConnRef ref = AcquireOr(env, "getAllDomainStats", &rejected);
   if (!ref) return rejected;
-  return Start(new AllDomainStatsWorker(env, std::move(ref), stats, flags));
+  return Dispatch(new AllDomainStatsWorker(env, std::move(ref), stats, flags));
 }
 
 Napi::Value Connection::ListAllDomains(const Napi::CallbackInfo& info) {
@@ -255,7 +267,7 @@ Napi::Value Connection::ListAllDomains(const Napi::CallbackInfo& info) {
   Napi::Value rejected;
   ConnRef ref = AcquireOr(env, "listAllDomains", &rejected);
   if (!ref) return rejected;
-  return Start(new ListDomainsWorker(env, std::move(ref), flags));
+  return Dispatch(new ListDomainsWorker(env, std::move(ref), flags));
 }
 
 Napi::Value Connection::DomainInfo(const Napi::CallbackInfo& info) {
@@ -264,7 +276,7 @@ Napi::Value Connection::DomainInfo(const Napi::CallbackInfo& info) {
   Napi::Value rejected;
   ConnRef ref = AcquireOr(env, "domainInfo", &rejected);
   if (!ref) return rejected;
-  return Start(new DomainQueryWorker(env, std::move(ref), uuid, DomainQueryWorker::kInfo));
+  return Dispatch(new DomainQueryWorker(env, std::move(ref), uuid, DomainQueryWorker::kInfo));
 }
 
 Napi::Value Connection::DomainXml(const Napi::CallbackInfo& info) {
@@ -274,7 +286,7 @@ Napi::Value Connection::DomainXml(const Napi::CallbackInfo& info) {
   Napi::Value rejected;
   ConnRef ref = AcquireOr(env, "domainXml", &rejected);
   if (!ref) return rejected;
-  return Start(
+  return Dispatch(
       new DomainQueryWorker(env, std::move(ref), uuid, DomainQueryWorker::kXml, "", flags));
 }
 
@@ -285,7 +297,7 @@ Napi::Value Connection::BlockStats(const Napi::CallbackInfo& info) {
   Napi::Value rejected;
   ConnRef ref = AcquireOr(env, "blockStats", &rejected);
   if (!ref) return rejected;
-  return Start(
+  return Dispatch(
       new DomainQueryWorker(env, std::move(ref), uuid, DomainQueryWorker::kBlockStats, dev));
 }
 
@@ -296,7 +308,7 @@ Napi::Value Connection::InterfaceStats(const Napi::CallbackInfo& info) {
   Napi::Value rejected;
   ConnRef ref = AcquireOr(env, "interfaceStats", &rejected);
   if (!ref) return rejected;
-  return Start(
+  return Dispatch(
       new DomainQueryWorker(env, std::move(ref), uuid, DomainQueryWorker::kInterfaceStats, dev));
 }
 
@@ -306,7 +318,7 @@ Napi::Value Connection::MemoryStats(const Napi::CallbackInfo& info) {
   Napi::Value rejected;
   ConnRef ref = AcquireOr(env, "memoryStats", &rejected);
   if (!ref) return rejected;
-  return Start(new DomainQueryWorker(env, std::move(ref), uuid, DomainQueryWorker::kMemoryStats));
+  return Dispatch(new DomainQueryWorker(env, std::move(ref), uuid, DomainQueryWorker::kMemoryStats));
 }
 
 Napi::Value Connection::Vcpus(const Napi::CallbackInfo& info) {
@@ -315,7 +327,7 @@ Napi::Value Connection::Vcpus(const Napi::CallbackInfo& info) {
   Napi::Value rejected;
   ConnRef ref = AcquireOr(env, "vcpus", &rejected);
   if (!ref) return rejected;
-  return Start(new DomainQueryWorker(env, std::move(ref), uuid, DomainQueryWorker::kVcpus));
+  return Dispatch(new DomainQueryWorker(env, std::move(ref), uuid, DomainQueryWorker::kVcpus));
 }
 
 template <DomainOpWorker::Op op>
@@ -345,7 +357,7 @@ Napi::Value Connection::DomainOp(const Napi::CallbackInfo& info) {
   Napi::Value rejected;
   ConnRef ref = AcquireOr(env, OpMethodName(op), &rejected);
   if (!ref) return rejected;
-  return Start(new DomainOpWorker(env, std::move(ref), uuid, op, arg, flags));
+  return Dispatch(new DomainOpWorker(env, std::move(ref), uuid, op, arg, flags));
 }
 
 // ---- events ---------------------------------------------------------------------------

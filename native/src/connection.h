@@ -1,9 +1,10 @@
 // The JS-visible `Connection` class (see src/libvirt/types.ts, NativeConnection).
 //
 // Methods validate their arguments synchronously (TypeError), take a
-// connection reference and queue a worker; every libvirt call happens on
-// a worker thread. Calls on a connection that is not open reject with an
-// Error carrying `closed: true`.
+// connection reference and queue a worker (a Job) on the connection's own
+// Dispatcher; every libvirt call happens on one of the binding's threads
+// (dispatcher.h), never on the JS thread or libuv's pool. Calls on a
+// connection that is not open reject with an Error carrying `closed: true`.
 #pragma once
 
 #include <napi.h>
@@ -11,17 +12,11 @@
 #include <atomic>
 #include <memory>
 
+#include "addon_data.h"
 #include "conn_state.h"
 #include "workers.h"
 
 namespace virtop {
-
-// Per-environment addon data.
-struct AddonData {
-  // Set by an environment cleanup hook: at process exit nothing is closed
-  // explicitly (the OS reclaims sockets; no threads are started then).
-  std::shared_ptr<std::atomic<bool>> tearingDown = std::make_shared<std::atomic<bool>>(false);
-};
 
 class Connection : public Napi::ObjectWrap<Connection> {
  public:
@@ -65,6 +60,8 @@ class Connection : public Napi::ObjectWrap<Connection> {
   Napi::Value ConnInfo(const Napi::CallbackInfo& info, ConnInfoWorker::Op op, const char* method,
                        int interval = 0, unsigned count = 0);
   Napi::Value Node(const Napi::CallbackInfo& info, NodeWorker::Op op, const char* method);
+  // Queues `w` on this connection's dispatcher; returns its promise.
+  Napi::Value Dispatch(ConnWorker* w);
 
   std::shared_ptr<ConnState> state_;
   std::shared_ptr<std::atomic<bool>> tearingDown_;

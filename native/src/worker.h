@@ -1,25 +1,28 @@
 // Base classes for promise-returning libvirt calls.
 //
-// A worker is created on the JS thread with its own connection reference and
-// already-validated arguments, owns a Promise::Deferred, runs its libvirt
-// calls in Execute() (libuv threadpool; no N-API there), keeps results and
-// any libvirt error as plain C++ data, and settles the promise in OnOK/OnError
-// on the JS thread.
+// A worker is a Job (dispatcher.h): created on the JS thread with its own
+// connection reference and already-validated arguments, it owns a
+// Promise::Deferred, runs its libvirt calls in Execute() (on one of the
+// binding's threads; no N-API there), keeps results and any libvirt error as
+// plain C++ data, and settles the promise in OnOK/OnError on the JS thread.
 #pragma once
 
 #include <napi.h>
 
 #include <string>
 
+#include "addon_data.h"
 #include "conn_state.h"
+#include "dispatcher.h"
 #include "errors.h"
 
 namespace virtop {
 
-class ConnWorker : public Napi::AsyncWorker {
+class ConnWorker : public Job {
  public:
-  ConnWorker(Napi::Env env, const char* resourceName, ConnRef ref)
-      : Napi::AsyncWorker(env, resourceName),
+  // `name` ("virtop:open", ...) only labels the call group at the call site.
+  ConnWorker(Napi::Env env, const char* /*name*/, ConnRef ref)
+      : Job(AddonData::Of(env).completer),
         deferred_(Napi::Promise::Deferred::New(env)),
         ref_(std::move(ref)) {}
 
@@ -52,16 +55,20 @@ class ConnWorker : public Napi::AsyncWorker {
 
  private:
   void Execute() final {
+    // Even if Run() throws: drop our handles and reference here, off the JS
+    // thread. If close() already ran, this is the last reference and
+    // virConnectClose does the real disconnect.
+    struct Cleanup {
+      ConnWorker* w;
+      ~Cleanup() {
+        w->ReleaseHandles();
+        w->ref_.Release();
+      }
+    } cleanup{this};
     Run();
-    ReleaseHandles();
-    // Drop our reference here, off the JS thread: if close() already ran,
-    // this is the last one and virConnectClose does the real disconnect.
-    ref_.Release();
   }
 
-  void OnOK() final {
-    Napi::Env env = Env();
-    Napi::HandleScope scope(env);
+  void OnOK(Napi::Env env) final {
     if (err_.set) {
       deferred_.Reject(err_.ToJs(env).Value());
       return;
@@ -73,10 +80,10 @@ class ConnWorker : public Napi::AsyncWorker {
     }
   }
 
-  // Only reached for a C++ exception thrown inside Execute() (e.g. bad_alloc).
-  void OnError(const Napi::Error& e) final {
-    Napi::HandleScope scope(Env());
-    deferred_.Reject(e.Value());
+  // Only reached for a C++ exception thrown inside Execute() (e.g. bad_alloc),
+  // or when no thread could be started for the call.
+  void OnError(Napi::Env env, const std::string& message) final {
+    deferred_.Reject(Napi::Error::New(env, message).Value());
   }
 
   Napi::Promise::Deferred deferred_;
@@ -86,8 +93,8 @@ class ConnWorker : public Napi::AsyncWorker {
 // A call on one domain, addressed by UUID string.
 class DomainWorker : public ConnWorker {
  public:
-  DomainWorker(Napi::Env env, const char* resourceName, ConnRef ref, std::string uuid)
-      : ConnWorker(env, resourceName, std::move(ref)), uuid_(std::move(uuid)) {}
+  DomainWorker(Napi::Env env, const char* name, ConnRef ref, std::string uuid)
+      : ConnWorker(env, name, std::move(ref)), uuid_(std::move(uuid)) {}
 
  protected:
   // Worker thread: virDomainLookupByUUIDString (+ local name lookup for

@@ -29,6 +29,8 @@ export interface Plan {
   summary: string;
   /** a question naming the domain, when the action is destructive; null = run at once */
   confirm: string | null;
+  /** a second question asked after a yes to the first (ballooning below what the guest uses + a margin) */
+  confirmAgain?: string | null;
   /** the states in which running still makes sense (re-checked just before the call) */
   validStates: readonly string[];
   run(ctl: HostControl): Promise<void>;
@@ -62,6 +64,11 @@ export interface PlanInput {
 const RUNNING = ['running', 'blocked'];
 const ACTIVE = ['running', 'blocked', 'paused', 'pmsuspended', 'shutdown', 'crashed'];
 const INACTIVE = ['shutoff', 'crashed', 'nostate'];
+
+/** Room kept above what the guest uses before a balloon shrink needs a double confirmation: 10 % of use, at least 64 MiB. */
+export function balloonMarginKiB(usedKiB: number): number {
+  return Math.max(64 * 1024, Math.ceil(usedKiB * 0.1));
+}
 
 function where(d: DomainView): string {
   return `${d.name} on ${d.host}`;
@@ -186,7 +193,10 @@ function planBare(cmd: Command, d: DomainView, input: PlanInput): BareResult {
       const parsed = parseMemoryTarget(input.text ?? '', { currentKiB: d.memCurrentKiB, maxKiB: d.memMaxKiB });
       if (!parsed.ok) return refuse(parsed.error);
       const kib = parsed.value;
-      const shrinkingBelowUse = d.memUsedKiB !== null && kib < d.memUsedKiB;
+      const margin = d.memUsedKiB === null ? 0 : balloonMarginKiB(d.memUsedKiB);
+      // Below what the guest uses plus a margin: ask, then ask again.
+      const shrinkingBelowUse = d.memUsedKiB !== null && kib < d.memUsedKiB + margin;
+      const staleNote = d.guestStats === 'stale' ? ' (guest stats are stale)' : '';
       const from = d.memCurrentKiB === null ? 'unknown' : formatKiB(d.memCurrentKiB);
       return {
         ok: true,
@@ -194,7 +204,10 @@ function planBare(cmd: Command, d: DomainView, input: PlanInput): BareResult {
           ...base,
           summary: `set memory of ${where(d)} from ${from} to ${formatKiB(kib)}${persistNote}`,
           confirm: shrinkingBelowUse
-            ? `${d.name} uses ${formatKiB(d.memUsedKiB as number)}; shrink it to ${formatKiB(kib)}? The guest may swap or kill processes. (y/N)`
+            ? `${d.name} uses ${formatKiB(d.memUsedKiB as number)}${staleNote}; shrink it to ${formatKiB(kib)}? That leaves less than ${formatKiB(margin)} to spare: the guest may swap or kill processes. (y/N)`
+            : null,
+          confirmAgain: shrinkingBelowUse
+            ? `Really shrink ${d.name} on ${d.host} to ${formatKiB(kib)}, below its use + ${formatKiB(margin)}? Press y once more to do it (y/N)`
             : null,
           validStates: ACTIVE,
           run: (c) => c.setMemory(d.uuid, kib, scope),

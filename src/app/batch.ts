@@ -75,8 +75,9 @@ export async function runBatch(opts: Options, collector: Collector, io: BatchIo,
       if (textToStdout) await write(io.stdout, `${formatTextFrame(view, { sort: opts.sort, reverse: opts.reverse })}\n`);
       tick++;
       if (opts.iterations !== null && tick >= opts.iterations) break;
-      const spent = performance.now() - started;
-      await sleep(Math.max(0, opts.delaySec * 1000 - spent), signal);
+      // A replay runs with delaySec 0: no timer round trip between records.
+      const wait = opts.delaySec * 1000 - (performance.now() - started);
+      if (wait > 0) await sleep(wait, signal);
     }
   } finally {
     if (csv && csv !== io.stdout) await new Promise<void>((r) => (csv as WriteStream).end(() => r()));

@@ -7,6 +7,8 @@ import { HostCollector, type ProcProbe } from '../collector/host.js';
 import type { LibvirtSource } from '../collector/source.js';
 import { Connection } from '../libvirt/connection.js';
 import { findQemuPid, nodeProcFs, readHostCounters, readProcess } from '../procfs/reader.js';
+import { readHostExtra } from '../procfs/host-extra.js';
+import { readVhost } from '../procfs/vhost.js';
 
 export function localProcProbe(): ProcProbe {
   const fs = nodeProcFs();
@@ -17,6 +19,8 @@ export function localProcProbe(): ProcProbe {
     findQemuPid: (name) => findQemuPid(fs, name, {}),
     readProcess: (pid, opts) => readProcess(fs, pid, { threads: opts.threads, bootTimeMs }),
     readHostCounters: () => readHostCounters(fs),
+    readHostExtra: () => readHostExtra(fs),
+    readVhost: (pid, known) => readVhost(fs, pid, known),
   };
 }
 

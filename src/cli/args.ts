@@ -105,12 +105,14 @@ export function validateUri(uri: string): string {
   return uri;
 }
 
-/** yargs reads a lone "-" as a positional; `--csv -` means stdout, so join them. */
+/** yargs reads a lone "-" as a positional; `--csv -` means stdout, so join them
+ *  (and for --record/--replay, so they can say why "-" is not allowed). */
+const DASH_VALUE_OPTIONS = new Set(['--csv', '--record', '--replay']);
 function joinDashValues(argv: string[]): string[] {
   const out: string[] = [];
   for (let i = 0; i < argv.length; i++) {
-    if (argv[i] === '--csv' && argv[i + 1] === '-') {
-      out.push('--csv=-');
+    if (DASH_VALUE_OPTIONS.has(argv[i]) && argv[i + 1] === '-') {
+      out.push(`${argv[i]}=-`);
       i++;
     } else out.push(argv[i]);
   }

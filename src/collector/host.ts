@@ -5,6 +5,7 @@
 
 import { parseDomainXml, type DomainDef } from '../libvirt/domain-xml.js';
 import { ClosedError, isConnectionLost, LibvirtError } from '../libvirt/errors.js';
+import { withAccessHint } from '../libvirt/hints.js';
 import { ListFlags, StatsGroup, type DomainListEntry, type LifecycleEvent, type RawStatsRecord } from '../libvirt/types.js';
 import type { HostCounters, HostInfo, HostSample, ProcessSample, DomainSample, ConnectionStatus } from '../types/sample.js';
 import { systemClock, type Clock } from '../util/clock.js';
@@ -13,12 +14,18 @@ import { isActiveState } from '../types/state.js';
 import { domainFromRecord, isThinRecord } from './bulk.js';
 import { fillFromPerDomainCalls, Unsupported } from './fallback.js';
 import { errorCode, errorMessage, type Connector, type LibvirtSource } from './source.js';
+import type { HostExtra, VhostSample } from '../types/sample.js';
+import { AddressPoller, type AddressPollerOptions } from './addresses.js';
 
 /** What the collector needs from /proc for a local host. */
 export interface ProcProbe {
   findQemuPid(domainName: string): Promise<number | null>;
   readProcess(pid: number, opts: { threads: boolean }): Promise<ProcessSample>;
   readHostCounters(): Promise<HostCounters>;
+  /** KSM, hugepages, NUMA free memory, PSI (capacity); optional */
+  readHostExtra?(): Promise<HostExtra>;
+  /** vhost workers of a QEMU: a full scan when `known` is null, else re-reads those; optional */
+  readVhost?(pid: number, known: { tid: number; inQemuProcess: boolean }[] | null): Promise<VhostSample[]>;
 }
 
 export interface HostCollectorOptions {
@@ -37,6 +44,12 @@ export interface HostCollectorOptions {
   maxBackoffMs?: number;
   /** called on every domain lifecycle event, so the loop can sample early */
   onDomainEvent?: (uri: string, ev: LifecycleEvent) => void;
+  /** guest IP lookups on a slow loop of their own (never awaited by a tick); null/undefined: none */
+  addresses?: AddressPollerOptions | null;
+  /** read host capacity files (KSM, hugepages, NUMA, PSI) at most this often, default 2 s */
+  extraEveryMs?: number;
+  /** look for vhost workers again this often (a full /proc scan), default 60 s */
+  vhostRescanMs?: number;
 }
 
 export const DEFAULT_STATS_MASK =
@@ -86,12 +99,19 @@ export class HostCollector {
   private readonly unsupported = new Unsupported();
   private readonly clock: Clock;
   private closed = false;
+  /** guest IP addresses, looked up off the hot path */
+  readonly addresses: AddressPoller | null;
+  private extra: { value: HostExtra | null; atMs: number } | null = null;
+  private readonly vhost = new Map<string, { pid: number; known: VhostSample[]; scannedMs: number }>();
+  /** balloon.last-update at which a domain's XML was last re-read because the cached XML has no stats period */
+  private readonly periodRechecked = new Map<string, string>();
 
   constructor(
     readonly uri: string,
     private readonly opts: HostCollectorOptions,
   ) {
     this.clock = opts.clock ?? systemClock;
+    this.addresses = opts.addresses ? new AddressPoller(uri, { clock: this.clock, ...opts.addresses }) : null;
   }
 
   /** Forget a domain's cached XML (after a define or device event). */
@@ -108,6 +128,7 @@ export class HostCollector {
     const c = this.conn;
     this.conn = null;
     if (c) await c.close().catch(() => undefined);
+    await this.addresses?.close();
   }
 
   private async ensureConnected(): Promise<LibvirtSource | null> {
@@ -131,6 +152,8 @@ export class HostCollector {
       c.onLifecycle((ev) => {
         // defined / started / undefined change the XML we cached.
         if (ev.event === 0 || ev.event === 1 || ev.event === 2) this.defs.delete(ev.uuid);
+        this.periodRechecked.delete(ev.uuid);
+        this.addresses?.invalidate(ev.uuid);
         this.opts.onDomainEvent?.(this.uri, ev);
       });
       // Drivers without keepalive (test://, local unix sockets on old libvirt) say so; that's fine.
@@ -145,7 +168,7 @@ export class HostCollector {
       this.failures++;
       const backoff = BACKOFF_MS[Math.min(this.failures - 1, BACKOFF_MS.length - 1)];
       this.nextAttemptMs = this.clock.wallMs() + Math.min(backoff, this.opts.maxBackoffMs ?? Infinity);
-      this.lastError = `${this.uri}: cannot connect: ${errorMessage(e)}`;
+      this.lastError = `${this.uri}: cannot connect: ${withAccessHint(errorMessage(e))}`;
       this.status = this.everConnected ? 'reconnecting' : 'failed';
       return null;
     }
@@ -188,12 +211,21 @@ export class HostCollector {
 
     try {
       if (!this.info) this.info = await this.loadInfo(c);
-      const [list, stats, counters] = await Promise.all([
+      const [list, stats, counters, extra] = await Promise.all([
         c.listAllDomains(ListFlags.Active | ListFlags.Inactive),
         this.timed(() => c.getAllDomainStats(this.opts.statsMask ?? DEFAULT_STATS_MASK, this.isQemu() ? STATS_NOWAIT : 0)),
         this.readCounters(c),
+        this.readExtra(),
       ]);
       const domains = await this.buildDomains(c, list, stats.value, stats.monoNs, stats.spanNs);
+      // Addresses: merge the slow loop's last answers, and let it start a round if one is due (not awaited).
+      if (this.addresses) {
+        this.addresses.update(domains.map((d) => ({ uuid: d.uuid, active: isActiveState(d.state), nics: d.nics.length })));
+        for (const d of domains) {
+          const a = this.addresses.get(d.uuid);
+          if (a !== undefined) d.addresses = a;
+        }
+      }
       // The libvirt calls are done: stamp the sample now, /proc reads are quick.
       const monoNs = this.clock.monoNs();
       this.status = 'connected';
@@ -208,6 +240,7 @@ export class HostCollector {
         counters,
         domains,
         tickLatencyMs: Number(monoNs - t0) / 1e6,
+        ...(extra !== undefined ? { extra } : {}),
       };
     } catch (e) {
       if (this.lost || connectionLost(e)) {
@@ -263,6 +296,17 @@ export class HostCollector {
     };
   }
 
+  /** Host capacity files, local hosts only, at most every extraEveryMs; undefined when not read at all. */
+  private async readExtra(): Promise<HostExtra | null | undefined> {
+    const proc = this.opts.proc;
+    if (!proc?.readHostExtra || !isLocalUri(this.uri)) return undefined;
+    const now = this.clock.wallMs();
+    if (this.extra && now - this.extra.atMs < (this.opts.extraEveryMs ?? 2000)) return this.extra.value;
+    const value = await proc.readHostExtra().catch(() => null);
+    this.extra = { value, atMs: now };
+    return value;
+  }
+
   private async domainDef(c: LibvirtSource, uuid: string): Promise<{ def: DomainDef | null; error: string | null }> {
     const cached = this.defs.get(uuid);
     if (cached) return cached;
@@ -293,6 +337,8 @@ export class HostCollector {
     const live = new Set(recs.map((r) => r.uuid));
     for (const k of this.defs.keys()) if (!live.has(k)) this.defs.delete(k);
     for (const k of this.pids.keys()) if (!live.has(k)) this.pids.delete(k);
+    for (const k of this.vhost.keys()) if (!live.has(k)) this.vhost.delete(k);
+    for (const k of this.periodRechecked.keys()) if (!live.has(k)) this.periodRechecked.delete(k);
 
     const local = this.opts.proc !== null && isLocalUri(this.uri);
     const limit = this.opts.fallbackConcurrency ?? 16;
@@ -310,6 +356,18 @@ export class HostCollector {
       ds.statsSpanNs = statsSpanNs;
       // Device added since the XML was cached: refresh it next tick.
       if (def && ds.nics.some((n) => !def.nics.some((d) => d.target === n.name))) this.defs.delete(rec.uuid);
+      // Guest stats turned on live (virtop's m, virsh dommemstat --period): the cached XML
+      // still says no period. A new guest report (last-update moved) means someone did:
+      // re-read the XML so the period (and staleness) is known. Without a period the
+      // guest's one boot-time report never moves, so this costs nothing then.
+      const lastUpdate = rec.params['balloon.last-update'];
+      if (def && def.balloonStatsPeriodSec === null && lastUpdate !== undefined) {
+        const seen = this.periodRechecked.get(rec.uuid);
+        if (seen !== String(lastUpdate)) {
+          if (seen !== undefined) this.defs.delete(rec.uuid);
+          this.periodRechecked.set(rec.uuid, String(lastUpdate));
+        }
+      }
 
       const active = isActiveState(ds.state);
       if (active && isThinRecord(rec.params)) {
@@ -339,7 +397,22 @@ export class HostCollector {
     if (sample.rssKiB === null && sample.threads.length === 0) {
       // The process went away (guest restarted under the same id?): look it up again next tick.
       this.pids.delete(ds.uuid);
+      this.vhost.delete(ds.uuid);
+    } else if (proc.readVhost && (this.opts.threads ?? true)) {
+      sample.vhost = await this.readVhost(ds.uuid, cached.pid);
     }
     return sample;
+  }
+
+  /** vhost workers: a full scan for a new QEMU and every vhostRescanMs, else only the known ones re-read. */
+  private async readVhost(uuid: string, pid: number): Promise<VhostSample[]> {
+    const proc = this.opts.proc as ProcProbe;
+    if (!proc.readVhost) return [];
+    const now = this.clock.wallMs();
+    const c = this.vhost.get(uuid);
+    const rescan = !c || c.pid !== pid || now - c.scannedMs >= (this.opts.vhostRescanMs ?? 60_000);
+    const found = await proc.readVhost(pid, rescan ? null : c.known).catch(() => [] as VhostSample[]);
+    this.vhost.set(uuid, { pid, known: found, scannedMs: rescan ? now : (c as { scannedMs: number }).scannedMs });
+    return found;
   }
 }

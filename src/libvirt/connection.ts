@@ -1,7 +1,8 @@
 // Promise API over one libvirt connection.
 //
-// Every method runs its libvirt calls on a worker thread in the addon; this
-// wrapper only adds error context: rejections become LibvirtError (with the
+// Every method runs its libvirt calls on a thread of the addon's own (a few
+// per connection, never libuv's pool: a hung host cannot starve other hosts,
+// fs I/O or process.exit()); this wrapper only adds error context: rejections become LibvirtError (with the
 // URI, the UUID addressed and the method name) or ClosedError. Argument
 // mistakes reject with TypeError before anything is queued.
 

@@ -7,6 +7,8 @@ import { isActiveState } from '../types/state.js';
 export { isActiveState };
 import { counterRate, cpuPercent, guestUsedKiB, measuredElapsedNs, percentOf, sumAvailable } from './rates.js';
 import type { DiskView, DomainView, HostView, ModelView, NicView, VcpuThreadView } from './view.js';
+import { capacityOf } from './capacity.js';
+import { contentionCaused, guestCounterRate, guestStatsState, meanSteal, nextStealStreak, nicAddresses, overhead } from './insight.js';
 
 export const HISTORY_METRICS = [
   'cpuPercent',
@@ -18,12 +20,19 @@ export const HISTORY_METRICS = [
   'wrBytesPerSec',
   'rxBytesPerSec',
   'txBytesPerSec',
+  'stealPercent',
+  'overheadCorePercent',
+  'contentionCausedPercent',
 ] as const;
 export type HistoryMetric = (typeof HISTORY_METRICS)[number];
 
 export interface ModelOptions {
   /** samples kept per metric per domain */
   historySize: number;
+  /** steal % above which a domain counts as suffering (noisy neighbours), default 10 */
+  stealThresholdPercent: number;
+  /** ticks in a row above the threshold before a domain is marked, default 5 */
+  stealTicks: number;
 }
 
 interface DomainState {
@@ -34,6 +43,7 @@ interface DomainState {
   times: RingBuffer;
   samples: number;
   view: DomainView | null;
+  stealStreak: number;
 }
 
 interface HostState {
@@ -53,9 +63,13 @@ export class Model {
   private readonly domains = new Map<string, DomainState>();
   private current: ModelView = { seq: -1, wallMs: 0, intervalSec: null, hosts: [], domains: [] };
   private readonly historySize: number;
+  readonly stealThresholdPercent: number;
+  readonly stealTicks: number;
 
   constructor(opts: Partial<ModelOptions> = {}) {
     this.historySize = opts.historySize ?? 600;
+    this.stealThresholdPercent = opts.stealThresholdPercent ?? 10;
+    this.stealTicks = opts.stealTicks ?? 5;
   }
 
   view(): ModelView {
@@ -111,6 +125,22 @@ export class Model {
         for (const key of [...this.domains.keys()]) {
           if (key.startsWith(`${hs.uri}#`) && !seen.has(key)) this.domains.delete(key);
         }
+        // Contention caused needs every domain of the host: a second pass.
+        const caused = contentionCaused(
+          hostDomainViews.map((d) => ({
+            key: d.key,
+            active: d.active,
+            cpuCorePercent: d.cpuCorePercent ?? null,
+            stealPercent: d.stealPercent ?? null,
+            vcpus: d.vcpus,
+            threads: d.vcpuThreads,
+          })),
+          cpus,
+        );
+        for (const d of hostDomainViews) {
+          d.contentionCausedPercent = caused.get(d.key) ?? null;
+          this.domains.get(d.key)?.history.contentionCausedPercent.push(d.contentionCausedPercent);
+        }
       } else {
         // Host unreachable or not answering in time: keep its domains and
         // their history, show them with unknown rates, and leave a gap in the charts.
@@ -161,6 +191,10 @@ export class Model {
         guestMemKiB: active.reduce((acc, d) => acc + (d.memCurrentKiB ?? 0), 0),
         memAvailableKiB: toNum(hs.counters?.memAvailableKiB ?? null),
         vcpusActive: active.reduce((acc, d) => acc + (d.vcpus ?? 0), 0),
+        capacity:
+          hs.status === 'connected' && !hs.stale
+            ? capacityOf({ cpus, memoryKiB: hostMemKiB, hostCpuPercent }, hs.counters, hs.extra, hostDomainViews)
+            : null,
       });
       domainViews.push(...hostDomainViews);
       if (hs.status === 'connected' && !hs.stale) host.prev = hs;
@@ -230,7 +264,8 @@ export class Model {
       };
     });
 
-    const vcpuThreads = active ? threadViews(p, ds, elapsedNs, se) : [];
+    // Steal per vCPU is its run-queue delay: the same figure under the insight name.
+    const vcpuThreads = (active ? threadViews(p, ds, elapsedNs, se) : []).map((t) => ({ ...t, stealPercent: t.waitPercent }));
     const memCurrentKiB = toNum(ds.balloon.currentKiB);
     const memUsed = toNum(guestUsedKiB(ds.balloon.availableKiB, ds.balloon.unusedKiB));
     const rssKiB = ds.process?.rssKiB ?? toNum(ds.balloon.rssKiB);
@@ -272,13 +307,45 @@ export class Model {
       initializing: active && p === null,
     };
 
+    // ---- insight: CPU breakdown, memory chain, addresses (src/model/insight.ts)
+    const ovh = active ? overhead(p, ds, se, elapsedNs, hostCpus) : null;
+    const gs = guestStatsState(ds, active, hs.wallMs);
+    const prevView = p ? (st?.view ?? null) : null;
+    const gRate = (pick: (b: DomainSample['balloon']) => bigint | null, keep: number | null | undefined) =>
+      active && p ? guestCounterRate(pick(p.balloon), pick(ds.balloon), p.balloon.lastUpdateSec, ds.balloon.lastUpdateSec, se, keep ?? null) : null;
+    view.cpuCorePercent = active && p ? cpuPercent(p.cpuTimeNs, ds.cpuTimeNs, se, 1) : null;
+    view.stealPercent = active && vcpuThreads.length ? meanSteal(vcpuThreads.map((t) => t.waitPercent)) : null;
+    view.overheadPercent = ovh?.percent ?? null;
+    view.overheadCorePercent = ovh?.corePercent ?? null;
+    view.overheadSource = ovh?.source ?? null;
+    view.contentionCausedPercent = null; // set by ingest() once every domain of the host is known
+    view.guestStats = gs.state;
+    // Without a stats period the guest's figures are its boot-time report: not "used" now.
+    if (gs.state === 'off') view.memUsedKiB = null;
+    view.guestStatsAgeSec = gs.ageSec;
+    view.swapInKiBPerSec = gRate((b) => b.swapInKiB, prevView?.swapInKiBPerSec);
+    view.swapOutKiBPerSec = gRate((b) => b.swapOutKiB, prevView?.swapOutKiBPerSec);
+    view.majorFaultsPerSec = gRate((b) => b.majorFaults, prevView?.majorFaultsPerSec);
+    view.addresses = active ? (ds.addresses ?? null) : null;
+    if (view.addresses) {
+      for (const n of view.nics) {
+        const a = nicAddresses(view.addresses, n.mac);
+        n.addrs = a?.addrs ?? null;
+        n.addrSource = a?.source ?? null;
+      }
+    }
+
     if (!st) {
       const history = {} as Record<HistoryMetric, RingBuffer>;
       for (const m of HISTORY_METRICS) history[m] = new RingBuffer(this.historySize);
-      st = { prev: ds, prevMonoNs: hs.monoNs, history, times: new RingBuffer(this.historySize), samples: 0, view: null };
+      st = { prev: ds, prevMonoNs: hs.monoNs, history, times: new RingBuffer(this.historySize), samples: 0, view: null, stealStreak: 0 };
       this.domains.set(key, st);
     }
-    for (const m of HISTORY_METRICS) st.history[m].push(view[m]);
+    st.stealStreak = active ? nextStealStreak(st.stealStreak, view.stealPercent, this.stealThresholdPercent) : 0;
+    view.stealStreak = st.stealStreak;
+    view.stealAlert = st.stealStreak >= this.stealTicks;
+    // contentionCausedPercent is pushed by ingest() after the host's second pass.
+    for (const m of HISTORY_METRICS) if (m !== 'contentionCausedPercent') st.history[m].push(view[m] ?? null);
     st.times.push(hs.wallMs);
     st.prev = ds;
     st.prevMonoNs = hs.monoNs;
@@ -356,7 +423,15 @@ function staleView(v: DomainView, why: string): DomainView {
     txPktsPerSec: null,
     disks: v.disks.map((d) => ({ ...d, rdBytesPerSec: null, wrBytesPerSec: null, rdReqPerSec: null, wrReqPerSec: null })),
     nics: v.nics.map((n) => ({ ...n, rxBytesPerSec: null, txBytesPerSec: null, rxPktsPerSec: null, txPktsPerSec: null })),
-    vcpuThreads: v.vcpuThreads.map((t) => ({ ...t, cpuPercent: null, waitPercent: null })),
+    vcpuThreads: v.vcpuThreads.map((t) => ({ ...t, cpuPercent: null, waitPercent: null, stealPercent: null })),
+    cpuCorePercent: null,
+    stealPercent: null,
+    overheadPercent: null,
+    overheadCorePercent: null,
+    contentionCausedPercent: null,
+    swapInKiBPerSec: null,
+    swapOutKiBPerSec: null,
+    majorFaultsPerSec: null,
     errors: [`${why}: values are from the last successful tick`],
   };
 }

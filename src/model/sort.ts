@@ -18,6 +18,7 @@ export const SORT_KEYS = {
   vcpus: (d: DomainView) => d.vcpus,
   host: (d: DomainView) => d.host,
   rss: (d: DomainView) => d.rssKiB,
+  steal: (d: DomainView) => d.stealPercent ?? null,
 } satisfies Record<string, (d: DomainView) => number | string | null>;
 
 export type SortKey = keyof typeof SORT_KEYS;

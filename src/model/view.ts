@@ -1,7 +1,9 @@
 // What views (batch formatters, TUI panes) read. Produced by Model.ingest;
 // plain data, rates already computed, unknowns as null.
 
-import type { ConnectionStatus, StateName } from '../types/sample.js';
+import type { AddressSource, ConnectionStatus, DomainAddresses, GuestIpAddress, StateName } from '../types/sample.js';
+import type { CapacityView } from './capacity.js';
+import type { GuestStatsState } from './insight.js';
 
 export interface VcpuThreadView {
   vcpu: number;
@@ -12,6 +14,8 @@ export interface VcpuThreadView {
   /** run-queue delay as a percent of wall time: time it wanted a CPU and waited */
   waitPercent: number | null;
   lastCpu: number | null;
+  /** the same run-queue delay under its insight name (steal of this vCPU); waitPercent stays for the JSON schema */
+  stealPercent?: number | null;
 }
 
 export interface DiskView {
@@ -38,6 +42,10 @@ export interface NicView {
   txErrs: number | null;
   rxDrop: number | null;
   txDrop: number | null;
+  /** guest addresses of this NIC (matched by MAC); null/undefined when not looked up */
+  addrs?: GuestIpAddress[] | null;
+  /** where they came from */
+  addrSource?: AddressSource | null;
 }
 
 export interface DomainView {
@@ -84,6 +92,34 @@ export interface DomainView {
   errors: string[];
   /** true until a second sample makes rates possible */
   initializing: boolean;
+
+  // ---- insight (src/model/insight.ts); optional so hand-built views stay valid, the model always sets them
+  /** host CPU with 100 % = one core (Irix mode): Δcpu.time / elapsed */
+  cpuCorePercent?: number | null;
+  /** mean over its vCPUs of run-queue delay / wall time (the guest's "st") */
+  stealPercent?: number | null;
+  /** CPU of QEMU's non-vCPU threads + vhost workers, share of the whole host */
+  overheadPercent?: number | null;
+  /** the same, 100 % = one core */
+  overheadCorePercent?: number | null;
+  /** where overhead came from: /proc threads, or libvirt cpu.time − Σ vcpu.N.time */
+  overheadSource?: 'proc' | 'libvirt' | null;
+  /** CPU it used while other domains' vCPUs waited (estimate), 100 % = one core */
+  contentionCausedPercent?: number | null;
+  /** ticks in a row its steal was above the model's threshold */
+  stealStreak?: number;
+  /** steal stayed above the threshold for the model's number of ticks */
+  stealAlert?: boolean;
+  /** guest memory stats: fresh, stale, off (press m), … */
+  guestStats?: GuestStatsState;
+  /** seconds since the guest last reported memory stats */
+  guestStatsAgeSec?: number | null;
+  /** guest-side swap and major faults, from the balloon stats */
+  swapInKiBPerSec?: number | null;
+  swapOutKiBPerSec?: number | null;
+  majorFaultsPerSec?: number | null;
+  /** guest IP addresses from the slow lookup loop; null when not looked up */
+  addresses?: DomainAddresses | null;
 }
 
 export interface HostView {
@@ -113,6 +149,8 @@ export interface HostView {
   guestMemKiB: number;
   memAvailableKiB: number | null;
   vcpusActive: number;
+  /** capacity figures (src/model/capacity.ts); null when the host is not connected */
+  capacity?: CapacityView | null;
 }
 
 export interface ModelView {

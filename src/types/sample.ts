@@ -45,6 +45,16 @@ export interface ProcessSample {
   startedWallMs?: number | null;
   /** Why part of it was unreadable, if it was. */
   error: string | null;
+  /** vhost worker threads serving this QEMU (virtio-net/vsock backends), when looked for */
+  vhost?: VhostSample[];
+}
+
+/** One vhost worker: a kernel thread "vhost-PID" (before Linux 6.4) or a thread inside QEMU (6.4+). */
+export interface VhostSample {
+  tid: number;
+  cpuTimeNs: bigint;
+  /** true: a thread of the QEMU process, its time is already in the process total */
+  inQemuProcess: boolean;
 }
 
 export interface DiskSample {
@@ -138,6 +148,34 @@ export interface DomainSample {
    *  starting) widens the span, and rates across it become uncertain. */
   statsMonoNs?: bigint;
   statsSpanNs?: bigint;
+  /** guest IP addresses from the slow address loop (not sampled each tick); undefined when not looked up */
+  addresses?: DomainAddresses | null;
+}
+
+/** Where virDomainInterfaceAddresses got an answer from. */
+export type AddressSource = 'lease' | 'agent' | 'arp';
+
+export interface GuestIpAddress {
+  type: 'ipv4' | 'ipv6';
+  addr: string;
+  prefix: number | null;
+}
+
+export interface GuestInterface {
+  /** interface name as the source knows it (vnet0 for lease/arp, eth0 for the agent) */
+  name: string;
+  hwaddr: string | null;
+  addrs: GuestIpAddress[];
+}
+
+export interface DomainAddresses {
+  /** the source that answered; null when none did */
+  source: AddressSource | null;
+  interfaces: GuestInterface[];
+  /** wall time of the lookup, ms since epoch */
+  atWallMs: number;
+  /** why no source answered (last failure), when none did */
+  error: string | null;
 }
 
 export interface HostInfo {
@@ -181,6 +219,61 @@ export interface HostSample {
   /** true when the host did not answer within the tick's deadline: no new data,
    *  its previous sample still stands (the call goes on in the background) */
   stale?: boolean;
+  /** capacity readings (KSM, hugepages, NUMA, PSI); local hosts only, undefined when not read */
+  extra?: HostExtra | null;
+}
+
+/** /proc/pressure line: share of time stalled, averaged over 10/60/300 s, and the total in µs. */
+export interface PressureLine {
+  avg10: number;
+  avg60: number;
+  avg300: number;
+  totalUs: bigint;
+}
+
+export interface PressureSample {
+  some: PressureLine;
+  /** absent for cpu before Linux 5.13 */
+  full: PressureLine | null;
+}
+
+export interface KsmSample {
+  /** 0 stopped, 1 running, 2 unmerging */
+  run: number | null;
+  pagesShared: bigint | null;
+  /** pages deduplicated into pagesShared: what KSM saves */
+  pagesSharing: bigint | null;
+  pagesUnshared: bigint | null;
+  pagesVolatile: bigint | null;
+  pageSizeKiB: number;
+}
+
+export interface HugepagesSample {
+  totalPages: bigint;
+  freePages: bigint | null;
+  reservedPages: bigint | null;
+  surplusPages: bigint | null;
+  pageSizeKiB: bigint;
+  /** transparent hugepages in use */
+  anonHugeKiB: bigint | null;
+}
+
+export interface NumaNodeSample {
+  node: number;
+  totalKiB: bigint | null;
+  freeKiB: bigint | null;
+  hugepagesTotal: bigint | null;
+  hugepagesFree: bigint | null;
+}
+
+/** Host capacity readings beyond HostCounters; each part null when the kernel lacks it. */
+export interface HostExtra {
+  ksm: KsmSample | null;
+  hugepages: HugepagesSample | null;
+  /** free memory per NUMA node; empty when unknown */
+  numa: NumaNodeSample[];
+  pressure: { cpu: PressureSample | null; memory: PressureSample | null; io: PressureSample | null } | null;
+  error: string | null;
 }
 
 /** One tick: one sample per watched host. Immutable once emitted. */

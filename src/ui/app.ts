@@ -8,6 +8,8 @@ import type { ActionLogEntry } from '../actions/log.js';
 import { logSpec } from './panes/actionlog.js';
 import { bulkPreviewLines } from './panes/bulk.js';
 import { hostsSpec } from './panes/hosts.js';
+import { capacityLines } from './panes/capacity.js';
+import { noisyRows, noisySpec } from './panes/noisy.js';
 import { sortRows } from './sorting.js';
 import type { DomainView, ModelView } from '../model/view.js';
 import { shortHost } from '../output/text.js';
@@ -104,7 +106,7 @@ export class TuiApp {
         style: { fg: blessedColor(bg.fg), bg: blessedColor(bg.bg) },
       });
     this.panes = {
-      header: new Pane(mk(), (f, r) => renderHeader(f, r.width, r.height), (f) => `${f.state.paused}|${f.state.intervalSec}|${Math.floor(f.nowMs / 1000)}`),
+      header: new Pane(mk(), (f, r) => renderHeader(f, r.width, r.height), (f) => `${f.state.paused}|${f.state.intervalSec}|${Math.floor(f.nowMs / 1000)}|${f.state.irix}|${f.state.selectedKey}`),
       main: new Pane(mk(), (f, r) => this.drawMain(f, r), (f) => this.mainDepends(f)),
       detail: new Pane(
         mk(),
@@ -118,6 +120,7 @@ export class TuiApp {
         (f) => {
           const o = f.state.overlay;
           if (o?.kind === 'bulk-preview') return `bulk|${o.scroll}|${o.bulk.plans.map((p) => p.domainKey).join()}`;
+          if (o?.kind === 'capacity') return `capacity|${o.scroll}|${f.state.selectedKey}`;
           return (o?.kind === 'help' || o?.kind === 'columns' ? JSON.stringify(o) : '') + f.state.columns.join();
         },
       ),
@@ -191,9 +194,22 @@ export class TuiApp {
         return this.view.hosts.map(() => null);
       case 'log':
         return this.hooks.actionLog().entries.map(() => null);
+      case 'noisy':
+        return this.noisy(frame).map((d) => d.key);
       default:
         return [];
     }
+  }
+
+  private noisyCache: { rows: readonly DomainView[]; view: ModelView; noisy: DomainView[] } | null = null;
+
+  /** Rows of view 4 (noisy neighbours), recomputed when the data or the filter changes. */
+  private noisy(frame: Frame): DomainView[] {
+    const c = this.noisyCache;
+    if (c && c.rows === frame.rows && c.view === frame.view) return c.noisy;
+    const noisy = noisyRows(frame.rows);
+    this.noisyCache = { rows: frame.rows, view: frame.view, noisy };
+    return noisy;
   }
 
   private frame(): Frame {
@@ -246,7 +262,7 @@ export class TuiApp {
   private mainDepends(f: Frame): string {
     const s = f.state;
     const logLen = s.view === 'log' ? this.hooks.actionLog().entries.length : 0;
-    return `${s.view}|${s.sort}|${s.reverse}|${s.filter}|${s.selectedKey}|${s.scroll}|${s.columns.join()}|${s.io}|${JSON.stringify(s.listCursor)}|${JSON.stringify(s.listScroll)}|${s.tagged.join()}|${s.groupByHost}|${logLen}`;
+    return `${s.view}|${s.sort}|${s.reverse}|${s.filter}|${s.selectedKey}|${s.scroll}|${s.columns.join()}|${s.io}|${JSON.stringify(s.listCursor)}|${JSON.stringify(s.listScroll)}|${s.tagged.join()}|${s.groupByHost}|${logLen}|${s.irix}`;
   }
 
   private statusDepends(f: Frame): string {
@@ -262,6 +278,7 @@ export class TuiApp {
 
   private listSpec(f: Frame, width: number): ListSpec {
     if (f.state.view === 'hosts') return hostsSpec(f, width);
+    if (f.state.view === 'noisy') return noisySpec(f, this.noisy(f), width);
     if (f.state.view === 'log') {
       const log = this.hooks.actionLog();
       return logSpec(f, log.entries, log.path, width);
@@ -300,6 +317,10 @@ export class TuiApp {
       lines = columnChooserLines(f.state.columns, o.cursor, f.palette, r.width);
     } else if (o?.kind === 'bulk-preview') {
       lines = bulkPreviewLines(o.bulk, o.scroll, f.palette, r.width, r.height);
+    } else if (o?.kind === 'capacity') {
+      const all = capacityLines(f, this.selectedDomain(f), r.width);
+      const scroll = Math.min(o.scroll, Math.max(0, all.length - r.height));
+      lines = all.slice(scroll, scroll + r.height);
     }
     const blank = ' '.repeat(r.width);
     while (lines.length < r.height) lines.push(blank);
@@ -347,7 +368,7 @@ export class TuiApp {
     p.detail.render(frame, layout.detail, opts);
     p.status.render(frame, layout.status, opts);
     const ok = this.state.overlay?.kind;
-    if (ok === 'help' || ok === 'columns' || ok === 'bulk-preview') {
+    if (ok === 'help' || ok === 'columns' || ok === 'bulk-preview' || ok === 'capacity') {
       p.overlay.render(frame, this.overlayRect(layout), opts);
       p.overlay.box.setFront();
     } else p.overlay.hide();

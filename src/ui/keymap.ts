@@ -48,6 +48,9 @@ export enum Command {
   GroupByHost = 'group-by-host',
   ViewHosts = 'view-hosts',
   ViewLog = 'view-log',
+  ViewNoisy = 'view-noisy',
+  ToggleIrix = 'toggle-irix',
+  ToggleCapacity = 'toggle-capacity',
 }
 
 export interface CommandInfo {
@@ -88,6 +91,9 @@ export const DEFAULT_BINDINGS: Record<Command, CommandInfo> = {
   [Command.UntagAll]: { keys: ['u'], help: 'untag all', section: 'Act' },
   [Command.GroupByHost]: { keys: ['='], help: 'group the table by host, or mix all hosts', section: 'Show' },
   [Command.ViewHosts]: { keys: ['H'], help: 'hosts: CPU, memory, domains, overcommit, connection, tick latency', section: 'Views' },
+  [Command.ViewNoisy]: { keys: ['4'], help: 'noisy neighbours: domains by steal suffered and contention caused, with sparklines', section: 'Views' },
+  [Command.ToggleCapacity]: { keys: ['c'], help: 'capacity: overcommit, memory committed, KSM, hugepages, NUMA, pressure, headroom', section: 'Views' },
+  [Command.ToggleIrix]: { keys: ['%'], help: 'host CPU figures: 100 % = whole host, or = one core (Irix mode)', section: 'Show' },
   [Command.ViewLog]: { keys: ['L'], help: 'action log: what was done, where, and what libvirt said', section: 'Views' },
   [Command.Redraw]: { keys: ['C-l'], help: 'redraw the whole screen', section: 'Refresh' },
   [Command.DomainStart]: { keys: ['s'], help: 'start the selected (shut off) domain', section: 'Act' },

@@ -12,7 +12,7 @@ import { checkInterval, formatInterval } from '../config/interval.js';
 import { Command, RESERVED_KEYS, type Keymap } from './keymap.js';
 import { ALL_COLUMN_IDS, DEFAULT_COLUMNS, type ColumnId, type IoUnit } from './table.js';
 
-export type ViewName = 'domains' | 'cpus' | 'nics' | 'disks' | 'hosts' | 'log';
+export type ViewName = 'domains' | 'cpus' | 'nics' | 'disks' | 'hosts' | 'log' | 'noisy';
 export type ListView = Exclude<ViewName, 'domains'>;
 
 export type Overlay =
@@ -22,9 +22,11 @@ export type Overlay =
   /** a value for a domain action (balloon size, vCPU count); Tab toggles saving it to the config too */
   | { kind: 'action-prompt'; command: Act; domainKey: string; label: string; text: string; error: string | null; persist: boolean; bulkKeys?: string[] }
   /** a destructive action waiting for y */
-  | { kind: 'confirm'; question: string; plan: Plan }
+  | { kind: 'confirm'; question: string; plan: Plan; second?: boolean }
+  /** the capacity pane (c): host headroom for the selected domain */
+  | { kind: 'capacity'; scroll: number }
   /** an operation on the tagged domains: what will run (and what is skipped), waiting for y */
-  | { kind: 'bulk-preview'; bulk: BulkPlan; scroll: number };
+  | { kind: 'bulk-preview'; bulk: BulkPlan; scroll: number; second?: boolean };
 
 export type StatusLevel = 'info' | 'ok' | 'warn' | 'error';
 
@@ -60,6 +62,8 @@ export interface UiState {
   tagged: string[];
   /** keep each host's domains together in the table */
   groupByHost: boolean;
+  /** Irix mode (%): host CPU figures with 100 % = one core instead of the whole host */
+  irix: boolean;
 }
 
 export interface Reaction {
@@ -102,6 +106,7 @@ export function initialState(opts: {
   columns?: ColumnId[];
   io?: IoUnit;
   readonly?: boolean;
+  irix?: boolean;
 }): UiState {
   return {
     view: 'domains',
@@ -111,8 +116,8 @@ export function initialState(opts: {
     selectedKey: null,
     selectedIndex: 0,
     scroll: 0,
-    listCursor: { cpus: 0, nics: 0, disks: 0, hosts: 0, log: 0 },
-    listScroll: { cpus: 0, nics: 0, disks: 0, hosts: 0, log: 0 },
+    listCursor: { cpus: 0, nics: 0, disks: 0, hosts: 0, log: 0, noisy: 0 },
+    listScroll: { cpus: 0, nics: 0, disks: 0, hosts: 0, log: 0, noisy: 0 },
     columns: opts.columns ?? [...DEFAULT_COLUMNS],
     io: opts.io ?? 'bytes',
     paused: false,
@@ -123,6 +128,7 @@ export function initialState(opts: {
     readonly: opts.readonly ?? false,
     tagged: [],
     groupByHost: false,
+    irix: opts.irix ?? false,
   };
 }
 
@@ -320,6 +326,12 @@ export const ACTIONS: Record<Command, Action> = {
   [Command.GroupByHost]: (s, ctx) =>
     ok(withStatus({ ...s, groupByHost: !s.groupByHost }, s.groupByHost ? 'hosts mixed in one table' : 'domains grouped by host', 'info', ctx.nowMs)),
   [Command.ViewHosts]: view('hosts'),
+  [Command.ViewNoisy]: view('noisy'),
+  [Command.ToggleIrix]: (s, ctx) => {
+    const irix = !s.irix;
+    return ok(withStatus({ ...s, irix }, irix ? 'host CPU figures: 100 % = one core (Irix mode)' : 'host CPU figures: 100 % = the whole host', 'info', ctx.nowMs));
+  },
+  [Command.ToggleCapacity]: (s) => ok({ ...s, overlay: s.overlay?.kind === 'capacity' ? null : { kind: 'capacity', scroll: 0 } }),
   [Command.ViewLog]: view('log'),
   [Command.DomainStart]: domainAction(Act.Start),
   [Command.DomainShutdown]: domainAction(Act.Shutdown),
@@ -445,13 +457,31 @@ function handleActionPrompt(
 
 function handleConfirm(s: UiState, o: Extract<Overlay, { kind: 'confirm' }>, key: string, ctx: ActionContext): [UiState, Reaction] {
   if (key === 'y' || key === 'Y') {
+    // Some plans ask twice (ballooning below what the guest uses): the first yes only brings the second question.
+    if (o.plan.confirmAgain && !o.second) return ok({ ...s, overlay: { kind: 'confirm', question: o.plan.confirmAgain, plan: o.plan, second: true } });
     return [withStatus({ ...s, overlay: null }, `${o.plan.summary}…`, 'info', ctx.nowMs), { runPlan: o.plan }];
   }
   return ok(withStatus({ ...s, overlay: null }, `cancelled: ${o.plan.summary}`, 'info', ctx.nowMs));
 }
 
+/** The capacity pane scrolls with ↑/↓; c or Esc closes it; any other key closes it and does its job. */
+function handleCapacity(s: UiState, o: Extract<Overlay, { kind: 'capacity' }>, key: string, keymap: Keymap, ctx: ActionContext): [UiState, Reaction] {
+  if (key === 'down' || key === 'j') return ok({ ...s, overlay: { ...o, scroll: o.scroll + 1 } });
+  if (key === 'up' || key === 'k') return ok({ ...s, overlay: { ...o, scroll: Math.max(0, o.scroll - 1) } });
+  const closed = { ...s, overlay: null };
+  const cmd = keymap.get(key);
+  if (key === 'escape' || cmd === Command.ToggleCapacity || cmd === undefined) return ok(closed);
+  return ACTIONS[cmd](closed, ctx);
+}
+
 function handleBulkPreview(s: UiState, o: Extract<Overlay, { kind: 'bulk-preview' }>, key: string, ctx: ActionContext): [UiState, Reaction] {
   if (key === 'y' || key === 'Y') {
+    // Plans that ask twice alone (ballooning below the guest's use + margin) ask twice in bulk too.
+    const risky = o.bulk.plans.filter((p) => p.confirmAgain);
+    if (risky.length && !o.second) {
+      const names = risky.map((p) => p.domainName).join(', ');
+      return ok(withStatus({ ...s, overlay: { ...o, second: true } }, `${risky.length} of these shrink below what the guest uses + a margin (${names}): y once more to run all`, 'warn', ctx.nowMs));
+    }
     const n = o.bulk.plans.length;
     return [withStatus({ ...s, overlay: null }, `running ${n} action(s) on tagged domains…`, 'info', ctx.nowMs), { runBulk: o.bulk.plans }];
   }
@@ -517,6 +547,7 @@ export function handleKey(s: UiState, key: string, keymap: Keymap, ctx: ActionCo
   if (o?.kind === 'action-prompt') return handleActionPrompt(s, o, key, ctx);
   if (o?.kind === 'confirm') return handleConfirm(s, o, key, ctx);
   if (o?.kind === 'bulk-preview') return handleBulkPreview(s, o, key, ctx);
+  if (o?.kind === 'capacity') return handleCapacity(s, o, key, keymap, ctx);
   const cmd = keymap.get(key);
   if (cmd !== undefined) return ACTIONS[cmd](s, ctx);
   const reserved = RESERVED_KEYS[key];

@@ -8,6 +8,8 @@ import { shortHost } from '../output/text.js';
 import type { Role } from '../theme/roles.js';
 import { formatCpuTime, formatDuration, formatPercent, humanBytes, humanCount, humanKiB } from '../util/units.js';
 import { cleanText } from './text.js';
+import { heatStrip } from './heat.js';
+import { primaryAddress } from '../model/insight.js';
 
 export type ColumnId =
   | 'id'
@@ -27,6 +29,10 @@ export type ColumnId =
   | 'time'
   | 'uptime'
   | 'host'
+  | 'steal'
+  | 'ovh'
+  | 'heat'
+  | 'ip'
   | 'name';
 
 export type IoUnit = 'bytes' | 'reqs';
@@ -35,6 +41,8 @@ export interface CellContext {
   io: IoUnit;
   /** thresholds-aware role for a percentage */
   gauge: (percent: number) => Role;
+  /** Irix mode: host CPU figures with 100 % = one core instead of the whole host */
+  irix?: boolean;
 }
 
 export interface Cell {
@@ -86,6 +94,15 @@ function rate(d: DomainView, v: number | null, fmt: (v: number) => string, role:
   return { text: fmt(v), role };
 }
 
+/** Steal %, with "!" once it stayed above the threshold long enough (noisy neighbours). */
+function stealCell(d: DomainView): Cell {
+  const v = d.stealPercent ?? null;
+  if (v === null) return d.active && d.initializing ? INIT : UNKNOWN;
+  if (!d.stealAlert) return { text: formatPercent(v), role: v >= 20 ? 'gauge.crit' : v >= 5 ? 'gauge.warn' : null };
+  const t = formatPercent(v);
+  return { text: `${t.length >= 5 ? Math.round(v) : t}!`, role: 'gauge.crit' };
+}
+
 /** CPU time in at most 9 cells: beyond 999 days only the days are shown. */
 export function cpuTimeCell(ns: bigint | null): string {
   const t = formatCpuTime(ns);
@@ -121,8 +138,8 @@ export const COLUMNS: readonly ColumnDef[] = [
     align: 'right',
     sort: () => 'cpu',
     priority: 90,
-    description: 'CPU used, as a share of the whole host',
-    cell: (d) => rate(d, d.cpuPercent, (v) => formatPercent(v)),
+    description: 'CPU used, as a share of the whole host (after %: of one core, Irix mode)',
+    cell: (d, ctx) => rate(d, ctx.irix ? (d.cpuCorePercent ?? null) : d.cpuPercent, (v) => formatPercent(v)),
   },
   {
     id: 'vcpu',
@@ -151,8 +168,12 @@ export const COLUMNS: readonly ColumnDef[] = [
     align: 'right',
     sort: null,
     priority: 25,
-    description: 'memory used inside the guest (needs the balloon driver\'s stats)',
-    cell: (d) => num(humanKiB(d.memUsedKiB)),
+    description: 'memory used inside the guest (needs the balloon driver\'s stats); "m?" no stats period (press m), "~" stale stats',
+    cell: (d) => {
+      if (d.guestStats === 'off') return { text: 'm?', role: 'value.unknown' };
+      const c = num(humanKiB(d.memUsedKiB));
+      return d.guestStats === 'stale' && d.memUsedKiB !== null ? { text: `~${c.text}`, role: 'status.warn' } : c;
+    },
   },
   {
     id: 'memcur',
@@ -183,6 +204,26 @@ export const COLUMNS: readonly ColumnDef[] = [
     priority: 80,
     description: 'current memory as a share of host memory',
     cell: (d) => num(formatPercent(d.memPercent)),
+  },
+  {
+    id: 'steal',
+    title: () => 'ST%',
+    width: 5,
+    align: 'right',
+    sort: () => 'steal',
+    priority: 45,
+    description: 'steal: mean share of time its vCPUs waited for a host CPU (run-queue delay); ! after 5 ticks above 10 %',
+    cell: (d) => stealCell(d),
+  },
+  {
+    id: 'ovh',
+    title: () => 'OVH%',
+    width: 5,
+    align: 'right',
+    sort: null,
+    priority: 35,
+    description: 'overhead: CPU of QEMU outside the vCPUs (emulator, I/O threads, vhost), share of the host (of one core after %)',
+    cell: (d, ctx) => rate(d, (ctx.irix ? d.overheadCorePercent : d.overheadPercent) ?? null, (v) => formatPercent(v)),
   },
   {
     id: 'rss',
@@ -257,6 +298,35 @@ export const COLUMNS: readonly ColumnDef[] = [
     cell: (d) => num(formatDuration(d.uptimeSec)),
   },
   {
+    id: 'heat',
+    title: () => 'VCPUS',
+    width: 8,
+    align: 'left',
+    sort: null,
+    priority: 12,
+    description: 'per-vCPU load strip (▁ to █ = 0 to 100 % of a core, · unknown); more than 8 vCPUs: means of runs, ending in …',
+    cell: (d, ctx) => {
+      if (!d.active || d.vcpuThreads.length === 0) return UNKNOWN;
+      const loads = d.vcpuThreads.map((t) => t.cpuPercent);
+      const known = loads.filter((v): v is number => v !== null);
+      if (known.length === 0) return d.initializing ? INIT : UNKNOWN;
+      return { text: heatStrip(loads, 8), role: ctx.gauge(Math.max(...known)) };
+    },
+  },
+  {
+    id: 'ip',
+    title: () => 'IP',
+    width: 15,
+    align: 'left',
+    sort: null,
+    priority: 8,
+    description: 'guest IP address (DHCP lease, guest agent or ARP; looked up every 30 s; source in the NIC tables)',
+    cell: (d) => {
+      const a = primaryAddress(d.addresses);
+      return a === null ? UNKNOWN : { text: a.addr, role: null };
+    },
+  },
+  {
     id: 'host',
     title: () => 'HOST',
     width: 12,
@@ -289,6 +359,8 @@ export const DEFAULT_COLUMNS: readonly ColumnId[] = [
   'memused',
   'memcur',
   'mem',
+  'steal',
+  'ovh',
   'rd',
   'wr',
   'rx',

@@ -19,9 +19,13 @@
 #   xml GUEST                print the domain XML that `up` would define
 #   tcp on|off               (re)start libvirtd with/without a no-auth TCP
 #                            listener on 127.0.0.1 (remote-protocol tests)
+#   linkip on|off            add/remove 169.254.77.1/24 on the lab bridge
+#                            (the host's end for virtop-lab-ipaddr* guests)
 #
 # Guest names pick the load: virtop-lab-spin*, virtop-lab-disk*,
-# virtop-lab-netload*, virtop-lab-idle* (a suffix allows extra copies).
+# virtop-lab-netload*, virtop-lab-idle* (a suffix allows extra copies);
+# virtop-lab-nostats* is an idle guest whose balloon has no stats period;
+# virtop-lab-ipaddr[N] an idle guest with IPv4 169.254.77.(10+N)/24 on eth0.
 set -euo pipefail
 
 LAB_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -30,6 +34,11 @@ CONN=qemu:///system
 PREFIX=virtop-lab-
 NET_NAME=virtop-lab-net
 NET_BRIDGE=virtoplab0
+# IPv4 link-local /24 for address tests (ipaddr guests, `linkip on`): narrow, so
+# it never shadows other 169.254 routes such as a cloud's metadata address
+LINK_NET=169.254.77
+LINK_PREFIX=24
+LINK_HOST=$LINK_NET.1
 DEFAULT_GUESTS=(virtop-lab-spin virtop-lab-disk virtop-lab-netload virtop-lab-idle)
 PACKAGES=(libvirt-daemon-system libvirt-clients libvirt-dev qemu-system-x86 qemu-utils linux-image-cloud-amd64 busybox-static)
 # virtio modules the guest needs; their dependencies are resolved from modules.dep
@@ -201,8 +210,14 @@ mount -t sysfs sysfs /sys
 say() { echo "virtop-lab: $*"; }
 
 load=idle
+vip=
+vpeer=
 for arg in $(cat /proc/cmdline); do
-  case $arg in virtop.load=*) load=${arg#virtop.load=} ;; esac
+  case $arg in
+    virtop.load=*) load=${arg#virtop.load=} ;;
+    virtop.ip=*) vip=${arg#virtop.ip=} ;;
+    virtop.peer=*) vpeer=${arg#virtop.peer=} ;;
+  esac
 done
 
 for m in $(cat /etc/virtop-lab/modules); do
@@ -219,6 +234,14 @@ done
 
 ip link set lo up
 ip link set eth0 up 2>/dev/null
+
+# an IPv4 link-local address (virtop-lab-ipaddr* guests), and a ping to the
+# host's address on the lab bridge now and then so the host's neighbour
+# table (libvirt's ARP source) knows it
+if [ -n "$vip" ]; then
+  ip addr add "$vip" dev eth0 && say "eth0 has $vip"
+  [ -n "$vpeer" ] && ( while :; do ping -c 1 -W 1 "$vpeer" >/dev/null 2>&1; sleep 3; done ) &
+fi
 
 # ACPI power button (virsh shutdown, and virsh reboot, which libvirt does as
 # shutdown + restart): no acpid needed, any event from the button's input
@@ -358,17 +381,26 @@ ensure_disk() {
 }
 
 # ---------------------------------------------------------------- definitions
-# guest_spec NAME -> sets LOAD VCPU_MAX VCPU_CUR MEM_MAX MEM_CUR (MiB)
+# guest_spec NAME -> sets LOAD VCPU_MAX VCPU_CUR MEM_MAX MEM_CUR (MiB) STATS_PERIOD
 guest_spec() {
   local base=${1#"$PREFIX"}
   MEM_MAX=256 MEM_CUR=192
+  STATS_PERIOD=1 # balloon stats period (s); empty: none
   case $base in
     spin*) LOAD=spin VCPU_MAX=2 VCPU_CUR=2 ;;
     disk*) LOAD=disk VCPU_MAX=1 VCPU_CUR=1 ;;
     netload*) LOAD=net VCPU_MAX=1 VCPU_CUR=1 ;;
     idle*) LOAD=idle VCPU_MAX=4 VCPU_CUR=1 ;;
-    *) die "unknown lab guest '$1' (names: ${PREFIX}{spin,disk,netload,idle}[suffix])" ;;
+    nostats*) LOAD=idle VCPU_MAX=1 VCPU_CUR=1 STATS_PERIOD= ;;
+    ipaddr*) LOAD=idle VCPU_MAX=1 VCPU_CUR=1 ;;
+    *) die "unknown lab guest '$1' (names: ${PREFIX}{spin,disk,netload,idle,nostats,ipaddr}[suffix])" ;;
   esac
+  GUEST_IP=
+  if [[ $base == ipaddr* ]]; then
+    local n=${base#ipaddr}
+    [[ $n =~ ^[0-9]{0,2}$ ]] || die "ipaddr guests take a number suffix below 100, not '$n'"
+    GUEST_IP=$LINK_NET.$((10 + ${n:-0}))/$LINK_PREFIX
+  fi
 }
 
 console_log() { echo "$WORK/logs/$1.console.log"; }
@@ -391,6 +423,12 @@ vcpu_cpuset() {
   fi
 }
 
+# the balloon's <stats period> line (after a newline), or nothing for nostats guests
+stats_xml() {
+  if [[ -n $STATS_PERIOD ]]; then printf "\n      <stats period='%s'/>" "$STATS_PERIOD"; fi
+  return 0
+}
+
 domain_xml() {
   local name=$1
   guest_spec "$name"
@@ -410,7 +448,7 @@ domain_xml() {
     <type arch='x86_64' machine='pc'>hvm</type>
     <kernel>$WORK/vmlinuz</kernel>
     <initrd>$WORK/initramfs.cpio.gz</initrd>
-    <cmdline>console=ttyS0 quiet panic=-1 virtop.load=$LOAD</cmdline>
+    <cmdline>console=ttyS0 quiet panic=-1 virtop.load=$LOAD${GUEST_IP:+ virtop.ip=$GUEST_IP virtop.peer=$LINK_HOST}</cmdline>
   </os>
   <features><acpi/><apic/></features>
   <clock offset='utc'/>
@@ -436,8 +474,7 @@ domain_xml() {
       <target type='serial' port='0'/>
     </console>
     <controller type='usb' model='none'/>
-    <memballoon model='virtio'>
-      <stats period='1'/>
+    <memballoon model='virtio'>$(stats_xml)
     </memballoon>
   </devices>
 </domain>
@@ -647,6 +684,31 @@ cmd_tcp() {
   esac
 }
 
+# ---------------------------------------------------------------- linkip
+# The host's end of the ipaddr guests' link: an address on the lab bridge only.
+cmd_linkip() {
+  case ${1:-} in
+    on)
+      net_up
+      if ip -4 addr show dev "$NET_BRIDGE" | grep -q " $LINK_HOST/"; then
+        log "linkip: $NET_BRIDGE already has $LINK_HOST/$LINK_PREFIX"
+      else
+        ip addr add "$LINK_HOST/$LINK_PREFIX" dev "$NET_BRIDGE"
+        log "linkip: added $LINK_HOST/$LINK_PREFIX to $NET_BRIDGE"
+      fi
+      ;;
+    off)
+      if ip -4 addr show dev "$NET_BRIDGE" 2>/dev/null | grep -q " $LINK_HOST/"; then
+        ip addr del "$LINK_HOST/$LINK_PREFIX" dev "$NET_BRIDGE"
+        log "linkip: removed $LINK_HOST/$LINK_PREFIX from $NET_BRIDGE"
+      else
+        log "linkip: $NET_BRIDGE has no $LINK_HOST"
+      fi
+      ;;
+    *) die "usage: $0 linkip on|off" ;;
+  esac
+}
+
 cmd_all() {
   cmd_deps
   cmd_daemons
@@ -671,6 +733,7 @@ main() {
     wait-ready) cmd_wait_ready "$@" ;;
     all) cmd_all "$@" ;;
     tcp) cmd_tcp "$@" ;;
+    linkip) cmd_linkip "$@" ;;
     xml) check_guest_name "${1:-}"; domain_xml "$1" ;;
     -h | --help | help | "") sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//' ;;
     *) die "unknown command '$cmd' (try: $0 help)" ;;

@@ -39,6 +39,8 @@ export function guestLoad(name: string): LabLoad {
   if (base.startsWith('disk')) return 'disk';
   if (base.startsWith('netload')) return 'net';
   if (base.startsWith('idle')) return 'idle';
+  if (base.startsWith('nostats')) return 'idle'; // idle, balloon without a stats period
+  if (base.startsWith('ipaddr')) return 'idle'; // idle, with an IPv4 link-local address
   throw new Error(`not a lab guest name: ${name}`);
 }
 

@@ -12,8 +12,11 @@ import { brailleChart, chartLines, seriesMax, type ChartSeries, type SeriesSourc
 import type { Frame } from '../frame.js';
 import { stateRole } from '../table.js';
 import { cleanText, LineBuilder, padEnd, padStart } from '../text.js';
+import { insightSection, nicAddressText } from './insight.js';
 
 const EMPTY: SeriesSource = { length: 0, at: () => null };
+
+const pctOrDash = (v: number | null | undefined) => (v === null || v === undefined ? '-' : `${formatPercent(v)}%`);
 
 function spanLabel(times: SeriesSource): string {
   const n = times.length;
@@ -45,6 +48,8 @@ function chartSpecs(d: DomainView, metrics: Record<HistoryMetric, SeriesSource> 
       legend: [
         { text: `${vcpuText} of ${d.vcpus ?? '-'} vCPUs`, role: 'chart.cpu' },
         { text: `host ${formatPercent(d.cpuPercent)}%`, role: 'chart.label' },
+        { text: `st ${pctOrDash(d.stealPercent)}`, role: 'chart.label' },
+        { text: `ovh ${pctOrDash(d.overheadPercent)}`, role: 'chart.label' },
       ],
       series: [{ data: m('vcpuPercent'), role: 'chart.cpu', area: true }],
       max: 100,
@@ -205,13 +210,14 @@ function sumErr(a: number | null, b: number | null): string {
 }
 
 function nicSection(d: DomainView, width: number): Section {
-  const fixed = 8 + 17 + 6 * 6 + 9;
+  const ipW = d.addresses ? 24 : 0;
+  const fixed = 8 + 17 + 6 * 6 + 9 + (ipW ? ipW + 1 : 0);
   const srcW = Math.max(6, width - fixed - 1);
-  const cols = (dev: string, src: string, mac: string, v: string[]) =>
-    padEnd(`${padEnd(dev, 8)} ${padEnd(src, srcW)} ${padEnd(mac, 17)} ${v.map((x) => padStart(x, 6)).join(' ')}`, width);
+  const cols = (dev: string, src: string, mac: string, v: string[], ip = '') =>
+    padEnd(`${padEnd(dev, 8)} ${padEnd(src, srcW)} ${padEnd(mac, 17)} ${v.map((x) => padStart(x, 6)).join(' ')}${ipW ? ` ${padEnd(ip, ipW)}` : ''}`, width);
   return {
     title: `network interfaces (${d.nics.length})`,
-    header: cols('DEV', 'SOURCE', 'MAC', ['RX/s', 'TX/s', 'RXPK/s', 'TXPK/s', 'DROPS', 'ERRS']),
+    header: cols('DEV', 'SOURCE', 'MAC', ['RX/s', 'TX/s', 'RXPK/s', 'TXPK/s', 'DROPS', 'ERRS'], 'IP (source)'),
     rows: d.nics.map((n) =>
       cols(cleanText(n.name), cleanText(n.source ?? '-'), cleanText(n.mac ?? '-'), [
         humanBytes(n.rxBytesPerSec),
@@ -220,7 +226,7 @@ function nicSection(d: DomainView, width: number): Section {
         humanCount(n.txPktsPerSec, 5),
         sumErr(n.rxDrop, n.txDrop),
         sumErr(n.rxErrs, n.txErrs),
-      ]),
+      ], nicAddressText(n)),
     ),
     empty: 'no network interfaces',
   };
@@ -289,11 +295,11 @@ export function renderDetail(frame: Frame, d: DomainView | null, width: number, 
   if (width >= 140) {
     const cw = Math.floor(width * 0.5);
     const tw = width - cw - 1;
-    const sectionsW = [vcpuSection(d, tw, p), diskSection(d, tw), nicSection(d, tw)];
+    const sectionsW = [insightSection(d, tw, p), vcpuSection(d, tw, p), diskSection(d, tw), nicSection(d, tw)];
     lines = joinColumns(chartsArea(frame, d, cw, body), tablesArea(sectionsW, tw, body, p), body, cw, tw, p.paint('pane.border', '│'));
   } else {
     const tablesH = body >= 12 ? Math.floor(body * 0.45) : 0;
-    const sections = tablesH ? [vcpuSection(d, width, p), diskSection(d, width), nicSection(d, width)] : [];
+    const sections = tablesH ? [insightSection(d, width, p), vcpuSection(d, width, p), diskSection(d, width), nicSection(d, width)] : [];
     lines = [...chartsArea(frame, d, width, body - tablesH), ...tablesArea(sections, width, tablesH, p)];
   }
   return [titleLine(d, width, p), ...lines].slice(0, height);

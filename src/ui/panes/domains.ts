@@ -101,7 +101,7 @@ export function renderDomainTable(frame: Frame, width: number, height: number, h
   });
   const lines: string[] = [tableHeader(placed, frame, width)];
   const pageSize = Math.max(0, height - 1);
-  const ctx: CellContext = { io: state.io, gauge: (v) => p.gauge(v) };
+  const ctx: CellContext = { io: state.io, gauge: (v) => p.gauge(v), irix: state.irix };
   if (rows.length === 0) {
     const msg =
       frame.view.seq < 0

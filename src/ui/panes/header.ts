@@ -11,6 +11,8 @@ import type { Frame } from '../frame.js';
 import { gauge } from '../gauge.js';
 import { MAX_HOST_LINES } from '../layout.js';
 import { cleanText, LineBuilder } from '../text.js';
+import type { DomainView } from '../../model/view.js';
+import { capacitySegments } from './capacity.js';
 
 function clock(ms: number): string {
   return new Date(ms).toTimeString().slice(0, 8);
@@ -23,9 +25,11 @@ function ago(sec: number | null): string {
   return `${(sec / 3600).toFixed(1)}h`;
 }
 
-export function hostLine(h: HostView, width: number, p: Palette): string {
+export function hostLine(h: HostView, width: number, p: Palette, selected: DomainView | null = null, multiHost = false): string {
   const lb = new LineBuilder(width, p.reset);
-  const name = cleanText(h.hostname ?? shortHost(h.uri));
+  // Several URIs can reach the same machine (or report the same hostname): show the URI's short form too.
+  const short = shortHost(h.uri);
+  const name = cleanText(h.hostname ? (multiHost && h.hostname !== short ? `${h.hostname} (${short})` : h.hostname) : short);
   const statusRole = h.status === 'connected' ? 'host.connected' : h.status === 'reconnecting' ? 'host.reconnecting' : 'host.failed';
   lb.add('● ', p.open(statusRole)).add(name, p.open('header.value')).add(' ');
   if (h.status !== 'connected') {
@@ -48,7 +52,16 @@ export function hostLine(h: HostView, width: number, p: Palette): string {
 
   // Meters share what is left after the fixed parts; they shrink first.
   const fixed = ' │ vCPU:pCPU '.length + overcommit.length + ' │ CPU '.length + hostBusy.length + ' │ MEM '.length + 2;
-  const meter = Math.max(0, Math.min(30, Math.floor((lb.remaining - fixed) / 2)));
+  // Capacity (memory committed, headroom, PSI, KSM) gets the room meters of 20 leave, as many parts as fit.
+  const capRoom = Math.max(0, lb.remaining - fixed - 2 * 20);
+  const cap: string[] = [];
+  let capLen = 0;
+  for (const seg of capacitySegments(h, selected)) {
+    if (capLen + 3 + seg.length > capRoom) break;
+    cap.push(seg);
+    capLen += 3 + seg.length;
+  }
+  const meter = Math.max(0, Math.min(30, Math.floor((lb.remaining - fixed - capLen) / 2)));
   lb.add(' │ ', p.open('pane.border')).add('CPU ', label);
   if (meter >= 10) lb.raw(gauge(h.guestCpuPercent, meter, cpuText, p), meter);
   else lb.add(cpuText, value);
@@ -58,6 +71,7 @@ export function hostLine(h: HostView, width: number, p: Palette): string {
   else lb.add(memText, value);
   lb.add(' │ ', p.open('pane.border')).add('vCPU:pCPU ', label);
   lb.add(overcommit, ratio !== null && ratio > 1 ? p.open(p.gauge(Math.min(100, ratio * 50))) : value);
+  for (const seg of cap) lb.add(' │ ', p.open('pane.border')).add(seg, label);
   if (h.error) lb.add(' │ ', p.open('pane.border')).add(cleanText(h.error), p.open('status.warn'));
   return lb.toString();
 }
@@ -89,6 +103,7 @@ function summary(frame: Frame, width: number): string {
   lb.add(`${paused} paused`, p.open('state.paused')).add(', ');
   lb.add(`${inactive} inactive`, p.open('state.shutoff'));
   lb.add(' │ ', sep).add('every ', p.open('header.label')).add(formatInterval(state.intervalSec), p.open('header.value'));
+  lb.add(' │ ', sep).add('%CPU=', p.open('header.label')).add(state.irix ? '1 core' : 'host', p.open('header.value'));
   if (guestCpu !== null) {
     lb.add(' │ ', sep).add('guest CPU ', p.open('header.label')).add(`${guestCpu.toFixed(2)} CPUs`, p.open('header.value'));
   }
@@ -100,7 +115,8 @@ export function renderHeader(frame: Frame, width: number, height: number): strin
   const lines = [summary(frame, width)];
   const hosts = frame.view.hosts;
   const shown = hosts.length > MAX_HOST_LINES ? MAX_HOST_LINES : hosts.length;
-  for (let i = 0; i < shown && lines.length < height; i++) lines.push(hostLine(hosts[i], width, frame.palette));
+  const selected = frame.state.selectedKey === null ? null : (frame.view.domains.find((d) => d.key === frame.state.selectedKey) ?? null);
+  for (let i = 0; i < shown && lines.length < height; i++) lines.push(hostLine(hosts[i], width, frame.palette, selected, hosts.length > 1));
   if (hosts.length > shown && lines.length < height) {
     const rest = hosts.slice(shown);
     const bad = rest.filter((h) => h.status !== 'connected').length;

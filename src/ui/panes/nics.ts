@@ -7,6 +7,7 @@ import { humanBytes, humanCount } from '../../util/units.js';
 import type { Frame } from '../frame.js';
 import { cleanText } from '../text.js';
 import { placeSimple, simpleHeader, simpleRow, type ListSpec, type SimpleColumn } from './list.js';
+import { nicAddressText } from './insight.js';
 
 export interface NicRef {
   d: DomainView;
@@ -33,6 +34,7 @@ const COLS: SimpleColumn[] = [
   { title: 'TXDROP', width: 6, align: 'right', priority: 29 },
   { title: 'RXERR', width: 5, align: 'right', priority: 28 },
   { title: 'TXERR', width: 5, align: 'right', priority: 27 },
+  { title: 'IP (source)', width: 24, align: 'left', priority: 55 },
 ];
 
 const count = (v: number | null) => (v === null ? '-' : humanCount(v, 6));
@@ -67,6 +69,7 @@ export function nicsSpec(frame: Frame, refs: readonly NicRef[], width: number): 
         count(n.txDrop),
         count(n.rxErrs),
         count(n.txErrs),
+        nicAddressText(n) || '-',
       ];
       return simpleRow(placed, off ? all.slice(off) : all, width);
     },

@@ -2,7 +2,8 @@
 // to open a connection: it answers every RPC call with "OK" and a zero-filled
 // payload (empty auth list, "feature not supported", version 0, …). With
 // `hang = true` it stops answering, which is how a stuck daemon looks to the
-// client. dropClients() closes the sockets (the client sees EOF).
+// client; `hangProcs` does that for chosen procedures only, and `slowProcs`
+// delays their replies. dropClients() closes the sockets (the client sees EOF).
 //
 // Wire format (libvirt's virnetprotocol.x): a 4-byte big-endian total length,
 // then prog, vers, proc, type, serial, status as 32-bit words, then the XDR payload.
@@ -16,12 +17,25 @@ const TYPE_CALL = 0;
 const TYPE_REPLY = 1;
 const PAYLOAD_BYTES = 64;
 
+/** Remote procedure numbers (libvirt's remote_protocol.x) used by tests. */
+export const RemoteProc = {
+  NodeGetInfo: 6,
+  ConnectGetLibVersion: 157,
+  ConnectGetAllDomainStats: 344,
+  /** Sent by close() (event callback deregistration) before ConnectClose. */
+  ConnectDomainEventCallbackDeregisterAny: 168,
+} as const;
+
 export class FakeLibvirtd {
   readonly path: string;
   /** Remote procedure numbers received, in order. */
   readonly procs: number[] = [];
   /** Stop replying (calls stay pending until dropClients()). */
   hang = false;
+  /** Never reply to these procedures (the others are answered). */
+  readonly hangProcs = new Set<number>();
+  /** Reply to these procedures only after the given number of ms. */
+  readonly slowProcs = new Map<number, number>();
   #server: Server;
   #clients = new Set<Socket>();
 
@@ -64,7 +78,7 @@ export class FakeLibvirtd {
         const type = frame.readUInt32BE(16);
         const serial = frame.readUInt32BE(20);
         this.procs.push(proc);
-        if (prog !== REMOTE_PROGRAM || type !== TYPE_CALL || this.hang) continue;
+        if (prog !== REMOTE_PROGRAM || type !== TYPE_CALL || this.hang || this.hangProcs.has(proc)) continue;
         const reply = Buffer.alloc(28 + PAYLOAD_BYTES);
         reply.writeUInt32BE(reply.length, 0);
         reply.writeUInt32BE(prog, 4);
@@ -73,7 +87,9 @@ export class FakeLibvirtd {
         reply.writeUInt32BE(TYPE_REPLY, 16);
         reply.writeUInt32BE(serial, 20);
         reply.writeUInt32BE(0, 24); // status OK
-        s.write(reply);
+        const delay = this.slowProcs.get(proc);
+        if (delay === undefined) s.write(reply);
+        else setTimeout(() => s.writable && s.write(reply), delay);
       }
     });
   }

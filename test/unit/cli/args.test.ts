@@ -94,3 +94,53 @@ describe('--hosts FILE', () => {
     await expect(parseArgs(['--hosts', join(dir, 'missing')])).rejects.toThrow(/cannot read hosts file '.*missing': no such file/);
   });
 });
+
+describe('--prometheus, --record, --replay', () => {
+  it('--prometheus alone binds 127.0.0.1:9177; a port or [ADDR]:PORT picks another', async () => {
+    expect((await opts(['--prometheus'])).prometheus).toEqual({ host: '127.0.0.1', port: 9177 });
+    expect((await opts(['--prometheus', '--demo'])).prometheus).toEqual({ host: '127.0.0.1', port: 9177 });
+    expect((await opts(['--prometheus', '9100'])).prometheus).toEqual({ host: '127.0.0.1', port: 9100 });
+    expect((await opts(['--prometheus', ':9100'])).prometheus).toEqual({ host: '127.0.0.1', port: 9100 });
+    expect((await opts(['--prometheus=0.0.0.0:9177'])).prometheus).toEqual({ host: '0.0.0.0', port: 9177 });
+    expect((await opts(['--prometheus', '[::1]:9177'])).prometheus).toEqual({ host: '::1', port: 9177 });
+    expect((await opts([])).prometheus).toBeNull();
+  });
+
+  it('--record and --replay take a file; a replay is read-only and needs no host', async () => {
+    const r = await opts(['--record', 'night.ndjson.gz', '-b']);
+    expect(r).toMatchObject({ record: 'night.ndjson.gz', replay: null, batch: true });
+    const p = await opts(['--replay', 'night.ndjson.gz', '--json', '-n', '5']);
+    expect(p).toMatchObject({ replay: 'night.ndjson.gz', record: null, json: true, iterations: 5, readonly: true });
+    expect((await opts(['--replay', 'x.gz'])).batch).toBe(false);
+    // recording works with the exporter too
+    expect(await opts(['--prometheus', '--record', 'r.gz'])).toMatchObject({ record: 'r.gz', prometheus: { port: 9177 } });
+  });
+
+  it.each([
+    [['--prometheus', 'example.com:9177'], /--prometheus: 'example.com' is not an IP address/],
+    [['--prometheus', '1.2.3.4'], /has no port/],
+    [['--prometheus', ':99999'], /no valid port/],
+    [['--prometheus', '::1:9177'], /brackets/],
+    [['--prometheus', ':9177', '-b'], /--prometheus runs without output of its own/],
+    [['--prometheus', ':9177', '--csv', 'x.csv'], /drop -b, --json and --csv/],
+    [['--prometheus', ':9177', '-n', '2'], /drop --iterations/],
+    [['--prometheus', ':1', '--prometheus', ':2'], /only once/],
+    [['--record', ''], /--record needs a file name/],
+    [['--record', '-'], /--record needs a file name \(a recording is not written to or read from a pipe\)/],
+    [['--replay', '-'], /--replay needs a file name/],
+    [['--record', 'a', '--record', 'b'], /--record can be given only once/],
+    [['--replay', 'a.gz', '--record', 'b.gz'], /--replay and --record cannot be combined/],
+    [['--replay', 'a.gz', '--prometheus'], /cannot serve a --replay/],
+    [['--replay', 'a.gz', '--demo'], /drop --connect and --demo/],
+    [['--replay', 'a.gz', '-c', 'qemu:///system'], /drop --connect and --demo/],
+    [['--replay', 'a.gz', '-d', '5'], /--replay keeps the recorded pace; drop --delay/],
+  ])('rejects %j', async (argv, message) => {
+    await expect(parseArgs(argv as string[])).rejects.toThrow(message);
+    await expect(parseArgs(argv as string[])).rejects.toBeInstanceOf(UsageError);
+  });
+
+  it('--help lists the new options', async () => {
+    const r = await parseArgs(['--help']);
+    expect(r.kind === 'exit' && r.output).toMatch(/--prometheus[\s\S]*--record[\s\S]*--replay/);
+  });
+});

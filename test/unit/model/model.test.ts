@@ -139,7 +139,7 @@ describe('Model.ingest', () => {
     const v = m.ingest(snapshot(1, [host({ monoNs: SEC, domains: [domain({ uuid: 'a', process: proc(1n) })] })]));
     const t = v.domains[0].vcpuThreads;
     expect(t.map((x) => x.vcpu)).toEqual([0, 1]);
-    expect(t[0]).toEqual({ vcpu: 0, tid: 102, cpuPercent: 100, waitPercent: 0, lastCpu: 0 });
+    expect(t[0]).toEqual({ vcpu: 0, tid: 102, cpuPercent: 100, waitPercent: 0, stealPercent: 0, lastCpu: 0 });
     expect(t[1].cpuPercent).toBe(25);
     expect(t[1].waitPercent).toBe(10);
     expect(v.domains[0].rssKiB).toBe(1000);
@@ -157,7 +157,7 @@ describe('Model.ingest', () => {
       });
     m.ingest(snapshot(0, [host({ monoNs: 0n, domains: [mk(0n)] })]));
     const v = m.ingest(snapshot(1, [host({ monoNs: 2n * SEC, domains: [mk(1n)] })]));
-    expect(v.domains[0].vcpuThreads).toEqual([{ vcpu: 0, tid: null, cpuPercent: 50, waitPercent: 25, lastCpu: null }]);
+    expect(v.domains[0].vcpuThreads).toEqual([{ vcpu: 0, tid: null, cpuPercent: 50, waitPercent: 25, stealPercent: 25, lastCpu: null }]);
   });
 
   it('summarises the host: counts by state, guest CPU and memory', () => {

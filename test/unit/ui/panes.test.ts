@@ -58,8 +58,8 @@ describe('domain table', () => {
     const t = renderDomainTable(f, 160, 30, label);
     const lines = t.lines.map(strip);
     expectWidth(t.lines, 160);
-    expect(lines[0]).toMatch(/^\s+ID S ▼%CPU %VCPU VCPU MEMUSE MEMCUR  %MEM  RDBY  WRBY  RXBY  TXBY      TIME NAME\s*$/);
-    expect(lines[19]).toMatch(/^\s+- O\s+-\s+-\s+\d\s+-\s+-\s+-\s+-\s+-\s+-\s+-\s+- vm-\d+/);
+    expect(lines[0]).toMatch(/^\s+ID S ▼%CPU %VCPU VCPU MEMUSE MEMCUR  %MEM   ST%  OVH%  RDBY  WRBY  RXBY  TXBY      TIME NAME\s*$/);
+    expect(lines[19]).toMatch(/^\s+- O\s+-\s+-\s+\d\s+-\s+-\s+-\s+-\s+-\s+-\s+-\s+-\s+-\s+- vm-\d+/);
     expect(lines[20]).toMatch(/^\s+- O .* vm-\d+/);
     expect(lines[21].trim()).toBe('');
     expect(t.pageSize).toBe(29);
@@ -84,8 +84,8 @@ describe('domain table', () => {
   it('cuts long names with … and escapes hostile ones', () => {
     const long = 'x'.repeat(300);
     const { model, view } = buildModel(3, 2, { 0: long, 1: 'evil\x1b[2J\u202ename' });
-    const lines = renderDomainTable(makeFrame(model, view, { sort: 'name' }), 100, 5, label).lines.map(strip);
-    expectWidth(lines, 100);
+    const lines = renderDomainTable(makeFrame(model, view, { sort: 'name' }), 120, 5, label).lines.map(strip);
+    expectWidth(lines, 120);
     expect(lines.some((l) => l.endsWith('x…'))).toBe(true);
     expect(lines.some((l) => l.includes('evil\\x1b[2J\\u202ename'))).toBe(true);
   });

@@ -132,7 +132,7 @@ describe('placeColumns', () => {
 
   it('knows the sort columns and where a click lands', () => {
     const p = placeColumns(DEFAULT_COLUMNS, 160, { multiHost: false });
-    expect(sortCycle(p, 'bytes')).toEqual(['id', 'state', 'cpu', 'vcpu', 'vcpus', 'mem', 'block', 'net', 'time', 'name']);
+    expect(sortCycle(p, 'bytes')).toEqual(['id', 'state', 'cpu', 'vcpu', 'vcpus', 'mem', 'steal', 'block', 'net', 'time', 'name']);
     expect(p[sortColumnIndex(p, 'block', 'bytes')].def.id).toBe('rd');
     expect(columnAt(p, 0)?.def.id).toBe('id');
     expect(columnAt(p, 159)?.def.id).toBe('name');

@@ -1,0 +1,31 @@
+// Entry of the bench's child processes (see lib/child.ts): runs one section
+// in a fresh process and sends its result to the parent over IPC.
+//
+//   node --expose-gc bench/dist/bench/child.js SECTION 'JSON-ARGS'
+
+import { eventLoopChild, type EventLoopArgs } from './sections/eventloop.js';
+import { benchMemory, type MemoryArgs } from './sections/memory.js';
+import { renderChild, type RenderArgs } from './sections/render.js';
+
+async function main(): Promise<unknown> {
+  const [section, raw] = process.argv.slice(2);
+  const args: unknown = JSON.parse(raw ?? '{}');
+  switch (section) {
+    case 'memory':
+      return benchMemory(args as MemoryArgs);
+    case 'eventloop':
+      return eventLoopChild(args as EventLoopArgs);
+    case 'render':
+      return renderChild(args as RenderArgs);
+    default:
+      throw new Error(`unknown child section '${section}'`);
+  }
+}
+
+// The parent going away ends this process too.
+process.on('disconnect', () => process.exit(1));
+
+main().then(
+  (value) => process.send?.({ ok: true, value }, () => process.exit(0)),
+  (e: unknown) => process.send?.({ ok: false, error: e instanceof Error ? (e.stack ?? e.message) : String(e) }, () => process.exit(1)),
+);

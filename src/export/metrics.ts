@@ -1,0 +1,270 @@
+// What virtop exports to Prometheus, as pure data: the metric families
+// (names compatible with the common libvirt exporters — kumina's and its
+// forks: libvirt_domain_info_*, libvirt_domain_block_stats_*, ...) and a
+// function turning the last snapshot into their series. No I/O, no
+// prom-client: prometheus.ts feeds these to prom-client's registry.
+//
+// Values are the raw counters and gauges of the snapshot, converted to
+// float64 at this edge (Prometheus stores float64 anyway). bigint → number
+// is exact up to 2^53; past it the nearest float64 is taken (a relative
+// error below 1e-16). Nanoseconds become seconds by splitting whole seconds
+// from the remainder first, so no precision is lost to the division.
+// An unknown value (null) gives no series at all, never a 0.
+
+import type { DomainSample, HostSample, Snapshot, StateName } from '../types/sample.js';
+
+export type MetricType = 'counter' | 'gauge';
+
+export interface MetricDef {
+  name: string;
+  help: string;
+  type: MetricType;
+  labelNames: readonly string[];
+}
+
+export interface Series {
+  labels: Record<string, string>;
+  value: number;
+}
+
+const DOM = ['host', 'domain', 'uuid'] as const;
+const DEV = [...DOM, 'target_device'] as const;
+const VCPU = [...DOM, 'vcpu'] as const;
+
+function def(name: string, type: MetricType, labelNames: readonly string[], help: string): MetricDef {
+  return { name, type, labelNames, help };
+}
+
+/** virDomainState codes, as libvirt exporters export them. */
+export const STATE_CODES: Record<StateName, number> = {
+  nostate: 0,
+  running: 1,
+  blocked: 2,
+  paused: 3,
+  shutdown: 4,
+  shutoff: 5,
+  crashed: 6,
+  pmsuspended: 7,
+};
+
+export const METRICS = {
+  up: def('virtop_up', 'gauge', ['host'], 'Whether virtop is connected to the libvirt host (1) or not (0) as of its last tick.'),
+  stale: def(
+    'virtop_host_stale',
+    'gauge',
+    ['host'],
+    'Whether the host missed the last tick deadline (1): its series are then those of its last answered tick.',
+  ),
+  tickLatency: def('virtop_tick_latency_seconds', 'gauge', ['host'], 'How long the libvirt part of the last tick took for this host.'),
+  tickTime: def(
+    'virtop_last_tick_timestamp_seconds',
+    'gauge',
+    ['host'],
+    'Wall-clock time (Unix seconds) at which the sample served for this host was complete; it began virtop_tick_latency_seconds earlier.',
+  ),
+  ticks: def('virtop_ticks_total', 'counter', [], 'Ticks taken by the collector since virtop started.'),
+  scrape: def(
+    'virtop_scrape_duration_seconds',
+    'gauge',
+    [],
+    'Time this scrape took to gather its values from the last snapshot (a scrape never calls libvirt).',
+  ),
+
+  state: def(
+    'libvirt_domain_info_state',
+    'gauge',
+    DOM,
+    'Domain state: 0 no state, 1 running, 2 blocked, 3 paused, 4 shutting down, 5 shut off, 6 crashed, 7 suspended by guest power management.',
+  ),
+  cpuTime: def('libvirt_domain_info_cpu_time_seconds_total', 'counter', DOM, 'CPU time used by the domain (all its QEMU threads), in seconds.'),
+  memUsage: def('libvirt_domain_info_memory_usage_bytes', 'gauge', DOM, 'Memory given to the domain now (balloon current size), in bytes.'),
+  memMax: def('libvirt_domain_info_maximum_memory_bytes', 'gauge', DOM, 'Maximum memory allowed for the domain, in bytes.'),
+  vcpus: def('libvirt_domain_info_virtual_cpus', 'gauge', DOM, 'Number of virtual CPUs online in the domain.'),
+  vcpusMax: def('libvirt_domain_vcpu_maximum', 'gauge', DOM, 'Maximum number of virtual CPUs of the domain.'),
+
+  blkRdBytes: def('libvirt_domain_block_stats_read_bytes_total', 'counter', DEV, 'Bytes read from a block device.'),
+  blkWrBytes: def('libvirt_domain_block_stats_write_bytes_total', 'counter', DEV, 'Bytes written to a block device.'),
+  blkRdReqs: def('libvirt_domain_block_stats_read_requests_total', 'counter', DEV, 'Read requests to a block device.'),
+  blkWrReqs: def('libvirt_domain_block_stats_write_requests_total', 'counter', DEV, 'Write requests to a block device.'),
+  blkErrors: def('libvirt_domain_block_stats_errors_total', 'counter', DEV, 'Errors on a block device (when the driver reports them).'),
+  blkCapacity: def('libvirt_domain_block_stats_capacity_bytes', 'gauge', DEV, 'Logical size of a block device, in bytes.'),
+  blkAllocation: def('libvirt_domain_block_stats_allocation_bytes', 'gauge', DEV, 'Host storage allocated to a block device, in bytes.'),
+
+  ifRxBytes: def('libvirt_domain_interface_stats_receive_bytes_total', 'counter', DEV, 'Bytes received on a network interface.'),
+  ifRxPkts: def('libvirt_domain_interface_stats_receive_packets_total', 'counter', DEV, 'Packets received on a network interface.'),
+  ifRxErrs: def('libvirt_domain_interface_stats_receive_errors_total', 'counter', DEV, 'Receive errors on a network interface.'),
+  ifRxDrop: def('libvirt_domain_interface_stats_receive_drops_total', 'counter', DEV, 'Received packets dropped on a network interface.'),
+  ifTxBytes: def('libvirt_domain_interface_stats_transmit_bytes_total', 'counter', DEV, 'Bytes transmitted on a network interface.'),
+  ifTxPkts: def('libvirt_domain_interface_stats_transmit_packets_total', 'counter', DEV, 'Packets transmitted on a network interface.'),
+  ifTxErrs: def('libvirt_domain_interface_stats_transmit_errors_total', 'counter', DEV, 'Transmit errors on a network interface.'),
+  ifTxDrop: def('libvirt_domain_interface_stats_transmit_drops_total', 'counter', DEV, 'Transmitted packets dropped on a network interface.'),
+
+  memBalloon: def('libvirt_domain_memory_stats_actual_balloon_bytes', 'gauge', DOM, 'Current balloon size, in bytes.'),
+  memAvailable: def(
+    'libvirt_domain_memory_stats_available_bytes',
+    'gauge',
+    DOM,
+    'Memory the guest sees as usable (MemTotal inside the guest), in bytes.',
+  ),
+  memUnused: def('libvirt_domain_memory_stats_unused_bytes', 'gauge', DOM, 'Memory left completely unused by the guest, in bytes.'),
+  memUsable: def(
+    'libvirt_domain_memory_stats_usable_bytes',
+    'gauge',
+    DOM,
+    'Memory the balloon could take without the guest swapping (MemAvailable inside the guest), in bytes.',
+  ),
+  memRss: def('libvirt_domain_memory_stats_rss_bytes', 'gauge', DOM, 'Resident set size of the QEMU process on the host, in bytes.'),
+  memDiskCache: def('libvirt_domain_memory_stats_disk_cache_bytes', 'gauge', DOM, 'Guest memory used for disk caches, in bytes.'),
+  memSwapIn: def(
+    'libvirt_domain_memory_stats_swap_in_bytes',
+    'gauge',
+    DOM,
+    'Data the guest has read from swap since it booted, in bytes (cumulative; named as other libvirt exporters do).',
+  ),
+  memSwapOut: def(
+    'libvirt_domain_memory_stats_swap_out_bytes',
+    'gauge',
+    DOM,
+    'Data the guest has written to swap since it booted, in bytes (cumulative; named as other libvirt exporters do).',
+  ),
+  memMajFault: def('libvirt_domain_memory_stats_major_fault_total', 'counter', DOM, 'Page faults in the guest that needed disk I/O.'),
+  memMinFault: def('libvirt_domain_memory_stats_minor_fault_total', 'counter', DOM, 'Page faults in the guest served without disk I/O.'),
+
+  vcpuState: def('libvirt_domain_vcpu_state', 'gauge', VCPU, 'vCPU state: 0 offline, 1 running, 2 blocked.'),
+  vcpuTime: def('libvirt_domain_vcpu_time_seconds_total', 'counter', VCPU, 'CPU time used by a vCPU, in seconds.'),
+  vcpuDelay: def(
+    'libvirt_domain_vcpu_delay_seconds_total',
+    'counter',
+    VCPU,
+    'Time a vCPU waited in the host run queue instead of running (seen by the guest as steal time), in seconds.',
+  ),
+  vcpuWait: def('libvirt_domain_vcpu_wait_seconds_total', 'counter', VCPU, 'Time a vCPU spent waiting on I/O as libvirt reports it (vcpu.N.wait), in seconds.'),
+} as const satisfies Record<string, MetricDef>;
+
+export type MetricKey = keyof typeof METRICS;
+export type SeriesMap = Map<MetricKey, Series[]>;
+
+const NS_PER_SEC = 1_000_000_000n;
+
+/** bigint ns → float seconds, exact to the nanosecond while the seconds fit in 2^53. */
+export function nsToSeconds(ns: bigint): number {
+  return Number(ns / NS_PER_SEC) + Number(ns % NS_PER_SEC) / 1e9;
+}
+
+/** bigint → float64 (Prometheus' type), rounding to nearest past 2^53. */
+export function toFloat(v: bigint): number {
+  return Number(v);
+}
+
+/**
+ * Keeps the last answered sample of each host, so a host that misses one
+ * tick's deadline (a stale placeholder in the snapshot) keeps its series
+ * instead of blinking out, and builds the series of the last snapshot.
+ */
+export class ExportState {
+  private snap: Snapshot | null = null;
+  private readonly lastFresh = new Map<string, HostSample>();
+
+  update(snap: Snapshot): void {
+    this.snap = snap;
+    for (const h of snap.hosts) {
+      if (h.status === 'connected' && !h.stale) this.lastFresh.set(h.uri, h);
+      else if (h.status !== 'connected') this.lastFresh.delete(h.uri);
+    }
+  }
+
+  get snapshot(): Snapshot | null {
+    return this.snap;
+  }
+
+  /** Every family's series for the last snapshot (empty families included). */
+  series(): SeriesMap {
+    const out: SeriesMap = new Map();
+    for (const k of Object.keys(METRICS) as MetricKey[]) out.set(k, []);
+    const snap = this.snap;
+    if (!snap) return out;
+    const add = (k: MetricKey, labels: Record<string, string>, v: number | null | undefined) => {
+      if (v === null || v === undefined || !Number.isFinite(v)) return;
+      (out.get(k) as Series[]).push({ labels, value: v });
+    };
+    add('ticks', {}, snap.seq + 1);
+    for (const hs of snap.hosts) {
+      const host = { host: hs.uri };
+      const up = hs.status === 'connected';
+      add('up', host, up ? 1 : 0);
+      if (!up) continue;
+      const sample = hs.stale ? this.lastFresh.get(hs.uri) : hs;
+      add('stale', host, hs.stale ? 1 : 0);
+      add('tickLatency', host, hs.tickLatencyMs / 1000);
+      if (!sample) continue;
+      add('tickTime', host, sample.wallMs / 1000);
+      for (const d of sample.domains) domainSeries(hs.uri, d, add);
+    }
+    return out;
+  }
+}
+
+type Add = (k: MetricKey, labels: Record<string, string>, v: number | null | undefined) => void;
+
+const kib = (v: bigint | null): number | null => (v === null ? null : toFloat(v) * 1024);
+const flt = (v: bigint | null): number | null => (v === null ? null : toFloat(v));
+const secs = (v: bigint | null): number | null => (v === null ? null : nsToSeconds(v));
+
+function domainSeries(uri: string, d: DomainSample, add: Add): void {
+  const l = { host: uri, domain: d.name, uuid: d.uuid };
+  add('state', l, STATE_CODES[d.state]);
+  add('cpuTime', l, secs(d.cpuTimeNs));
+  add('memUsage', l, kib(d.balloon.currentKiB));
+  add('memMax', l, kib(d.balloon.maximumKiB ?? d.memMaxKiB));
+  add('vcpus', l, d.vcpusCurrent);
+  add('vcpusMax', l, d.vcpusMax);
+
+  for (const k of d.disks) {
+    const dl = { ...l, target_device: k.name };
+    add('blkRdBytes', dl, flt(k.rdBytes));
+    add('blkWrBytes', dl, flt(k.wrBytes));
+    add('blkRdReqs', dl, flt(k.rdReqs));
+    add('blkWrReqs', dl, flt(k.wrReqs));
+    add('blkErrors', dl, flt(k.errors));
+    add('blkCapacity', dl, flt(k.capacityBytes));
+    add('blkAllocation', dl, flt(k.allocationBytes));
+  }
+  for (const n of d.nics) {
+    const nl = { ...l, target_device: n.name };
+    add('ifRxBytes', nl, flt(n.rxBytes));
+    add('ifRxPkts', nl, flt(n.rxPkts));
+    add('ifRxErrs', nl, flt(n.rxErrs));
+    add('ifRxDrop', nl, flt(n.rxDrop));
+    add('ifTxBytes', nl, flt(n.txBytes));
+    add('ifTxPkts', nl, flt(n.txPkts));
+    add('ifTxErrs', nl, flt(n.txErrs));
+    add('ifTxDrop', nl, flt(n.txDrop));
+  }
+
+  const b = d.balloon;
+  add('memBalloon', l, kib(b.currentKiB));
+  add('memAvailable', l, kib(b.availableKiB));
+  add('memUnused', l, kib(b.unusedKiB));
+  add('memUsable', l, kib(b.usableKiB));
+  // libvirt's balloon.rss is the QEMU process RSS; /proc's reading stands in when libvirt has none.
+  add('memRss', l, b.rssKiB !== null ? kib(b.rssKiB) : d.process?.rssKiB != null ? d.process.rssKiB * 1024 : null);
+  add('memDiskCache', l, kib(b.diskCachesKiB));
+  add('memSwapIn', l, kib(b.swapInKiB));
+  add('memSwapOut', l, kib(b.swapOutKiB));
+  add('memMajFault', l, flt(b.majorFaults));
+  add('memMinFault', l, flt(b.minorFaults));
+
+  // Per vCPU: libvirt's vcpu.N counters; for a local guest whose libvirt gives no
+  // delay, the vCPU thread's run-queue delay from /proc schedstat (the same figure).
+  const threadDelay = new Map<number, bigint>();
+  for (const t of d.process?.threads ?? []) {
+    if (t.vcpu !== null && t.runDelayNs !== null) threadDelay.set(t.vcpu, t.runDelayNs);
+  }
+  for (const v of d.vcpus) {
+    const vl = { ...l, vcpu: String(v.vcpu) };
+    add('vcpuState', vl, v.state);
+    add('vcpuTime', vl, secs(v.timeNs));
+    add('vcpuDelay', vl, secs(v.delayNs ?? threadDelay.get(v.vcpu) ?? null));
+    add('vcpuWait', vl, secs(v.waitNs));
+  }
+}

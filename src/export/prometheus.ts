@@ -1,0 +1,73 @@
+// The families of metrics.ts as prom-client metrics in a registry of their
+// own (prom-client's global registry stays untouched).
+//
+// prom-client's Counter cannot be set, only incremented, but virtop already
+// has the cumulative value. So each metric gets a collect() hook, which
+// prom-client runs on every scrape: it resets the metric (dropping series of
+// domains or devices that went away) and adds the value from the last
+// snapshot — inc(value) on a reset counter is the value. That keeps
+// `# TYPE ... counter` for the _total families, which is what Prometheus
+// and promtool expect, and leaves the text format to prom-client.
+
+import { Counter, Gauge, Registry } from 'prom-client';
+import type { Snapshot } from '../types/sample.js';
+import { ExportState, METRICS, type MetricKey, type Series, type SeriesMap } from './metrics.js';
+
+export class PrometheusExporter {
+  readonly registry = new Registry();
+  private readonly state = new ExportState();
+  private current: SeriesMap = new Map();
+
+  constructor() {
+    for (const key of Object.keys(METRICS) as MetricKey[]) {
+      const d = METRICS[key];
+      const labelNames = [...d.labelNames];
+      const series = (): Series[] => this.current.get(key) ?? [];
+      if (d.type === 'counter') {
+        new Counter({
+          name: d.name,
+          help: d.help,
+          labelNames,
+          registers: [this.registry],
+          collect() {
+            this.reset();
+            for (const s of series()) this.inc(s.labels, s.value);
+          },
+        });
+      } else {
+        new Gauge({
+          name: d.name,
+          help: d.help,
+          labelNames,
+          registers: [this.registry],
+          collect() {
+            this.reset();
+            for (const s of series()) this.set(s.labels, s.value);
+          },
+        });
+      }
+    }
+  }
+
+  /** Takes the collector's latest snapshot (the only input: a scrape reads from here). */
+  update(snap: Snapshot): void {
+    this.state.update(snap);
+  }
+
+  get hasData(): boolean {
+    return this.state.snapshot !== null;
+  }
+
+  get contentType(): string {
+    return this.registry.contentType;
+  }
+
+  /** The text exposition of the last snapshot. */
+  async render(): Promise<string> {
+    const t0 = performance.now();
+    const series = this.state.series();
+    series.set('scrape', [{ labels: {}, value: (performance.now() - t0) / 1000 }]);
+    this.current = series;
+    return this.registry.metrics();
+  }
+}

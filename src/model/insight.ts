@@ -1,0 +1,304 @@
+// "Insight" figures the model derives from two samples, beyond virt-top's:
+// the four CPU numbers (host, guest, steal, overhead), the guest memory
+// chain's freshness and rates, contention caused on a host, and which IP
+// addresses belong to which NIC. Pure functions, no I/O; unknown is null.
+
+import type { AddressSource, DomainAddresses, DomainSample, GuestIpAddress, ProcessSample } from '../types/sample.js';
+import { counterRate, cpuPercent, measuredElapsedNs, sumKnown } from './rates.js';
+
+// ---------------------------------------------------------------------------
+// CPU
+
+/**
+ * CPU time of everything in the domain that is not a vCPU, in ns over the
+ * interval, from /proc: the QEMU process's total (all its threads, the
+ * emulator main loop, IO threads, worker pools and — on Linux >= 6.4 — its
+ * vhost_task workers, which are threads of the process) minus its vCPU
+ * threads, plus vhost kernel threads outside the process (Linux < 6.4).
+ * In-process vhost workers are not added: they are in the total already.
+ * Null when the two readings are not of the same process or the vCPU
+ * threads changed (hot-plug) in between.
+ */
+export function procOverheadNs(prev: ProcessSample, cur: ProcessSample): bigint | null {
+  if (prev.pid !== cur.pid || prev.cpuTimeNs === null || cur.cpuTimeNs === null) return null;
+  const prevV = new Map<number, bigint>();
+  for (const t of prev.threads) if (t.vcpu !== null) prevV.set(t.tid, t.cpuTimeNs);
+  const curV = cur.threads.filter((t) => t.vcpu !== null);
+  if (curV.length === 0 || curV.length !== prevV.size) return null;
+  let vcpuNs = 0n;
+  for (const t of curV) {
+    const p = prevV.get(t.tid);
+    if (p === undefined || t.cpuTimeNs < p) return null;
+    vcpuNs += t.cpuTimeNs - p;
+  }
+  const totalNs = cur.cpuTimeNs - prev.cpuTimeNs;
+  if (totalNs < 0n) return null;
+  // utime/stime are tick-granular and scaled per thread by the kernel; a few
+  // ms of disagreement can make the difference dip below zero.
+  let overhead = totalNs - vcpuNs;
+  if (overhead < 0n) overhead = 0n;
+  const prevVhost = new Map<number, bigint>();
+  for (const v of prev.vhost ?? []) if (!v.inQemuProcess) prevVhost.set(v.tid, v.cpuTimeNs);
+  for (const v of cur.vhost ?? []) {
+    if (v.inQemuProcess) continue;
+    const p = prevVhost.get(v.tid);
+    if (p !== undefined && v.cpuTimeNs >= p) overhead += v.cpuTimeNs - p;
+  }
+  return overhead;
+}
+
+/**
+ * The same from libvirt's counters, for hosts without /proc access: the
+ * domain's cgroup CPU time (cpu.time: every QEMU thread, and vhost kernel
+ * threads, which the kernel attaches to the owner's cgroup) minus the sum
+ * of vcpu.N.time. Null unless every vCPU's time is known in both samples.
+ */
+export function libvirtOverheadNs(prev: DomainSample, cur: DomainSample): bigint | null {
+  if (prev.cpuTimeNs === null || cur.cpuTimeNs === null || cur.vcpus.length === 0) return null;
+  const online = cur.vcpus.filter((v) => v.state !== 0);
+  if (online.length === 0) return null;
+  let vcpuNs = 0n;
+  for (const v of online) {
+    const p = prev.vcpus.find((x) => x.vcpu === v.vcpu);
+    if (!p || p.timeNs === null || v.timeNs === null || v.timeNs < p.timeNs) return null;
+    vcpuNs += v.timeNs - p.timeNs;
+  }
+  const total = cur.cpuTimeNs - prev.cpuTimeNs;
+  if (total < 0n) return null;
+  return total > vcpuNs ? total - vcpuNs : 0n;
+}
+
+export interface OverheadReading {
+  /** share of the whole host, like virt-top's %CPU */
+  percent: number | null;
+  /** 100 % = one core */
+  corePercent: number | null;
+  source: 'proc' | 'libvirt' | null;
+}
+
+/**
+ * Overhead % of a domain between two samples: from /proc when both samples
+ * carry the QEMU process with its vCPU threads, else from libvirt.
+ * `fallbackNs` times readings without their own stamps (as elsewhere).
+ */
+export function overhead(prev: DomainSample | null, cur: DomainSample, statsElapsedNs: bigint, fallbackNs: bigint, hostCpus: number | null): OverheadReading {
+  const none: OverheadReading = { percent: null, corePercent: null, source: null };
+  if (prev === null) return none;
+  let ns: bigint | null = null;
+  let elapsed: bigint | null = null;
+  let source: OverheadReading['source'] = null;
+  if (prev.process && cur.process && cur.process.threads.some((t) => t.vcpu !== null)) {
+    ns = procOverheadNs(prev.process, cur.process);
+    elapsed = measuredElapsedNs(
+      { monoNs: prev.process.monoNs, spanNs: prev.process.spanNs },
+      { monoNs: cur.process.monoNs, spanNs: cur.process.spanNs },
+      fallbackNs,
+    );
+    source = 'proc';
+  } else {
+    ns = libvirtOverheadNs(prev, cur);
+    elapsed = statsElapsedNs;
+    source = 'libvirt';
+  }
+  if (ns === null || elapsed === null || elapsed <= 0n) return none;
+  const core = cpuPercent(0n, ns, elapsed, 1);
+  return {
+    corePercent: core,
+    percent: core === null || hostCpus === null || !(hostCpus > 0) ? null : core / hostCpus,
+    source,
+  };
+}
+
+/**
+ * Steal of a domain: the mean over its vCPUs of the share of time each
+ * wanted a host CPU and waited in the run queue (schedstat run_delay, or
+ * libvirt's vcpu.N.delay) — what `top` inside the guest shows as "st".
+ * Null when any vCPU's figure is unknown.
+ */
+export function meanSteal(perVcpu: readonly (number | null)[]): number | null {
+  const sum = sumKnown(perVcpu);
+  return sum === null ? null : sum / perVcpu.length;
+}
+
+// ---------------------------------------------------------------------------
+// Memory: guest stats freshness and guest-side rates
+
+/**
+ * ok: fresh guest stats; stale: the last update is older than three periods;
+ * off: no stats period set (press m); waiting: a period is set but the guest
+ * has not reported yet (no balloon driver in the guest?); no-balloon: no
+ * balloon device; unknown: not running, or nothing to tell.
+ */
+export type GuestStatsState = 'ok' | 'stale' | 'off' | 'waiting' | 'no-balloon' | 'unknown';
+
+/** Period assumed when guest stats arrive but the XML does not say how often. */
+export const ASSUMED_STATS_PERIOD_SEC = 10;
+/** Stats older than this many periods are stale. */
+export const STALE_PERIODS = 3;
+
+export function guestStatsState(
+  ds: Pick<DomainSample, 'balloon' | 'hasBalloon' | 'balloonStatsPeriodSec'>,
+  active: boolean,
+  wallMs: number,
+): { state: GuestStatsState; ageSec: number | null } {
+  if (!active) return { state: 'unknown', ageSec: null };
+  if (ds.hasBalloon === false) return { state: 'no-balloon', ageSec: null };
+  const period = ds.balloonStatsPeriodSec;
+  const last = ds.balloon.lastUpdateSec;
+  const haveUsed = ds.balloon.availableKiB !== null && ds.balloon.unusedKiB !== null;
+  // No period in a known XML: QEMU never asks the guest. The virtio balloon
+  // driver still pushes one report when it loads, so QEMU's figures may be
+  // there, stamped — a snapshot from the guest's boot, not its memory now.
+  // (Figures without a stamp come from drivers that keep no period, e.g.
+  // libvirt's test driver: they are taken as they are.)
+  const noPeriod = ds.hasBalloon === true && (period === null || period <= 0);
+  if (noPeriod && last !== null && last > 0n) return { state: 'off', ageSec: Math.max(0, wallMs / 1000 - Number(last)) };
+  if (noPeriod && !haveUsed) return { state: 'off', ageSec: null };
+  if (last === null || last <= 0n) {
+    if (haveUsed) return { state: 'ok', ageSec: null };
+    if (period !== null && period > 0) return { state: 'waiting', ageSec: null };
+    return { state: ds.hasBalloon === null ? 'unknown' : 'off', ageSec: null };
+  }
+  const ageSec = Math.max(0, wallMs / 1000 - Number(last));
+  const p = period !== null && period > 0 ? period : ASSUMED_STATS_PERIOD_SEC;
+  return { state: ageSec > STALE_PERIODS * p ? 'stale' : 'ok', ageSec };
+}
+
+/**
+ * Rate of a guest-side counter (swap in/out KiB, major faults). The guest
+ * reports every stats period, not every tick, so the rate is taken between
+ * its own report times (balloon.last-update) when they are known: a tick
+ * without a new report keeps the previous rate (`keep`) instead of showing
+ * 0, and one with a report divides by the report interval. Without report
+ * times, the stats call's interval is used.
+ */
+export function guestCounterRate(
+  prevVal: bigint | null,
+  curVal: bigint | null,
+  prevLastSec: bigint | null,
+  curLastSec: bigint | null,
+  statsElapsedNs: bigint,
+  keep: number | null,
+): number | null {
+  if (prevLastSec !== null && curLastSec !== null && prevLastSec > 0n && curLastSec > 0n) {
+    if (curLastSec === prevLastSec) return keep;
+    if (curLastSec < prevLastSec) return null;
+    return counterRate(prevVal, curVal, (curLastSec - prevLastSec) * 1_000_000_000n);
+  }
+  return counterRate(prevVal, curVal, statsElapsedNs);
+}
+
+// ---------------------------------------------------------------------------
+// Contention caused
+
+export interface ContentionInput {
+  key: string;
+  active: boolean;
+  /** 100 % = one core */
+  cpuCorePercent: number | null;
+  stealPercent: number | null;
+  vcpus: number | null;
+  threads: readonly { lastCpu: number | null; cpuPercent: number | null; waitPercent: number | null }[];
+}
+
+/**
+ * How much CPU each domain used while other domains' vCPUs waited for a
+ * CPU, in "100 % = one core" units: an estimate of the contention it caused.
+ *
+ * With vCPU placement known (local hosts, /proc), per physical CPU: the
+ * domain's vCPU use on that CPU times the share of the interval other
+ * domains' vCPUs spent queued for it (their waits summed, capped at 1).
+ * Without placement, the whole host: its CPU use times the other domains'
+ * waiting vCPUs over the host's CPUs (capped at 1).
+ */
+export function contentionCaused(domains: readonly ContentionInput[], hostCpus: number | null): Map<string, number | null> {
+  const out = new Map<string, number | null>();
+  const placed = domains.some((d) => d.threads.some((t) => t.lastCpu !== null));
+  if (placed) {
+    // Wait per physical CPU, per domain, in cores.
+    const waitBy = new Map<number, Map<string, number>>();
+    for (const d of domains) {
+      if (!d.active) continue;
+      for (const t of d.threads) {
+        if (t.lastCpu === null || t.waitPercent === null) continue;
+        let m = waitBy.get(t.lastCpu);
+        if (!m) waitBy.set(t.lastCpu, (m = new Map()));
+        m.set(d.key, (m.get(d.key) ?? 0) + t.waitPercent / 100);
+      }
+    }
+    for (const d of domains) {
+      if (!d.active || d.threads.length === 0 || d.threads.some((t) => t.cpuPercent === null || t.lastCpu === null)) {
+        out.set(d.key, null);
+        continue;
+      }
+      let caused = 0;
+      for (const t of d.threads) {
+        const waits = waitBy.get(t.lastCpu as number);
+        let others = 0;
+        if (waits) for (const [k, w] of waits) if (k !== d.key) others += w;
+        caused += ((t.cpuPercent as number) / 100) * Math.min(1, others);
+      }
+      out.set(d.key, caused * 100);
+    }
+    return out;
+  }
+  const waiting = new Map<string, number>();
+  for (const d of domains) {
+    if (d.active && d.stealPercent !== null && d.vcpus) waiting.set(d.key, (d.stealPercent / 100) * d.vcpus);
+  }
+  const total = [...waiting.values()].reduce((a, b) => a + b, 0);
+  for (const d of domains) {
+    if (!d.active || d.cpuCorePercent === null || hostCpus === null || !(hostCpus > 0)) {
+      out.set(d.key, null);
+      continue;
+    }
+    const others = total - (waiting.get(d.key) ?? 0);
+    out.set(d.key, d.cpuCorePercent * Math.min(1, others / hostCpus));
+  }
+  return out;
+}
+
+/** Ticks in a row above the threshold: the streak goes on, is broken, or (unknown) holds. */
+export function nextStealStreak(streak: number, steal: number | null, thresholdPercent: number): number {
+  if (steal === null) return streak;
+  return steal > thresholdPercent ? streak + 1 : 0;
+}
+
+// ---------------------------------------------------------------------------
+// Addresses
+
+/** The addresses the lookup found for the NIC with this MAC (case-insensitive), or null when not looked up. */
+export function nicAddresses(addresses: DomainAddresses | null | undefined, mac: string | null): { addrs: GuestIpAddress[]; source: AddressSource | null } | null {
+  if (!addresses) return null;
+  if (mac === null) return { addrs: [], source: addresses.source };
+  const m = mac.toLowerCase();
+  const addrs: GuestIpAddress[] = [];
+  for (const i of addresses.interfaces) if (i.hwaddr !== null && i.hwaddr.toLowerCase() === m) addrs.push(...i.addrs);
+  return { addrs, source: addresses.source };
+}
+
+/** Rank for picking the one address a column shows: global IPv4, global IPv6, then link-local; loopback never. */
+function addrRank(a: GuestIpAddress): number {
+  if (a.type === 'ipv4') {
+    if (a.addr.startsWith('127.')) return 99;
+    if (a.addr.startsWith('169.254.')) return 3;
+    return 0;
+  }
+  const lower = a.addr.toLowerCase();
+  if (lower === '::1') return 99;
+  if (lower.startsWith('fe80')) return 4;
+  return 1;
+}
+
+/** The address worth showing in one cell, or null. */
+export function primaryAddress(addresses: DomainAddresses | null | undefined): GuestIpAddress | null {
+  if (!addresses) return null;
+  let best: GuestIpAddress | null = null;
+  for (const i of addresses.interfaces) {
+    for (const a of i.addrs) {
+      if (addrRank(a) >= 99) continue;
+      if (best === null || addrRank(a) < addrRank(best)) best = a;
+    }
+  }
+  return best;
+}

@@ -1,0 +1,195 @@
+// virtop --prometheus end to end against the demo host (libvirt's test
+// driver): scraped over loopback, checked by promtool, stopped by signals.
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { get } from 'node:http';
+import { createServer, type Server } from 'node:net';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { assertBuilt, BIN, ROOT, runVirtop } from '../helpers/run.js';
+
+beforeAll(() => assertBuilt());
+
+interface Exporter {
+  child: ChildProcess;
+  url: string;
+  stderr: () => string;
+  exited: Promise<number | null>;
+}
+
+const running: Exporter[] = [];
+afterEach(() => {
+  for (const e of running.splice(0)) e.child.kill('SIGKILL');
+});
+
+/** Starts virtop --prometheus on a free loopback port and waits for its "serving" line. */
+async function startExporter(args: string[]): Promise<Exporter> {
+  const child = spawn(process.execPath, [BIN, '--prometheus', '127.0.0.1:0', ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  let err = '';
+  child.stderr.on('data', (d) => (err += d));
+  const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
+  const url = await new Promise<string>((resolve, reject) => {
+    const t = setTimeout(() => reject(new Error(`exporter did not start: ${err}`)), 15_000);
+    const check = () => {
+      const m = /serving Prometheus metrics on (http:\/\/\S+)/.exec(err);
+      if (m) {
+        clearTimeout(t);
+        resolve(m[1]);
+      }
+    };
+    child.stderr.on('data', check);
+    void exited.then((code) => reject(new Error(`exporter exited ${code}: ${err}`)));
+  });
+  const e = { child, url, stderr: () => err, exited };
+  running.push(e);
+  return e;
+}
+
+function httpGet(url: string, method = 'GET'): Promise<{ status: number; type: string; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = get(url, { method }, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (d) => (body += d));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, type: String(res.headers['content-type']), body }));
+    });
+    req.on('error', reject);
+  });
+}
+
+/** Scrapes until the exporter has a sample (it answers 503 before its first tick). */
+async function scrape(url: string): Promise<string> {
+  for (let i = 0; i < 100; i++) {
+    const r = await httpGet(url);
+    if (r.status === 200) {
+      expect(r.type).toMatch(/^text\/plain; version=0\.0\.4/);
+      return r.body;
+    }
+    expect(r.status).toBe(503);
+    await new Promise((res) => setTimeout(res, 100));
+  }
+  throw new Error('no sample after 10 s');
+}
+
+function promtool(text: string): { status: number | null; out: string } {
+  const r = spawnSync('promtool', ['check', 'metrics'], { input: text, encoding: 'utf8' });
+  if (r.error) throw new Error(`promtool is needed for this test (Debian package prometheus): ${r.error.message}`);
+  return { status: r.status, out: `${r.stdout}${r.stderr}` };
+}
+
+/** name{labels} → value for every sample line. */
+function samples(text: string): Map<string, number> {
+  const m = new Map<string, number>();
+  for (const line of text.split('\n')) {
+    if (line === '' || line.startsWith('#')) continue;
+    const i = line.lastIndexOf(' ');
+    m.set(line.slice(0, i), Number(line.slice(i + 1)));
+  }
+  return m;
+}
+
+function find(m: Map<string, number>, name: string, ...parts: string[]): [string, number][] {
+  return [...m].filter(([k]) => k.startsWith(`${name}{`) && parts.every((p) => k.includes(p)));
+}
+
+describe('virtop --prometheus on the demo host', () => {
+  it('serves valid metrics (promtool) with the libvirt exporter names, labels and virtop_up', async () => {
+    const ex = await startExporter(['--demo', '-d', '0.5']);
+    expect(ex.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/metrics$/);
+    const text = await scrape(ex.url);
+    expect(promtool(text)).toEqual({ status: 0, out: '' });
+    for (const t of [
+      '# TYPE libvirt_domain_info_cpu_time_seconds_total counter',
+      '# TYPE libvirt_domain_block_stats_read_bytes_total counter',
+      '# TYPE libvirt_domain_interface_stats_receive_bytes_total counter',
+      '# TYPE libvirt_domain_info_memory_usage_bytes gauge',
+      '# TYPE libvirt_domain_info_state gauge',
+      '# TYPE virtop_up gauge',
+    ]) {
+      expect(text).toContain(t);
+    }
+    const m = samples(text);
+    expect(find(m, 'virtop_up').map(([, v]) => v)).toEqual([1]);
+    const web1 = find(m, 'libvirt_domain_info_cpu_time_seconds_total', 'domain="web-01"');
+    expect(web1).toHaveLength(1);
+    expect(web1[0][0]).toMatch(/host="test:\/\/\/.*demo\/host\.xml",domain="web-01",uuid="[0-9a-f-]{36}"/);
+    expect(find(m, 'libvirt_domain_block_stats_read_bytes_total', 'domain="web-01"', 'target_device="vda"')).toHaveLength(1);
+    expect(find(m, 'libvirt_domain_interface_stats_transmit_packets_total', 'domain="web-01"', 'target_device=').length).toBeGreaterThan(0);
+    expect(find(m, 'libvirt_domain_info_state', 'domain="web-01"')[0][1]).toBe(1);
+    // a name with non-ASCII letters and parentheses is a valid label value
+    expect(find(m, 'libvirt_domain_info_state', 'ünïcode').length).toBe(1);
+  });
+
+  it('counters grow between ticks; a scrape never makes a tick of its own', async () => {
+    const ex = await startExporter(['--demo', '-d', '1']);
+    const first = samples(await scrape(ex.url));
+    // 30 scrapes in a row, well inside one interval: the tick count must not move with them.
+    const ticks0 = first.get('virtop_ticks_total') as number;
+    const burst: number[] = [];
+    const t0 = Date.now();
+    for (let i = 0; i < 30; i++) burst.push(samples((await httpGet(ex.url)).body).get('virtop_ticks_total') as number);
+    const burstSec = (Date.now() - t0) / 1000;
+    expect(Math.max(...burst) - ticks0).toBeLessThanOrEqual(Math.ceil(burstSec) + 1);
+    // after a few more ticks the demo's counters have moved
+    await new Promise((r) => setTimeout(r, 2500));
+    const later = samples((await httpGet(ex.url)).body);
+    expect(later.get('virtop_ticks_total')).toBeGreaterThan(ticks0);
+    const key = find(first, 'libvirt_domain_info_cpu_time_seconds_total', 'domain="web-01"')[0][0];
+    expect(later.get(key)).toBeGreaterThan(first.get(key) as number);
+    const rd = find(first, 'libvirt_domain_block_stats_read_bytes_total', 'domain="web-01"')[0][0];
+    expect(later.get(rd)).toBeGreaterThanOrEqual(first.get(rd) as number);
+  });
+
+  it('answers / and 404s elsewhere; HEAD works; SIGTERM stops it cleanly with status 0', async () => {
+    const ex = await startExporter(['--demo', '-d', '0.5']);
+    await scrape(ex.url);
+    const base = ex.url.replace(/\/metrics$/, '');
+    expect((await httpGet(`${base}/`)).body).toContain('/metrics');
+    expect((await httpGet(`${base}/nope`)).status).toBe(404);
+    const head = await httpGet(ex.url, 'HEAD');
+    expect(head.status).toBe(200);
+    expect(head.body).toBe('');
+    const t0 = Date.now();
+    ex.child.kill('SIGTERM');
+    expect(await ex.exited).toBe(0);
+    expect(Date.now() - t0).toBeLessThan(5000);
+    await expect(httpGet(ex.url)).rejects.toThrow(/ECONNREFUSED/);
+  });
+
+  it('SIGINT stops it too', async () => {
+    const ex = await startExporter(['--demo']);
+    ex.child.kill('SIGINT');
+    expect(await ex.exited).toBe(0);
+  });
+
+  it('a port in use: a clear error and status 1', async () => {
+    const blocker: Server = createServer();
+    await new Promise<void>((r) => blocker.listen(0, '127.0.0.1', () => r()));
+    const port = (blocker.address() as { port: number }).port;
+    try {
+      const r = await runVirtop(['--demo', '--prometheus', `127.0.0.1:${port}`]);
+      expect(r.code).toBe(1);
+      expect(r.stderr.trim()).toBe(`virtop: cannot serve metrics on 127.0.0.1:${port}: the port is already in use (is another exporter running?)`);
+    } finally {
+      blocker.close();
+    }
+  });
+
+  it('an address that is not on this machine: status 1 and why', async () => {
+    const r = await runVirtop(['--demo', '--prometheus', '192.0.2.1:9177']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/cannot serve metrics on 192\.0\.2\.1:9177: that address is not on this machine/);
+  });
+
+  it.each([
+    [['--prometheus', 'example.com:9177'], /not an IP address/],
+    [['--prometheus', '127.0.0.1:99999'], /no valid port/],
+    [['--prometheus', ':9177', '--json'], /drop -b, --json and --csv/],
+    [['--prometheus', ':9177', '-n', '3'], /drop --iterations/],
+  ])('%j → exit 2 with one line and the usage hint', async (args, msg) => {
+    const r = await runVirtop(['--demo', ...(args as string[])]);
+    expect(r.code).toBe(2);
+    const lines = r.stderr.trim().split('\n');
+    expect(lines[0]).toMatch(/^virtop: /);
+    expect(lines[0]).toMatch(msg);
+    expect(lines).toHaveLength(2);
+  });
+});

@@ -1,0 +1,116 @@
+// The benchmark's pure helpers: statistics, the generated test-driver node
+// file, table formatting and the command line.
+import { describe, expect, test } from 'vitest';
+
+import { parseCli, SECTIONS } from '../../../bench/lib/cli.js';
+import { benchDomains, benchNodeXml, runstateFor } from '../../../bench/lib/nodexml.js';
+import { fmtMs, formatTable, type Row } from '../../../bench/lib/report.js';
+import { growthPercent, medianSorted, pairedRatio, percentileSorted, summarize } from '../../../bench/lib/stats.js';
+import { checkpoints } from '../../../bench/sections/memory.js';
+
+describe('stats', () => {
+  test('nearest-rank percentiles and median', () => {
+    const s = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10];
+    expect(percentileSorted(s, 50)).toBe(5);
+    expect(percentileSorted(s, 90)).toBe(9);
+    expect(percentileSorted(s, 99)).toBe(10);
+    expect(percentileSorted(s, 100)).toBe(10);
+    expect(medianSorted(s)).toBe(5.5);
+    expect(medianSorted([3, 1, 2].sort())).toBe(2);
+    expect(() => percentileSorted(s, 0)).toThrow(RangeError);
+  });
+
+  test('summarize ignores non-finite samples and handles none', () => {
+    const r = summarize([3, NaN, 1, 2, Infinity]);
+    expect(r).toMatchObject({ n: 3, min: 1, median: 2, max: 3, mean: 2 });
+    expect(summarize([]).n).toBe(0);
+    expect(Number.isNaN(summarize([]).median)).toBe(true);
+  });
+
+  test('pairedRatio is the median of per-pair ratios, skipping zero floors', () => {
+    expect(pairedRatio([2, 4, 30], [1, 2, 10])).toBe(2);
+    expect(pairedRatio([2, 5], [0, 5])).toBe(1);
+    expect(Number.isNaN(pairedRatio([], []))).toBe(true);
+  });
+
+  test('growthPercent', () => {
+    expect(growthPercent(100, 102)).toBeCloseTo(2);
+    expect(Number.isNaN(growthPercent(0, 5))).toBe(true);
+  });
+});
+
+describe('generated node file', () => {
+  test('domains: unique names, uuids and NIC targets, no vnet targets, state mix', () => {
+    const d = benchDomains(200);
+    expect(new Set(d.map((x) => x.name)).size).toBe(200);
+    expect(new Set(d.map((x) => x.uuid)).size).toBe(200);
+    const nics = d.flatMap((x) => x.nics);
+    expect(new Set(nics).size).toBe(nics.length);
+    expect(nics.every((n) => n.startsWith('tap'))).toBe(true);
+    for (const x of d) {
+      expect(x.vcpus).toBeGreaterThanOrEqual(1);
+      expect(x.vcpus).toBeLessThanOrEqual(4);
+      expect(x.disks.length).toBeGreaterThanOrEqual(1);
+      expect(x.disks.length).toBeLessThanOrEqual(2);
+      expect(x.nics.length).toBeGreaterThanOrEqual(1);
+      expect(x.nics.length).toBeLessThanOrEqual(2);
+    }
+    const running = d.filter((x) => x.runstate === 1).length;
+    expect(running / d.length).toBeGreaterThan(0.8);
+    expect(d.some((x) => x.runstate === 3)).toBe(true);
+    expect(d.some((x) => x.runstate === 5)).toBe(true);
+    expect(runstateFor(9)).toBe(5);
+  });
+
+  test('xml is deterministic and carries every domain', () => {
+    const a = benchNodeXml(50);
+    expect(a.xml).toBe(benchNodeXml(50).xml);
+    expect(a.xml.match(/<domain type='test'>/g)?.length).toBe(50);
+    expect(a.xml).toContain("xmlns:test='http://libvirt.org/schemas/domain/test/1.0'");
+    expect(a.xml).toContain('<test:runstate>5</test:runstate>');
+    expect(() => benchDomains(-1)).toThrow(RangeError);
+  });
+});
+
+describe('report', () => {
+  test('fmtMs picks a unit', () => {
+    expect(fmtMs(0.25)).toBe('250 µs');
+    expect(fmtMs(1.234)).toBe('1.23 ms');
+    expect(fmtMs(12.34)).toBe('12.3 ms');
+    expect(fmtMs(123.4)).toBe('123 ms');
+    expect(fmtMs(12_345)).toBe('12.3 s');
+    expect(fmtMs(NaN)).toBe('-');
+  });
+
+  test('table aligns columns and prints a section name once', () => {
+    const row = (c: string, m: string): Row => ({ section: 'sec', case: c, median: m, p99: '', n: 3, ratio: '', note: 'x' });
+    const lines = formatTable([row('a', '1 ms'), row('longer case', '10 ms')]).split('\n');
+    expect(lines).toHaveLength(4);
+    expect(lines[2].startsWith('sec')).toBe(true);
+    expect(lines[3].startsWith('   ')).toBe(true);
+    expect(lines[2].indexOf('1 ms') + 4).toBe(lines[3].indexOf('10 ms') + 5);
+  });
+});
+
+describe('command line', () => {
+  test('defaults, --only, --quick, --sizes', () => {
+    expect([...parseCli([]).only]).toEqual([...SECTIONS]);
+    const o = parseCli(['--only', 'collector,memory', '--quick', '--sizes=10,20', '--lab-extra', '0']);
+    expect([...o.only]).toEqual(['collector', 'memory']);
+    expect(o.quick).toBe(true);
+    expect(o.sizes).toEqual([10, 20]);
+    expect(o.labExtra).toBe(0);
+  });
+
+  test('rejects unknown sections and options', () => {
+    expect(() => parseCli(['--only', 'nope'])).toThrow(/unknown section/);
+    expect(() => parseCli(['--frobnicate'])).toThrow(/unknown option/);
+    expect(() => parseCli(['--sizes', '0'])).toThrow();
+    expect(() => parseCli(['--only'])).toThrow(/needs a value/);
+  });
+});
+
+test('memory checkpoints are ticks 1000, 2600, 3600 of a full run', () => {
+  expect(checkpoints(3600)).toEqual([1000, 2600, 3600]);
+  expect(checkpoints(900)).toEqual([250, 650, 900]);
+});

@@ -1,0 +1,59 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { loadProcTree, memoryProcFs, type FixtureEntry, type ProcFs, type ReadErrorKind } from '../../../src/procfs/reader.js';
+import { readVhost } from '../../../src/procfs/vhost.js';
+
+// The qemu-host fixture (see reader.test.ts): QEMU 4242 with an in-process
+// vhost_task 4250 (Linux >= 6.4), QEMU 6000 with a vhost kernel thread 4300.
+const FIXTURE = join(import.meta.dirname, '../../fixtures/proc/qemu-host');
+const NS_PER_TICK = 10_000_000n;
+let entries: Record<string, FixtureEntry>;
+let fs: ProcFs;
+
+beforeAll(async () => {
+  entries = await loadProcTree(join(FIXTURE, 'root'));
+  const errors = JSON.parse(readFileSync(join(FIXTURE, 'errors.json'), 'utf8')) as Record<string, ReadErrorKind>;
+  for (const [path, kind] of Object.entries(errors)) entries[path] = { error: kind };
+  fs = memoryProcFs(entries);
+});
+
+/** Wraps a ProcFs to list the files read. */
+function counting(inner: ProcFs): ProcFs & { reads: string[] } {
+  const reads: string[] = [];
+  return {
+    reads,
+    readFile: (p) => {
+      reads.push(p);
+      return inner.readFile(p);
+    },
+    readdir: (p) => {
+      reads.push(`dir:${p}`);
+      return inner.readdir(p);
+    },
+  };
+}
+
+describe('readVhost', () => {
+  it.each([
+    [4242, [{ tid: 4250, cpuTimeNs: 3311n * NS_PER_TICK, inQemuProcess: true }]],
+    [6000, [{ tid: 4300, cpuTimeNs: 9120n * NS_PER_TICK, inQemuProcess: false }]],
+    [5150, []],
+  ])('a full scan finds the workers of QEMU %i', async (pid, want) => {
+    expect(await readVhost(fs, pid, null)).toEqual(want);
+  });
+
+  it('re-reads only the known workers, without scanning /proc', async () => {
+    const c = counting(fs);
+    expect(await readVhost(c, 6000, [{ tid: 4300, inQemuProcess: false }])).toEqual([{ tid: 4300, cpuTimeNs: 9120n * NS_PER_TICK, inQemuProcess: false }]);
+    expect(await readVhost(c, 4242, [{ tid: 4250, inQemuProcess: true }])).toEqual([{ tid: 4250, cpuTimeNs: 3311n * NS_PER_TICK, inQemuProcess: true }]);
+    expect(c.reads).toEqual(['/proc/4300/stat', '/proc/4242/task/4250/stat']);
+  });
+
+  it('drops a worker that exited or whose pid now belongs to something else', async () => {
+    const stat = entries['/proc/4300/stat'] as string;
+    const reused = memoryProcFs({ ...entries, '/proc/4300/stat': stat.replace('(vhost-6000)', '(bash)') });
+    expect(await readVhost(reused, 6000, [{ tid: 4300, inQemuProcess: false }])).toEqual([]);
+    expect(await readVhost(fs, 6000, [{ tid: 999999, inQemuProcess: false }])).toEqual([]);
+  });
+});
