@@ -8,6 +8,7 @@ import { runPlan } from '../actions/commands.js';
 import { ActionLog } from '../actions/log.js';
 import type { HostControl } from '../actions/control.js';
 import type { Options } from '../cli/args.js';
+import type { Snapshot } from '../types/sample.js';
 import type { Collector } from '../collector/collector.js';
 import { saveConfig, type ConfigFile, type Settings } from '../config/config.js';
 import { Model } from '../model/model.js';
@@ -142,6 +143,9 @@ export async function runTui(opts: TuiOptions): Promise<number> {
         }
       });
       if (warnings.length) ui.setStatus(warnings.join(' │ '), 'warn');
+      // A tick taken before the screen existed (started while this module loaded).
+      const early = (opts.collector as { lastSnapshot?: Snapshot | null }).lastSnapshot;
+      if (early) ui.setView(model.ingest(early));
       ui.draw(true);
       loop.start();
       // The clock in the header and message expiry move even when data does not.

@@ -5,7 +5,6 @@
 
 import { homedir, userInfo } from 'node:os';
 import { join } from 'node:path';
-import { runPrometheusMode } from '../app/prometheus.js';
 import { FeedError, openFeed, type Feed } from '../app/replay.js';
 import { ActionLog, actionLogPath } from '../actions/log.js';
 import { LibvirtControl } from '../libvirt/control.js';
@@ -57,7 +56,11 @@ export async function main(argv: string[]): Promise<number> {
       throw e;
     }
   }
-  if (opts.prometheus !== null) return runPrometheusMode(opts, uris);
+  if (opts.prometheus !== null) {
+    // prom-client is loaded only in exporter mode: it is a tenth of a second of start-up.
+    const { runPrometheusMode } = await import('../app/prometheus.js');
+    return runPrometheusMode(opts, uris);
+  }
   if (opts.batch) return runBatchMode(opts, uris);
   return runInteractive(opts, uris, themeEnv);
 }
@@ -136,6 +139,8 @@ async function runInteractive(opts: Options, uris: string[], themeEnv: { themesD
     if (!c) controls.set(uri, (c = new LibvirtControl(uri, { readonly: opts.readonly })));
     return c;
   };
+  // Sample while the screen code loads: the first frame then has data at once.
+  if (!feed.replay) void collector.tick().catch(() => undefined);
   let code = 1;
   try {
     const { runTui } = await import('../app/tui.js');

@@ -23,6 +23,8 @@ export class Collector {
   private readonly listeners: SnapshotListener[] = [];
   private readonly clock: Clock;
   private early: NodeJS.Timeout | null = null;
+  /** the newest snapshot, for a listener that arrives after a tick (the TUI starts sampling before it loads) */
+  lastSnapshot: Snapshot | null = null;
   private readonly pending = new Map<HostCollector, PendingSample>();
   private readonly answered = new Set<HostCollector>();
   /** how long a tick waits for a slow host; default: the interval, at least 1 s */
@@ -87,6 +89,7 @@ export class Collector {
       );
       if (timer) clearTimeout(timer);
       const snap: Snapshot = Object.freeze({ seq: this.seq++, monoNs, wallMs, hosts: Object.freeze(samples) as never });
+      this.lastSnapshot = snap;
       for (const l of this.listeners) l(snap);
       return snap;
     })().finally(() => {

@@ -72,9 +72,16 @@ describe.skipIf(!ready)('virtop TUI in tmux', () => {
     keys('?');
     s = await waitFor((x) => /virtop — keys/.test(x), 'the help screen');
     expect(s).toMatch(/sort by %MEM/);
-    expect(s).toMatch(/balloon memory live/);
-    keys('PageDown');
-    s = await waitFor((x) => /q F10 Ctrl-C\s+quit/.test(x), 'the rest of the help');
+    // Page through the help: every key is on one of its pages.
+    let pages = s;
+    for (let i = 0; i < 4 && !/q F10 Ctrl-C\s+quit/.test(pages); i++) {
+      const before = screen();
+      keys('PageDown');
+      s = await waitFor((x) => x !== before, 'the next help page');
+      pages += s;
+    }
+    expect(pages).toMatch(/balloon memory live/);
+    expect(pages).toMatch(/q F10 Ctrl-C\s+quit/);
     keys('Escape');
     await waitFor((x) => !/virtop — keys/.test(x), 'help closed');
 

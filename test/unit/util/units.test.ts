@@ -133,3 +133,20 @@ describe('mapLimit', () => {
     expect(await mapLimit([], 4, async () => 1)).toEqual([]);
   });
 });
+
+describe('RingBuffer storage kinds', () => {
+  it('f32 keeps ~7 digits and gaps', () => {
+    const r = new RingBuffer(3, 'f32');
+    r.push(123456.789);
+    r.push(null);
+    expect(r.at(0)).toBeCloseTo(123456.79, 1);
+    expect(r.at(1)).toBeNull();
+    expect(r.bytes).toBe(12);
+  });
+  it('pct16 keeps percentages to 0.1, clamps, and keeps gaps', () => {
+    const r = new RingBuffer(5, 'pct16');
+    for (const v of [12.34, 0, null, 99999, -3]) r.push(v);
+    expect(r.toArray()).toEqual([12.3, 0, null, 6553.4, 0]);
+    expect(r.bytes).toBe(10);
+  });
+});
