@@ -11,7 +11,7 @@ import type { HostCounters, HostInfo, HostSample, ProcessSample, DomainSample, C
 import { systemClock, type Clock } from '../util/clock.js';
 import { mapLimit } from '../util/pool.js';
 import { isActiveState } from '../types/state.js';
-import { domainFromRecord, isThinRecord } from './bulk.js';
+import { domainFromRecord, isThinRecord, stateName } from './bulk.js';
 import { fillFromPerDomainCalls, Unsupported } from './fallback.js';
 import { errorCode, errorMessage, type Connector, type LibvirtSource } from './source.js';
 import type { HostExtra, VhostSample } from '../types/sample.js';
@@ -72,6 +72,7 @@ function connectionLost(e: unknown): boolean {
 }
 
 const BACKOFF_MS = [500, 1000, 2000, 4000, 8000];
+const LIST_REFRESH_TICKS = 30;
 // Keepalive: a peer silent for interval x (count + 1) seconds is declared dead,
 // so a cut network is noticed even when no call is pending.
 const KEEPALIVE_INTERVAL_SEC = 5;
@@ -95,6 +96,8 @@ export class HostCollector {
   private failures = 0;
   private nextAttemptMs = 0;
   private readonly defs = new Map<string, { def: DomainDef | null; error: string | null }>();
+  private listed: Map<string, DomainListEntry> | null = null;
+  private listAge = 0;
   private readonly pids = new Map<string, { id: number; pid: number }>();
   private readonly unsupported = new Unsupported();
   private readonly clock: Clock;
@@ -152,6 +155,8 @@ export class HostCollector {
       c.onLifecycle((ev) => {
         // defined / started / undefined change the XML we cached.
         if (ev.event === 0 || ev.event === 1 || ev.event === 2) this.defs.delete(ev.uuid);
+        // Any lifecycle change can change ids, persistence or the set of domains.
+        this.listed = null;
         this.periodRechecked.delete(ev.uuid);
         this.addresses?.invalidate(ev.uuid);
         this.opts.onDomainEvent?.(this.uri, ev);
@@ -161,6 +166,7 @@ export class HostCollector {
         void c.setKeepAlive(KEEPALIVE_INTERVAL_SEC, KEEPALIVE_COUNT).catch(() => undefined);
       }
       this.conn = c;
+      this.listed = null;
       this.failures = 0;
       this.everConnected = true;
       return c;
@@ -172,6 +178,36 @@ export class HostCollector {
       this.status = this.everConnected ? 'reconnecting' : 'failed';
       return null;
     }
+  }
+
+  /**
+   * The domain list (ids, persistence). Listing costs libvirt a round trip
+   * per domain, so it is cached and re-read only when the stats show
+   * something it cannot explain — a new domain, one that started or stopped —
+   * after a lifecycle event, or every LIST_REFRESH_TICKS ticks as a safety net.
+   */
+  private async domainList(c: LibvirtSource, records: readonly RawStatsRecord[]): Promise<DomainListEntry[]> {
+    const cached = this.listed;
+    let fresh = cached !== null && this.listAge < LIST_REFRESH_TICKS;
+    if (fresh && cached) {
+      for (const r of records) {
+        const e = cached.get(r.uuid);
+        const code = r.params['state.state'];
+        const activeNow = typeof code === 'number' ? isActiveState(stateName(code)) : null;
+        if (!e || (activeNow !== null && activeNow !== e.id >= 0)) {
+          fresh = false;
+          break;
+        }
+      }
+    }
+    if (fresh && cached) {
+      this.listAge++;
+      return [...cached.values()];
+    }
+    const list = await c.listAllDomains(ListFlags.Active | ListFlags.Inactive);
+    this.listed = new Map(list.map((d) => [d.uuid, d]));
+    this.listAge = 0;
+    return list;
   }
 
   private async loadInfo(c: LibvirtSource): Promise<HostInfo> {
@@ -211,12 +247,12 @@ export class HostCollector {
 
     try {
       if (!this.info) this.info = await this.loadInfo(c);
-      const [list, stats, counters, extra] = await Promise.all([
-        c.listAllDomains(ListFlags.Active | ListFlags.Inactive),
+      const [stats, counters, extra] = await Promise.all([
         this.timed(() => c.getAllDomainStats(this.opts.statsMask ?? DEFAULT_STATS_MASK, this.isQemu() ? STATS_NOWAIT : 0)),
         this.readCounters(c),
         this.readExtra(),
       ]);
+      const list = await this.domainList(c, stats.value);
       const domains = await this.buildDomains(c, list, stats.value, stats.monoNs, stats.spanNs);
       // Addresses: merge the slow loop's last answers, and let it start a round if one is due (not awaited).
       if (this.addresses) {

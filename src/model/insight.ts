@@ -215,15 +215,19 @@ export function contentionCaused(domains: readonly ContentionInput[], hostCpus: 
   const out = new Map<string, number | null>();
   const placed = domains.some((d) => d.threads.some((t) => t.lastCpu !== null));
   if (placed) {
-    // Wait per physical CPU, per domain, in cores.
-    const waitBy = new Map<number, Map<string, number>>();
+    // Wait per physical CPU in cores: the total, and each domain's own share,
+    // so "the others' wait" is total minus own (linear, not domains x domains).
+    const totalBy = new Map<number, number>();
+    const ownBy = new Map<string, Map<number, number>>();
     for (const d of domains) {
       if (!d.active) continue;
       for (const t of d.threads) {
         if (t.lastCpu === null || t.waitPercent === null) continue;
-        let m = waitBy.get(t.lastCpu);
-        if (!m) waitBy.set(t.lastCpu, (m = new Map()));
-        m.set(d.key, (m.get(d.key) ?? 0) + t.waitPercent / 100);
+        const w = t.waitPercent / 100;
+        totalBy.set(t.lastCpu, (totalBy.get(t.lastCpu) ?? 0) + w);
+        let own = ownBy.get(d.key);
+        if (!own) ownBy.set(d.key, (own = new Map()));
+        own.set(t.lastCpu, (own.get(t.lastCpu) ?? 0) + w);
       }
     }
     for (const d of domains) {
@@ -232,10 +236,10 @@ export function contentionCaused(domains: readonly ContentionInput[], hostCpus: 
         continue;
       }
       let caused = 0;
+      const own = ownBy.get(d.key);
       for (const t of d.threads) {
-        const waits = waitBy.get(t.lastCpu as number);
-        let others = 0;
-        if (waits) for (const [k, w] of waits) if (k !== d.key) others += w;
+        const cpu = t.lastCpu as number;
+        const others = Math.max(0, (totalBy.get(cpu) ?? 0) - (own?.get(cpu) ?? 0));
         caused += ((t.cpuPercent as number) / 100) * Math.min(1, others);
       }
       out.set(d.key, caused * 100);

@@ -2,7 +2,7 @@
 // history. No I/O and no timers — the collector pushes, views pull.
 
 import type { DomainSample, HostSample, Snapshot, ThreadSample } from '../types/sample.js';
-import { RingBuffer } from '../util/ring.js';
+import { RingBuffer, type RingKind } from '../util/ring.js';
 import { isActiveState } from '../types/state.js';
 export { isActiveState };
 import { counterRate, cpuPercent, guestUsedKiB, measuredElapsedNs, percentOf, sumAvailable } from './rates.js';
@@ -39,8 +39,8 @@ interface DomainState {
   prev: DomainSample;
   prevMonoNs: bigint;
   history: Record<HistoryMetric, RingBuffer>;
-  /** wall time of each history slot, shared index with the metric buffers */
-  times: RingBuffer;
+  /** the host the domain is on: its time ring dates this domain's history slots */
+  host: HostState;
   samples: number;
   view: DomainView | null;
   stealStreak: number;
@@ -53,6 +53,18 @@ interface HostState {
   times: RingBuffer;
 }
 
+
+/** Wall times (ms) of a domain's history slots, oldest first. */
+export interface TimeSeries {
+  readonly length: number;
+  at(i: number): number | null;
+  last(): number | null;
+  toArray(): (number | null)[];
+}
+
+// Storage per metric: percentages in two bytes (0.1 steps), sizes and rates as float32.
+// At 1000 domains x 3600 samples this is what keeps the model under 200 MB.
+const METRIC_KIND = (m: string): RingKind => (/Percent$/.test(m) ? 'pct16' : 'f32');
 
 function toNum(v: bigint | null | undefined): number | null {
   return v === null || v === undefined ? null : Number(v);
@@ -77,9 +89,21 @@ export class Model {
   }
 
   /** History buffers for one domain (oldest first), or null if unknown. */
-  history(key: string): { times: RingBuffer; metrics: Record<HistoryMetric, RingBuffer> } | null {
+  history(key: string): { times: TimeSeries; metrics: Record<HistoryMetric, RingBuffer> } | null {
     const st = this.domains.get(key);
-    return st ? { times: st.times, metrics: st.history } : null;
+    if (!st) return null;
+    // Every domain of a host gets exactly one slot per host tick, so its slots are
+    // the newest ones of the host's time ring: one shared ring instead of one per domain.
+    const hostTimes = st.host.times;
+    const len = st.history.cpuPercent.length;
+    const off = hostTimes.length - len;
+    const times: TimeSeries = {
+      length: len,
+      at: (i) => (i < 0 || i >= len ? null : hostTimes.at(off + i)),
+      last: () => (len ? hostTimes.at(off + len - 1) : null),
+      toArray: () => Array.from({ length: len }, (_, i) => hostTimes.at(off + i)),
+    };
+    return { times, metrics: st.history };
   }
 
   hostHistory(uri: string): { times: RingBuffer; cpuPercent: RingBuffer } | null {
@@ -147,7 +171,6 @@ export class Model {
         for (const [key, st] of this.domains) {
           if (!key.startsWith(`${hs.uri}#`) || !st.view) continue;
           for (const m of HISTORY_METRICS) st.history[m].push(null);
-          st.times.push(snap.wallMs);
           hostDomainViews.push(staleView(st.view, hs.stale ? 'host slow to answer' : 'host unreachable'));
         }
       }
@@ -337,8 +360,8 @@ export class Model {
 
     if (!st) {
       const history = {} as Record<HistoryMetric, RingBuffer>;
-      for (const m of HISTORY_METRICS) history[m] = new RingBuffer(this.historySize);
-      st = { prev: ds, prevMonoNs: hs.monoNs, history, times: new RingBuffer(this.historySize), samples: 0, view: null, stealStreak: 0 };
+      for (const m of HISTORY_METRICS) history[m] = new RingBuffer(this.historySize, METRIC_KIND(m));
+      st = { prev: ds, prevMonoNs: hs.monoNs, history, host: this.hosts.get(hs.uri) as HostState, samples: 0, view: null, stealStreak: 0 };
       this.domains.set(key, st);
     }
     st.stealStreak = active ? nextStealStreak(st.stealStreak, view.stealPercent, this.stealThresholdPercent) : 0;
@@ -346,7 +369,6 @@ export class Model {
     view.stealAlert = st.stealStreak >= this.stealTicks;
     // contentionCausedPercent is pushed by ingest() after the host's second pass.
     for (const m of HISTORY_METRICS) if (m !== 'contentionCausedPercent') st.history[m].push(view[m] ?? null);
-    st.times.push(hs.wallMs);
     st.prev = ds;
     st.prevMonoNs = hs.monoNs;
     st.samples++;

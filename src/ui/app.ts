@@ -43,6 +43,7 @@ import {
   type StatusLevel,
   type UiState,
 } from './state.js';
+import { syncReplay, type ReplayStatus } from './rewind.js';
 import { columnAt, placeColumns, sortCycle, type PlacedColumn } from './table.js';
 import { center, cleanText } from './text.js';
 
@@ -58,6 +59,17 @@ export interface UiHooks {
   runBulk(plans: Plan[]): Promise<{ ok: boolean; message: string }>;
   /** the action log, for view L */
   actionLog(): { entries: readonly ActionLogEntry[]; path: string | null };
+  /** time controls, only when the screen plays a recording (--replay); Z pauses through setPaused */
+  replay?: ReplayHooks;
+}
+
+export interface ReplayHooks {
+  status(): ReplayStatus;
+  /** pause and move one record; false at either end */
+  step(delta: 1 | -1): boolean;
+  setSpeed(factor: number): void;
+  /** show the record in force at wall time `ms` */
+  seek(ms: number): void;
 }
 
 const EMPTY_VIEW: ModelView = { seq: -1, wallMs: 0, intervalSec: null, hosts: [], domains: [] };
@@ -106,12 +118,12 @@ export class TuiApp {
         style: { fg: blessedColor(bg.fg), bg: blessedColor(bg.bg) },
       });
     this.panes = {
-      header: new Pane(mk(), (f, r) => renderHeader(f, r.width, r.height), (f) => `${f.state.paused}|${f.state.intervalSec}|${Math.floor(f.nowMs / 1000)}|${f.state.irix}|${f.state.selectedKey}`),
+      header: new Pane(mk(), (f, r) => renderHeader(f, r.width, r.height), (f) => `${f.state.paused}|${f.state.intervalSec}|${Math.floor(f.nowMs / 1000)}|${f.state.irix}|${f.state.selectedKey}|${f.state.rewindAt}|${JSON.stringify(f.state.replay)}`),
       main: new Pane(mk(), (f, r) => this.drawMain(f, r), (f) => this.mainDepends(f)),
       detail: new Pane(
         mk(),
         (f, r) => renderDetail(f, this.selectedDomain(f), r.width, r.height),
-        (f) => `${f.state.selectedKey}`,
+        (f) => `${f.state.selectedKey}|${f.state.rewindAt}`,
       ),
       status: new Pane(mk(), (f, r) => [renderStatus(f, r.width)], (f) => this.statusDepends(f)),
       overlay: new Pane(
@@ -254,6 +266,7 @@ export class TuiApp {
       nowMs: this.clock(),
       selected: byKey(selectedKey),
       domain: byKey,
+      times: selectedKey === null ? null : (this.history.history(selectedKey)?.times ?? null),
     };
   }
 
@@ -353,6 +366,8 @@ export class TuiApp {
     }
     p.small.hide();
 
+    // Where the replay is (it moves, pauses and ends on its own).
+    if (this.hooks.replay) this.state = syncReplay(this.state, this.hooks.replay.status());
     // Keep the selection on screen before drawing.
     const { keys } = this.rows();
     if (this.state.view === 'domains') this.state = reconcile(this.state, keys, Math.max(1, layout.main.height - 1));
@@ -387,6 +402,7 @@ export class TuiApp {
     }
     if (reaction.setPaused !== undefined) this.hooks.setPaused(reaction.setPaused);
     if (reaction.setIntervalSec !== undefined) this.hooks.setIntervalSec(reaction.setIntervalSec);
+    if (reaction.time) this.applyTime(reaction.time);
     if (reaction.writeConfig) {
       this.hooks.writeConfig(this.state).then(
         (msg) => this.setStatus(msg, 'ok'),
@@ -411,6 +427,19 @@ export class TuiApp {
       return;
     }
     if (!reaction.none) this.draw(false);
+  }
+
+  /** Replay controls (step, speed, jump) through the hooks; a failure goes to the status line. */
+  private applyTime(t: NonNullable<Reaction['time']>): void {
+    const r = this.hooks.replay;
+    if (!r) return;
+    try {
+      if (t.speed !== undefined) r.setSpeed(t.speed);
+      if (t.step !== undefined && !r.step(t.step)) this.state = withStatus(this.state, t.step < 0 ? 'at the first record' : 'at the last record (END)', 'info', this.clock());
+      if (t.seekMs !== undefined) r.seek(t.seekMs);
+    } catch (e) {
+      this.state = withStatus(this.state, (e as Error).message, 'error', this.clock());
+    }
   }
 
   onKey(ch: string | undefined, key: BlessedKey | undefined): void {

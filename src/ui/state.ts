@@ -10,6 +10,8 @@ import type { SortKey } from '../model/sort.js';
 import type { DomainView } from '../model/view.js';
 import { checkInterval, formatInterval } from '../config/interval.js';
 import { Command, RESERVED_KEYS, type Keymap } from './keymap.js';
+import type { SeriesSource } from './chart.js';
+import { backToLive, handleJumpPrompt, isRewound, TIME_ACTIONS, type ReplayStatus, type TimeReaction } from './rewind.js';
 import { ALL_COLUMN_IDS, DEFAULT_COLUMNS, type ColumnId, type IoUnit } from './table.js';
 
 export type ViewName = 'domains' | 'cpus' | 'nics' | 'disks' | 'hosts' | 'log' | 'noisy';
@@ -18,7 +20,7 @@ export type ListView = Exclude<ViewName, 'domains'>;
 export type Overlay =
   | { kind: 'help'; scroll: number }
   | { kind: 'columns'; cursor: number }
-  | { kind: 'prompt'; purpose: 'filter' | 'interval'; text: string; error: string | null; previous: string }
+  | { kind: 'prompt'; purpose: 'filter' | 'interval' | 'jump'; text: string; error: string | null; previous: string }
   /** a value for a domain action (balloon size, vCPU count); Tab toggles saving it to the config too */
   | { kind: 'action-prompt'; command: Act; domainKey: string; label: string; text: string; error: string | null; persist: boolean; bulkKeys?: string[] }
   /** a destructive action waiting for y */
@@ -64,6 +66,10 @@ export interface UiState {
   groupByHost: boolean;
   /** Irix mode (%): host CPU figures with 100 % = one core instead of the whole host */
   irix: boolean;
+  /** rewind cursor (←/→): the wall time of the history slot shown in the detail pane; null/absent = live */
+  rewindAt?: number | null;
+  /** set when the screen plays a recording (--replay): where playback is */
+  replay?: ReplayStatus | null;
 }
 
 export interface Reaction {
@@ -79,6 +85,8 @@ export interface Reaction {
   runPlan?: Plan;
   /** run these (the tagged domains' plans, previewed and confirmed) */
   runBulk?: Plan[];
+  /** replay controls: step, speed, jump (only with --replay) */
+  time?: TimeReaction;
 }
 
 export interface ActionContext {
@@ -95,6 +103,8 @@ export interface ActionContext {
   selected?: DomainView | null;
   /** the domain with this key as the model sees it now, or null if it is gone */
   domain?: (key: string) => DomainView | null;
+  /** the wall times of the selected domain's history slots (for the rewind cursor) */
+  times?: SeriesSource | null;
 }
 
 export type Action = (s: UiState, ctx: ActionContext) => [UiState, Reaction];
@@ -316,6 +326,7 @@ function toggleTag(s: UiState, ctx: ActionContext): UiState {
 }
 
 export const ACTIONS: Record<Command, Action> = {
+  ...TIME_ACTIONS,
   [Command.ToggleTag]: (s, ctx) => ok(toggleTag(s, ctx)),
   [Command.TagFiltered]: (s, ctx) => {
     const tagged = [...new Set([...s.tagged, ...ctx.rowKeys])];
@@ -348,7 +359,8 @@ export const ACTIONS: Record<Command, Action> = {
   [Command.PageUp]: (s, ctx) => ok(moveSelection(s, ctx, -Math.max(1, ctx.pageSize - 1))),
   [Command.PageDown]: (s, ctx) => ok(moveSelection(s, ctx, Math.max(1, ctx.pageSize - 1))),
   [Command.Home]: (s, ctx) => ok(moveSelection(s, ctx, 0, 0)),
-  [Command.End]: (s, ctx) => ok(moveSelection(s, ctx, 0, Number.MAX_SAFE_INTEGER)),
+  // End leaves rewind first (back to live); otherwise it goes to the last row.
+  [Command.End]: (s, ctx) => ok(isRewound(s) ? backToLive(s, ctx.nowMs) : moveSelection(s, ctx, 0, Number.MAX_SAFE_INTEGER)),
   [Command.ToggleDetail]: (s, ctx) => {
     if (s.view !== 'domains') {
       // From a list view, Enter opens the detail of the row's domain.
@@ -384,7 +396,8 @@ export const ACTIONS: Record<Command, Action> = {
     ok({ ...s, overlay: { kind: 'prompt', purpose: 'interval', text: String(s.intervalSec), error: null, previous: String(s.intervalSec) } }),
   [Command.TogglePause]: (s, ctx) => {
     const paused = !s.paused;
-    const next = withStatus({ ...s, paused }, paused ? 'refresh paused (Space to resume)' : 'refresh resumed', 'info', ctx.nowMs);
+    const what = s.replay ? (paused ? 'playback paused (Z resumes)' : 'playback resumed') : paused ? 'refresh paused (Z resumes)' : 'refresh resumed';
+    const next = withStatus({ ...s, paused }, what, 'info', ctx.nowMs);
     return [next, { setPaused: paused }];
   },
   [Command.ToggleIoUnit]: (s, ctx) => {
@@ -407,6 +420,7 @@ function editPrompt(text: string, key: string): string | null {
 }
 
 function handlePrompt(s: UiState, o: Extract<Overlay, { kind: 'prompt' }>, key: string, ctx: ActionContext): [UiState, Reaction] {
+  if (o.purpose === 'jump') return handleJumpPrompt(s, o, key, ctx, editPrompt);
   if (o.purpose === 'filter') {
     if (key === 'escape') return ok({ ...s, overlay: null, filter: '' });
     if (key === 'enter') return ok({ ...s, overlay: null });

@@ -308,7 +308,11 @@ describe('in a child process', () => {
       const child = runNode(script, { onLine: (t) => onLine(t) });
       await terminated;
       // The calls outlive the worker: its threads are still waiting in them.
-      await waitFor(() => count(daemon.procs, RemoteProc.NodeGetInfo) === THREADS_PER_CONNECTION);
+      await waitFor(() => count(daemon.procs, RemoteProc.NodeGetInfo) === THREADS_PER_CONNECTION).catch(
+        (e: Error) => {
+          throw new Error(`${e.message}: procs ${JSON.stringify(daemon.procs)}`);
+        },
+      );
       daemon.dropClients();
       const r = await child;
       expect(r.stderr).toBe('');

@@ -23,7 +23,9 @@ class FakeSource implements LibvirtSource {
     if (this.failStats) throw this.failStats;
     return this.records;
   }
+  lists = 0;
   async listAllDomains() {
+    this.lists++;
     return this.domains;
   }
   async domainXml(uuid: string) {
@@ -205,5 +207,25 @@ describe('HostCollector', () => {
     ['garbage', false],
   ])('isLocalUri(%s) = %s', (uri, want) => {
     expect(isLocalUri(uri)).toBe(want);
+  });
+
+  it('lists domains once and re-lists only when the stats show a change', async () => {
+    const src = new FakeSource();
+    const { hc } = collectorWith([src]);
+    for (let i = 0; i < 5; i++) await hc.sample();
+    expect(src.lists).toBe(1);
+    // a new domain appears in the stats: list again to learn its id
+    src.domains = [...src.domains, { name: 'b', uuid: 'u-b', id: 2, state: 1, persistent: true, active: true }];
+    src.records = [...src.records, { name: 'b', uuid: 'u-b', params: { 'state.state': 1, 'cpu.time': 1n } }];
+    const s = await hc.sample();
+    expect(src.lists).toBe(2);
+    expect(s.domains.find((d) => d.name === 'b')?.id).toBe(2);
+    // a domain stops: its stats say shut off while the cached list still has an id
+    src.records = [src.records[0], { name: 'b', uuid: 'u-b', params: { 'state.state': 5 } }];
+    src.domains = [src.domains[0], { name: 'b', uuid: 'u-b', id: -1, state: 5, persistent: true, active: false }];
+    await hc.sample();
+    expect(src.lists).toBe(3);
+    await hc.sample();
+    expect(src.lists).toBe(3);
   });
 });
