@@ -123,7 +123,7 @@ export async function main(argv: string[]): Promise<number> {
     });
 
     await section('render', async () => {
-      const args: RenderArgs = { sizes: [100, 1000], iterations: ctx.quick ? 10 : 40 };
+      const args: RenderArgs = { sizes: [100, 1000], iterations: ctx.quick ? 20 : 200 };
       const r = await runChild<RenderResult>('render', args, process.env, 5 * 60_000);
       results.render = r;
       rows.push(...renderRows(r));

@@ -10,6 +10,8 @@ import type { HostControl } from '../actions/control.js';
 import type { Options } from '../cli/args.js';
 import type { Snapshot } from '../types/sample.js';
 import type { Collector } from '../collector/collector.js';
+import type { ReplaySource } from '../record/replay.js';
+import { replayHooks } from './timetravel.js';
 import { saveConfig, type ConfigFile, type Settings } from '../config/config.js';
 import { Model } from '../model/model.js';
 import { Palette } from '../theme/palette.js';
@@ -37,6 +39,8 @@ export interface TuiOptions {
   control?: (uri: string) => HostControl;
   /** where actions are recorded; an in-memory log when not given */
   actionLog?: ActionLog;
+  /** the recording played back (--replay): the screen gets its time controls */
+  replay?: ReplaySource | null;
 }
 
 /** What the screen needs from the collector's loop. */
@@ -55,7 +59,10 @@ function settingsToFile(state: UiState, theme: string | null): ConfigFile {
 
 export async function runTui(opts: TuiOptions): Promise<number> {
   const stderr = opts.stderr ?? process.stderr;
-  const model = new Model({ historySize: opts.options.historySize });
+  // `let`: a replay's jump starts a fresh model (see timetravel.ts); the screen reads through `history`.
+  const newModel = () => new Model({ historySize: opts.options.historySize });
+  let model = newModel();
+  const history = { history: (key: string) => model.history(key) };
   const palette = new Palette(opts.theme);
   const { keymap, problems } = buildKeymap();
   const cols = normalizeColumns(opts.settings.columns);
@@ -121,6 +128,14 @@ export async function runTui(opts: TuiOptions): Promise<number> {
       },
       actionLog: () => ({ entries: log.entries(), path: log.path }),
     };
+    if (opts.replay) {
+      hooks.replay = replayHooks(opts.replay, {
+        historySize: opts.options.historySize,
+        newModel,
+        setModel: (m) => (model = m),
+        redraw: () => app?.draw(false),
+      });
+    }
 
     try {
       screen = createScreen(blessed, opts.io ?? {});
@@ -132,7 +147,7 @@ export async function runTui(opts: TuiOptions): Promise<number> {
         io: opts.settings.io,
         readonly: opts.options.readonly,
       });
-      app = new TuiApp(screen, blessed, palette, model, keymap, hooks, state);
+      app = new TuiApp(screen, blessed, palette, history, keymap, hooks, state);
       const ui = app;
       loop.onSnapshot((snap) => {
         if (done) return;

@@ -153,6 +153,7 @@ async function runInteractive(opts: Options, uris: string[], themeEnv: { themesD
       warnings: [...cfg.warnings, ...choice.warnings],
       control,
       actionLog: new ActionLog(actionLogPath(process.env, homedir()), userName()),
+      replay: feed.replay,
     });
   } finally {
     // A libvirt call stuck on a dead host must not keep the terminal hostage.

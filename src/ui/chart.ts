@@ -114,8 +114,33 @@ export function brailleChart(series: readonly ChartSeries[], width: number, heig
   return { width: w, height: h, bits, owner, roles: series.map((s) => s.role) };
 }
 
+/**
+ * The cell column of a chart `cells` wide where slot `i` of `n` samples is
+ * drawn (the same fitting as binSeries: right-aligned when short, binned
+ * when long). -1 when there is no such column.
+ */
+export function slotCell(n: number, i: number, cells: number): number {
+  const cols = cells * 2;
+  if (n <= 0 || cells <= 0 || i < 0 || i >= n) return -1;
+  let x: number;
+  if (n <= cols) x = cols - n + i;
+  else {
+    // Bin x holds slots floor(x*n/cols) .. floor((x+1)*n/cols)-1.
+    x = Math.min(cols - 1, Math.floor((i * cols) / n));
+    while (x + 1 < cols && Math.floor(((x + 1) * n) / cols) <= i) x++;
+    while (x > 0 && Math.floor((x * n) / cols) > i) x--;
+  }
+  return x >> 1;
+}
+
+/** A column drawn over the chart (the rewind cursor): its dots, or a bar where it has none. */
+export interface ChartMarker {
+  cell: number;
+  role: Role;
+}
+
 /** The grid as screen lines, each exactly `width` cells, runs coloured by series role. */
-export function chartLines(grid: ChartGrid, palette: Palette): string[] {
+export function chartLines(grid: ChartGrid, palette: Palette, marker?: ChartMarker | null): string[] {
   const lines: string[] = [];
   for (let r = 0; r < grid.height; r++) {
     let line = '';
@@ -128,6 +153,12 @@ export function chartLines(grid: ChartGrid, palette: Palette): string[] {
     for (let c = 0; c < grid.width; c++) {
       const i = r * grid.width + c;
       const b = grid.bits[i];
+      if (marker && c === marker.cell) {
+        flush();
+        runOwner = -2;
+        line += palette.paint(marker.role, b ? String.fromCharCode(0x2800 + b) : '┊');
+        continue;
+      }
       const o = b ? grid.owner[i] : -1;
       if (o !== runOwner) {
         flush();

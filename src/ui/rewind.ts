@@ -95,9 +95,10 @@ export function clockText(ms: number): string {
   return new Date(ms).toTimeString().slice(0, 8);
 }
 
-/** "−2:35", "−1:02:03", "−0:00" for a time before now. */
+/** "−2.5s", "−2:35", "−1:02:03": how long before now. */
 export function agoText(ms: number): string {
-  const sec = Math.max(0, Math.round(ms / 1000));
+  if (ms < 9950) return `−${(Math.max(0, ms) / 1000).toFixed(1)}s`;
+  const sec = Math.round(ms / 1000);
   const h = Math.floor(sec / 3600);
   const m = Math.floor((sec % 3600) / 60);
   const s = sec % 60;

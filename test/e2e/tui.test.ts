@@ -4,6 +4,7 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { gunzipSync } from 'node:zlib';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -145,6 +146,68 @@ describe.skipIf(!ready)('virtop TUI in tmux', () => {
     await startVirtop();
     const s = await waitFor((x) => /▲NAME|NAME▲/.test(x), 'NAME sort from the config file');
     expect(tableNames(s)[0]).toBe('build-runner');
+    keys('q');
+    await waitFor(promptBack, 'the shell prompt', 5000);
+  }, 60_000);
+
+  it('rewinds live: ← moves a cursor back through the detail charts (REWIND and its time), End returns to live', async () => {
+    await startVirtop('-d 0.4');
+    keys('Enter');
+    await waitFor((x) => /vCPU threads/.test(x), 'the detail pane');
+    // a few samples of history first
+    await new Promise((r) => setTimeout(r, 2500));
+    keys('Left', 'Left', 'Left');
+    let s = await waitFor((x) => /REWIND \d\d:\d\d:\d\d/.test(x.split('\n')[0]) && /◀ REWIND\s+at \d\d:\d\d:\d\d \(−/.test(x), 'REWIND in the header and the detail pane');
+    expect(s).toMatch(/slot \d+\/\d+/);
+    // new ticks keep coming: still rewound a moment later
+    await new Promise((r) => setTimeout(r, 1000));
+    expect(screen().split('\n')[0]).toMatch(/REWIND/);
+    keys('End');
+    s = await waitFor((x) => !/REWIND/.test(x), 'back to live');
+    expect(s).toMatch(/vCPU threads/);
+    keys('q');
+    await waitFor(promptBack, 'the shell prompt', 5000);
+  }, 60_000);
+
+  it('replays a recording with time controls: the recording\'s time, step with , and ., jump with J', async () => {
+    const file = join(HOME, 'short.ndjson.gz');
+    execFileSync('node', ['bin/virtop', '--demo', '--record', file, '-b', '-n', '6', '-d', '0.3'], { cwd: ROOT, stdio: 'ignore' });
+    const lines = gunzipSync(readFileSync(file)).toString('utf8').trim().split('\n').slice(1);
+    const clock = lines.map((l) => new Date((JSON.parse(l) as { wallMs: number }).wallMs).toTimeString().slice(0, 8));
+    expect(clock).toHaveLength(6);
+    const header = (x: string) => x.split('\n')[0];
+    keys('clear', 'Enter');
+    type(`node bin/virtop --replay ${file}`);
+    keys('Enter');
+    // plays at the recorded pace (0.3 s a tick) to the end
+    let s = await waitFor((x) => /REPLAY 6\/6 x1 END/.test(header(x)) && tableNames(x).length === 16, 'the replay at its end');
+    expect(header(s)).toContain(`virtop ${clock[5]}`);
+    keys(',');
+    s = await waitFor((x) => /REPLAY 5\/6 x1 PAUSED/.test(header(x)), 'a step back');
+    expect(header(s)).toContain(`virtop ${clock[4]}`);
+    keys(',');
+    await waitFor((x) => /REPLAY 4\/6 x1 PAUSED/.test(header(x)), 'another step back');
+    keys('.');
+    s = await waitFor((x) => /REPLAY 5\/6 x1 PAUSED/.test(header(x)), 'a step forward');
+    expect(header(s)).toContain(`virtop ${clock[4]}`);
+    // J: bad input is explained in the prompt; a time of day jumps there
+    keys('J');
+    type('abc');
+    keys('Enter');
+    s = await waitFor((x) => /Jump to .*abc.*use HH:MM\[:SS\]/.test(x), 'the jump prompt refusing abc');
+    keys('C-u');
+    type(clock[0]);
+    keys('Enter');
+    s = await waitFor((x) => /REPLAY 1\/6 x1 PAUSED/.test(header(x)), 'the jump to the first record');
+    expect(header(s)).toContain(`virtop ${clock[0]}`);
+    expect(s).toMatch(new RegExp(`jumped to ${clock[0]}`));
+    // relative, past the end: stops at the last record
+    keys('J');
+    type('+5m');
+    keys('Enter');
+    await waitFor((x) => /REPLAY 6\/6/.test(header(x)) && /end of the recording/.test(x), 'the relative jump to the end');
+    keys('x');
+    await waitFor((x) => /REPLAY 6\/6 x10/.test(header(x)), 'speed x10');
     keys('q');
     await waitFor(promptBack, 'the shell prompt', 5000);
   }, 60_000);

@@ -8,11 +8,13 @@ import { shortHost } from '../../output/text.js';
 import type { Palette } from '../../theme/palette.js';
 import type { Role } from '../../theme/roles.js';
 import { formatDuration, formatPercent, humanBytes, humanCount, humanKiB } from '../../util/units.js';
-import { brailleChart, chartLines, seriesMax, type ChartSeries, type SeriesSource } from '../chart.js';
+import { brailleChart, chartLines, seriesMax, slotCell, type ChartSeries, type SeriesSource } from '../chart.js';
 import type { Frame } from '../frame.js';
 import { stateRole } from '../table.js';
 import { cleanText, LineBuilder, padEnd, padStart } from '../text.js';
 import { insightSection, nicAddressText } from './insight.js';
+import { rewindPoint, type RewindPoint } from '../rewind.js';
+import { domainAt, rewindBar, selectedRewind } from './timebar.js';
 
 const EMPTY: SeriesSource = { length: 0, at: () => null };
 
@@ -99,14 +101,16 @@ function chartSpecs(d: DomainView, metrics: Record<HistoryMetric, SeriesSource> 
   ];
 }
 
-function chartBlock(spec: ChartSpec, width: number, height: number, span: string, p: Palette): string[] {
+function chartBlock(spec: ChartSpec, width: number, height: number, span: string, p: Palette, slot: RewindPoint | null = null): string[] {
   const title = new LineBuilder(width, p.reset);
   title.add(spec.title, p.open('pane.title'));
   for (const l of spec.legend) title.add(' ').add(l.text, p.open(l.role));
   title.addRight(` ${span ? `${span}, ` : ''}max ${spec.scale}`, p.open('chart.label'));
   const rows = Math.max(0, height - 1);
   const grid = brailleChart(spec.series, width, rows, spec.max);
-  return [title.toString(), ...chartLines(grid, p)];
+  // The rewind cursor: a marked column at the slot shown.
+  const marker = slot ? { cell: slotCell(slot.length, slot.index, width), role: 'header.paused' as const } : null;
+  return [title.toString(), ...chartLines(grid, p, marker)];
 }
 
 function joinColumns(left: string[], right: string[], height: number, leftWidth: number, rightWidth: number, sep: string): string[] {
@@ -120,7 +124,9 @@ function joinColumns(left: string[], right: string[], height: number, leftWidth:
 function chartsArea(frame: Frame, d: DomainView, width: number, height: number): string[] {
   const p = frame.palette;
   const hist = frame.history.history(d.key);
-  const specs = chartSpecs(d, hist?.metrics ?? null);
+  // Rewound: the legends give the figures at the cursor, and each chart marks it.
+  const slot = hist ? rewindPoint(hist.times, frame.state.rewindAt) : null;
+  const specs = chartSpecs(slot && hist ? domainAt(d, hist.metrics, slot.index) : d, hist?.metrics ?? null);
   const span = hist ? spanLabel(hist.times) : '';
   const blank = ' '.repeat(width);
   if (height < 2 || width < 20) return new Array(Math.max(0, height)).fill(blank);
@@ -131,13 +137,13 @@ function chartsArea(frame: Frame, d: DomainView, width: number, height: number):
   if (height >= 4) {
     const th = Math.floor(height / 2);
     const bh = height - th;
-    const top = joinColumns(chartBlock(specs[0], lw, th, span, p), chartBlock(specs[1], rw, th, span, p), th, lw, rw, sep);
-    const bottom = joinColumns(chartBlock(specs[2], lw, bh, span, p), chartBlock(specs[3], rw, bh, span, p), bh, lw, rw, sep);
+    const top = joinColumns(chartBlock(specs[0], lw, th, span, p, slot), chartBlock(specs[1], rw, th, span, p, slot), th, lw, rw, sep);
+    const bottom = joinColumns(chartBlock(specs[2], lw, bh, span, p, slot), chartBlock(specs[3], rw, bh, span, p, slot), bh, lw, rw, sep);
     return [...top, ...bottom];
   }
   const qw = Math.floor((width - 3) / 4);
   const last = width - 3 - qw * 3;
-  const blocks = specs.map((s, i) => chartBlock(s, i === 3 ? last : qw, height, '', p));
+  const blocks = specs.map((s, i) => chartBlock(s, i === 3 ? last : qw, height, '', p, slot));
   const out: string[] = [];
   for (let r = 0; r < height; r++) out.push(blocks.map((b) => b[r]).join(sep));
   return out;
@@ -290,7 +296,10 @@ export function renderDetail(frame: Frame, d: DomainView | null, width: number, 
     while (lines.length < height) lines.push(blank);
     return lines;
   }
-  const body = height - 1;
+  // Rewound: a line under the title says when the figures are from.
+  const rw = selectedRewind(frame);
+  const bar = rw && height >= 6 ? [rewindBar(rw, width, p)] : [];
+  const body = height - 1 - bar.length;
   let lines: string[];
   if (width >= 140) {
     const cw = Math.floor(width * 0.5);
@@ -302,5 +311,5 @@ export function renderDetail(frame: Frame, d: DomainView | null, width: number, 
     const sections = tablesH ? [insightSection(d, width, p), vcpuSection(d, width, p), diskSection(d, width), nicSection(d, width)] : [];
     lines = [...chartsArea(frame, d, width, body - tablesH), ...tablesArea(sections, width, tablesH, p)];
   }
-  return [titleLine(d, width, p), ...lines].slice(0, height);
+  return [titleLine(d, width, p), ...bar, ...lines].slice(0, height);
 }

@@ -13,6 +13,7 @@ import { MAX_HOST_LINES } from '../layout.js';
 import { cleanText, LineBuilder } from '../text.js';
 import type { DomainView } from '../../model/view.js';
 import { capacitySegments } from './capacity.js';
+import { headerClockMs, timeBadge } from './timebar.js';
 
 function clock(ms: number): string {
   return new Date(ms).toTimeString().slice(0, 8);
@@ -93,9 +94,17 @@ function summary(frame: Frame, width: number): string {
   }
   const sep = p.open('pane.border');
   // The badge shows whatever the width: the rest gets what is left of the line.
-  const badge = state.paused ? { text: ' PAUSED ', role: 'header.paused' as const } : view.seq < 0 ? { text: ' connecting…', role: 'host.reconnecting' as const } : null;
+  const time = timeBadge(frame);
+  // A replay's badge says PAUSED itself (with where and how fast it plays).
+  const live = time !== null && state.replay ? null : state.paused ? ' PAUSED ' : null;
+  const badge =
+    time !== null || live !== null
+      ? { text: `${time ?? ''}${live ?? ''}`, role: 'header.paused' as const }
+      : view.seq < 0
+        ? { text: ' connecting…', role: 'host.reconnecting' as const }
+        : null;
   const lb = new LineBuilder(Math.max(0, width - (badge?.text.length ?? 0)), p.reset);
-  lb.add('virtop', p.open('header.title')).add(' ').add(clock(frame.nowMs), p.open('header.title'));
+  lb.add('virtop', p.open('header.title')).add(' ').add(clock(headerClockMs(frame)), p.open('header.title'));
   lb.add(' │ ', sep);
   if (view.hosts.length > 1) lb.add(`${view.hosts.length} hosts `, p.open('header.fg'));
   lb.add(String(total), p.open('header.value')).add(' domains: ', p.open('header.label'));

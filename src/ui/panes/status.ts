@@ -44,10 +44,11 @@ export function renderPrompt(frame: Frame, width: number): string | null {
   }
   if (o?.kind !== 'prompt') return null;
   const lb = new LineBuilder(width, p.reset);
-  lb.add(o.purpose === 'filter' ? 'Filter: ' : 'Refresh interval (seconds): ', p.open('prompt.fg'));
+  const label = o.purpose === 'filter' ? 'Filter: ' : o.purpose === 'jump' ? 'Jump to (HH:MM[:SS], +5m, -30s): ' : 'Refresh interval (seconds): ';
+  lb.add(label, p.open('prompt.fg'));
   lb.add(cleanText(o.text)).add('█', p.open('prompt.fg'));
   if (o.error) lb.add(`  ${cleanText(o.error)}`, p.open('status.error'));
-  else lb.addRight(o.purpose === 'filter' ? ' Enter keeps, Esc clears ' : ' Enter sets, Esc cancels ', p.open('chart.label'));
+  else lb.addRight(o.purpose === 'filter' ? ' Enter keeps, Esc clears ' : o.purpose === 'jump' ? ' Enter jumps, Esc cancels ' : ' Enter sets, Esc cancels ', p.open('chart.label'));
   return lb.toString();
 }
 
