@@ -13,6 +13,15 @@ export default defineConfig({
     projects: [
       {
         test: {
+          name: 'soak',
+          include: ['test/soak/**/*.test.ts'],
+          environment: 'node',
+          // Its own process with gc exposed, so RSS readings are after a collection.
+          execArgv: ['--expose-gc'],
+        },
+      },
+      {
+        test: {
           name: 'unit',
           include: ['test/unit/**/*.test.ts'],
           environment: 'node',
