@@ -9,6 +9,7 @@ import type { HostCollector } from './host.js';
 export type SnapshotListener = (snap: Snapshot) => void;
 
 const FIRST_SAMPLE_DEADLINE_MS = 10_000;
+const HUNG_SAMPLE_MS = 30_000;
 
 interface PendingSample {
   promise: Promise<HostSample>;
@@ -65,6 +66,13 @@ export class Collector {
       const monoNs = this.clock.monoNs();
       const wallMs = this.clock.wallMs();
       for (const h of this.hosts) {
+        const p = this.pending.get(h);
+        // A call stuck far beyond any tick (a reply lost for good, keepalive still
+        // satisfied) would hold the host forever: drop its connection and start over.
+        if (p && Number(this.clock.monoNs() - p.startedMonoNs) / 1e6 > Math.max(HUNG_SAMPLE_MS, 5 * this.intervalMs)) {
+          h.abandon(`no answer for ${Math.round(Number(this.clock.monoNs() - p.startedMonoNs) / 1e9)} s`);
+          this.pending.delete(h);
+        }
         if (!this.pending.has(h)) this.pending.set(h, { promise: h.sample(), startedMonoNs: this.clock.monoNs() });
       }
       let deadlineMs = this.hostDeadlineMs ?? Math.max(1000, this.intervalMs);

@@ -126,6 +126,17 @@ export class HostCollector {
     this.opts.threads = on;
   }
 
+  /** Gives up on the current connection (its calls hang): closed now, reopened on the next tick. */
+  abandon(why: string): void {
+    const c = this.conn;
+    this.conn = null;
+    this.lost = false;
+    this.status = 'reconnecting';
+    this.lastError = `${this.uri}: connection abandoned: ${why}`;
+    this.nextAttemptMs = 0;
+    if (c) void c.close().catch(() => undefined);
+  }
+
   async close(): Promise<void> {
     this.closed = true;
     const c = this.conn;

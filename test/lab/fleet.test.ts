@@ -69,18 +69,18 @@ describeLab('fleet: three hosts, tagging and a bulk action', () => {
 
   it('cutting the TCP host leaves the other two connected', async () => {
     proxy.cut = true;
-    const s = await session.waitFor((x) => {
-      const r = hostRows(x);
-      const tcp = [...r.entries()].find(([k]) => k.startsWith('127.0.0.1'))?.[1] ?? '';
-      return tcp !== '' && tcp !== 'connected';
-    }, 'the TCP host not answering', 40_000);
+    const tcpStatus = (x: string) => [...hostRows(x).entries()].find(([k]) => k.startsWith('127.0.0.1'))?.[1] ?? '';
+    await session.waitFor((x) => tcpStatus(x) !== '' && tcpStatus(x) !== 'connected', 'the TCP host not answering', 40_000);
+    // Bytes swallowed by the cut are gone for good: wait until keepalive declares the
+    // connection lost, as a real dead link would be, before restoring the path.
+    const s = await session.waitFor((x) => /^(lost|reconnecting)/.test(tcpStatus(x)), 'the TCP host declared lost', 60_000);
     const rows = hostRows(s);
     const others = [...rows.entries()].filter(([k]) => !k.startsWith('127.0.0.1'));
     expect(others).toHaveLength(2);
     for (const [, v] of others) expect(v).toBe('connected');
     proxy.cut = false;
     await session.waitFor((x) => [...hostRows(x).values()].every((v) => v === 'connected'), 'the TCP host back', 40_000);
-  }, 90_000);
+  }, 150_000);
 
   it('tags two lab guests by filter, previews, pauses and resumes them, and logs each action', async () => {
     session.keys('0');
@@ -97,6 +97,8 @@ describeLab('fleet: three hosts, tagging and a bulk action', () => {
     session.keys('y');
     await waitFor('both paused', async () => ((await Promise.all(GUESTS.map(domState)))).every((s) => s === 'paused') || undefined, 15_000);
     await session.waitFor((x) => /paused 2 tagged domain\(s\)/.test(x), 'the summary in the status line');
+    // The table must have caught up (both guests P) before the next action is planned.
+    await session.waitFor((x) => (x.match(/^\*\s*\d+ P /gm) ?? []).length === 2, 'both tagged rows paused', 15_000);
     session.keys('p');
     await session.waitFor((x) => /Preview: resume 2 tagged domain\(s\)/.test(x), 'the resume preview');
     session.keys('y');

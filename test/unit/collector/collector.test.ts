@@ -18,6 +18,10 @@ function fakeHost(delayMs: () => number) {
       return { uri: 'fake:///', monoNs: 0n, wallMs: 0, status: 'connected', error: null, info: null, counters: null, domains: [], tickLatencyMs: 0 };
     },
     async close() {},
+    abandoned: [] as string[],
+    abandon(why: string) {
+      this.abandoned.push(why);
+    },
   };
   return { host: host as unknown as HostCollector, stats: () => ({ calls, peak }) };
 }
@@ -115,5 +119,27 @@ describe('Collector with a slow host', () => {
     const fourth = c.tick();
     await vi.advanceTimersByTimeAsync(50);
     expect((await fourth).hosts[1].stale).toBeFalsy();
+  });
+});
+
+describe('Collector with a hung host', () => {
+  it('abandons a connection whose call hangs far beyond the tick, then samples afresh', async () => {
+    vi.useFakeTimers();
+    let delay = 10;
+    const hung = fakeHost(() => delay);
+    const c = new Collector([hung.host], 1000, fakeClock);
+    const first = c.tick();
+    await vi.advanceTimersByTimeAsync(20);
+    await first;
+    delay = 10 * 60_000; // the next call never comes back in time
+    for (let i = 0; i < 35; i++) {
+      const t = c.tick();
+      await vi.advanceTimersByTimeAsync(1000);
+      await t;
+    }
+    const abandoned = (hung.host as unknown as { abandoned: string[] }).abandoned;
+    expect(abandoned).toHaveLength(1);
+    expect(abandoned[0]).toMatch(/no answer for 3\d s/);
+    expect(hung.stats().calls).toBe(3); // first, the hung one, and the fresh one after abandoning
   });
 });
