@@ -66,7 +66,13 @@ std::shared_ptr<Completer> Completer::Create(Napi::Env env) {
   c->handle_ = h;
   // Environment teardown (a normal exit, a worker thread's end; never
   // process.exit()): close the handle before the loop goes away.
-  napi_add_async_cleanup_hook(env, OnEnvCleanup, h, nullptr);
+  if (napi_add_async_cleanup_hook(env, OnEnvCleanup, h, nullptr) != napi_ok) {
+    // Unusable without it (the handle would outlive a worker's loop). Close
+    // it now; OnClosed expects no hook.
+    uv_close(reinterpret_cast<uv_handle_t*>(&h->async), OnClosed);
+    c->handle_ = nullptr;
+    throw Napi::Error::New(env, "virtop: napi_add_async_cleanup_hook failed");
+  }
   return c;
 }
 
@@ -102,19 +108,19 @@ void Completer::OnAsync(uv_async_t* async) {
   Napi::Env env(self->env_);
   for (Job* job : batch) {
     std::unique_ptr<Job> owned(job);
-    // Like AsyncWorker's completion: a handle scope and a callback scope per
-    // job, so promise reactions and nextTicks run before the next one.
-    Napi::HandleScope scope(env);
-    Napi::CallbackScope callbackScope(env, self->asyncContext_);
+    // Nothing may escape into libuv. Jobs settle their own promise and catch
+    // conversion errors; what is left (e.g. N-API refusing calls while a
+    // worker thread is being terminated) has nobody to report to.
     try {
+      // Like AsyncWorker's completion: a handle scope and a callback scope
+      // per job, so promise reactions and nextTicks run before the next one.
+      Napi::HandleScope scope(env);
+      Napi::CallbackScope callbackScope(env, self->asyncContext_);
       if (job->threw_)
         job->OnError(env, job->what_);
       else
         job->OnOK(env);
-    } catch (const Napi::Error&) {
-      // Jobs settle their own promise and catch conversion errors; nothing
-      // sensible is left to do with one escaping here.
-    } catch (const std::exception&) {
+    } catch (...) {
     }
   }
   self->pending_ -= std::min(self->pending_, batch.size());
@@ -139,7 +145,7 @@ void Completer::OnEnvCleanup(napi_async_cleanup_hook_handle hook, void* arg) {
 
 void Completer::OnClosed(uv_handle_t* handle) {
   auto* h = static_cast<Handle*>(handle->data);
-  napi_remove_async_cleanup_hook(h->hook);
+  if (h->hook != nullptr) napi_remove_async_cleanup_hook(h->hook);
   delete h;  // drops the handle's reference on the Completer
 }
 

@@ -1,10 +1,11 @@
 // Promise API over one libvirt connection.
 //
-// Every method runs its libvirt calls on a thread of the addon's own (a few
-// per connection, never libuv's pool: a hung host cannot starve other hosts,
-// fs I/O or process.exit()); this wrapper only adds error context: rejections become LibvirtError (with the
-// URI, the UUID addressed and the method name) or ClosedError. Argument
-// mistakes reject with TypeError before anything is queued.
+// Every method runs its libvirt calls on one of the addon's own threads (a
+// few per connection, never libuv's pool, so a hung host cannot starve other
+// hosts, fs I/O or process.exit()); this wrapper only adds error context:
+// rejections become LibvirtError (with the URI, the UUID addressed and the
+// method name) or ClosedError. Argument mistakes reject with TypeError before
+// anything is queued.
 
 import { loadAddon } from './addon.js';
 import { ClosedError, fromNativeError } from './errors.js';
