@@ -62,8 +62,17 @@ describeLab('binding against qemu:///system', () => {
     const info = await ro.domainInfo(uuid);
     expect(info.state).toBe(1);
     expect(info.cpuTimeNs > 0n).toBe(true);
-    const mem = await ro.memoryStats(uuid);
-    expect(mem.actual_balloon).toBe(BigInt(statNum(await domstats(G), 'balloon.current')));
+    // Right after boot the balloon may still be settling: compare readings taken back to back until they agree.
+    const agreed = await waitFor(
+      'memoryStats and domstats to agree on the balloon',
+      async () => {
+        const mem = await ro.memoryStats(uuid);
+        return mem.actual_balloon === BigInt(statNum(await domstats(G), 'balloon.current')) ? mem : undefined;
+      },
+      15_000,
+      500,
+    );
+    expect(agreed.actual_balloon > 0n).toBe(true);
     const blk = await ro.blockStats(uuid, 'vda');
     expect(blk.rdReq !== null && blk.rdReq > 0n).toBe(true);
   });

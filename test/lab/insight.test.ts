@@ -217,7 +217,8 @@ describeLab('insight: steal, overhead, guest stats, capacity on real guests', ()
       if (firstUnmarked >= 0) expect(i).toBeLessThan(firstUnmarked);
     }
     const hist = model.history(dom(v, SPINS[0]).key);
-    expect(hist?.metrics.stealPercent.last()).toBeCloseTo(dom(v, SPINS[0]).stealPercent as number, 6);
+    // History keeps percentages in 0.1 steps (two bytes a sample).
+    expect(Math.abs((hist?.metrics.stealPercent.last() ?? NaN) - (dom(v, SPINS[0]).stealPercent as number))).toBeLessThanOrEqual(0.05 + 1e-9);
     // Done with contention: stop the extra spinners this file started, so other lab tests get their CPU back.
     const extra = SPINS.slice(1).filter((g) => lab.started.includes(g));
     if (extra.length) {
