@@ -50,6 +50,8 @@ Napi::Function Connection::Define(Napi::Env env) {
           InstanceMethod("interfaceStats", &Connection::InterfaceStats),
           InstanceMethod("memoryStats", &Connection::MemoryStats),
           InstanceMethod("vcpus", &Connection::Vcpus),
+          InstanceMethod("interfaceAddresses", &Connection::InterfaceAddresses),
+          InstanceMethod("nodeCellsFreeMemory", &Connection::NodeCellsFreeMemory),
           InstanceMethod("create", &Connection::DomainOp<DomainOpWorker::kCreate>),
           InstanceMethod("shutdown", &Connection::DomainOp<DomainOpWorker::kShutdown>),
           InstanceMethod("reboot", &Connection::DomainOp<DomainOpWorker::kReboot>),
@@ -319,6 +321,24 @@ Napi::Value Connection::MemoryStats(const Napi::CallbackInfo& info) {
   ConnRef ref = AcquireOr(env, "memoryStats", &rejected);
   if (!ref) return rejected;
   return Dispatch(new DomainQueryWorker(env, std::move(ref), uuid, DomainQueryWorker::kMemoryStats));
+}
+
+Napi::Value Connection::InterfaceAddresses(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  std::string uuid = ArgString(info, 0, "uuid");
+  uint32_t source = ArgUint32(info, 1, "source");
+  Napi::Value rejected;
+  ConnRef ref = AcquireOr(env, "interfaceAddresses", &rejected);
+  if (!ref) return rejected;
+  return Dispatch(new InterfaceAddressesWorker(env, std::move(ref), uuid, source));
+}
+
+Napi::Value Connection::NodeCellsFreeMemory(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  Napi::Value rejected;
+  ConnRef ref = AcquireOr(env, "nodeCellsFreeMemory", &rejected);
+  if (!ref) return rejected;
+  return Dispatch(new NodeCellsWorker(env, std::move(ref)));
 }
 
 Napi::Value Connection::Vcpus(const Napi::CallbackInfo& info) {

@@ -46,6 +46,8 @@ class Connection : public Napi::ObjectWrap<Connection> {
   Napi::Value InterfaceStats(const Napi::CallbackInfo& info);
   Napi::Value MemoryStats(const Napi::CallbackInfo& info);
   Napi::Value Vcpus(const Napi::CallbackInfo& info);
+  Napi::Value InterfaceAddresses(const Napi::CallbackInfo& info);
+  Napi::Value NodeCellsFreeMemory(const Napi::CallbackInfo& info);
 
   template <DomainOpWorker::Op op>
   Napi::Value DomainOp(const Napi::CallbackInfo& info);

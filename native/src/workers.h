@@ -79,6 +79,19 @@ class NodeWorker : public ConnWorker {
   uint64_t val_[4] = {0, 0, 0, 0};
 };
 
+// virNodeGetCellsFreeMemory: free memory per NUMA cell, in bytes.
+class NodeCellsWorker : public ConnWorker {
+ public:
+  NodeCellsWorker(Napi::Env env, ConnRef ref);
+
+ protected:
+  void Run() override;
+  Napi::Value Result(Napi::Env env) override;
+
+ private:
+  std::vector<unsigned long long> free_;
+};
+
 // ---- domains --------------------------------------------------------------
 
 class ListDomainsWorker : public ConnWorker {
@@ -136,6 +149,32 @@ class DomainQueryWorker : public DomainWorker {
   std::vector<int64_t> counters_;  // block: 5, interface: 8 (-1 = unsupported)
   std::vector<std::pair<int, uint64_t>> memStats_;
   std::vector<virVcpuInfo> vcpus_;
+};
+
+// virDomainInterfaceAddresses: the guest's addresses per interface, from
+// one source (0 lease, 1 agent, 2 arp; virDomainInterfaceAddressesSource).
+class InterfaceAddressesWorker : public DomainWorker {
+ public:
+  InterfaceAddressesWorker(Napi::Env env, ConnRef ref, std::string uuid, uint32_t source);
+
+ protected:
+  void Run() override;
+  Napi::Value Result(Napi::Env env) override;
+
+ private:
+  struct Addr {
+    int type;  // virIPAddrType: 0 ipv4, 1 ipv6
+    std::string addr;
+    unsigned int prefix;
+  };
+  struct Iface {
+    std::string name;
+    bool hasHwaddr = false;
+    std::string hwaddr;
+    std::vector<Addr> addrs;
+  };
+  uint32_t source_;
+  std::vector<Iface> ifaces_;
 };
 
 class DomainOpWorker : public DomainWorker {

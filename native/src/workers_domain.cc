@@ -276,6 +276,61 @@ Napi::Value DomainQueryWorker::Result(Napi::Env env) {
   return env.Undefined();
 }
 
+// ---- interfaceAddresses ---------------------------------------------------
+
+InterfaceAddressesWorker::InterfaceAddressesWorker(Napi::Env env, ConnRef ref, std::string uuid,
+                                                   uint32_t source)
+    : DomainWorker(env, "virtop:interfaceAddresses", std::move(ref), std::move(uuid)),
+      source_(source) {}
+
+void InterfaceAddressesWorker::Run() {
+  if (!Lookup()) return;
+  virDomainInterfacePtr* ifaces = nullptr;
+  int n = virDomainInterfaceAddresses(dom(), &ifaces, source_, 0);
+  if (n < 0) {
+    Fail("virDomainInterfaceAddresses");
+    return;
+  }
+  for (int k = 0; k < n; k++) {
+    virDomainInterfacePtr i = ifaces[k];
+    Iface out;
+    if (i->name != nullptr) out.name = i->name;
+    if (i->hwaddr != nullptr) {
+      out.hasHwaddr = true;
+      out.hwaddr = i->hwaddr;
+    }
+    for (unsigned int a = 0; a < i->naddrs; a++) {
+      const virDomainIPAddressPtr ip = &i->addrs[a];
+      if (ip->addr == nullptr) continue;
+      out.addrs.push_back(Addr{ip->type, ip->addr, ip->prefix});
+    }
+    ifaces_.push_back(std::move(out));
+    virDomainInterfaceFree(i);
+  }
+  free(ifaces);
+}
+
+Napi::Value InterfaceAddressesWorker::Result(Napi::Env env) {
+  Napi::Array arr = Napi::Array::New(env, ifaces_.size());
+  for (size_t k = 0; k < ifaces_.size(); k++) {
+    const Iface& i = ifaces_[k];
+    Napi::Object o = Napi::Object::New(env);
+    o.Set("name", i.name);
+    o.Set("hwaddr", i.hasHwaddr ? Napi::String::New(env, i.hwaddr).As<Napi::Value>() : env.Null());
+    Napi::Array addrs = Napi::Array::New(env, i.addrs.size());
+    for (size_t a = 0; a < i.addrs.size(); a++) {
+      Napi::Object ao = Napi::Object::New(env);
+      ao.Set("type", i.addrs[a].type == VIR_IP_ADDR_TYPE_IPV6 ? "ipv6" : "ipv4");
+      ao.Set("addr", i.addrs[a].addr);
+      ao.Set("prefix", static_cast<double>(i.addrs[a].prefix));
+      addrs.Set(static_cast<uint32_t>(a), ao);
+    }
+    o.Set("addrs", addrs);
+    arr.Set(static_cast<uint32_t>(k), o);
+  }
+  return arr;
+}
+
 // ---- operations -----------------------------------------------------------
 
 DomainOpWorker::DomainOpWorker(Napi::Env env, ConnRef ref, std::string uuid, Op op, uint64_t arg,

@@ -105,4 +105,33 @@ Napi::Value NodeWorker::Result(Napi::Env env) {
   return o;
 }
 
+// ---- nodeCellsFreeMemory ----------------------------------------------------
+
+NodeCellsWorker::NodeCellsWorker(Napi::Env env, ConnRef ref)
+    : ConnWorker(env, "virtop:nodeCells", std::move(ref)) {}
+
+void NodeCellsWorker::Run() {
+  // Drivers fill at most the cells they have and return how many.
+  const int kMaxCells = 256;
+  std::vector<unsigned long long> mems(kMaxCells, 0);
+  int n = virNodeGetCellsFreeMemory(conn(), mems.data(), 0, kMaxCells);
+  if (n < 0) {
+    Fail("virNodeGetCellsFreeMemory");
+    return;
+  }
+  mems.resize(n);
+  free_ = std::move(mems);
+}
+
+Napi::Value NodeCellsWorker::Result(Napi::Env env) {
+  Napi::Array arr = Napi::Array::New(env, free_.size());
+  for (size_t k = 0; k < free_.size(); k++) {
+    Napi::Object o = Napi::Object::New(env);
+    o.Set("cell", static_cast<double>(k));
+    o.Set("freeBytes", Napi::BigInt::New(env, static_cast<uint64_t>(free_[k])));
+    arr.Set(static_cast<uint32_t>(k), o);
+  }
+  return arr;
+}
+
 }  // namespace virtop

@@ -3,7 +3,8 @@
 
 import { uptime } from 'node:os';
 import { Collector } from '../collector/collector.js';
-import { HostCollector, type ProcProbe } from '../collector/host.js';
+import { HostCollector, isLocalUri, type ProcProbe } from '../collector/host.js';
+import type { AddressLookup } from '../collector/addresses.js';
 import type { LibvirtSource } from '../collector/source.js';
 import { Connection } from '../libvirt/connection.js';
 import { findQemuPid, nodeProcFs, readHostCounters, readProcess } from '../procfs/reader.js';
@@ -28,6 +29,21 @@ export interface SourcesOptions {
   uris: string[];
   intervalMs: number;
   threads: boolean;
+  /** look guest IP addresses up on a slow loop of its own (default true) */
+  addresses?: boolean;
+}
+
+/**
+ * The address loop's own connection. The agent source needs a read-write
+ * one; root on a local socket gets one without any prompt, everyone else a
+ * read-only one (then lease and ARP only: libvirt refuses the agent there).
+ */
+async function addressConnection(uri: string): Promise<AddressLookup> {
+  if (isLocalUri(uri) && process.getuid?.() === 0) {
+    const rw = await Connection.open(uri, { readonly: false }).catch(() => null);
+    if (rw) return rw;
+  }
+  return Connection.open(uri, { readonly: true });
 }
 
 export function createCollector(opts: SourcesOptions): Collector {
@@ -44,6 +60,7 @@ export function createCollector(opts: SourcesOptions): Collector {
         threads: opts.threads,
         maxBackoffMs: Math.max(500, opts.intervalMs),
         onDomainEvent: () => collector?.requestTick(),
+        addresses: opts.addresses === false ? null : { connect: () => addressConnection(uri) },
       }),
   );
   collector = new Collector(hosts, opts.intervalMs);

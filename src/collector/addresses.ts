@@ -47,10 +47,10 @@ export interface AddressPollerOptions {
 
 // Errors that say a source will never work on this connection or driver
 // (virErrorNumber): NO_SUPPORT 3, OPERATION_DENIED 29 (the agent source on a
-// read-only connection), ARGUMENT_UNSUPPORTED 74, OPERATION_UNSUPPORTED 84,
-// ACCESS_DENIED 88. Anything else (no agent in this guest, a timeout) is
-// per domain and tried again next round.
-const SOURCE_UNUSABLE = new Set([3, 29, 74, 84, 88]);
+// read-only connection), OPERATION_UNSUPPORTED 84, ACCESS_DENIED 88.
+// Anything else is per domain and tried again next round — notably
+// ARGUMENT_UNSUPPORTED 74, "QEMU guest agent is not configured" for one guest.
+const SOURCE_UNUSABLE = new Set([3, 29, 84, 88]);
 
 function ipType(t: number | string, addr: string): 'ipv4' | 'ipv6' {
   if (t === 0 || t === 'ipv4') return 'ipv4';
@@ -66,7 +66,8 @@ export function parseInterfaceAddresses(raw: readonly RawInterfaceAddresses[]): 
       .map((a) => ({
         type: ipType(a.type, a.addr),
         addr: a.addr,
-        prefix: typeof a.prefix === 'number' && a.prefix >= 0 ? a.prefix : null,
+        // ARP knows no prefix and says 0: unknown, not /0.
+        prefix: typeof a.prefix === 'number' && a.prefix > 0 ? a.prefix : null,
       }));
     addrs.sort((a, b) => (a.type === b.type ? 0 : a.type === 'ipv4' ? -1 : 1));
     return { name: r.name, hwaddr: r.hwaddr ? r.hwaddr.toLowerCase() : null, addrs };

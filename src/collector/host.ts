@@ -13,7 +13,8 @@ import { mapLimit } from '../util/pool.js';
 import { isActiveState } from '../types/state.js';
 import { domainFromRecord, isThinRecord, stateName } from './bulk.js';
 import { fillFromPerDomainCalls, Unsupported } from './fallback.js';
-import { errorCode, errorMessage, type Connector, type LibvirtSource } from './source.js';
+import { errorCode, errorMessage, VIR_ERR_NO_SUPPORT, VIR_ERR_OPERATION_UNSUPPORTED, type Connector, type LibvirtSource } from './source.js';
+import type { NativeConnection } from '../libvirt/types.js';
 import type { HostExtra, VhostSample } from '../types/sample.js';
 import { AddressPoller, type AddressPollerOptions } from './addresses.js';
 
@@ -105,6 +106,8 @@ export class HostCollector {
   /** guest IP addresses, looked up off the hot path */
   readonly addresses: AddressPoller | null;
   private extra: { value: HostExtra | null; atMs: number } | null = null;
+  /** the driver cannot tell free memory per NUMA cell */
+  private noCells = false;
   private readonly vhost = new Map<string, { pid: number; known: VhostSample[]; scannedMs: number }>();
   /** balloon.last-update at which a domain's XML was last re-read because the cached XML has no stats period */
   private readonly periodRechecked = new Map<string, string>();
@@ -261,7 +264,7 @@ export class HostCollector {
       const [stats, counters, extra] = await Promise.all([
         this.timed(() => c.getAllDomainStats(this.opts.statsMask ?? DEFAULT_STATS_MASK, this.isQemu() ? STATS_NOWAIT : 0)),
         this.readCounters(c),
-        this.readExtra(),
+        this.readExtra(c),
       ]);
       const list = await this.domainList(c, stats.value);
       const domains = await this.buildDomains(c, list, stats.value, stats.monoNs, stats.spanNs);
@@ -343,13 +346,38 @@ export class HostCollector {
     };
   }
 
-  /** Host capacity files, local hosts only, at most every extraEveryMs; undefined when not read at all. */
-  private async readExtra(): Promise<HostExtra | null | undefined> {
+  /**
+   * Host capacity readings, at most every extraEveryMs: the /proc and /sys
+   * files for local hosts; for others only what libvirt tells (free memory
+   * per NUMA cell, every 10 s unless set otherwise, dropped for good when
+   * the driver cannot). Undefined when nothing is read at all.
+   */
+  private async readExtra(c: LibvirtSource): Promise<HostExtra | null | undefined> {
     const proc = this.opts.proc;
-    if (!proc?.readHostExtra || !isLocalUri(this.uri)) return undefined;
+    const local = proc?.readHostExtra !== undefined && isLocalUri(this.uri);
+    const cells = (c as Partial<Pick<NativeConnection, 'nodeCellsFreeMemory'>>).nodeCellsFreeMemory;
+    if (!local && (cells === undefined || this.noCells)) return undefined;
     const now = this.clock.wallMs();
-    if (this.extra && now - this.extra.atMs < (this.opts.extraEveryMs ?? 2000)) return this.extra.value;
-    const value = await proc.readHostExtra().catch(() => null);
+    const every = this.opts.extraEveryMs ?? (local ? 2000 : 10_000);
+    if (this.extra && now - this.extra.atMs < every) return this.extra.value;
+    let value: HostExtra | null;
+    if (local) value = await (proc as ProcProbe).readHostExtra!().catch(() => null);
+    else {
+      value = await cells!
+        .call(c)
+        .then((list): HostExtra => ({
+          ksm: null,
+          hugepages: null,
+          numa: list.map((x) => ({ node: x.cell, totalKiB: null, freeKiB: x.freeBytes / 1024n, hugepagesTotal: null, hugepagesFree: null })),
+          pressure: null,
+          error: null,
+        }))
+        .catch((e: unknown) => {
+          const code = errorCode(e);
+          if (code === VIR_ERR_NO_SUPPORT || code === VIR_ERR_OPERATION_UNSUPPORTED) this.noCells = true;
+          return null;
+        });
+    }
     this.extra = { value, atMs: now };
     return value;
   }

@@ -14,10 +14,12 @@ import type {
   CloseEvent,
   DomainInfo,
   DomainListEntry,
+  InterfaceAddresses,
   InterfaceStats,
   LifecycleEvent,
   MemoryStats,
   NativeConnection,
+  NodeCellFree,
   NodeCpuStats,
   NodeInfo,
   NodeMemoryStats,
@@ -160,6 +162,14 @@ export class Connection implements ConnectionApi {
 
   vcpus(uuid: string): Promise<VcpuInfo[]> {
     return this.#call('vcpus', uuid, (n) => n.vcpus(uuid));
+  }
+
+  interfaceAddresses(uuid: string, source: number): Promise<InterfaceAddresses[]> {
+    return this.#call('interfaceAddresses', uuid, (n) => n.interfaceAddresses(uuid, source));
+  }
+
+  nodeCellsFreeMemory(): Promise<NodeCellFree[]> {
+    return this.#call('nodeCellsFreeMemory', null, (n) => n.nodeCellsFreeMemory());
   }
 
   create(uuid: string): Promise<void> {

@@ -130,6 +130,38 @@ export interface VcpuInfo {
   cpu: number;
 }
 
+/** virDomainInterfaceAddressesSource: where virDomainInterfaceAddresses looks. */
+export const AddressSourceCode = {
+  /** libvirt's own DHCP server (dnsmasq) leases */
+  Lease: 0,
+  /** qemu-guest-agent inside the guest (needs a read-write connection) */
+  Agent: 1,
+  /** the host's ARP table (IPv4 only) */
+  Arp: 2,
+} as const;
+
+/** One address of a guest interface (virDomainIPAddress). */
+export interface InterfaceIpAddress {
+  type: 'ipv4' | 'ipv6';
+  addr: string;
+  prefix: number;
+}
+
+/** One guest interface from virDomainInterfaceAddresses. */
+export interface InterfaceAddresses {
+  /** vnet0 (lease, arp) or the guest's own name, e.g. eth0 (agent) */
+  name: string;
+  /** MAC address, null when the source does not say */
+  hwaddr: string | null;
+  addrs: InterfaceIpAddress[];
+}
+
+/** virNodeGetCellsFreeMemory: free memory of one NUMA cell. */
+export interface NodeCellFree {
+  cell: number;
+  freeBytes: bigint;
+}
+
 /** Lifecycle event from virConnectDomainEventRegisterAny(VIR_DOMAIN_EVENT_ID_LIFECYCLE). */
 export interface LifecycleEvent {
   name: string;
@@ -173,6 +205,10 @@ export interface NativeConnection {
   interfaceStats(uuid: string, device: string): Promise<InterfaceStats>;
   memoryStats(uuid: string): Promise<MemoryStats>;
   vcpus(uuid: string): Promise<VcpuInfo[]>;
+  /** virDomainInterfaceAddresses(source: AddressSourceCode); the agent source needs a read-write connection. */
+  interfaceAddresses(uuid: string, source: number): Promise<InterfaceAddresses[]>;
+  /** virNodeGetCellsFreeMemory for every cell the driver has. */
+  nodeCellsFreeMemory(): Promise<NodeCellFree[]>;
 
   create(uuid: string): Promise<void>;
   shutdown(uuid: string): Promise<void>;

@@ -19,13 +19,13 @@
 #   xml GUEST                print the domain XML that `up` would define
 #   tcp on|off               (re)start libvirtd with/without a no-auth TCP
 #                            listener on 127.0.0.1 (remote-protocol tests)
-#   linkip on|off            add/remove 169.254.77.1/24 on the lab bridge
-#                            (the host's end for virtop-lab-ipaddr* guests)
 #
 # Guest names pick the load: virtop-lab-spin*, virtop-lab-disk*,
 # virtop-lab-netload*, virtop-lab-idle* (a suffix allows extra copies);
 # virtop-lab-nostats* is an idle guest whose balloon has no stats period;
-# virtop-lab-ipaddr[N] an idle guest with IPv4 169.254.77.(10+N)/24 on eth0.
+# virtop-lab-ipaddr* an idle guest on virtop-lab-ipnet, a second isolated
+# network whose DHCP hands out IPv4 link-local addresses (169.254.77.0/24),
+# so guest IP lookups (lease, ARP) have something to find.
 set -euo pipefail
 
 LAB_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -34,11 +34,12 @@ CONN=qemu:///system
 PREFIX=virtop-lab-
 NET_NAME=virtop-lab-net
 NET_BRIDGE=virtoplab0
-# IPv4 link-local /24 for address tests (ipaddr guests, `linkip on`): narrow, so
-# it never shadows other 169.254 routes such as a cloud's metadata address
-LINK_NET=169.254.77
-LINK_PREFIX=24
-LINK_HOST=$LINK_NET.1
+# the ipaddr guests' network: isolated (no <forward>), DHCP on an IPv4
+# link-local /24 — narrow, so it never shadows other 169.254 routes such as a
+# cloud's metadata address
+IPNET_NAME=virtop-lab-ipnet
+IPNET_BRIDGE=virtoplab1
+IPNET_PREFIX=169.254.77
 DEFAULT_GUESTS=(virtop-lab-spin virtop-lab-disk virtop-lab-netload virtop-lab-idle)
 PACKAGES=(libvirt-daemon-system libvirt-clients libvirt-dev qemu-system-x86 qemu-utils linux-image-cloud-amd64 busybox-static)
 # virtio modules the guest needs; their dependencies are resolved from modules.dep
@@ -57,6 +58,7 @@ check_guest_name() {
     *) die "refusing to touch '$1': lab objects are named ${PREFIX}*" ;;
   esac
   [[ "$1" != "$NET_NAME" ]] || die "'$NET_NAME' is the lab network, not a guest"
+  [[ "$1" != "$IPNET_NAME" ]] || die "'$IPNET_NAME' is a lab network, not a guest"
   [[ "$1" =~ ^[A-Za-z0-9_.-]+$ ]] || die "bad guest name '$1'"
 }
 
@@ -210,13 +212,11 @@ mount -t sysfs sysfs /sys
 say() { echo "virtop-lab: $*"; }
 
 load=idle
-vip=
-vpeer=
+dhcp=
 for arg in $(cat /proc/cmdline); do
   case $arg in
     virtop.load=*) load=${arg#virtop.load=} ;;
-    virtop.ip=*) vip=${arg#virtop.ip=} ;;
-    virtop.peer=*) vpeer=${arg#virtop.peer=} ;;
+    virtop.dhcp=*) dhcp=${arg#virtop.dhcp=} ;;
   esac
 done
 
@@ -235,12 +235,20 @@ done
 ip link set lo up
 ip link set eth0 up 2>/dev/null
 
-# an IPv4 link-local address (virtop-lab-ipaddr* guests), and a ping to the
-# host's address on the lab bridge now and then so the host's neighbour
-# table (libvirt's ARP source) knows it
-if [ -n "$vip" ]; then
-  ip addr add "$vip" dev eth0 && say "eth0 has $vip"
-  [ -n "$vpeer" ] && ( while :; do ping -c 1 -W 1 "$vpeer" >/dev/null 2>&1; sleep 3; done ) &
+# virtop-lab-ipaddr* guests: an IPv4 address by DHCP (a lease in libvirt's
+# dnsmasq), then a ping to the DHCP server now and then so the host's
+# neighbour table (libvirt's ARP source) knows the guest too
+if [ -n "$dhcp" ]; then
+  printf '%s\n' '#!/bin/sh' \
+    'case "$1" in bound|renew) ip addr flush dev "$interface"; ip addr add "$ip/${mask:-24}" dev "$interface"; echo "$serverid" >/tmp/dhcp-server ;; esac' \
+    >/tmp/dhcp.sh
+  chmod +x /tmp/dhcp.sh
+  ( udhcpc -i eth0 -q -n -t 10 -T 2 -s /tmp/dhcp.sh >/dev/null 2>&1 &&
+      say "dhcp: $(ip -4 addr show dev eth0 | grep -o 'inet [0-9./]*')"
+    while :; do
+      [ -s /tmp/dhcp-server ] && ping -c 1 -W 1 "$(cat /tmp/dhcp-server)" >/dev/null 2>&1
+      sleep 3
+    done ) &
 fi
 
 # ACPI power button (virsh shutdown, and virsh reboot, which libvirt does as
@@ -386,21 +394,16 @@ guest_spec() {
   local base=${1#"$PREFIX"}
   MEM_MAX=256 MEM_CUR=192
   STATS_PERIOD=1 # balloon stats period (s); empty: none
+  GUEST_NET=$NET_NAME DHCP=
   case $base in
     spin*) LOAD=spin VCPU_MAX=2 VCPU_CUR=2 ;;
     disk*) LOAD=disk VCPU_MAX=1 VCPU_CUR=1 ;;
     netload*) LOAD=net VCPU_MAX=1 VCPU_CUR=1 ;;
     idle*) LOAD=idle VCPU_MAX=4 VCPU_CUR=1 ;;
     nostats*) LOAD=idle VCPU_MAX=1 VCPU_CUR=1 STATS_PERIOD= ;;
-    ipaddr*) LOAD=idle VCPU_MAX=1 VCPU_CUR=1 ;;
+    ipaddr*) LOAD=idle VCPU_MAX=1 VCPU_CUR=1 GUEST_NET=$IPNET_NAME DHCP=1 ;;
     *) die "unknown lab guest '$1' (names: ${PREFIX}{spin,disk,netload,idle,nostats,ipaddr}[suffix])" ;;
   esac
-  GUEST_IP=
-  if [[ $base == ipaddr* ]]; then
-    local n=${base#ipaddr}
-    [[ $n =~ ^[0-9]{0,2}$ ]] || die "ipaddr guests take a number suffix below 100, not '$n'"
-    GUEST_IP=$LINK_NET.$((10 + ${n:-0}))/$LINK_PREFIX
-  fi
 }
 
 console_log() { echo "$WORK/logs/$1.console.log"; }
@@ -448,7 +451,7 @@ domain_xml() {
     <type arch='x86_64' machine='pc'>hvm</type>
     <kernel>$WORK/vmlinuz</kernel>
     <initrd>$WORK/initramfs.cpio.gz</initrd>
-    <cmdline>console=ttyS0 quiet panic=-1 virtop.load=$LOAD${GUEST_IP:+ virtop.ip=$GUEST_IP virtop.peer=$LINK_HOST}</cmdline>
+    <cmdline>console=ttyS0 quiet panic=-1 virtop.load=$LOAD${DHCP:+ virtop.dhcp=1}</cmdline>
   </os>
   <features><acpi/><apic/></features>
   <clock offset='utc'/>
@@ -463,7 +466,7 @@ domain_xml() {
       <target dev='vda' bus='virtio'/>$DISK_IOTUNE
     </disk>
     <interface type='network'>
-      <source network='$NET_NAME'/>
+      <source network='$GUEST_NET'/>
       <model type='virtio'/>
     </interface>
     <serial type='pty'>
@@ -493,7 +496,50 @@ network_xml() {
 XML
 }
 
+ipnet_xml() {
+  # isolated too (no <forward>); DHCP on link-local addresses only
+  cat <<XML
+<network>
+  <name>$IPNET_NAME</name>
+  <bridge name='$IPNET_BRIDGE' stp='off' delay='0'/>
+  <port isolated='yes'/>
+  <ip address='$IPNET_PREFIX.1' prefix='24'>
+    <dhcp><range start='$IPNET_PREFIX.10' end='$IPNET_PREFIX.99'/></dhcp>
+  </ip>
+</network>
+XML
+}
+
 # ---------------------------------------------------------------- up/down
+ipnet_exists() { vsh net-info "$IPNET_NAME" >/dev/null 2>&1; }
+ipnet_active() { [[ "$(vsh net-info "$IPNET_NAME" 2>/dev/null | awk '$1 == "Active:" {print $2}')" == yes ]]; }
+
+ipnet_up() {
+  if ! ipnet_exists; then
+    local f
+    f=$(mktemp)
+    ipnet_xml >"$f"
+    vsh net-define "$f" >/dev/null
+    rm -f "$f"
+    log "up: defined network $IPNET_NAME"
+  fi
+  if ! ipnet_active; then
+    vsh net-start "$IPNET_NAME" >/dev/null
+    log "up: started network $IPNET_NAME (bridge $IPNET_BRIDGE, DHCP $IPNET_PREFIX.10-99)"
+  fi
+}
+
+# the DHCP network lives as long as an ipaddr guest is defined
+ipnet_down_if_unused() {
+  lab_domains | grep -q "^${PREFIX}ipaddr" && return 0
+  if ipnet_exists; then
+    ipnet_active && vsh net-destroy "$IPNET_NAME" >/dev/null
+    vsh net-undefine "$IPNET_NAME" >/dev/null
+    log "down: removed network $IPNET_NAME"
+  fi
+  return 0
+}
+
 net_exists() { vsh net-info "$NET_NAME" >/dev/null 2>&1; }
 net_active() { [[ "$(vsh net-info "$NET_NAME" 2>/dev/null | awk '$1 == "Active:" {print $2}')" == yes ]]; }
 dom_exists() { vsh dominfo "$1" >/dev/null 2>&1; }
@@ -550,6 +596,10 @@ cmd_up() {
   [[ -f $WORK/vmlinuz && -f $WORK/initramfs.cpio.gz ]] || cmd_build
   check_work_traversable
   net_up
+  for g in "${guests[@]}"; do
+    guest_spec "$g"
+    if [[ $GUEST_NET == "$IPNET_NAME" ]]; then ipnet_up; break; fi
+  done
   for g in "${guests[@]}"; do guest_up "$g"; done
 }
 
@@ -564,6 +614,7 @@ guest_down() {
   vsh undefine "$name" >/dev/null
   rm -f "$WORK/run/$name.started"
   log "down: removed $name"
+  [[ $name != "${PREFIX}ipaddr"* ]] || ipnet_down_if_unused
 }
 
 cmd_net_down() {
@@ -593,6 +644,9 @@ cmd_status() {
   printf '%-24s %-10s %s\n' NAME STATE INFO
   if net_exists; then
     printf '%-24s %-10s %s\n' "$NET_NAME" "$(net_active && echo active || echo inactive)" "network, bridge $NET_BRIDGE"
+  fi
+  if ipnet_exists; then
+    printf '%-24s %-10s %s\n' "$IPNET_NAME" "$(ipnet_active && echo active || echo inactive)" "network, bridge $IPNET_BRIDGE, DHCP $IPNET_PREFIX.10-99"
   fi
   for g in $(lab_domains); do
     any=1
@@ -684,31 +738,6 @@ cmd_tcp() {
   esac
 }
 
-# ---------------------------------------------------------------- linkip
-# The host's end of the ipaddr guests' link: an address on the lab bridge only.
-cmd_linkip() {
-  case ${1:-} in
-    on)
-      net_up
-      if ip -4 addr show dev "$NET_BRIDGE" | grep -q " $LINK_HOST/"; then
-        log "linkip: $NET_BRIDGE already has $LINK_HOST/$LINK_PREFIX"
-      else
-        ip addr add "$LINK_HOST/$LINK_PREFIX" dev "$NET_BRIDGE"
-        log "linkip: added $LINK_HOST/$LINK_PREFIX to $NET_BRIDGE"
-      fi
-      ;;
-    off)
-      if ip -4 addr show dev "$NET_BRIDGE" 2>/dev/null | grep -q " $LINK_HOST/"; then
-        ip addr del "$LINK_HOST/$LINK_PREFIX" dev "$NET_BRIDGE"
-        log "linkip: removed $LINK_HOST/$LINK_PREFIX from $NET_BRIDGE"
-      else
-        log "linkip: $NET_BRIDGE has no $LINK_HOST"
-      fi
-      ;;
-    *) die "usage: $0 linkip on|off" ;;
-  esac
-}
-
 cmd_all() {
   cmd_deps
   cmd_daemons
@@ -733,7 +762,6 @@ main() {
     wait-ready) cmd_wait_ready "$@" ;;
     all) cmd_all "$@" ;;
     tcp) cmd_tcp "$@" ;;
-    linkip) cmd_linkip "$@" ;;
     xml) check_guest_name "${1:-}"; domain_xml "$1" ;;
     -h | --help | help | "") sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//' ;;
     *) die "unknown command '$cmd' (try: $0 help)" ;;

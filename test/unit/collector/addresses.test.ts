@@ -154,6 +154,16 @@ describe('AddressPoller', () => {
     expect(p.get('u2')?.source).toBe('arp');
   });
 
+  it('a guest without an agent does not stop the agent source for the others', async () => {
+    const l = new FakeLookup();
+    l.answers.set('u1:1', err(74, 'argument unsupported: QEMU guest agent is not configured'));
+    l.answers.set('u2:1', AGENT);
+    const { p } = setup(l);
+    p.update([target('u1'), target('u2')]);
+    await p.settle();
+    expect(p.get('u2')?.source).toBe('agent');
+  });
+
   it('forgets inactive and gone domains, and does not look up domains without NICs', async () => {
     const l = new FakeLookup();
     l.answers.set('u1:0', LEASE);
