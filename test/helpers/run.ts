@@ -46,3 +46,24 @@ export function runVirtopClosingPipe(args: string[], bytes: number): Promise<Run
     child.on('close', (code) => resolvePromise({ code, stdout, stderr }));
   });
 }
+
+/** Runs virtop and calls `onLine(i)` as each stdout line arrives (to take ground truth in step with it). */
+export function runVirtopLines(args: string[], onLine: (index: number) => void): Promise<{ code: number | null; lines: string[]; stderr: string }> {
+  return new Promise((resolvePromise) => {
+    const child = spawn(process.execPath, [BIN, ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    const lines: string[] = [];
+    let buf = '';
+    let stderr = '';
+    child.stderr.on('data', (d) => (stderr += d));
+    child.stdout.on('data', (d) => {
+      buf += d;
+      let nl: number;
+      while ((nl = buf.indexOf('\n')) >= 0) {
+        lines.push(buf.slice(0, nl));
+        buf = buf.slice(nl + 1);
+        onLine(lines.length - 1);
+      }
+    });
+    child.on('close', (code) => resolvePromise({ code, lines, stderr }));
+  });
+}
