@@ -73,7 +73,7 @@ async function startExtras(ctx: BenchContext, want: number, errors: string[]): P
     const name = `${PREFIX}idle${i}`;
     if (!defined.has(name)) names.push(name);
   }
-  if (!existsSync(join(repoRoot(), 'test', 'lab', '.work', 'vmlinuz')) && !process.env.VIRTOP_LAB_WORK) {
+  if (!existsSync(join(process.env.VIRTOP_LAB_WORK ?? '/var/tmp/virtop-lab', 'vmlinuz'))) {
     errors.push('lab images not built (bash test/lab/lab.sh build): no extra guests started');
     return [];
   }

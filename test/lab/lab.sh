@@ -29,7 +29,9 @@
 set -euo pipefail
 
 LAB_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-WORK=${VIRTOP_LAB_WORK:-$LAB_DIR/.work}
+# Outside the checkout by default: QEMU runs as libvirt-qemu and must be able
+# to reach the kernel and disk images, which a clone under /root would hide.
+WORK=${VIRTOP_LAB_WORK:-/var/tmp/virtop-lab}
 CONN=qemu:///system
 PREFIX=virtop-lab-
 NET_NAME=virtop-lab-net

@@ -17,7 +17,8 @@ import { describe, test } from 'vitest';
 
 export const LAB_DIR = dirname(fileURLToPath(import.meta.url));
 export const LAB_SH = join(LAB_DIR, 'lab.sh');
-export const LAB_WORK = process.env.VIRTOP_LAB_WORK ?? join(LAB_DIR, '.work');
+// Same default as lab.sh: outside the checkout, where QEMU (libvirt-qemu) can read it.
+export const LAB_WORK = process.env.VIRTOP_LAB_WORK ?? '/var/tmp/virtop-lab';
 export const LAB_CONNECT = 'qemu:///system';
 export const LAB_PREFIX = 'virtop-lab-';
 export const LAB_NETWORK = 'virtop-lab-net';
