@@ -1,6 +1,7 @@
 // virt-top style batch frame: a header block and one fixed-width row per
 // domain. Pure: ModelView in, string out.
 
+import { stateLetter } from '../types/state.js';
 import type { DomainView, HostView, ModelView } from '../model/view.js';
 import { sortDomains, type SortKey } from '../model/sort.js';
 import { formatCpuTime, formatPercent, humanBytes, humanCount, humanKiB } from '../util/units.js';
@@ -12,17 +13,6 @@ export interface TextOptions {
   /** show the HOST column (several hosts watched) */
   showHost?: boolean;
 }
-
-const SHORT_STATE: Record<string, string> = {
-  running: 'R',
-  blocked: 'B',
-  paused: 'P',
-  shutdown: 'D',
-  shutoff: 'O',
-  crashed: 'X',
-  pmsuspended: 'S',
-  nostate: '?',
-};
 
 function pad(s: string, w: number): string {
   return s.length >= w ? s : ' '.repeat(w - s.length) + s;
@@ -65,7 +55,7 @@ const COLUMNS = '   ID S RDRQ WRRQ RXBY TXBY  %CPU  %MEM VCPU MEMUSED MEMCUR    
 export function domainRow(d: DomainView, showHost: boolean): string {
   const cells = [
     pad(d.id === null ? '-' : String(d.id), 5),
-    SHORT_STATE[d.state] ?? '?',
+    stateLetter(d.state),
     pad(humanCount(d.rdReqPerSec, 4), 4),
     pad(humanCount(d.wrReqPerSec, 4), 4),
     pad(humanBytes(d.rxBytesPerSec, 4), 4),

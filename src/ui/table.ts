@@ -2,6 +2,7 @@
 // in the terminal, and the text and role of every cell. Pure — the pane
 // only concatenates what this returns.
 
+import { isStateName, stateLetter } from '../types/state.js';
 import type { SortKey } from '../model/sort.js';
 import type { DomainView } from '../model/view.js';
 import { shortHost } from '../output/text.js';
@@ -62,23 +63,10 @@ export interface ColumnDef {
   cell: (d: DomainView, ctx: CellContext) => Cell;
 }
 
-const STATE_LETTER: Record<string, string> = {
-  running: 'R',
-  blocked: 'B',
-  paused: 'P',
-  shutdown: 'D',
-  shutoff: 'O',
-  crashed: 'X',
-  pmsuspended: 'S',
-  nostate: '?',
-};
-
-export function stateLetter(state: string): string {
-  return STATE_LETTER[state] ?? '?';
-}
+export { stateLetter };
 
 export function stateRole(state: string): Role {
-  return (Object.prototype.hasOwnProperty.call(STATE_LETTER, state) ? `state.${state}` : 'state.nostate') as Role;
+  return (isStateName(state) ? `state.${state}` : 'state.nostate') as Role;
 }
 
 const UNKNOWN: Cell = { text: '-', role: 'value.unknown' };
