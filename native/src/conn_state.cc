@@ -52,4 +52,16 @@ void TeardownConnection(virConnectPtr conn, const EventRegistration& reg) {
   virResetLastError();
 }
 
+bool ConcurrentCallsSafe(const std::string& uri) {
+  // "test:///..." runs in this process; "test+unix://..." goes through the
+  // remote driver like any daemon URI.
+  if (uri.rfind("test:", 0) == 0) return true;
+  unsigned long libVer = 0;
+  if (virGetVersion(&libVer, nullptr, nullptr) < 0) {
+    virResetLastError();
+    return false;
+  }
+  return libVer >= 10003000UL;
+}
+
 }  // namespace virtop

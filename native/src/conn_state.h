@@ -3,13 +3,21 @@
 // The ConnState owns one libvirt reference while the connection is open.
 // Every queued worker takes its own reference (virConnectRef, via Acquire())
 // on the JS thread and drops it at the end of its Execute(), on the binding
-// thread that ran it. close() hands the state's own reference to a
-// CloseWorker. The real disconnect (which may be an RPC) therefore happens
-// off the JS thread, when the last in-flight call finishes, and close()
-// during calls is safe.
+// thread that ran it. close() queues the state's own reference for teardown
+// on the connection's dispatcher. The real disconnect (which may be an RPC)
+// therefore happens off the JS thread, when the last in-flight call
+// finishes, and close() during calls is safe.
 //
 // Each ConnState also has its own Dispatcher (dispatcher.h): the threads its
 // open() and calls run on, so a hung connection only holds up itself.
+//
+// Calls on one connection overlap only where that is safe. libvirt's RPC
+// client before 10.3.0 (CVE-2024-4418; Debian 12 ships 9.0 unpatched) leaves
+// a GSource pointing into a returned stack frame when a second thread joins
+// a call in progress, and a later call dispatches it and crashes. So a
+// connection through the remote driver (qemu:///system included: it talks
+// to libvirtd over a socket) gets one thread; only the in-process test
+// driver, or a fixed library, gets several.
 #pragma once
 
 #include <libvirt/libvirt.h>
@@ -103,12 +111,17 @@ void RegisterEvents(virConnectPtr conn, const std::shared_ptr<EventHub>& hub,
 // reference. Errors are ignored; the connection may already be dead.
 void TeardownConnection(virConnectPtr conn, const EventRegistration& reg);
 
+// Whether calls on a connection to `uri` may run on several threads at once
+// (see ConnState): the in-process test driver, or libvirt >= 10.3.0.
+bool ConcurrentCallsSafe(const std::string& uri);
+
 class ConnState {
  public:
   enum class Phase { Idle, Opening, Open, Closed };
 
-  // Threads per connection: enough for one tick's concurrent calls (stats,
-  // node counters, a lookup or two); more calls simply queue.
+  // Threads per connection where calls may overlap: enough for one tick's
+  // concurrent calls (stats, node counters, a lookup or two); more calls
+  // simply queue.
   static constexpr size_t kMaxThreads = 4;
   // An idle thread exits after this long without work (the next call starts
   // a new one); after close() idle threads exit at once.

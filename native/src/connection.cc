@@ -88,15 +88,11 @@ Connection::~Connection() {
     }
     state_->phase = ConnState::Phase::Closed;
   }
-  state_->dispatcher->Shutdown();
-  if (conn == nullptr) return;
-  if (tearingDown_->load()) return;  // process exit: leave it to the OS
-  state_->hub->RemoveAll();
-  try {
-    std::thread([conn, reg] { TeardownConnection(conn, reg); }).detach();
-  } catch (const std::system_error&) {
-    // No thread to spare: leak the connection rather than block here.
+  if (conn != nullptr && !tearingDown_->load()) {  // at process exit the OS reclaims it
+    state_->hub->RemoveAll();
+    state_->dispatcher->SubmitTask([conn, reg] { TeardownConnection(conn, reg); });
   }
+  state_->dispatcher->Shutdown();
 }
 
 Napi::Error Connection::NotOpenError(Napi::Env env, const char* method) {
@@ -149,6 +145,7 @@ Napi::Value Connection::Open(const Napi::CallbackInfo& info) {
     state_->phase = ConnState::Phase::Idle;
     return RejectedPromise(env, loopErr.ToJs(env));
   }
+  state_->dispatcher->SetMaxThreads(ConcurrentCallsSafe(uri) ? ConnState::kMaxThreads : 1);
   return Dispatch(new OpenWorker(env, state_, uri, readonly));
 }
 
@@ -177,14 +174,17 @@ Napi::Value Connection::Close(const Napi::CallbackInfo& info) {
   }
   // No JS listener is called after close() returns.
   state_->hub->RemoveAll();
-  // Calls already queued still run; then this connection's threads exit.
+  if (owned) {
+    // Queued behind the calls already submitted, never beside them (see
+    // conn_state.h), and not awaited: close() must not wait for a call that
+    // hangs. Calls in flight hold their own references, so the real
+    // disconnect happens when the last of them finishes.
+    virConnectPtr conn = owned.Take();
+    state_->dispatcher->SubmitTask([conn, reg] { TeardownConnection(conn, reg); });
+  }
+  // Once the queue is empty this connection's threads exit.
   state_->dispatcher->Shutdown();
-  if (!owned) return ResolvedPromise(env, env.Undefined());
-  // Not on the dispatcher: close() must not wait behind calls that hang.
-  auto* w = new CloseWorker(env, std::move(owned), reg);
-  Napi::Promise p = w->Promise();
-  RunDetached(w);
-  return p;
+  return ResolvedPromise(env, env.Undefined());
 }
 
 Napi::Value Connection::IsOpen(const Napi::CallbackInfo& info) {

@@ -158,10 +158,27 @@ std::shared_ptr<Dispatcher> Dispatcher::Create(size_t maxThreads,
 
 void Dispatcher::Submit(Job* job) {
   job->Begin();
+  Item item;
+  item.job = job;
+  Enqueue(std::move(item));
+}
+
+void Dispatcher::SubmitTask(std::function<void()> task) {
+  Item item;
+  item.task = std::move(task);
+  Enqueue(std::move(item));
+}
+
+void Dispatcher::SetMaxThreads(size_t n) {
+  std::lock_guard<std::mutex> lock(mu_);
+  maxThreads_ = n == 0 ? 1 : n;
+}
+
+void Dispatcher::Enqueue(Item item) {
   bool spawn = false;
   {
     std::lock_guard<std::mutex> lock(mu_);
-    queue_.push_back(job);
+    queue_.push_back(std::move(item));
     // Threads counted idle but already woken still take one job each.
     if (idle_ > 0) cv_.notify_one();
     if (queue_.size() > idle_ && threads_ < maxThreads_) {
@@ -182,15 +199,17 @@ void Dispatcher::Spawn() {
   try {
     std::thread(ThreadMain, shared_from_this()).detach();
   } catch (const std::system_error& e) {
-    std::deque<Job*> orphans;
+    std::deque<Item> orphans;
     {
       std::lock_guard<std::mutex> lock(mu_);
       threads_--;
       // With no thread left, nothing would ever run what is queued.
       if (threads_ == 0) orphans.swap(queue_);
     }
-    for (Job* j : orphans)
-      j->FailAndPost(std::string("cannot start a thread for the libvirt call: ") + e.what());
+    // Tasks are dropped: a leaked connection beats blocking the JS thread.
+    for (Item& it : orphans)
+      if (it.job != nullptr)
+        it.job->FailAndPost(std::string("cannot start a thread for the libvirt call: ") + e.what());
   }
 }
 
@@ -200,10 +219,17 @@ void Dispatcher::ThreadMain(std::shared_ptr<Dispatcher> self) {
     std::unique_lock<std::mutex> lock(d.mu_);
     for (;;) {
       if (!d.queue_.empty()) {
-        Job* job = d.queue_.front();
+        Item item = std::move(d.queue_.front());
         d.queue_.pop_front();
         lock.unlock();
-        job->RunAndPost();
+        if (item.job != nullptr) {
+          item.job->RunAndPost();
+        } else if (item.task) {
+          try {
+            item.task();
+          } catch (...) {
+          }
+        }
         lock.lock();
         continue;
       }
@@ -218,17 +244,6 @@ void Dispatcher::ThreadMain(std::shared_ptr<Dispatcher> self) {
   }
   // `self` goes last: the dispatcher outlives its own mutex use above even
   // if the connection that owned it is long gone.
-}
-
-// ---- one-off threads ------------------------------------------------------
-
-void RunDetached(Job* job) {
-  job->Begin();
-  try {
-    std::thread([job] { job->RunAndPost(); }).detach();
-  } catch (const std::system_error& e) {
-    job->FailAndPost(std::string("cannot start a thread for the libvirt call: ") + e.what());
-  }
 }
 
 }  // namespace virtop

@@ -12,8 +12,9 @@
 //   Dispatcher  per connection: a FIFO plus up to N detached threads, started
 //               on demand and gone after a while idle (or at once after
 //               Shutdown()). A hung connection only holds its own threads.
-//   RunDetached a one-off detached thread for a job that must not queue
-//               behind a connection's calls (close()).
+//               A connection on libvirt's remote driver gets one thread
+//               (see conn_state.h: concurrent calls on one remote
+//               connection can crash libvirt before 10.3.0).
 //   Completer   per Node environment: brings finished jobs back to the JS
 //               thread through a uv_async_t, with the same timing as libuv's
 //               own work completions. The handle is ref'd while any job is
@@ -36,6 +37,7 @@
 #include <condition_variable>
 #include <cstddef>
 #include <deque>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -65,7 +67,6 @@ class Job {
  private:
   friend class Completer;
   friend class Dispatcher;
-  friend void RunDetached(Job* job);
 
   // JS thread: counts the job as pending (before it is handed to a thread).
   void Begin();
@@ -123,28 +124,39 @@ class Dispatcher : public std::enable_shared_from_this<Dispatcher> {
 
   // JS thread: queue `job` (ownership passes to the dispatcher).
   void Submit(Job* job);
+  // Any thread: queue work that reports to nobody (a connection's teardown).
+  // It runs in order with the jobs, so it never overlaps a call on a
+  // one-thread connection, and it keeps no Node loop alive.
+  void SubmitTask(std::function<void()> task);
+  // Any thread: at most `n` (>= 1) threads from now on; threads already
+  // running finish their current job first.
+  void SetMaxThreads(size_t n);
   // Any thread: idle threads exit instead of waiting for more work. Jobs
   // already queued still run; later Submit()s still work.
   void Shutdown();
 
  private:
+  // One queued unit: a Job (settled on the JS thread) or a bare task.
+  struct Item {
+    Job* job = nullptr;
+    std::function<void()> task;
+  };
+
   Dispatcher(size_t maxThreads, std::chrono::milliseconds idleTimeout)
-      : maxThreads_(maxThreads), idleTimeout_(idleTimeout) {}
+      : idleTimeout_(idleTimeout), maxThreads_(maxThreads) {}
+  void Enqueue(Item item);
   void Spawn();
   static void ThreadMain(std::shared_ptr<Dispatcher> self);
 
-  const size_t maxThreads_;
   const std::chrono::milliseconds idleTimeout_;
 
   std::mutex mu_;  // guards everything below
+  size_t maxThreads_;
   std::condition_variable cv_;
-  std::deque<Job*> queue_;
+  std::deque<Item> queue_;
   size_t threads_ = 0;  // started and not yet exiting
   size_t idle_ = 0;     // of those, waiting for work
   bool shutdown_ = false;
 };
-
-// JS thread: runs `job` on a new detached thread of its own.
-void RunDetached(Job* job);
 
 }  // namespace virtop

@@ -30,18 +30,6 @@ class OpenWorker : public ConnWorker {
   bool readonly_;
 };
 
-class CloseWorker : public ConnWorker {
- public:
-  // Takes over the state's own reference.
-  CloseWorker(Napi::Env env, ConnRef owned, EventRegistration reg);
-
- protected:
-  void Run() override;
-
- private:
-  EventRegistration reg_;
-};
-
 class ConnInfoWorker : public ConnWorker {
  public:
   enum Op { kUri, kHostname, kLibVersion, kIsAlive, kSetKeepAlive };

@@ -53,19 +53,6 @@ void OpenWorker::Run() {
   }
 }
 
-// ---- close ----------------------------------------------------------------
-
-CloseWorker::CloseWorker(Napi::Env env, ConnRef owned, EventRegistration reg)
-    : ConnWorker(env, "virtop:close", std::move(owned)), reg_(reg) {}
-
-void CloseWorker::Run() {
-  // Deregister while we still hold the reference; ConnWorker::Execute then
-  // drops it (the real disconnect unless calls are still in flight).
-  if (reg_.lifecycleId >= 0) virConnectDomainEventDeregisterAny(conn(), reg_.lifecycleId);
-  if (reg_.closeCallback) virConnectUnregisterCloseCallback(conn(), EventHub::CloseCb);
-  virResetLastError();
-}
-
 // ---- connection info ------------------------------------------------------
 
 ConnInfoWorker::ConnInfoWorker(Napi::Env env, ConnRef ref, Op op, int interval, unsigned count)

@@ -13,7 +13,7 @@ import {
   isConnectionLost,
   type CloseEvent,
 } from '../../src/libvirt/index.js';
-import { FakeLibvirtd } from './helpers/fake-libvirtd.js';
+import { FakeLibvirtd, RemoteProc } from './helpers/fake-libvirtd.js';
 import { sleep, waitFor } from './helpers/env.js';
 
 let daemon: FakeLibvirtd;
@@ -108,6 +108,25 @@ describe('hung or vanished remote daemon', () => {
     daemon.dropClients();
     expect(isConnectionLost(await pending)).toBe(true);
     await expect(closing).resolves.toBeUndefined();
+  });
+
+  // libvirt < 10.3.0 (CVE-2024-4418) crashes when calls overlap on one remote
+  // connection; the binding must send them one at a time there.
+  it('calls on a remote-driver connection go out one at a time (libvirt < 10.3 crashes otherwise)', async () => {
+    const c = await Connection.open(daemon.uri);
+    daemon.slowProcs.set(RemoteProc.ConnectGetLibVersion, 300);
+    const before = daemon.procs.length;
+    const first = c.getLibVersion();
+    const second = c.getHostname();
+    await sleep(150);
+    // The slow reply is still out, so the second call has not been sent yet.
+    expect(daemon.procs.slice(before)).toEqual([RemoteProc.ConnectGetLibVersion]);
+    expect(await first).toBe(0);
+    await second;
+    const sent = daemon.procs.slice(before);
+    expect(sent).toHaveLength(2);
+    expect(sent[1]).not.toBe(RemoteProc.ConnectGetLibVersion);
+    await c.close();
   });
 
   it('close() during a hung open() resolves, and the open rejects', async () => {
