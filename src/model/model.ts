@@ -36,6 +36,9 @@ export interface ModelOptions {
 }
 
 interface DomainState {
+  key: string;
+  /** the ingest() call that last saw the domain: the rest of its host's are gone */
+  seenTick: number;
   prev: DomainSample;
   prevMonoNs: bigint;
   history: Record<HistoryMetric, RingBuffer>;
@@ -47,6 +50,8 @@ interface DomainState {
 }
 
 interface HostState {
+  /** this host's domains by UUID (the same states as Model.domains, without key building) */
+  domains: Map<string, DomainState>;
   prev: HostSample | null;
   lastConnectedMonoNs: bigint | null;
   cpuHistory: RingBuffer;
@@ -62,9 +67,10 @@ export interface TimeSeries {
   toArray(): (number | null)[];
 }
 
-// Storage per metric: percentages in two bytes (0.1 steps), sizes and rates as float32.
-// At 1000 domains x 3600 samples this is what keeps the model under 200 MB.
-const METRIC_KIND = (m: string): RingKind => (/Percent$/.test(m) ? 'pct16' : 'f32');
+// Storage per metric, two bytes each: percentages in 0.1 steps, sizes and
+// rates as a small float within 0.05 % (util/ring.ts). 1000 domains x 12
+// metrics x 3600 samples is then 82 MiB instead of 330 MiB as float64.
+const METRIC_KIND = (m: string): RingKind => (/Percent$/.test(m) ? 'pct16' : 'uf16');
 
 function toNum(v: bigint | null | undefined): number | null {
   return v === null || v === undefined ? null : Number(v);
@@ -74,6 +80,7 @@ export class Model {
   private readonly hosts = new Map<string, HostState>();
   private readonly domains = new Map<string, DomainState>();
   private current: ModelView = { seq: -1, wallMs: 0, intervalSec: null, hosts: [], domains: [] };
+  private tickNo = 0;
   private readonly historySize: number;
   readonly stealThresholdPercent: number;
   readonly stealTicks: number;
@@ -112,6 +119,7 @@ export class Model {
   }
 
   ingest(snap: Snapshot): ModelView {
+    const tickNo = ++this.tickNo;
     const hostViews: HostView[] = [];
     const domainViews: DomainView[] = [];
     let intervalSec: number | null = null;
@@ -120,6 +128,7 @@ export class Model {
       let host = this.hosts.get(hs.uri);
       if (!host) {
         host = {
+          domains: new Map(),
           prev: null,
           lastConnectedMonoNs: null,
           cpuHistory: new RingBuffer(this.historySize),
@@ -139,15 +148,14 @@ export class Model {
       const hostDomainViews: DomainView[] = [];
       if (hs.status === 'connected' && !hs.stale) {
         host.lastConnectedMonoNs = hs.monoNs;
-        const seen = new Set<string>();
         for (const ds of hs.domains) {
-          const key = `${hs.uri}#${ds.uuid}`;
-          seen.add(key);
-          hostDomainViews.push(this.ingestDomain(key, hs, ds, cpus, hostMemKiB));
+          hostDomainViews.push(this.ingestDomain(host, tickNo, hs, ds, cpus, hostMemKiB));
         }
         // Domains gone from a connected host are gone: no ghost rows.
-        for (const key of [...this.domains.keys()]) {
-          if (key.startsWith(`${hs.uri}#`) && !seen.has(key)) this.domains.delete(key);
+        for (const [uuid, st] of host.domains) {
+          if (st.seenTick === tickNo) continue;
+          host.domains.delete(uuid);
+          this.domains.delete(st.key);
         }
         // Contention caused needs every domain of the host: a second pass.
         const caused = contentionCaused(
@@ -168,8 +176,8 @@ export class Model {
       } else {
         // Host unreachable or not answering in time: keep its domains and
         // their history, show them with unknown rates, and leave a gap in the charts.
-        for (const [key, st] of this.domains) {
-          if (!key.startsWith(`${hs.uri}#`) || !st.view) continue;
+        for (const st of host.domains.values()) {
+          if (!st.view) continue;
           for (const m of HISTORY_METRICS) st.history[m].push(null);
           hostDomainViews.push(staleView(st.view, hs.stale ? 'host slow to answer' : 'host unreachable'));
         }
@@ -228,13 +236,15 @@ export class Model {
   }
 
   private ingestDomain(
-    key: string,
+    host: HostState,
+    tickNo: number,
     hs: HostSample,
     ds: DomainSample,
     hostCpus: number | null,
     hostMemKiB: number | null,
   ): DomainView {
-    let st = this.domains.get(key);
+    let st = host.domains.get(ds.uuid);
+    const key = st?.key ?? `${hs.uri}#${ds.uuid}`;
     const prev = st?.prev ?? null;
     const elapsedNs = st ? hs.monoNs - st.prevMonoNs : 0n;
     // A domain that went through shutoff, or whose QEMU process changed, restarted:
@@ -288,7 +298,7 @@ export class Model {
     });
 
     // Steal per vCPU is its run-queue delay: the same figure under the insight name.
-    const vcpuThreads = (active ? threadViews(p, ds, elapsedNs, se) : []).map((t) => ({ ...t, stealPercent: t.waitPercent }));
+    const vcpuThreads = active ? threadViews(p, ds, elapsedNs, se) : [];
     const memCurrentKiB = toNum(ds.balloon.currentKiB);
     const memUsed = toNum(guestUsedKiB(ds.balloon.availableKiB, ds.balloon.unusedKiB));
     const rssKiB = ds.process?.rssKiB ?? toNum(ds.balloon.rssKiB);
@@ -361,14 +371,16 @@ export class Model {
     if (!st) {
       const history = {} as Record<HistoryMetric, RingBuffer>;
       for (const m of HISTORY_METRICS) history[m] = new RingBuffer(this.historySize, METRIC_KIND(m));
-      st = { prev: ds, prevMonoNs: hs.monoNs, history, host: this.hosts.get(hs.uri) as HostState, samples: 0, view: null, stealStreak: 0 };
+      st = { key, seenTick: tickNo, prev: ds, prevMonoNs: hs.monoNs, history, host, samples: 0, view: null, stealStreak: 0 };
       this.domains.set(key, st);
+      host.domains.set(ds.uuid, st);
     }
     st.stealStreak = active ? nextStealStreak(st.stealStreak, view.stealPercent, this.stealThresholdPercent) : 0;
     view.stealStreak = st.stealStreak;
     view.stealAlert = st.stealStreak >= this.stealTicks;
     // contentionCausedPercent is pushed by ingest() after the host's second pass.
     for (const m of HISTORY_METRICS) if (m !== 'contentionCausedPercent') st.history[m].push(view[m] ?? null);
+    st.seenTick = tickNo;
     st.prev = ds;
     st.prevMonoNs = hs.monoNs;
     st.samples++;
@@ -406,11 +418,14 @@ function threadViews(prev: DomainSample | null, cur: DomainSample, elapsedNs: bi
       .sort((a, b) => (a.vcpu as number) - (b.vcpu as number))
       .map((t) => {
         const pt = prevByTid.get(t.tid);
+        const waitPercent = pt ? cpuPercent(pt.runDelayNs, t.runDelayNs, procElapsed, 1) : null;
         return {
           vcpu: t.vcpu as number,
           tid: t.tid,
           cpuPercent: pt ? cpuPercent(pt.cpuTimeNs, t.cpuTimeNs, procElapsed, 1) : null,
-          waitPercent: pt ? cpuPercent(pt.runDelayNs, t.runDelayNs, procElapsed, 1) : null,
+          waitPercent,
+          // Steal per vCPU is its run-queue delay: the same figure under the insight name.
+          stealPercent: waitPercent,
           lastCpu: t.lastCpu,
         };
       });
@@ -420,11 +435,13 @@ function threadViews(prev: DomainSample | null, cur: DomainSample, elapsedNs: bi
     .filter((v) => v.state !== 0)
     .map((v) => {
       const pv = prev?.vcpus.find((x) => x.vcpu === v.vcpu);
+      const waitPercent = pv ? cpuPercent(pv.delayNs, v.delayNs, statsElapsedNs, 1) : null;
       return {
         vcpu: v.vcpu,
         tid: null,
         cpuPercent: pv ? cpuPercent(pv.timeNs, v.timeNs, statsElapsedNs, 1) : null,
-        waitPercent: pv ? cpuPercent(pv.delayNs, v.delayNs, statsElapsedNs, 1) : null,
+        waitPercent,
+        stealPercent: waitPercent,
         lastCpu: null,
       };
     });

@@ -63,6 +63,7 @@ describeLab('remote host cut mid-run', () => {
       const remote = host(v, remoteUri);
       if (remote.status === 'reconnecting') {
         reconnectingAfterMs = performance.now() - cutAt;
+        console.log(`[remote] reconnecting ${Math.round(reconnectingAfterMs)} ms after the cut`);
         break;
       }
       // Until keepalive gives up, the remote host is shown as not answering, its rows kept.

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { formatCpuTime, formatDuration, humanBytes, humanCount, humanKiB, parseSeconds, parseSize } from '../../../src/util/units.js';
-import { RingBuffer } from '../../../src/util/ring.js';
+import { decodeUf16, encodeUf16, RingBuffer } from '../../../src/util/ring.js';
 import { mapLimit } from '../../../src/util/pool.js';
 
 describe('humanBytes', () => {
@@ -148,5 +148,43 @@ describe('RingBuffer storage kinds', () => {
     for (const v of [12.34, 0, null, 99999, -3]) r.push(v);
     expect(r.toArray()).toEqual([12.3, 0, null, 6553.4, 0]);
     expect(r.bytes).toBe(10);
+  });
+  it.each([
+    // value, what comes back
+    [0, 0],
+    [1, 1],
+    [0.5, 0.5],
+    [196608, 196608], // 192 MiB in KiB: exact
+    [1.5 * 2 ** 30, 1.5 * 2 ** 30],
+    [-5, 0], // never produced by the model; not a wrap-around
+    [1e-6, 0], // below the smallest step
+    [Infinity, 2 ** 47 * (2 - 2 / 1024)], // the largest code, not the gap
+    [1e20, 2 ** 47 * (2 - 2 / 1024)],
+  ])('uf16 stores %s as %s', (v, want) => {
+    expect(decodeUf16(encodeUf16(v))).toBe(want);
+  });
+  it('uf16 keeps gaps as gaps', () => {
+    expect(decodeUf16(encodeUf16(null))).toBeNull();
+    expect(decodeUf16(encodeUf16(NaN))).toBeNull();
+  });
+  it('uf16 stays within 0.05 % across the range rates and sizes take', () => {
+    let worst = 0;
+    for (let e = -10; e <= 46; e += 0.37) {
+      for (const f of [1, 1.0004, 1.3333, 1.9999]) {
+        const v = 2 ** e * f;
+        worst = Math.max(worst, Math.abs((decodeUf16(encodeUf16(v)) as number) - v) / v);
+      }
+    }
+    expect(worst).toBeGreaterThan(0); // it is lossy
+    expect(worst).toBeLessThan(0.0005);
+  });
+  it('uf16 rings take two bytes a sample and round-trip through at()', () => {
+    const r = new RingBuffer(4, 'uf16');
+    for (const v of [1024, null, 12345678, 0]) r.push(v);
+    expect(r.bytes).toBe(8);
+    expect(r.at(0)).toBe(1024);
+    expect(r.at(1)).toBeNull();
+    expect(Math.abs((r.at(2) as number) - 12345678) / 12345678).toBeLessThan(0.0005);
+    expect(r.last()).toBe(0);
   });
 });
