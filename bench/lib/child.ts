@@ -1,16 +1,26 @@
 // Runs a section in a fresh node process (bench/dist/bench/child.js, with
 // --expose-gc) and returns the value it sends back over IPC: memory figures
-// and event-loop delay must not include the parent's heap or timers.
+// and event-loop delay must not include the parent's heap or timers. The
+// child gets the same V8 flags bin/virtop starts node with (its shebang),
+// so memory is measured as shipped.
 
 import { fork } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { adopt, benchDistDir } from './util.js';
+import { adopt, benchDistDir, repoRoot } from './util.js';
+
+/** The node options on bin/virtop's `#!/usr/bin/env -S node …` line. */
+export function shippedNodeFlags(): string[] {
+  const first = readFileSync(join(repoRoot(), 'bin', 'virtop'), 'utf8').split('\n', 1)[0] ?? '';
+  const m = /^#!.*?\bnode((?:\s+--[\w-]+(?:=\S+)?)*)\s*$/.exec(first);
+  return m ? m[1].trim().split(/\s+/).filter(Boolean) : [];
+}
 
 /** Runs one section in a fresh node process (bench/dist/bench/child.js) and returns what it sends back. */
 export function runChild<T>(section: string, args: unknown, env: NodeJS.ProcessEnv, timeoutMs: number): Promise<T> {
   return new Promise((resolve, reject) => {
     const child = adopt(fork(join(benchDistDir(), 'child.js'), [section, JSON.stringify(args)], {
-      execArgv: ['--expose-gc'],
+      execArgv: ['--expose-gc', ...shippedNodeFlags()],
       env,
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     }));

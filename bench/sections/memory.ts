@@ -99,7 +99,7 @@ export function memoryRows(r: MemoryResult): Row[] {
       p99: '',
       n: null,
       ratio: '',
-      note: `heap ${fmtMiB(p.heapUsed)}, arrayBuffers ${fmtMiB(p.arrayBuffers)}${p === last ? `; ${verdict(p.rss < 200 * 1048576, 'total <200 MB')}` : ''}`,
+      note: `heap ${fmtMiB(p.heapUsed)}, arrayBuffers ${fmtMiB(p.arrayBuffers)}${p === last ? `; ${verdict(p.rss < 200e6, 'total <200 MB (190.7 MiB)')}` : ''}`,
     });
   }
   rows.push({

@@ -1,8 +1,10 @@
 // Promise API over one libvirt connection.
 //
 // Every method runs its libvirt calls on one of the addon's own threads (a
-// few per connection, never libuv's pool, so a hung host cannot starve other
-// hosts, fs I/O or process.exit()); this wrapper only adds error context:
+// few per connection for the test driver, one for a daemon connection on a
+// libvirt older than 10.3, whose RPC client crashes when calls overlap;
+// never libuv's pool, so a hung host cannot starve other hosts, fs I/O or
+// process.exit()); this wrapper only adds error context:
 // rejections become LibvirtError (with the URI, the UUID addressed and the
 // method name) or ClosedError. Argument mistakes reject with TypeError before
 // anything is queued.
