@@ -1,21 +1,34 @@
-// /proc reads for 1000 threads (target < 5 ms): readProcess() with threads
-// of a real process that has 1000 threads (a python3 helper that parks 999
-// threads, 40 % of them named like QEMU vCPU threads), through:
+// /proc reads for 1000 threads (target < 5 ms): the reads of a real process
+// that has 1000 threads (a python3 helper that parks 999 threads, 40 % of
+// them named like QEMU vCPU threads), through:
 //
-//   async fs   nodeProcFs() — what localProcProbe() uses today
-//   sync fs    nodeProcFs('', { sync: true })
-//   raw floor  the same 2 files per thread opened, read and closed with
-//              sync syscalls and no parsing: the cost of the syscalls alone
-//   pread      stat + schedstat re-read with pread() on descriptors kept
-//              open between ticks: what a fd-caching reader could reach
+//   shipped    ProcessReader over nodeProcFs(): what localProcProbe() uses —
+//              handles kept open between ticks, synchronous reads in slices
+//              of at most 2 ms with a yield to the event loop in between
+//   no yield   the same in one synchronous stretch: what the slicing costs
+//   all new    the shipped reader with every file's text new each read. The
+//              helper's threads sleep, so their stat and schedstat read the
+//              same every time and the shipped case skips parsing them (as
+//              it does for a QEMU's idle threads); here the clock rate
+//              alternates, which makes every parse count, as for threads
+//              that all ran since the last tick
+//   cold       a fresh ProcessReader each time: opening every file, as on
+//              a QEMU's first tick, and closing them again
+//   async fs   readProcess() over nodeProcFs(): the path before ProcessReader
+//   sync fs    readProcess() over nodeProcFs('', { sync: true })
+//   floors     stat + schedstat per thread with no parsing, opened, read and
+//              closed each time (raw) or re-read with pread() on descriptors
+//              kept open (pread); and pread + the parsers with no bookkeeping
 //
-// Without python3 it falls back to the QEMU processes of the lab (if any),
-// scaled per thread.
+// Ratios are against the pread floor, measured in the same loop. A separate
+// pass measures the longest the shipped reader held the event loop.
 
 import { spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, openSync, readdirSync, readSync } from 'node:fs';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { parseSchedstat, parseStat } from '../../src/procfs/parse.js';
+import { ProcessReader } from '../../src/procfs/process-reader.js';
 import { nodeProcFs, readProcess, type ProcFs } from '../../src/procfs/reader.js';
 import type { BenchContext } from '../lib/context.js';
 import { fmtMs, fmtRatio, verdict, type Row } from '../lib/report.js';
@@ -28,7 +41,8 @@ export interface ProcfsResult {
   threads: number;
   cases: Record<string, { wallMs: Summary; cpuMs: Summary; perThreadUs: number }>;
   ratios: Record<string, number>;
-  /** the longest the event loop was held by one sync scan */
+  /** the longest the event loop was held during a shipped read, ms (median and max over reads) */
+  loopHoldMs: { median: number; max: number } | null;
   notes: string[];
 }
 
@@ -107,14 +121,52 @@ function preadAll(fds: readonly number[]): number {
   return bytes;
 }
 
+/** pread as above, then the parsers readProcess runs on each thread's files: the least a reader can do. */
+function preadParseAll(fds: readonly number[]): number {
+  let ok = 0;
+  for (let i = 0; i + 1 < fds.length; i += 2) {
+    const stat = parseStat(buf.toString('utf8', 0, readSync(fds[i], buf, 0, buf.length, 0)));
+    const sched = parseSchedstat(buf.toString('utf8', 0, readSync(fds[i + 1], buf, 0, buf.length, 0)));
+    if (stat.ok && sched.ok) ok++;
+  }
+  return ok;
+}
+
+/** Runs fn while a setImmediate chain notes the longest gap between turns of the event loop. */
+async function longestHold(fn: () => Promise<unknown>): Promise<number> {
+  let running = true;
+  let last = performance.now();
+  let longest = 0;
+  const spin = (): void => {
+    const now = performance.now();
+    longest = Math.max(longest, now - last);
+    last = now;
+    if (running) setImmediate(spin);
+  };
+  setImmediate(spin);
+  await fn();
+  running = false;
+  // the stretch between the last turn and the end counts too
+  return Math.max(longest, performance.now() - last);
+}
+
 export async function benchProcfs(ctx: BenchContext): Promise<ProcfsResult> {
   const n = 1000;
   const child = await spawnThreads(n);
   if (!child || child.pid === undefined) {
-    return { skipped: 'python3 not available (needed to make a process with 1000 threads)', source: '', threads: 0, cases: {}, ratios: {}, notes: [] };
+    return {
+      skipped: 'python3 not available (needed to make a process with 1000 threads)',
+      source: '',
+      threads: 0,
+      cases: {},
+      ratios: {},
+      loopHoldMs: null,
+      notes: [],
+    };
   }
   const pid = child.pid;
   const fds: number[] = [];
+  const readers: ProcessReader[] = [];
   try {
     for (let i = 0; i < 50 && tids(pid).length < n; i++) await sleep(100);
     const threads = tids(pid).length;
@@ -124,15 +176,36 @@ export async function benchProcfs(ctx: BenchContext): Promise<ProcfsResult> {
     }
     const asyncFs: ProcFs = nodeProcFs();
     const syncFs: ProcFs = nodeProcFs('', { sync: true });
+    const shipped = new ProcessReader(asyncFs);
+    const noYield = new ProcessReader(asyncFs, { sliceMs: Infinity });
+    const allNew = new ProcessReader(asyncFs);
+    readers.push(shipped, noYield, allNew);
+    let flip = false;
     const bootTimeMs = Date.now() - 1000;
+    const opts = { threads: true, bootTimeMs };
     const check = (p: Awaited<ReturnType<typeof readProcess>>) => {
       if (p.threads.length < threads * 0.99) throw new Error(`readProcess saw ${p.threads.length} of ${threads} threads: ${p.error}`);
     };
     const cases = [
-      { name: 'readProcess, async fs (as shipped)', run: async () => check(await readProcess(asyncFs, pid, { threads: true, bootTimeMs })) },
-      { name: 'readProcess, sync fs', run: async () => check(await readProcess(syncFs, pid, { threads: true, bootTimeMs })) },
-      { name: 'raw floor: open+read+close, no parse', run: async () => void rawFloor(pid) },
-      { name: 'pread on kept-open fds, no parse', run: async () => void preadAll(fds) },
+      { name: NAMES.shipped, run: async () => check(await shipped.read(pid, opts)) },
+      { name: NAMES.noYield, run: async () => check(await noYield.read(pid, opts)) },
+      { name: NAMES.allNew, run: async () => check(await allNew.read(pid, { ...opts, clkTck: (flip = !flip) ? 100 : 1000 })) },
+      {
+        name: NAMES.cold,
+        run: async () => {
+          const cold = new ProcessReader(asyncFs, { sweepEveryMs: 0 });
+          try {
+            check(await cold.read(pid, opts));
+          } finally {
+            cold.close();
+          }
+        },
+      },
+      { name: NAMES.async, run: async () => check(await readProcess(asyncFs, pid, opts)) },
+      { name: NAMES.sync, run: async () => check(await readProcess(syncFs, pid, opts)) },
+      { name: NAMES.raw, run: async () => void rawFloor(pid) },
+      { name: NAMES.pread, run: async () => void preadAll(fds) },
+      { name: NAMES.preadParse, run: async () => void preadParseAll(fds) },
     ];
     const warm = 3;
     const iters = ctx.quick ? 8 : 40;
@@ -146,46 +219,73 @@ export async function benchProcfs(ctx: BenchContext): Promise<ProcfsResult> {
         }
       }
     }
-    const raw = s.get(cases[2].name)!;
+    const floor = s.get(NAMES.pread)!.wall;
     const out: ProcfsResult['cases'] = {};
+    const ratios: Record<string, number> = {};
     for (const [k, v] of s) {
       const w = summarize(v.wall);
       out[k] = { wallMs: w, cpuMs: summarize(v.cpu), perThreadUs: (w.median / threads) * 1000 };
+      if (k !== NAMES.pread) ratios[`${k} / pread floor`] = pairedRatio(v.wall, floor);
     }
+
+    const holds: number[] = [];
+    for (let i = 0; i < (ctx.quick ? 5 : 20); i++) holds.push(await longestHold(() => shipped.read(pid, opts)));
+    const hold = summarize(holds);
+    const openAfter = shipped.openHandles;
     return {
       skipped: null,
       source: `python3 helper, ${threads} threads`,
       threads,
       cases: out,
-      ratios: {
-        'async/raw floor': pairedRatio(s.get(cases[0].name)!.wall, raw.wall),
-        'sync/raw floor': pairedRatio(s.get(cases[1].name)!.wall, raw.wall),
-        'pread/raw floor': pairedRatio(s.get(cases[3].name)!.wall, raw.wall),
-      },
-      notes: [],
+      ratios,
+      loopHoldMs: { median: hold.median, max: hold.max },
+      notes: [`shipped reader keeps ${openAfter} files open for ${threads} threads`],
     };
   } finally {
+    for (const r of readers) r.close();
     for (const fd of fds) closeSync(fd);
     child.stdin?.end();
     child.kill('SIGKILL');
   }
 }
 
+const NAMES = {
+  shipped: 'ProcessReader, kept handles (shipped)',
+  noYield: 'ProcessReader, one stretch, no yield',
+  allNew: 'ProcessReader, every text new (parse all)',
+  cold: 'ProcessReader, cold: open+read+close all',
+  async: 'readProcess, async fs (before)',
+  sync: 'readProcess, sync fs',
+  raw: 'raw floor: open+read+close, no parse',
+  pread: 'pread floor: kept-open fds, no parse',
+  preadParse: 'pread + parse floor, no bookkeeping',
+} as const;
+
 export function procfsRows(r: ProcfsResult): Row[] {
   if (r.skipped) return [{ section: '/proc 1000 thr', case: 'skipped', median: '', p99: '', n: null, ratio: '', note: r.skipped }];
   const sec = `/proc ${r.threads} thr`;
-  const ratioFor: Record<string, string> = {
-    'readProcess, async fs (as shipped)': 'async/raw floor',
-    'readProcess, sync fs': 'sync/raw floor',
-    'pread on kept-open fds, no parse': 'pread/raw floor',
-  };
-  return Object.entries(r.cases).map(([name, c]) => ({
-    section: sec,
-    case: name,
-    median: fmtMs(c.wallMs.median),
-    p99: fmtMs(c.wallMs.p99),
-    n: c.wallMs.n,
-    ratio: ratioFor[name] ? fmtRatio(r.ratios[ratioFor[name]]) : '',
-    note: `${verdict(c.wallMs.median < 5, '<5 ms')}; ${c.perThreadUs.toFixed(1)} µs/thread${ratioFor[name] ? ' (ratio vs raw floor)' : ''}`,
-  }));
+  const rows: Row[] = Object.entries(r.cases).map(([name, c]) => {
+    const ratio = r.ratios[`${name} / pread floor`];
+    return {
+      section: sec,
+      case: name,
+      median: fmtMs(c.wallMs.median),
+      p99: fmtMs(c.wallMs.p99),
+      n: c.wallMs.n,
+      ratio: ratio === undefined ? '' : fmtRatio(ratio),
+      note: `${verdict(c.wallMs.median < 5, '<5 ms')}; ${c.perThreadUs.toFixed(1)} µs/thread${ratio === undefined ? '' : ' (ratio vs pread floor)'}`,
+    };
+  });
+  if (r.loopHoldMs) {
+    rows.push({
+      section: sec,
+      case: 'event loop held by a shipped read',
+      median: fmtMs(r.loopHoldMs.median),
+      p99: fmtMs(r.loopHoldMs.max),
+      n: null,
+      ratio: '',
+      note: `longest stretch between loop turns (p99 column: max); ${r.notes.join('; ')}`,
+    });
+  }
+  return rows;
 }

@@ -7,8 +7,9 @@ import { HostCollector, isLocalUri, type ProcProbe } from '../collector/host.js'
 import type { AddressLookup } from '../collector/addresses.js';
 import type { LibvirtSource } from '../collector/source.js';
 import { Connection } from '../libvirt/connection.js';
-import { findQemuPid, nodeProcFs, readHostCounters, readProcess } from '../procfs/reader.js';
+import { findQemuPid, nodeProcFs, readHostCounters } from '../procfs/reader.js';
 import { readHostExtra } from '../procfs/host-extra.js';
+import { ProcessReader } from '../procfs/process-reader.js';
 import { readVhost } from '../procfs/vhost.js';
 
 export function localProcProbe(): ProcProbe {
@@ -16,12 +17,15 @@ export function localProcProbe(): ProcProbe {
   // Boot time only anchors process start times for the uptime column; os.uptime()'s
   // one-second resolution is plenty for that.
   const bootTimeMs = Date.now() - uptime() * 1000;
+  // Keeps each QEMU's /proc files open from tick to tick; see process-reader.ts.
+  const processes = new ProcessReader(fs);
   return {
     findQemuPid: (name) => findQemuPid(fs, name, {}),
-    readProcess: (pid, opts) => readProcess(fs, pid, { threads: opts.threads, bootTimeMs }),
+    readProcess: (pid, opts) => processes.read(pid, { threads: opts.threads, bootTimeMs }),
     readHostCounters: () => readHostCounters(fs),
     readHostExtra: () => readHostExtra(fs),
     readVhost: (pid, known) => readVhost(fs, pid, known),
+    close: () => processes.close(),
   };
 }
 

@@ -27,6 +27,8 @@ export interface ProcProbe {
   readHostExtra?(): Promise<HostExtra>;
   /** vhost workers of a QEMU: a full scan when `known` is null, else re-reads those; optional */
   readVhost?(pid: number, known: { tid: number; inQemuProcess: boolean }[] | null): Promise<VhostSample[]>;
+  /** release files kept open between reads; reads after it still work */
+  close?(): void;
 }
 
 export interface HostCollectorOptions {
@@ -146,6 +148,7 @@ export class HostCollector {
     this.conn = null;
     if (c) await c.close().catch(() => undefined);
     await this.addresses?.close();
+    this.opts.proc?.close?.();
   }
 
   private async ensureConnected(): Promise<LibvirtSource | null> {

@@ -16,6 +16,7 @@ export type ParseResult<T> = { ok: true; value: T } | { ok: false; error: string
 export const DEFAULT_CLK_TCK = 100;
 
 const NS_PER_SEC = 1_000_000_000n;
+const NS_PER_DEFAULT_TICK = NS_PER_SEC / BigInt(DEFAULT_CLK_TCK);
 
 function ok<T>(value: T): ParseResult<T> {
   return { ok: true, value };
@@ -29,7 +30,10 @@ const UNSIGNED = /^\d+$/;
 
 /** Decimal digits → bigint, or null. Guarded by a regex so BigInt() can't throw. */
 function toBigUnsigned(token: string | undefined): bigint | null {
-  return token !== undefined && UNSIGNED.test(token) ? BigInt(token) : null;
+  if (token === undefined || !UNSIGNED.test(token)) return null;
+  // Up to 15 digits is exact as a double, and BigInt(number) is about twice
+  // as quick as parsing the string again.
+  return token.length <= 15 ? BigInt(Number(token)) : BigInt(token);
 }
 
 /** Decimal digits → number when exactly representable, else null. */
@@ -48,6 +52,8 @@ function isValidClkTck(clkTck: number): boolean {
  * (100, 250, 1000) are exact; bigint keeps it exact past 2^53.
  */
 export function ticksToNs(ticks: bigint, clkTck: number = DEFAULT_CLK_TCK): bigint {
+  // The usual rates (100, 250, 1000) divide 1e9: one multiplication then.
+  if (clkTck === DEFAULT_CLK_TCK) return ticks * NS_PER_DEFAULT_TICK;
   return (ticks * NS_PER_SEC) / BigInt(clkTck);
 }
 
@@ -92,6 +98,52 @@ const F_NUM_THREADS = 20;
 const F_STARTTIME = 22;
 const F_PROCESSOR = 39;
 
+/** The fields after comm: how many, and field n (numbered as in proc(5)). */
+interface StatTokens {
+  count: number;
+  at(n: number): string | undefined;
+}
+
+/** Fields parseStat reads; the plain scan cuts out only these. */
+const STAT_WANTED = new Set([F_STATE, F_PPID, F_UTIME, F_STIME, F_NUM_THREADS, F_STARTTIME, F_PROCESSOR]);
+const SPACE = 0x20;
+const NEWLINE = 0x0a;
+const LAST_PRINTABLE = 0x7e;
+
+/**
+ * The kernel writes the rest of a stat line as printable ASCII tokens
+ * between single spaces, ending in one newline. In that form one pass over
+ * the characters finds every field without a regex split or fifty
+ * substrings — most of parseStat's cost, paid per thread per tick. Returns
+ * null for any other form; splitStat then handles it, so both give the same
+ * tokens for whatever they both accept.
+ */
+function scanPlainStat(text: string, from: number): StatTokens | null {
+  const end = text.length > from && text.charCodeAt(text.length - 1) === NEWLINE ? text.length - 1 : text.length;
+  if (text.charCodeAt(from) !== SPACE) return null;
+  const picked: (string | undefined)[] = [];
+  let count = 0;
+  let start = from + 1;
+  for (let i = start; i <= end; i++) {
+    const c = i === end ? SPACE : text.charCodeAt(i);
+    if (c === SPACE) {
+      if (i === start) return null; // two spaces in a row, or a trailing one
+      const n = count + STAT_FIRST_AFTER_COMM;
+      if (STAT_WANTED.has(n)) picked[n] = text.slice(start, i);
+      count++;
+      start = i + 1;
+    } else if (c <= SPACE || c > LAST_PRINTABLE) {
+      return null;
+    }
+  }
+  return { count, at: (n) => picked[n] };
+}
+
+function splitStat(after: string): StatTokens {
+  const fields = tokens(after);
+  return { count: fields.length, at: (n) => fields[n - STAT_FIRST_AFTER_COMM] };
+}
+
 /**
  * Parses a stat line. comm can contain anything but NUL — QEMU names threads
  * "CPU 0/KVM", and a hostile process can call itself "a) b (c" — so the
@@ -106,13 +158,12 @@ export function parseStat(text: string, clkTck: number = DEFAULT_CLK_TCK): Parse
   const pid = toSafeUnsigned(text.slice(0, open));
   if (pid === null) return fail('pid is not a number');
   const comm = text.slice(open + 2, close);
-  const after = text.slice(close + 1);
   // The kernel always writes ") S ..." — anything else means we cut wrongly.
-  if (!/^\s/.test(after)) return fail('no space after comm');
-  const fields = tokens(after);
-  const field = (n: number): string | undefined => fields[n - STAT_FIRST_AFTER_COMM];
-  if (fields.length < F_STARTTIME - STAT_FIRST_AFTER_COMM + 1) {
-    return fail(`only ${fields.length + 2} fields, need ${F_STARTTIME}`);
+  if (!/^\s/.test(text.slice(close + 1, close + 2))) return fail('no space after comm');
+  const fields = scanPlainStat(text, close + 1) ?? splitStat(text.slice(close + 1));
+  const field = fields.at;
+  if (fields.count < F_STARTTIME - STAT_FIRST_AFTER_COMM + 1) {
+    return fail(`only ${fields.count + 2} fields, need ${F_STARTTIME}`);
   }
   const state = field(F_STATE) ?? '';
   if (!/^[A-Za-z]$/.test(state)) return fail(`bad state ${JSON.stringify(state.slice(0, 8))}`);
@@ -489,4 +540,14 @@ export function parsePidFile(text: string): number | null {
   if (!m) return null;
   const pid = Number(m[1]);
   return pid > 0 ? pid : null;
+}
+
+/**
+ * Soft "Max open files" from /proc/PID/limits, or null when the line is
+ * missing or says "unlimited" (which RLIMIT_NOFILE can't really be).
+ */
+export function parseMaxOpenFiles(text: string): number | null {
+  if (typeof text !== 'string') return null;
+  const m = /^Max open files\s+(\S+)/m.exec(text);
+  return m ? toSafeUnsigned(m[1]) : null;
 }

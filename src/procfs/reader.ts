@@ -14,6 +14,7 @@ import {
   DEFAULT_CLK_TCK,
   parseCmdline,
   parseIo,
+  parseMaxOpenFiles,
   parseMeminfo,
   parsePidFile,
   parseProcStat,
@@ -23,6 +24,10 @@ import {
   qemuGuestName,
   vcpuIndexFromComm,
   type ParseResult,
+  type ProcIo,
+  type ProcStatus,
+  type Schedstat,
+  type StatFields,
 } from './parse.js';
 
 // ---------------------------------------------------------------------------
@@ -43,6 +48,32 @@ export interface ProcFs {
   readFile(path: string): Promise<ReadResult<string>>;
   /** Entry names of a directory. Never rejects. */
   readdir(path: string): Promise<ReadResult<string[]>>;
+  /**
+   * Synchronous access with files kept open between reads, for
+   * ProcessReader's per-tick re-reads; absent where that can't be had.
+   */
+  handles?: ProcHandles;
+}
+
+/**
+ * Blocking file access. Every call is one or a few syscalls on files the
+ * kernel generates from memory, so it never waits on a disk, and callers
+ * bound how many they make before yielding to the event loop.
+ */
+export interface ProcHandles {
+  readFile(path: string): ReadResult<string>;
+  readdir(path: string): ReadResult<string[]>;
+  open(path: string): ReadResult<number>;
+  /**
+   * The whole text of an open file as it is now. /proc files are generated
+   * afresh by a read at offset 0, so a kept handle costs one syscall per read
+   * instead of three. On the real /proc a handle of a process or thread
+   * that has exited fails with 'missing', even once its pid is reused.
+   */
+  read(handle: number): ReadResult<string>;
+  close(handle: number): void;
+  /** how many handles a long-lived reader may keep open at once, if the implementation knows */
+  readonly maxOpen?: number;
 }
 
 const KIND_MESSAGE: Record<ReadErrorKind, string> = {
@@ -130,14 +161,87 @@ export interface NodeProcFsOptions {
   sync?: boolean;
 }
 
+// One buffer for every positional read: reads are synchronous, so they can
+// never overlap, and small /proc files then cost no allocation but the string.
+let preadBuffer = Buffer.allocUnsafe(16 * 1024);
+
+function preadWhole(fd: number): string {
+  for (;;) {
+    const bytesRead = readSync(fd, preadBuffer, 0, preadBuffer.length, 0);
+    if (bytesRead < preadBuffer.length) return preadBuffer.toString('utf8', 0, bytesRead);
+    // Filled: the file may be longer. Read it again whole rather than
+    // continuing at an offset, which would stitch two generations together.
+    preadBuffer = Buffer.allocUnsafe(preadBuffer.length * 4);
+  }
+}
+
+const FALLBACK_MAX_OPEN = 512;
+const CEILING_MAX_OPEN = 65_536;
+
+/** Half of this process's descriptor limit for /proc handles: libvirt sockets, the TTY and files need the rest. */
+function handleBudget(): number {
+  try {
+    const soft = parseMaxOpenFiles(readWholeFileSync('/proc/self/limits'));
+    return soft === null ? FALLBACK_MAX_OPEN : Math.min(CEILING_MAX_OPEN, Math.floor(soft / 2));
+  } catch {
+    return FALLBACK_MAX_OPEN;
+  }
+}
+
+function nodeHandles(resolve: (path: string) => string): ProcHandles {
+  let maxOpen: number | undefined;
+  return {
+    readFile(path) {
+      try {
+        return { ok: true, value: readWholeFileSync(resolve(path)) };
+      } catch (err) {
+        return classifyError(err);
+      }
+    },
+    readdir(path) {
+      try {
+        return { ok: true, value: readdirSync(resolve(path)) };
+      } catch (err) {
+        return classifyError(err);
+      }
+    },
+    open(path) {
+      try {
+        return { ok: true, value: openSync(resolve(path), 'r') };
+      } catch (err) {
+        return classifyError(err);
+      }
+    },
+    read(handle) {
+      try {
+        return { ok: true, value: preadWhole(handle) };
+      } catch (err) {
+        return classifyError(err);
+      }
+    },
+    close(handle) {
+      try {
+        closeSync(handle);
+      } catch {
+        // EBADF would be our bug, EINTR/EIO on close leave nothing to retry; the slot is freed either way.
+      }
+    },
+    get maxOpen() {
+      return (maxOpen ??= handleBudget());
+    },
+  };
+}
+
 /**
  * The real /proc. `root` prefixes every path, for a host /proc mounted
  * elsewhere (a container's /host) or a captured tree on disk.
  */
 export function nodeProcFs(root = '', options: NodeProcFsOptions = {}): ProcFs {
   const resolve = (path: string): string => (root === '' ? path : join(root, path));
+  const handles = nodeHandles(resolve);
   if (options.sync) {
     return {
+      handles,
       readFile: async (path) => {
         try {
           return { ok: true, value: readWholeFileSync(resolve(path)) };
@@ -155,6 +259,7 @@ export function nodeProcFs(root = '', options: NodeProcFsOptions = {}): ProcFs {
     };
   }
   return {
+    handles,
     async readFile(path) {
       try {
         return { ok: true, value: await readWholeFile(resolve(path)) };
@@ -180,44 +285,99 @@ function trimSlashes(path: string): string {
   return trimmed === '' ? '/' : trimmed;
 }
 
+/** memoryProcFs, plus what tests need to play a host over time. */
+export interface MemoryProcFs extends ProcFs {
+  handles: ProcHandles;
+  /** Swaps in a new tree, as the host looks a tick later; open handles read the new contents. */
+  replace(entries: Readonly<Record<string, FixtureEntry>>): void;
+  /** handles opened and not yet closed */
+  readonly openHandles: number;
+}
+
 /**
  * An in-memory /proc keyed by absolute path. Directories are implied by the
  * paths beneath them; an error entry still shows up in its directory's
  * listing, which is how a thread that vanishes mid-scan looks (listed, then
  * unreadable). An error entry on a directory path makes readdir fail.
+ *
+ * Its handles follow paths, not processes: after replace() puts another
+ * process at the same pid, an old handle reads the new one. The kernel
+ * would fail that read instead, so a reader that passes tests here copes
+ * with the stricter real thing too.
  */
-export function memoryProcFs(entries: Readonly<Record<string, FixtureEntry>>): ProcFs {
-  const files = new Map<string, FixtureEntry>();
-  const dirs = new Map<string, Set<string>>();
-  for (const [rawPath, entry] of Object.entries(entries)) {
-    const path = trimSlashes(rawPath);
-    files.set(path, entry);
-    let child = path;
-    while (child !== '/') {
-      const slash = child.lastIndexOf('/');
-      const parent = slash <= 0 ? '/' : child.slice(0, slash);
-      let names = dirs.get(parent);
-      if (!names) dirs.set(parent, (names = new Set()));
-      names.add(child.slice(slash + 1));
-      child = parent;
-    }
-  }
-  return {
-    async readFile(rawPath) {
+export function memoryProcFs(entries: Readonly<Record<string, FixtureEntry>>): MemoryProcFs {
+  let files = new Map<string, FixtureEntry>();
+  let dirs = new Map<string, Set<string>>();
+  const load = (tree: Readonly<Record<string, FixtureEntry>>): void => {
+    files = new Map();
+    dirs = new Map();
+    for (const [rawPath, entry] of Object.entries(tree)) {
       const path = trimSlashes(rawPath);
-      const entry = files.get(path);
-      if (entry === undefined) {
-        return dirs.has(path) ? readFailure('io', 'EISDIR: is a directory') : readFailure('missing');
+      files.set(path, entry);
+      let child = path;
+      while (child !== '/') {
+        const slash = child.lastIndexOf('/');
+        const parent = slash <= 0 ? '/' : child.slice(0, slash);
+        let names = dirs.get(parent);
+        if (!names) dirs.set(parent, (names = new Set()));
+        names.add(child.slice(slash + 1));
+        child = parent;
       }
-      return typeof entry === 'string' ? { ok: true, value: entry } : readFailure(entry.error);
+    }
+  };
+  load(entries);
+
+  const readFile = (rawPath: string): ReadResult<string> => {
+    const path = trimSlashes(rawPath);
+    const entry = files.get(path);
+    if (entry === undefined) {
+      return dirs.has(path) ? readFailure('io', 'EISDIR: is a directory') : readFailure('missing');
+    }
+    return typeof entry === 'string' ? { ok: true, value: entry } : readFailure(entry.error);
+  };
+  const readdirNow = (rawPath: string): ReadResult<string[]> => {
+    const path = trimSlashes(rawPath);
+    const entry = files.get(path);
+    if (entry !== undefined && typeof entry !== 'string') return readFailure(entry.error);
+    const names = dirs.get(path);
+    if (!names) return entry === undefined ? readFailure('missing') : readFailure('io', 'ENOTDIR: not a directory');
+    return { ok: true, value: [...names] };
+  };
+
+  const open = new Map<number, string>();
+  let nextHandle = 1;
+  const handles: ProcHandles = {
+    readFile,
+    readdir: readdirNow,
+    open(path) {
+      const first = readFile(path);
+      if (!first.ok) return first;
+      open.set(nextHandle, path);
+      return { ok: true, value: nextHandle++ };
     },
-    async readdir(rawPath) {
-      const path = trimSlashes(rawPath);
-      const entry = files.get(path);
-      if (entry !== undefined && typeof entry !== 'string') return readFailure(entry.error);
-      const names = dirs.get(path);
-      if (!names) return entry === undefined ? readFailure('missing') : readFailure('io', 'ENOTDIR: not a directory');
-      return { ok: true, value: [...names] };
+    read(handle) {
+      const path = open.get(handle);
+      if (path === undefined) return readFailure('io', 'EBADF: bad file descriptor');
+      const now = readFile(path);
+      // What a kept descriptor of an exited task gets from the kernel.
+      return !now.ok && now.kind === 'missing' ? readFailure('missing', 'process vanished') : now;
+    },
+    close(handle) {
+      open.delete(handle);
+    },
+  };
+
+  return {
+    handles,
+    async readFile(path) {
+      return readFile(path);
+    },
+    async readdir(path) {
+      return readdirNow(path);
+    },
+    replace: load,
+    get openHandles() {
+      return open.size;
     },
   };
 }
@@ -250,7 +410,7 @@ const DEFAULT_CONCURRENCY = 64;
 const NUMERIC = /^\d+$/;
 
 /** Numeric entries (pids, tids) in ascending order. */
-function numericEntries(names: readonly string[]): number[] {
+export function numericEntries(names: readonly string[]): number[] {
   return names
     .filter((name) => NUMERIC.test(name))
     .map(Number)
@@ -262,7 +422,7 @@ function numericEntries(names: readonly string[]): number[] {
  * Turns read + parse into a value or null, recording "<path>: <why>" in
  * `errors` unless the failure is a missing file and `quietIfMissing`.
  */
-function interpret<T>(
+export function interpret<T>(
   path: string,
   read: ReadResult<string>,
   parse: (text: string) => ParseResult<T>,
@@ -282,7 +442,7 @@ function interpret<T>(
 }
 
 /** Collapses per-thread errors so 1000 unreadable threads are one line. */
-function summarise(errors: readonly string[], what: string): string | null {
+export function summarise(errors: readonly string[], what: string): string | null {
   if (errors.length === 0) return null;
   return errors.length === 1 ? errors[0] : `${errors[0]} (and ${errors.length - 1} more ${what})`;
 }
@@ -299,6 +459,18 @@ export interface ReadProcessOptions {
   concurrency?: number;
   /** host boot time, ms since epoch, to turn the process start tick into a wall time */
   bootTimeMs?: number | null;
+}
+
+/** One thread's sample from its parsed stat and schedstat (null: unreadable, so unknown). */
+export function threadSample(tid: number, stat: StatFields, sched: Schedstat | null, vcpu = vcpuIndexFromComm(stat.comm)): ThreadSample {
+  return {
+    tid,
+    comm: stat.comm,
+    vcpu,
+    cpuTimeNs: stat.cpuTimeNs,
+    runDelayNs: sched === null ? null : sched.waitNs,
+    lastCpu: stat.lastCpu,
+  };
 }
 
 /**
@@ -319,13 +491,46 @@ async function readThread(
   if (stat === null) return null;
   // schedstat is absent on kernels without CONFIG_SCHED_INFO; that's "unknown", not a fault.
   const sched = interpret(`${base}/schedstat`, schedRead, parseSchedstat, errors, true);
+  return threadSample(tid, stat, sched);
+}
+
+/** Both main files gone means the process is: one message says so instead of three ENOENTs. */
+export function processVanished(statRead: ReadResult<string>, statusRead: ReadResult<string>): boolean {
+  return !statRead.ok && statRead.kind === 'missing' && !statusRead.ok && statusRead.kind === 'missing';
+}
+
+export function vanishedProcessSample(pid: number): ProcessSample {
   return {
-    tid,
-    comm: stat.comm,
-    vcpu: vcpuIndexFromComm(stat.comm),
-    cpuTimeNs: stat.cpuTimeNs,
-    runDelayNs: sched === null ? null : sched.waitNs,
-    lastCpu: stat.lastCpu,
+    pid,
+    rssKiB: null,
+    ioReadBytes: null,
+    ioWriteBytes: null,
+    cpuTimeNs: null,
+    threads: [],
+    error: `/proc/${pid}: no such process`,
+  };
+}
+
+/** The sample from what was read and parsed; `errors` in the order they were met. */
+export function processSample(
+  pid: number,
+  stat: StatFields | null,
+  status: ProcStatus | null,
+  io: ProcIo | null,
+  threads: ThreadSample[],
+  errors: readonly string[],
+  bootTimeMs: number | null | undefined,
+): ProcessSample {
+  return {
+    pid,
+    rssKiB: status?.vmRssKiB ?? null,
+    ioReadBytes: io?.readBytes ?? null,
+    ioWriteBytes: io?.writeBytes ?? null,
+    cpuTimeNs: stat?.cpuTimeNs ?? null,
+    threads,
+    startedWallMs:
+      stat && bootTimeMs !== undefined && bootTimeMs !== null ? bootTimeMs + Number(stat.startTimeNs / 1_000_000n) : null,
+    error: errors.length > 0 ? errors.join('; ') : null,
   };
 }
 
@@ -343,19 +548,7 @@ export async function readProcess(fs: ProcFs, pid: number, opts: ReadProcessOpti
     opts.threads ? fs.readdir(`${base}/task`) : Promise.resolve(null),
   ]);
 
-  const empty: ProcessSample = {
-    pid,
-    rssKiB: null,
-    ioReadBytes: null,
-    ioWriteBytes: null,
-    cpuTimeNs: null,
-    threads: [],
-    error: null,
-  };
-  // One clear message instead of three ENOENTs when the process is gone.
-  if (!statRead.ok && statRead.kind === 'missing' && !statusRead.ok && statusRead.kind === 'missing') {
-    return { ...empty, error: `${base}: no such process` };
-  }
+  if (processVanished(statRead, statusRead)) return vanishedProcessSample(pid);
 
   const errors: string[] = [];
   const stat = interpret(`${base}/stat`, statRead, (t) => parseStat(t, clkTck), errors);
@@ -377,19 +570,7 @@ export async function readProcess(fs: ProcFs, pid: number, opts: ReadProcessOpti
     }
   }
 
-  return {
-    pid,
-    rssKiB: status?.vmRssKiB ?? null,
-    ioReadBytes: io?.readBytes ?? null,
-    ioWriteBytes: io?.writeBytes ?? null,
-    cpuTimeNs: stat?.cpuTimeNs ?? null,
-    threads,
-    startedWallMs:
-      stat && opts.bootTimeMs !== undefined && opts.bootTimeMs !== null
-        ? opts.bootTimeMs + Number(stat.startTimeNs / 1_000_000n)
-        : null,
-    error: errors.length > 0 ? errors.join('; ') : null,
-  };
+  return processSample(pid, stat, status, io, threads, errors, opts.bootTimeMs);
 }
 
 // ---------------------------------------------------------------------------

@@ -20,12 +20,13 @@ import { filterDomains } from './filter.js';
 import type { Frame, HistorySource, RenderOptions } from './frame.js';
 import { normalizeKey, type Keymap } from './keymap.js';
 import { computeLayout, MIN_COLS, MIN_ROWS, type Layout, type Rect } from './layout.js';
+import type { BlessedUnicode } from './canvas.js';
 import { Pane } from './pane.js';
 import { columnChooserLines } from './panes/columns.js';
 import { cpuRows, cpusSpec, type CpuRow } from './panes/cpus.js';
 import { renderDetail } from './panes/detail.js';
 import { diskRows, disksSpec, type DiskRef } from './panes/disks.js';
-import { renderDomainTable } from './panes/domains.js';
+import { renderDomainTable, RowCache } from './panes/domains.js';
 import { renderHeader } from './panes/header.js';
 import { helpLines } from './panes/help.js';
 import { listPageSize, renderList, type ListSpec } from './panes/list.js';
@@ -87,6 +88,8 @@ export class TuiApp {
   private rowsCache: { view: ModelView; sort: string; reverse: boolean; filter: string; group: boolean; rows: DomainView[]; keys: string[] } | null =
     null;
   private listCache: { rows: readonly DomainView[]; view: ModelView; cpus: CpuRow[]; nics: NicRef[]; disks: DiskRef[] } | null = null;
+  // Per TuiApp: the palette is fixed for its lifetime, so it need not be part of a row's look.
+  private readonly rowCache = new RowCache();
   private readonly panes: { header: Pane; main: Pane; detail: Pane; status: Pane; overlay: Pane; small: Pane };
   private destroyed = false;
   /** ms spent in the last draw() (for the status of slow terminals and benchmarks) */
@@ -105,6 +108,7 @@ export class TuiApp {
     this.state = initial;
     const base = mergeStyles(palette.theme.styles['text.fg'], palette.theme.styles['background.bg']);
     const overlayBg = mergeStyles(base, palette.theme.styles['overlay.bg']);
+    const unicode = (blessed as Blessed & { unicode?: BlessedUnicode }).unicode ?? null;
     const mk = (bg = base): BlessedBox =>
       blessed.box({
         parent: screen,
@@ -118,14 +122,20 @@ export class TuiApp {
         style: { fg: blessedColor(bg.fg), bg: blessedColor(bg.bg) },
       });
     this.panes = {
-      header: new Pane(mk(), (f, r) => renderHeader(f, r.width, r.height), (f) => `${f.state.paused}|${f.state.intervalSec}|${Math.floor(f.nowMs / 1000)}|${f.state.irix}|${f.state.selectedKey}|${f.state.rewindAt}|${JSON.stringify(f.state.replay)}`),
-      main: new Pane(mk(), (f, r) => this.drawMain(f, r), (f) => this.mainDepends(f)),
+      header: new Pane(
+        mk(),
+        (f, r) => renderHeader(f, r.width, r.height),
+        (f) => `${f.state.paused}|${f.state.intervalSec}|${Math.floor(f.nowMs / 1000)}|${f.state.irix}|${f.state.selectedKey}|${f.state.rewindAt}|${JSON.stringify(f.state.replay)}`,
+        unicode,
+      ),
+      main: new Pane(mk(), (f, r) => this.drawMain(f, r), (f) => this.mainDepends(f), unicode),
       detail: new Pane(
         mk(),
         (f, r) => renderDetail(f, this.selectedDomain(f), r.width, r.height),
         (f) => `${f.state.selectedKey}|${f.state.rewindAt}`,
+        unicode,
       ),
-      status: new Pane(mk(), (f, r) => [renderStatus(f, r.width)], (f) => this.statusDepends(f)),
+      status: new Pane(mk(), (f, r) => [renderStatus(f, r.width)], (f) => this.statusDepends(f), unicode),
       overlay: new Pane(
         mk(overlayBg),
         (f, r) => this.drawOverlay(f, r),
@@ -135,8 +145,9 @@ export class TuiApp {
           if (o?.kind === 'capacity') return `capacity|${o.scroll}|${f.state.selectedKey}`;
           return (o?.kind === 'help' || o?.kind === 'columns' ? JSON.stringify(o) : '') + f.state.columns.join();
         },
+        unicode,
       ),
-      small: new Pane(mk(), () => []),
+      small: new Pane(mk(), () => [], () => '', unicode),
     };
     screen.on('keypress', (ch, key) => this.onKey(ch, key));
     screen.on('mouse', (m) => this.onMouse(m));
@@ -174,7 +185,8 @@ export class TuiApp {
     const s = this.state;
     const c = this.rowsCache;
     if (c && c.view === this.view && c.sort === s.sort && c.reverse === s.reverse && c.filter === s.filter && c.group === s.groupByHost) return c;
-    let rows = sortRows(filterDomains(this.view.domains, s.filter), s.sort, s.reverse);
+    // sortRows copies, so without a filter the view's own array can go in.
+    let rows = sortRows(s.filter.trim() ? filterDomains(this.view.domains, s.filter) : this.view.domains, s.sort, s.reverse);
     if (s.groupByHost && this.view.hosts.length > 1) {
       // Stable: within a host the chosen sort order stays.
       const order = new Map(this.view.hosts.map((h, i) => [h.uri, i]));
@@ -304,7 +316,7 @@ export class TuiApp {
 
   private drawMain(f: Frame, r: Rect): string[] {
     if (f.state.view === 'domains') {
-      const t = renderDomainTable(f, r.width, r.height, hostLabel);
+      const t = renderDomainTable(f, r.width, r.height, hostLabel, this.rowCache);
       this.placed = t.placed;
       return t.lines;
     }

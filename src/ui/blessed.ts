@@ -104,7 +104,23 @@ export interface Blessed {
 
 let cached: Blessed | null = null;
 
+/**
+ * blessed's index requires all of its ~35 widgets (images, terminal, forms…)
+ * before the first frame; the screen needs three modules of them. Those come
+ * from their own files (the very modules blessed's index exports), anything
+ * else from the full index, loaded only when something asks for it.
+ */
 export function loadBlessed(): Blessed {
-  if (!cached) cached = createRequire(import.meta.url)('blessed') as Blessed;
+  if (cached) return cached;
+  const require = createRequire(import.meta.url);
+  const direct: Record<string, unknown> = {
+    screen: require('blessed/lib/widgets/screen'),
+    box: require('blessed/lib/widgets/box'),
+    unicode: require('blessed/lib/unicode'),
+  };
+  let full: Record<string | symbol, unknown> | null = null;
+  cached = new Proxy(direct, {
+    get: (t, key) => (key in t ? t[key as string] : (full ??= require('blessed') as Record<string | symbol, unknown>)[key]),
+  }) as unknown as Blessed;
   return cached;
 }

@@ -1,6 +1,7 @@
 // The domain table: a title row marking the sort column, then one row per
 // visible domain. Only the rows on screen are formatted, whatever the
-// number of domains.
+// number of domains, and with a RowCache a row whose data and look did not
+// change since the last frame is not formatted again.
 
 import type { SortKey } from '../../model/sort.js';
 import type { DomainView } from '../../model/view.js';
@@ -86,6 +87,56 @@ export function domainRow(
   return out;
 }
 
+/** Same data: equal primitives, and arrays or plain objects with equal members, recursively. */
+export function sameData(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  if (Array.isArray(a)) {
+    if (!Array.isArray(b) || a.length !== b.length) return false;
+    for (let i = 0; i < a.length; i++) if (!sameData(a[i], b[i])) return false;
+    return true;
+  }
+  if (Array.isArray(b)) return false;
+  const ra = a as Record<string, unknown>;
+  const rb = b as Record<string, unknown>;
+  let n = 0;
+  for (const k in ra) {
+    if (!sameData(ra[k], rb[k])) return false;
+    n++;
+  }
+  for (const k in rb) if (--n < 0 || !(k in ra)) return false;
+  return n === 0;
+}
+
+/**
+ * Formatted rows of the last frames by domain key. The model hands out new
+ * DomainView objects every tick, so a row is reused when its view holds the
+ * same data (most inactive and idle domains) and the columns, width and
+ * highlighting are the same; moving the selection re-formats two rows.
+ */
+export class RowCache {
+  private rows = new Map<string, { d: DomainView; look: string; line: string }>();
+  private seen = new Set<string>();
+
+  line(d: DomainView, look: string, build: () => string): string {
+    this.seen.add(d.key);
+    const hit = this.rows.get(d.key);
+    if (hit && hit.look === look && (hit.d === d || sameData(hit.d, d))) {
+      hit.d = d;
+      return hit.line;
+    }
+    const line = build();
+    this.rows.set(d.key, { d, look, line });
+    return line;
+  }
+
+  /** Forgets the rows not drawn since the last sweep (scrolled away, gone). */
+  sweep(): void {
+    if (this.rows.size > this.seen.size) for (const k of this.rows.keys()) if (!this.seen.has(k)) this.rows.delete(k);
+    this.seen.clear();
+  }
+}
+
 export interface TableRender {
   lines: string[];
   placed: PlacedColumn[];
@@ -93,7 +144,13 @@ export interface TableRender {
   pageSize: number;
 }
 
-export function renderDomainTable(frame: Frame, width: number, height: number, hostLabel: (uri: string) => string): TableRender {
+export function renderDomainTable(
+  frame: Frame,
+  width: number,
+  height: number,
+  hostLabel: (uri: string) => string,
+  cache: RowCache | null = null,
+): TableRender {
   const { state, rows, palette: p } = frame;
   const placed = placeColumns(state.columns, width, {
     multiHost: frame.multiHost,
@@ -115,10 +172,16 @@ export function renderDomainTable(frame: Frame, width: number, height: number, h
   }
   const end = Math.min(rows.length, state.scroll + pageSize);
   const tagged = state.tagged.length ? new Set(state.tagged) : null;
+  // Everything a row's text depends on besides its domain's data.
+  const look = cache ? `${width}|${state.io}|${state.irix}|${placed.map((c) => `${c.def.id}:${c.width}`).join()}` : '';
   for (let i = state.scroll; i < end; i++) {
     const d = rows[i];
-    lines.push(domainRow(d, placed, ctx, p, d.key === state.selectedKey, width, tagged?.has(d.key) ?? false));
+    const selected = d.key === state.selectedKey;
+    const isTagged = tagged?.has(d.key) ?? false;
+    const build = () => domainRow(d, placed, ctx, p, selected, width, isTagged);
+    lines.push(cache ? cache.line(d, `${look}|${selected}|${isTagged}`, build) : build());
   }
+  cache?.sweep();
   const blank = ' '.repeat(width);
   while (lines.length < height) lines.push(blank);
   return { lines: lines.slice(0, height), placed, pageSize };

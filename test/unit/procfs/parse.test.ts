@@ -149,6 +149,53 @@ describe('parseStat', () => {
   });
 });
 
+describe('parseStat: the plain-form scan and the general split agree', () => {
+  // parseStat scans the kernel's plain form (single spaces, printable ASCII)
+  // in one pass and splits anything else on whitespace runs. A tab right
+  // after comm forces the general path, so each line is parsed both ways.
+  const general = (line: string): string => {
+    const close = line.lastIndexOf(')');
+    return close >= 0 && line[close + 1] === ' ' ? `${line.slice(0, close + 1)}\t${line.slice(close + 2)}` : line;
+  };
+  const canonical = real('node-stat');
+  const [head, rest] = [canonical.slice(0, canonical.lastIndexOf(')') + 1), canonical.slice(canonical.lastIndexOf(')') + 1)];
+
+  it.each([
+    ['as captured', canonical],
+    ['no trailing newline', canonical.replace(/\n$/, '')],
+    ['two spaces between fields', head + rest.replace(' 20 ', '  20 ')],
+    ['a tab between fields', head + rest.replace(' 20 ', ' 20\t')],
+    ['a trailing space', canonical.replace(/\n$/, ' \n')],
+    ['CRLF', canonical.replace(/\n$/, '\r\n')],
+    ['a no-break space', head + rest.replace(' 20 ', ' 20\u00a0')],
+    ['two spaces after comm', head + ' ' + rest],
+    ['two trailing newlines', canonical + '\n'],
+  ])('%s', (_name, line) => {
+    const plain = parseStat(line);
+    expect(plain).toEqual(parseStat(general(line)));
+    // whitespace variants still mean the same fields
+    expect(plain).toEqual(parseStat(canonical));
+  });
+
+  it.each([
+    ['a field with a control character', head + rest.replace(' 20 ', ' 2\u00010 ')],
+    ['a non-ASCII field', head + rest.replace(' 20 ', ' 2é ')],
+    ['short', `9 (x) S 1 2 3\n`],
+    ['only a space after comm', `9 (x) `],
+    ['just a newline after the space', `9 (x) \n`],
+  ])('%s', (_name, line) => {
+    expect(parseStat(line)).toEqual(parseStat(general(line)));
+  });
+
+  it(`agrees on ${FUZZ_CASES} fuzz inputs and their stat-like forms`, () => {
+    for (const input of fuzzInputs(0x5ca7, FUZZ_CASES)) {
+      expect(parseStat(input)).toEqual(parseStat(general(input)));
+      const statLike = `1 (f) ${input}`;
+      expect(parseStat(statLike)).toEqual(parseStat(general(statLike)));
+    }
+  });
+});
+
 describe('ticksToNs', () => {
   it.each([
     [0n, 100, 0n],
