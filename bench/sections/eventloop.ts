@@ -266,7 +266,7 @@ export async function benchEventLoop(ctx: BenchContext): Promise<EventLoopResult
         uri: `test+tcp://127.0.0.1:${started.port}${path}`,
         concurrency: p.concurrency,
         baselineMs: ctx.quick ? 1500 : 3000,
-        durationMs: ctx.quick ? 8000 : 15_000,
+        durationMs: ctx.quick ? 8000 : 10_000,
         intervalMs: 1000,
       };
       const env = { ...process.env, UV_THREADPOOL_SIZE: process.env.UV_THREADPOOL_SIZE ?? '32' };
