@@ -7,22 +7,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { assertBuilt, BIN, ROOT, runVirtop } from '../helpers/run.js';
+import { mulberry32 } from '../helpers/prng.js';
 
 beforeAll(() => assertBuilt());
 const dir = mkdtempSync(join(tmpdir(), 'virtop-record-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-/** mulberry32: the same cut offsets on every run */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const lines = (s: string) => s.split('\n').filter((l) => l !== '');
 
@@ -77,7 +67,7 @@ describe('record while monitoring, replay the same output', () => {
 
   it('30 random cuts of the file (fixed seed): each replays a prefix of the live output, or says it has no records', async () => {
     const whole = readFileSync(rec);
-    const rand = prng(9);
+    const rand = mulberry32(9);
     const offsets = [...new Set(Array.from({ length: 30 }, () => 1 + Math.floor(rand() * (whole.length - 1))))].sort((x, y) => x - y);
     const liveLines = lines(live);
     let prev = 0;

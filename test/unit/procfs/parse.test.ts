@@ -17,6 +17,7 @@ import {
   vcpuIndexFromComm,
   type ParseResult,
 } from '../../../src/procfs/parse.js';
+import { mulberry32 } from '../../helpers/prng.js';
 
 // Files captured from a real Linux 6.18 x86_64 host (CLK_TCK 100, 2 CPUs).
 // renamed/commN.* are genuine kernel output for a process that renamed
@@ -444,17 +445,6 @@ describe('parsePidFile', () => {
 // ---------------------------------------------------------------------------
 // Fuzz: the parsers must never throw, whatever /proc hands them.
 
-/** mulberry32: small, fast, seedable — reproducible failures. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const SEEDS = [
   real('node-stat'),
@@ -471,7 +461,7 @@ const SEEDS = [
 const ALPHABET = '0123456789 ()\n\t:,=-/kBcpuCPUKVMTCG\0\uFFFD\u00e9x';
 
 function fuzzInputs(seed: number, count: number): string[] {
-  const rand = rng(seed);
+  const rand = mulberry32(seed);
   const int = (n: number): number => Math.floor(rand() * n);
   const out: string[] = [];
   for (let i = 0; i < count; i++) {

@@ -10,6 +10,7 @@ import { readRecording } from '../../../src/record/reader.js';
 import { Recorder, RecordingError } from '../../../src/record/writer.js';
 import type { Snapshot } from '../../../src/types/sample.js';
 import { fullSnapshot } from './full-sample.js';
+import { mulberry32 } from '../../helpers/prng.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'virtop-rec-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -24,17 +25,6 @@ async function record(snaps: Snapshot[], path = file()): Promise<string> {
   return path;
 }
 
-/** Deterministic PRNG (mulberry32) so the cut offsets are the same on every run. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const all = async (path: string) => {
   const rec = await readRecording(path);
@@ -103,7 +93,7 @@ describe('a recording cut off mid-write', () => {
   it('30 random cut points (fixed seed): never throws except before the header ends, always a prefix', async () => {
     const path = await record(snaps);
     const whole = readFileSync(path);
-    const rand = prng(20260124);
+    const rand = mulberry32(20260124);
     const offsets = Array.from({ length: 30 }, () => Math.floor(rand() * whole.length)).sort((a, b) => a - b);
     offsets.push(whole.length - 1, whole.length - 8, 1, 10);
     let lastCount = 0;
