@@ -445,7 +445,6 @@ describe('parsePidFile', () => {
 // ---------------------------------------------------------------------------
 // Fuzz: the parsers must never throw, whatever /proc hands them.
 
-
 const SEEDS = [
   real('node-stat'),
   real('kthreadd-stat'),
