@@ -132,3 +132,27 @@ export function rotate<T>(items: readonly T[], k: number): T[] {
   const s = ((k % n) + n) % n;
   return [...items.slice(s), ...items.slice(0, s)];
 }
+
+/**
+ * Runs every case once per iteration, in an order rotated each time so no
+ * case always follows the same neighbour, and keeps wall and CPU time of
+ * the iterations after `warm`. `onSample` sees each kept run's result.
+ */
+export async function sideBySide<T>(
+  cases: readonly { name: string; run: () => Promise<T> }[],
+  warm: number,
+  iters: number,
+  onSample?: (name: string, t: Timed<T>) => void,
+): Promise<Map<string, { wall: number[]; cpu: number[] }>> {
+  const s = new Map(cases.map((c) => [c.name, { wall: [] as number[], cpu: [] as number[] }]));
+  for (let i = 0; i < warm + iters; i++) {
+    for (const c of rotate(cases, i)) {
+      const t = await timed(c.run);
+      if (i < warm) continue;
+      s.get(c.name)!.wall.push(t.wallMs);
+      s.get(c.name)!.cpu.push(t.cpuMs);
+      onSample?.(c.name, t);
+    }
+  }
+  return s;
+}

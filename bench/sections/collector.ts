@@ -26,7 +26,7 @@ import { CallCounter, countingSource } from '../lib/counting.js';
 import { benchNodeXml, type GeneratedDomain } from '../lib/nodexml.js';
 import { fmtCount, fmtMs, fmtRatio, verdict, type Row } from '../lib/report.js';
 import { pairedRatio, summarize, type Summary } from '../lib/stats.js';
-import { benchTmp, onPath, rotate, run, timed } from '../lib/util.js';
+import { benchTmp, onPath, run, sideBySide, timed } from '../lib/util.js';
 import type { BenchContext } from '../lib/context.js';
 
 export interface CaseResult {
@@ -146,22 +146,17 @@ export async function benchCollectorN(
   for (const c of concurrencies) cases.push({ name: `tick c${c}`, run: () => tickOnce(c) });
 
   const { warm, iters } = iterationsFor(n, opts.quick);
-  const samples = new Map<string, { wall: number[]; cpu: number[]; calls: number[]; sync: number[]; byMethod?: Record<string, number> }>();
-  for (const cs of cases) samples.set(cs.name, { wall: [], cpu: [], calls: [], sync: [] });
-  for (let i = 0; i < warm + iters; i++) {
-    for (const cs of rotate(cases, i)) {
-      const t = await timed(cs.run);
-      if (i < warm) continue;
-      const s = samples.get(cs.name)!;
-      s.wall.push(t.wallMs);
-      s.cpu.push(t.cpuMs);
-      if (t.value.syncMs !== undefined) s.sync.push(t.value.syncMs);
-      if (t.value.calls !== undefined) {
-        s.calls.push(t.value.calls);
-        s.byMethod = t.value.callsByMethod;
-      }
+  const extra = new Map<string, { calls: number[]; sync: number[]; byMethod?: Record<string, number> }>();
+  for (const cs of cases) extra.set(cs.name, { calls: [], sync: [] });
+  const times = await sideBySide(cases, warm, iters, (name, t) => {
+    const s = extra.get(name)!;
+    if (t.value.syncMs !== undefined) s.sync.push(t.value.syncMs);
+    if (t.value.calls !== undefined) {
+      s.calls.push(t.value.calls);
+      s.byMethod = t.value.callsByMethod;
     }
-  }
+  });
+  const samples = new Map([...times].map(([name, tw]) => [name, { ...tw, ...extra.get(name)! }]));
 
   if (opts.profile) await opts.profile(`tick-${n}`, async () => void (await c16.tick()));
 

@@ -18,7 +18,7 @@ import type { BenchContext } from '../lib/context.js';
 import { CallCounter, countingSource } from '../lib/counting.js';
 import { fmtMs, fmtRatio, verdict, type Row } from '../lib/report.js';
 import { pairedRatio, summarize, type Summary } from '../lib/stats.js';
-import { onPath, repoRoot, rotate, run, sleep, timed } from '../lib/util.js';
+import { onPath, repoRoot, run, sideBySide, sleep } from '../lib/util.js';
 
 const URI = 'qemu:///system';
 const PREFIX = 'virtop-lab-';
@@ -166,18 +166,7 @@ export async function benchLab(ctx: BenchContext, onStarted: (names: string[]) =
           },
         },
       ];
-      const warm = 3;
-      const iters = ctx.quick ? 8 : 40;
-      const s = new Map<string, { wall: number[]; cpu: number[] }>(cases.map((c) => [c.name, { wall: [], cpu: [] }]));
-      for (let i = 0; i < warm + iters; i++) {
-        for (const c of rotate(cases, i)) {
-          const t = await timed(c.run);
-          if (i >= warm) {
-            s.get(c.name)!.wall.push(t.wallMs);
-            s.get(c.name)!.cpu.push(t.cpuMs);
-          }
-        }
-      }
+      const s = await sideBySide(cases, 3, ctx.quick ? 8 : 40);
       const bulk = s.get('bulk floor')!;
       const proc = s.get('/proc floor')!;
       const tick = s.get('tick')!;

@@ -33,7 +33,7 @@ import { nodeProcFs, readProcess, type ProcFs } from '../../src/procfs/reader.js
 import type { BenchContext } from '../lib/context.js';
 import { fmtMs, fmtRatio, verdict, type Row } from '../lib/report.js';
 import { pairedRatio, summarize, type Summary } from '../lib/stats.js';
-import { adopt, benchTmp, onPath, rotate, sleep, timed } from '../lib/util.js';
+import { adopt, benchTmp, onPath, sideBySide, sleep } from '../lib/util.js';
 
 export interface ProcfsResult {
   skipped: string | null;
@@ -207,18 +207,7 @@ export async function benchProcfs(ctx: BenchContext): Promise<ProcfsResult> {
       { name: NAMES.pread, run: async () => void preadAll(fds) },
       { name: NAMES.preadParse, run: async () => void preadParseAll(fds) },
     ];
-    const warm = 3;
-    const iters = ctx.quick ? 8 : 40;
-    const s = new Map(cases.map((c) => [c.name, { wall: [] as number[], cpu: [] as number[] }]));
-    for (let i = 0; i < warm + iters; i++) {
-      for (const c of rotate(cases, i)) {
-        const t = await timed(c.run);
-        if (i >= warm) {
-          s.get(c.name)!.wall.push(t.wallMs);
-          s.get(c.name)!.cpu.push(t.cpuMs);
-        }
-      }
-    }
+    const s = await sideBySide(cases, 3, ctx.quick ? 8 : 40);
     const floor = s.get(NAMES.pread)!.wall;
     const out: ProcfsResult['cases'] = {};
     const ratios: Record<string, number> = {};
