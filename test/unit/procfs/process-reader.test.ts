@@ -6,7 +6,6 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { parseStat } from '../../../src/procfs/parse.js';
 import { ProcessReader } from '../../../src/procfs/process-reader.js';
 import {
-  loadProcTree,
   memoryProcFs,
   nodeProcFs,
   readProcess,
@@ -16,18 +15,17 @@ import {
   type ProcHandles,
   type ReadErrorKind,
 } from '../../../src/procfs/reader.js';
+import { loadQemuHostFixture, QEMU_HOST_FIXTURE } from '../../helpers/proc-fixture.js';
 
 // The qemu-host fixture (see reader.test.ts): 4242 KVM with a vanished
 // thread 4260, 5150 TCG with an unreadable io file, 6000 with spaces and
 // parens in its name.
-const FIXTURE = join(import.meta.dirname, '../../fixtures/proc/qemu-host');
+const FIXTURE = QEMU_HOST_FIXTURE;
 
 let fixture: Record<string, FixtureEntry>;
 
 beforeAll(async () => {
-  fixture = await loadProcTree(join(FIXTURE, 'root'));
-  const errors = JSON.parse(readFileSync(join(FIXTURE, 'errors.json'), 'utf8')) as Record<string, ReadErrorKind>;
-  for (const [path, kind] of Object.entries(errors)) fixture[path] = { error: kind };
+  fixture = await loadQemuHostFixture();
 });
 
 /** Counts what a reader asks of the handle layer. */

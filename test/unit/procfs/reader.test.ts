@@ -5,7 +5,6 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { parseProcStat } from '../../../src/procfs/parse.js';
 import {
   findQemuPid,
-  loadProcTree,
   memoryProcFs,
   nodeProcFs,
   readHostCounters,
@@ -13,8 +12,8 @@ import {
   vhostThreads,
   type FixtureEntry,
   type ProcFs,
-  type ReadErrorKind,
 } from '../../../src/procfs/reader.js';
+import { loadQemuHostFixture, QEMU_HOST_FIXTURE } from '../../helpers/proc-fixture.js';
 
 // A synthetic host with three QEMUs (see test/fixtures/proc/qemu-host):
 //  4242 "web-01"       KVM, 2 vCPUs, a vhost_task thread (Linux >= 6.4 style),
@@ -24,16 +23,14 @@ import {
 //  6000 "odd name (1)" with a kernel-thread vhost worker, pid 4300 (pre-6.4 style)
 // plus /run/libvirt/qemu pid files, one of them stale, and the real
 // /proc/stat and /proc/meminfo captured from the build machine.
-const FIXTURE = join(import.meta.dirname, '../../fixtures/proc/qemu-host');
+const FIXTURE = QEMU_HOST_FIXTURE;
 const NS_PER_TICK = 10_000_000n;
 
 let entries: Record<string, FixtureEntry>;
 let fs: ProcFs;
 
 beforeAll(async () => {
-  entries = await loadProcTree(join(FIXTURE, 'root'));
-  const errors = JSON.parse(readFileSync(join(FIXTURE, 'errors.json'), 'utf8')) as Record<string, ReadErrorKind>;
-  for (const [path, kind] of Object.entries(errors)) entries[path] = { error: kind };
+  entries = await loadQemuHostFixture();
   fs = memoryProcFs(entries);
 });
 

@@ -1,20 +1,16 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { loadProcTree, memoryProcFs, type FixtureEntry, type ProcFs, type ReadErrorKind } from '../../../src/procfs/reader.js';
+import { memoryProcFs, type FixtureEntry, type ProcFs } from '../../../src/procfs/reader.js';
 import { readVhost } from '../../../src/procfs/vhost.js';
+import { loadQemuHostFixture } from '../../helpers/proc-fixture.js';
 
 // The qemu-host fixture (see reader.test.ts): QEMU 4242 with an in-process
 // vhost_task 4250 (Linux >= 6.4), QEMU 6000 with a vhost kernel thread 4300.
-const FIXTURE = join(import.meta.dirname, '../../fixtures/proc/qemu-host');
 const NS_PER_TICK = 10_000_000n;
 let entries: Record<string, FixtureEntry>;
 let fs: ProcFs;
 
 beforeAll(async () => {
-  entries = await loadProcTree(join(FIXTURE, 'root'));
-  const errors = JSON.parse(readFileSync(join(FIXTURE, 'errors.json'), 'utf8')) as Record<string, ReadErrorKind>;
-  for (const [path, kind] of Object.entries(errors)) entries[path] = { error: kind };
+  entries = await loadQemuHostFixture();
   fs = memoryProcFs(entries);
 });
 
