@@ -21,14 +21,13 @@ export class PrometheusExporter {
   constructor() {
     for (const key of Object.keys(METRICS) as MetricKey[]) {
       const d = METRICS[key];
-      const labelNames = [...d.labelNames];
       const series = (): Series[] => this.current.get(key) ?? [];
+      const common = { name: d.name, help: d.help, labelNames: [...d.labelNames], registers: [this.registry] };
+      // Each scrape rebuilds the metric from the latest series (a counter
+      // gets its cumulative value back through inc() after reset()).
       if (d.type === 'counter') {
         new Counter({
-          name: d.name,
-          help: d.help,
-          labelNames,
-          registers: [this.registry],
+          ...common,
           collect() {
             this.reset();
             for (const s of series()) this.inc(s.labels, s.value);
@@ -36,10 +35,7 @@ export class PrometheusExporter {
         });
       } else {
         new Gauge({
-          name: d.name,
-          help: d.help,
-          labelNames,
-          registers: [this.registry],
+          ...common,
           collect() {
             this.reset();
             for (const s of series()) this.set(s.labels, s.value);
