@@ -513,55 +513,49 @@ XML
 }
 
 # ---------------------------------------------------------------- up/down
-ipnet_exists() { vsh net-info "$IPNET_NAME" >/dev/null 2>&1; }
-ipnet_active() { [[ "$(vsh net-info "$IPNET_NAME" 2>/dev/null | awk '$1 == "Active:" {print $2}')" == yes ]]; }
+# Both lab networks, by name: NAME exists / is active / define+start from
+# the XML that XML_FN prints / destroy+undefine.
+net_exists() { vsh net-info "$1" >/dev/null 2>&1; }
+net_active() { [[ "$(vsh net-info "$1" 2>/dev/null | awk '$1 == "Active:" {print $2}')" == yes ]]; }
 
-ipnet_up() {
-  if ! ipnet_exists; then
+net_ensure() {
+  local name=$1 xml_fn=$2 what=$3
+  if ! net_exists "$name"; then
     local f
     f=$(mktemp)
-    ipnet_xml >"$f"
+    "$xml_fn" >"$f"
     vsh net-define "$f" >/dev/null
     rm -f "$f"
-    log "up: defined network $IPNET_NAME"
+    log "up: defined network $name"
   fi
-  if ! ipnet_active; then
-    vsh net-start "$IPNET_NAME" >/dev/null
-    log "up: started network $IPNET_NAME (bridge $IPNET_BRIDGE, DHCP $IPNET_PREFIX.10-99)"
+  if ! net_active "$name"; then
+    vsh net-start "$name" >/dev/null
+    log "up: started network $name ($what)"
   fi
 }
+
+net_remove() {
+  local name=$1
+  if net_exists "$name"; then
+    net_active "$name" && vsh net-destroy "$name" >/dev/null
+    vsh net-undefine "$name" >/dev/null
+    log "down: removed network $name"
+  fi
+}
+
+ipnet_up() { net_ensure "$IPNET_NAME" ipnet_xml "bridge $IPNET_BRIDGE, DHCP $IPNET_PREFIX.10-99"; }
 
 # the DHCP network lives as long as an ipaddr guest is defined
 ipnet_down_if_unused() {
   lab_domains | grep -q "^${PREFIX}ipaddr" && return 0
-  if ipnet_exists; then
-    ipnet_active && vsh net-destroy "$IPNET_NAME" >/dev/null
-    vsh net-undefine "$IPNET_NAME" >/dev/null
-    log "down: removed network $IPNET_NAME"
-  fi
-  return 0
+  net_remove "$IPNET_NAME"
 }
 
-net_exists() { vsh net-info "$NET_NAME" >/dev/null 2>&1; }
-net_active() { [[ "$(vsh net-info "$NET_NAME" 2>/dev/null | awk '$1 == "Active:" {print $2}')" == yes ]]; }
 dom_exists() { vsh dominfo "$1" >/dev/null 2>&1; }
 dom_state() { vsh domstate "$1" 2>/dev/null | head -n1 || true; }
 lab_domains() { vsh list --all --name 2>/dev/null | grep "^$PREFIX" || true; }
 
-net_up() {
-  if ! net_exists; then
-    local f
-    f=$(mktemp)
-    network_xml >"$f"
-    vsh net-define "$f" >/dev/null
-    rm -f "$f"
-    log "up: defined network $NET_NAME"
-  fi
-  if ! net_active; then
-    vsh net-start "$NET_NAME" >/dev/null
-    log "up: started network $NET_NAME (bridge $NET_BRIDGE)"
-  fi
-}
+net_up() { net_ensure "$NET_NAME" network_xml "bridge $NET_BRIDGE"; }
 
 guest_up() {
   local name=$1 state
@@ -624,11 +618,7 @@ cmd_net_down() {
     log "net-down: lab guests still defined, keeping $NET_NAME"
     return 0
   fi
-  if net_exists; then
-    net_active && vsh net-destroy "$NET_NAME" >/dev/null
-    vsh net-undefine "$NET_NAME" >/dev/null
-    log "down: removed network $NET_NAME"
-  fi
+  net_remove "$NET_NAME"
 }
 
 cmd_down() {
@@ -644,11 +634,11 @@ cmd_down() {
 cmd_status() {
   local g any=0
   printf '%-24s %-10s %s\n' NAME STATE INFO
-  if net_exists; then
-    printf '%-24s %-10s %s\n' "$NET_NAME" "$(net_active && echo active || echo inactive)" "network, bridge $NET_BRIDGE"
+  if net_exists "$NET_NAME"; then
+    printf '%-24s %-10s %s\n' "$NET_NAME" "$(net_active "$NET_NAME" && echo active || echo inactive)" "network, bridge $NET_BRIDGE"
   fi
-  if ipnet_exists; then
-    printf '%-24s %-10s %s\n' "$IPNET_NAME" "$(ipnet_active && echo active || echo inactive)" "network, bridge $IPNET_BRIDGE, DHCP $IPNET_PREFIX.10-99"
+  if net_exists "$IPNET_NAME"; then
+    printf '%-24s %-10s %s\n' "$IPNET_NAME" "$(net_active "$IPNET_NAME" && echo active || echo inactive)" "network, bridge $IPNET_BRIDGE, DHCP $IPNET_PREFIX.10-99"
   fi
   for g in $(lab_domains); do
     any=1
