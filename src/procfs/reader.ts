@@ -188,37 +188,30 @@ function handleBudget(): number {
   }
 }
 
+/** A read as a ReadResult: the value, or the error sorted into missing/denied/io. */
+function attempt<T>(read: () => T): ReadResult<T> {
+  try {
+    return { ok: true, value: read() };
+  } catch (err) {
+    return classifyError(err);
+  }
+}
+
+async function attemptAsync<T>(read: () => Promise<T>): Promise<ReadResult<T>> {
+  try {
+    return { ok: true, value: await read() };
+  } catch (err) {
+    return classifyError(err);
+  }
+}
+
 function nodeHandles(resolve: (path: string) => string): ProcHandles {
   let maxOpen: number | undefined;
   return {
-    readFile(path) {
-      try {
-        return { ok: true, value: readWholeFileSync(resolve(path)) };
-      } catch (err) {
-        return classifyError(err);
-      }
-    },
-    readdir(path) {
-      try {
-        return { ok: true, value: readdirSync(resolve(path)) };
-      } catch (err) {
-        return classifyError(err);
-      }
-    },
-    open(path) {
-      try {
-        return { ok: true, value: openSync(resolve(path), 'r') };
-      } catch (err) {
-        return classifyError(err);
-      }
-    },
-    read(handle) {
-      try {
-        return { ok: true, value: preadWhole(handle) };
-      } catch (err) {
-        return classifyError(err);
-      }
-    },
+    readFile: (path) => attempt(() => readWholeFileSync(resolve(path))),
+    readdir: (path) => attempt(() => readdirSync(resolve(path))),
+    open: (path) => attempt(() => openSync(resolve(path), 'r')),
+    read: (handle) => attempt(() => preadWhole(handle)),
     close(handle) {
       try {
         closeSync(handle);
@@ -242,38 +235,14 @@ export function nodeProcFs(root = '', options: NodeProcFsOptions = {}): ProcFs {
   if (options.sync) {
     return {
       handles,
-      readFile: async (path) => {
-        try {
-          return { ok: true, value: readWholeFileSync(resolve(path)) };
-        } catch (err) {
-          return classifyError(err);
-        }
-      },
-      readdir: async (path) => {
-        try {
-          return { ok: true, value: readdirSync(resolve(path)) };
-        } catch (err) {
-          return classifyError(err);
-        }
-      },
+      readFile: async (path) => handles.readFile(path),
+      readdir: async (path) => handles.readdir(path),
     };
   }
   return {
     handles,
-    async readFile(path) {
-      try {
-        return { ok: true, value: await readWholeFile(resolve(path)) };
-      } catch (err) {
-        return classifyError(err);
-      }
-    },
-    async readdir(path) {
-      try {
-        return { ok: true, value: await readdir(resolve(path)) };
-      } catch (err) {
-        return classifyError(err);
-      }
-    },
+    readFile: (path) => attemptAsync(() => readWholeFile(resolve(path))),
+    readdir: (path) => attemptAsync(() => readdir(resolve(path))),
   };
 }
 
