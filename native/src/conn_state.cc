@@ -20,6 +20,11 @@ ConnRef ConnState::Acquire() {
   return ConnRef(conn);
 }
 
+void ConnState::Retire(virConnectPtr conn, const EventRegistration& reg) {
+  if (conn != nullptr) dispatcher->SubmitTask([conn, reg] { TeardownConnection(conn, reg); });
+  dispatcher->Shutdown();
+}
+
 void RegisterEvents(virConnectPtr conn, const std::shared_ptr<EventHub>& hub,
                     EventRegistration& reg, LvError& lifecycleErr, LvError& closeErr) {
   void* closeOpaque = EventHub::NewOpaque(hub);

@@ -55,12 +55,6 @@ class ConnRef {
 
   // virConnectClose: drops this reference (disconnects if it was the last).
   void Release();
-  // Gives up ownership without closing.
-  virConnectPtr Take() {
-    virConnectPtr c = c_;
-    c_ = nullptr;
-    return c;
-  }
   virConnectPtr get() const { return c_; }
   explicit operator bool() const { return c_ != nullptr; }
 
@@ -134,6 +128,13 @@ class ConnState {
   // A new reference for a worker, or an empty ConnRef when not open.
   // Only virConnectRef (no I/O), so fine on the JS thread.
   ConnRef Acquire();
+
+  // Any thread, once the state no longer holds `conn` (may be null): queues
+  // its teardown behind the calls already submitted, never beside them, and
+  // lets the threads exit when the queue is empty. Calls in flight hold
+  // their own references, so the real disconnect happens when the last of
+  // them finishes.
+  void Retire(virConnectPtr conn, const EventRegistration& reg);
 
   std::mutex mu;  // guards everything below except hub (self-locking)
   Phase phase = Phase::Idle;

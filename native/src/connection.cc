@@ -1,8 +1,5 @@
 #include "connection.h"
 
-#include <system_error>
-#include <thread>
-
 #include "args.h"
 #include "event_loop.h"
 
@@ -88,11 +85,10 @@ Connection::~Connection() {
     }
     state_->phase = ConnState::Phase::Closed;
   }
-  if (conn != nullptr && !tearingDown_->load()) {  // at process exit the OS reclaims it
-    state_->hub->RemoveAll();
-    state_->dispatcher->SubmitTask([conn, reg] { TeardownConnection(conn, reg); });
-  }
-  state_->dispatcher->Shutdown();
+  // At process exit the OS reclaims the connection, and listeners are not touched.
+  const bool teardown = conn != nullptr && !tearingDown_->load();
+  if (teardown) state_->hub->RemoveAll();
+  state_->Retire(teardown ? conn : nullptr, reg);
 }
 
 Napi::Error Connection::NotOpenError(Napi::Env env, const char* method) {
@@ -151,13 +147,13 @@ Napi::Value Connection::Open(const Napi::CallbackInfo& info) {
 
 Napi::Value Connection::Close(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  ConnRef owned;
+  virConnectPtr conn = nullptr;
   EventRegistration reg;
   {
     std::lock_guard<std::mutex> lock(state_->mu);
     switch (state_->phase) {
       case ConnState::Phase::Open:
-        owned = ConnRef(state_->conn);
+        conn = state_->conn;
         state_->conn = nullptr;
         reg = state_->reg;
         state_->phase = ConnState::Phase::Closed;
@@ -174,16 +170,8 @@ Napi::Value Connection::Close(const Napi::CallbackInfo& info) {
   }
   // No JS listener is called after close() returns.
   state_->hub->RemoveAll();
-  if (owned) {
-    // Queued behind the calls already submitted, never beside them (see
-    // conn_state.h), and not awaited: close() must not wait for a call that
-    // hangs. Calls in flight hold their own references, so the real
-    // disconnect happens when the last of them finishes.
-    virConnectPtr conn = owned.Take();
-    state_->dispatcher->SubmitTask([conn, reg] { TeardownConnection(conn, reg); });
-  }
-  // Once the queue is empty this connection's threads exit.
-  state_->dispatcher->Shutdown();
+  // Not awaited: close() must not wait for a call that hangs.
+  state_->Retire(conn, reg);
   return ResolvedPromise(env, env.Undefined());
 }
 
