@@ -170,9 +170,15 @@ Napi::Value Connection::Close(const Napi::CallbackInfo& info) {
   }
   // No JS listener is called after close() returns.
   state_->hub->RemoveAll();
-  // Not awaited: close() must not wait for a call that hangs.
-  state_->Retire(conn, reg);
-  return ResolvedPromise(env, env.Undefined());
+  if (conn == nullptr) {  // close() during open(): the OpenWorker cleans up
+    state_->Retire(nullptr, reg);
+    return ResolvedPromise(env, env.Undefined());
+  }
+  // Settles after the calls queued before it; a caller that must not wait for
+  // a hung one races it with a timer.
+  Napi::Value done = Dispatch(new TeardownWorker(env, conn, reg));
+  state_->dispatcher->Shutdown();
+  return done;
 }
 
 Napi::Value Connection::IsOpen(const Napi::CallbackInfo& info) {

@@ -30,6 +30,23 @@ class OpenWorker : public ConnWorker {
   bool readonly_;
 };
 
+// close(): deregisters the events and drops the state's reference, queued
+// behind the calls already submitted (on a one-thread remote connection it
+// must not overlap them). The promise settles once that is done, so a caller
+// that awaits close() knows the disconnect happened, unless calls still in
+// flight hold references of their own.
+class TeardownWorker : public ConnWorker {
+ public:
+  TeardownWorker(Napi::Env env, virConnectPtr conn, const EventRegistration& reg);
+
+ protected:
+  void Run() override;
+
+ private:
+  virConnectPtr conn_;
+  EventRegistration reg_;
+};
+
 class ConnInfoWorker : public ConnWorker {
  public:
   enum Op { kUri, kHostname, kLibVersion, kIsAlive, kSetKeepAlive };

@@ -7,6 +7,13 @@
 
 namespace virtop {
 
+// ---- close ----------------------------------------------------------------
+
+TeardownWorker::TeardownWorker(Napi::Env env, virConnectPtr conn, const EventRegistration& reg)
+    : ConnWorker(env, "virtop:close", ConnRef()), conn_(conn), reg_(reg) {}
+
+void TeardownWorker::Run() { TeardownConnection(conn_, reg_); }
+
 // ---- open -----------------------------------------------------------------
 
 OpenWorker::OpenWorker(Napi::Env env, std::shared_ptr<ConnState> state, std::string uri,

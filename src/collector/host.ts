@@ -146,9 +146,9 @@ export class HostCollector {
     this.closed = true;
     const c = this.conn;
     this.conn = null;
-    if (c) await c.close().catch(() => undefined);
-    await this.addresses?.close();
+    // The /proc handles close at once even if a libvirt close waits behind a hung call.
     this.opts.proc?.close?.();
+    await Promise.all([c?.close().catch(() => undefined), this.addresses?.close()]);
   }
 
   private async ensureConnected(): Promise<LibvirtSource | null> {

@@ -86,9 +86,11 @@ export class Connection implements ConnectionApi {
     }
   }
 
-  /** Deregisters events and drops the connection. Calls already in flight
-   *  complete normally (they hold their own reference); later calls reject
-   *  with ClosedError, and so does a second close(). */
+  /** Deregisters events and drops the connection. Later calls reject with
+   *  ClosedError at once, and so does a second close(). Calls already in
+   *  flight complete normally (they hold their own reference); the promise
+   *  settles once the teardown ran after them, so on a hung remote it waits
+   *  for that call: race it with a timer where that matters. */
   close(): Promise<void> {
     return this.#call('close', null, (n) => n.close());
   }

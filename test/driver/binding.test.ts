@@ -94,15 +94,22 @@ describe('open / close', () => {
     expect(await late).toBeInstanceOf(ClosedError);
   });
 
-  it('rejects an unknown driver with a LibvirtError (VIR_ERR_NO_CONNECT)', async () => {
+  it('rejects an unknown driver with a LibvirtError naming the URI and the call', async () => {
     const err = await rejection(Connection.open('bogus:///x'));
     expect(err).toBeInstanceOf(LibvirtError);
     const e = err as LibvirtError;
-    expect(e.code).toBe(ErrorCode.NoConnect);
+    // No local driver claims "bogus", so libvirt hands the URI to its remote
+    // driver: a running libvirtd answers VIR_ERR_NO_CONNECT naming the URI;
+    // with no daemon the socket connect fails first (VIR_ERR_SYSTEM_ERROR).
+    // Which one depends on the host, not on the binding.
+    if (e.code === ErrorCode.NoConnect) expect(e.message).toMatch(/bogus/);
+    else {
+      expect(e.code).toBe(ErrorCode.SystemError);
+      expect(e.message).toMatch(/libvirt-sock/);
+    }
     expect(e.call).toBe('virConnectOpenAuth');
     expect(e.method).toBe('open');
     expect(e.uri).toBe('bogus:///x');
-    expect(e.message).toMatch(/bogus/);
   });
 
   it('rejects a test-driver URI whose file does not exist', async () => {
