@@ -470,7 +470,8 @@ export class HostCollector {
       this.pids.set(ds.uuid, cached);
     }
     const read = await this.timed(() => proc.readProcess(cached.pid, { threads: this.opts.threads ?? true }));
-    const sample: ProcessSample = { ...read.value, monoNs: read.monoNs, spanNs: read.spanNs };
+    // A reader that stamped its own scan knows better than the await around it.
+    const sample: ProcessSample = { ...read.value, monoNs: read.value.monoNs ?? read.monoNs, spanNs: read.value.spanNs ?? read.spanNs };
     if (sample.error) ds.errors.push(sample.error);
     if (sample.rssKiB === null && sample.threads.length === 0) {
       // The process went away (guest restarted under the same id?): look it up again next tick.

@@ -4,7 +4,7 @@
 // addresses belong to which NIC. Pure functions, no I/O; unknown is null.
 
 import type { AddressSource, DomainAddresses, DomainSample, GuestIpAddress, ProcessSample } from '../types/sample.js';
-import { counterRate, cpuPercent, measuredElapsedNs, sumKnown } from './rates.js';
+import { counterRate, cpuPercent, measuredElapsedNs, scanElapsedNs, sumKnown } from './rates.js';
 
 // ---------------------------------------------------------------------------
 // CPU
@@ -89,7 +89,7 @@ export function overhead(prev: DomainSample | null, cur: DomainSample, statsElap
   let source: OverheadReading['source'] = null;
   if (prev.process && cur.process && cur.process.threads.some((t) => t.vcpu !== null)) {
     ns = procOverheadNs(prev.process, cur.process);
-    elapsed = measuredElapsedNs(
+    elapsed = scanElapsedNs(
       { monoNs: prev.process.monoNs, spanNs: prev.process.spanNs },
       { monoNs: cur.process.monoNs, spanNs: cur.process.spanNs },
       fallbackNs,

@@ -5,7 +5,7 @@ import type { DomainSample, HostSample, Snapshot, ThreadSample } from '../types/
 import { RingBuffer, type RingKind } from '../util/ring.js';
 import { isActiveState } from '../types/state.js';
 export { isActiveState };
-import { counterRate, cpuPercent, guestUsedKiB, measuredElapsedNs, percentOf, sumAvailable } from './rates.js';
+import { counterRate, cpuPercent, guestUsedKiB, measuredElapsedNs, percentOf, scanElapsedNs, sumAvailable } from './rates.js';
 import type { DiskView, DomainView, HostView, ModelView, NicView, VcpuThreadView } from './view.js';
 import { capacityOf } from './capacity.js';
 import { contentionCaused, guestCounterRate, guestStatsState, meanSteal, nextStealStreak, nicAddresses, overhead } from './insight.js';
@@ -406,7 +406,7 @@ function percentOfDelta(
 function threadViews(prev: DomainSample | null, cur: DomainSample, elapsedNs: bigint, statsElapsedNs: bigint): VcpuThreadView[] {
   if (cur.process && cur.process.threads.some((t) => t.vcpu !== null)) {
     const procElapsed =
-      measuredElapsedNs(
+      scanElapsedNs(
         prev?.process ? { monoNs: prev.process.monoNs, spanNs: prev.process.spanNs } : null,
         { monoNs: cur.process.monoNs, spanNs: cur.process.spanNs },
         elapsedNs,

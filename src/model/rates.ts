@@ -108,11 +108,36 @@ export function measuredElapsedNs(
   cur: { monoNs?: bigint; spanNs?: bigint } | null | undefined,
   fallbackNs: bigint,
 ): bigint | null {
+  return stampedElapsedNs(prev, cur, fallbackNs, false);
+}
+
+/**
+ * Time between two /proc scans. Unlike a libvirt call, a scan reads each
+ * thread at its own moment anywhere inside its span (a scan yields to the
+ * event loop, or the process is descheduled between two reads), so the two
+ * offsets do not cancel: the error can reach half the sum of both spans.
+ * Null when that exceeds MAX_TIMING_UNCERTAINTY of the interval.
+ */
+export function scanElapsedNs(
+  prev: { monoNs?: bigint; spanNs?: bigint } | null | undefined,
+  cur: { monoNs?: bigint; spanNs?: bigint } | null | undefined,
+  fallbackNs: bigint,
+): bigint | null {
+  return stampedElapsedNs(prev, cur, fallbackNs, true);
+}
+
+function stampedElapsedNs(
+  prev: { monoNs?: bigint; spanNs?: bigint } | null | undefined,
+  cur: { monoNs?: bigint; spanNs?: bigint } | null | undefined,
+  fallbackNs: bigint,
+  offsetsIndependent: boolean,
+): bigint | null {
   if (!prev || !cur || prev.monoNs === undefined || cur.monoNs === undefined) return fallbackNs;
   const elapsed = cur.monoNs - prev.monoNs;
   if (elapsed <= 0n) return null;
-  const spanDiff = (cur.spanNs ?? 0n) - (prev.spanNs ?? 0n);
-  const uncertainty = (spanDiff < 0n ? -spanDiff : spanDiff) / 2n;
+  const a = prev.spanNs ?? 0n;
+  const b = cur.spanNs ?? 0n;
+  const uncertainty = (offsetsIndependent ? a + b : a > b ? a - b : b - a) / 2n;
   if (Number(uncertainty) > MAX_TIMING_UNCERTAINTY * Number(elapsed)) return null;
   return elapsed;
 }

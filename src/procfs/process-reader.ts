@@ -57,6 +57,9 @@ export interface ProcessReaderOptions {
   sweepEveryMs?: number;
   /** ms clock for idleness; defaults to performance.now */
   nowMs?: () => number;
+  /** monotonic ns clock that stamps each scan (default process.hrtime.bigint):
+   *  the collector's clock, so stamps from either compare */
+  monoNs?: () => bigint;
 }
 
 const DEFAULT_MAX_OPEN = 512;
@@ -144,6 +147,7 @@ export class ProcessReader {
   private readonly idleCloseMs: number;
   private readonly sweepEveryMs: number;
   private readonly nowMs: () => number;
+  private readonly monoNs: () => bigint;
   private timer: NodeJS.Timeout | null = null;
   private lastSweepMs: number;
   private closed = false;
@@ -159,6 +163,7 @@ export class ProcessReader {
     this.idleCloseMs = opts.idleCloseMs ?? DEFAULT_IDLE_CLOSE_MS;
     this.sweepEveryMs = opts.sweepEveryMs ?? DEFAULT_SWEEP_EVERY_MS;
     this.nowMs = opts.nowMs ?? (() => performance.now());
+    this.monoNs = opts.monoNs ?? (() => process.hrtime.bigint());
     this.lastSweepMs = this.nowMs();
   }
 
@@ -172,7 +177,7 @@ export class ProcessReader {
     return [...this.entries.keys()].sort((a, b) => a - b);
   }
 
-  /** Same answer as readProcess(fs, pid, opts). Never rejects. */
+  /** Same answer as readProcess(fs, pid, opts), plus when the scan ran (monoNs, spanNs). Never rejects. */
   async read(pid: number, opts: ReadProcessOptions): Promise<ProcessSample> {
     const handles = this.handles;
     let entry = this.entries.get(pid);
@@ -199,7 +204,9 @@ export class ProcessReader {
     }
     entry.busy = true;
     try {
-      return await this.readEntry(handles, entry, opts);
+      // Stamped from the first read to the last, not around the await: time
+      // spent waiting to be resumed is not part of when /proc was read.
+      return await this.readEntry(handles, entry, opts, this.monoNs());
     } finally {
       entry.busy = false;
       entry.lastReadMs = this.nowMs();
@@ -245,7 +252,11 @@ export class ProcessReader {
 
   // -------------------------------------------------------------------------
 
-  private async readEntry(h: ProcHandles, entry: ProcessEntry, opts: ReadProcessOptions): Promise<ProcessSample> {
+  private async readEntry(h: ProcHandles, entry: ProcessEntry, opts: ReadProcessOptions, startNs: bigint): Promise<ProcessSample> {
+    const stamped = (sample: ProcessSample): ProcessSample => {
+      const endNs = this.monoNs();
+      return { ...sample, monoNs: (startNs + endNs) / 2n, spanNs: endNs - startNs };
+    };
     const clkTck = opts.clkTck ?? DEFAULT_CLK_TCK;
     const pid = entry.pid;
     const base = `/proc/${pid}`;
@@ -263,7 +274,7 @@ export class ProcessReader {
     const statusRead = this.readKept(h, entry.status);
     if (processVanished(statRead, statusRead)) {
       entry.doomed = true;
-      return vanishedProcessSample(pid);
+      return stamped(vanishedProcessSample(pid));
     }
     const ioRead = this.readKept(h, entry.io);
     if (parsedStat?.ok) entry.startTimeTicks = parsedStat.value.startTimeTicks;
@@ -275,7 +286,7 @@ export class ProcessReader {
 
     if (!opts.threads) {
       this.closeThreads(entry);
-      return processSample(pid, stat, status, io, [], errors, opts.bootTimeMs);
+      return stamped(processSample(pid, stat, status, io, [], errors, opts.bootTimeMs));
     }
 
     const stale =
@@ -286,7 +297,7 @@ export class ProcessReader {
       const listed = this.relist(h, entry, stat?.numThreads ?? null);
       if (!listed.ok) {
         errors.push(`${base}/task: ${listed.error}`);
-        return processSample(pid, stat, status, io, [], errors, opts.bootTimeMs);
+        return stamped(processSample(pid, stat, status, io, [], errors, opts.bootTimeMs));
       }
     } else {
       entry.readsSinceList++;
@@ -320,7 +331,7 @@ export class ProcessReader {
     }
     const summary = summarise(threadErrors, 'thread errors');
     if (summary !== null) errors.push(summary);
-    return processSample(pid, stat, status, io, threads, errors, opts.bootTimeMs);
+    return stamped(processSample(pid, stat, status, io, threads, errors, opts.bootTimeMs));
   }
 
   /** A stat read through kept handles that no longer shows the process they were opened on. */

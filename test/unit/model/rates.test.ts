@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { counterRate, cpuPercent, guestUsedKiB, measuredElapsedNs, percentOf, sumAvailable, sumCounters, sumKnown } from '../../../src/model/rates.js';
+import { counterRate, cpuPercent, guestUsedKiB, measuredElapsedNs, percentOf, scanElapsedNs, sumAvailable, sumCounters, sumKnown } from '../../../src/model/rates.js';
 
 const SEC = 1_000_000_000n;
 
@@ -82,5 +82,27 @@ describe('measuredElapsedNs', () => {
     { name: 'time went backwards', prev: { monoNs: 5n, spanNs: 0n }, cur: { monoNs: 5n, spanNs: 0n }, want: null },
   ])('$name', ({ prev, cur, want }) => {
     expect(measuredElapsedNs(prev, cur, 2000n * MS)).toBe(want);
+  });
+});
+
+describe('scanElapsedNs', () => {
+  const MS = 1_000_000n;
+  it.each([
+    { name: 'no stamps: fall back to the host interval', prev: {}, cur: {}, want: 500n * MS },
+    { name: 'short scans: the stamps are the interval', prev: { monoNs: 0n, spanNs: 1n * MS }, cur: { monoNs: 500n * MS, spanNs: 2n * MS }, want: 500n * MS },
+    // equal long spans do not cancel for a scan: a thread read early in one and late in the other
+    { name: 'two long scans: withheld', prev: { monoNs: 0n, spanNs: 60n * MS }, cur: { monoNs: 500n * MS, spanNs: 60n * MS }, want: null },
+    { name: 'one stalled scan: withheld', prev: { monoNs: 0n, spanNs: 1n * MS }, cur: { monoNs: 500n * MS, spanNs: 120n * MS }, want: null },
+    { name: 'at the limit: kept', prev: { monoNs: 0n, spanNs: 50n * MS }, cur: { monoNs: 500n * MS, spanNs: 50n * MS }, want: 500n * MS },
+    { name: 'time went backwards', prev: { monoNs: 5n, spanNs: 0n }, cur: { monoNs: 4n, spanNs: 0n }, want: null },
+  ])('$name', ({ prev, cur, want }) => {
+    expect(scanElapsedNs(prev, cur, 500n * MS)).toBe(want);
+  });
+
+  it('is stricter than the libvirt-call rule only where spans are long on both sides', () => {
+    const prev = { monoNs: 0n, spanNs: 60n * MS };
+    const cur = { monoNs: 500n * MS, spanNs: 60n * MS };
+    expect(measuredElapsedNs(prev, cur, 0n)).toBe(500n * MS);
+    expect(scanElapsedNs(prev, cur, 0n)).toBeNull();
   });
 });

@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 
 import { parseStat } from '../../../src/procfs/parse.js';
-import { ProcessReader } from '../../../src/procfs/process-reader.js';
+import { ProcessReader, type ProcessReaderOptions } from '../../../src/procfs/process-reader.js';
+import type { ProcessSample } from '../../../src/types/sample.js';
 import {
   memoryProcFs,
   nodeProcFs,
@@ -140,6 +141,32 @@ const vcpus = (pid: number, count: number, start = 100): FakeThread[] => [
 
 const OPTS = { threads: true, bootTimeMs: 1_700_000_000_000 };
 
+/** The reader's answers without its scan stamps, so they compare with readProcess's. */
+class Reader extends ProcessReader {
+  override async read(pid: number, opts: Parameters<ProcessReader['read']>[1]): Promise<ProcessSample> {
+    const { monoNs: _at, spanNs: _span, ...answer } = await super.read(pid, opts);
+    return answer;
+  }
+}
+
+describe('scan stamps', () => {
+  it('stamp the midpoint and length of the reads themselves, on the given clock', async () => {
+    const fs = memoryProcFs(tree({ pid: 100, start: 7, threads: vcpus(100, 40) }));
+    let clockNs = 1_000n;
+    // every clock reading advances it, as time passes between the first read and the last
+    const opts: ProcessReaderOptions = { sweepEveryMs: 0, monoNs: () => (clockNs += 500n) };
+    const reader = new ProcessReader(fs, opts);
+    const p = await reader.read(100, OPTS);
+    expect(p.threads).toHaveLength(41);
+    expect(p.spanNs).toBe(500n); // one reading before the scan, one after
+    expect(p.monoNs).toBe(1_750n);
+    const gone = await reader.read(999, OPTS);
+    expect(gone.error).toBe('/proc/999: no such process');
+    expect(gone.spanNs).toBe(500n);
+    reader.close();
+  });
+});
+
 /** open handles a read of `p` should leave: stat, status, io and two per readable thread */
 const handlesFor = (p: { threads: unknown[] }, io = true): number => 2 + (io ? 1 : 0) + 2 * p.threads.length;
 
@@ -171,7 +198,7 @@ describe('ProcessReader gives what readProcess gives', () => {
 
   it.each(cases)('%s, on the first read and the next ones', async (_name, entries, pid, threads) => {
     const fs = memoryProcFs(entries());
-    const reader = new ProcessReader(fs, { sweepEveryMs: 0 });
+    const reader = new Reader(fs, { sweepEveryMs: 0 });
     const expected = await readProcess(fs, pid, { ...OPTS, threads });
     for (let tick = 0; tick < 3; tick++) expect(await reader.read(pid, { ...OPTS, threads })).toEqual(expected);
     reader.close();
@@ -180,7 +207,7 @@ describe('ProcessReader gives what readProcess gives', () => {
 
   it('reads a captured tree on disk the same way', async () => {
     const disk = nodeProcFs(join(FIXTURE, 'root'));
-    const reader = new ProcessReader(disk, { sweepEveryMs: 0 });
+    const reader = new Reader(disk, { sweepEveryMs: 0 });
     for (const pid of [4242, 5150, 6000]) {
       const expected = await readProcess(disk, pid, OPTS);
       expect(await reader.read(pid, OPTS)).toEqual(expected);
@@ -194,7 +221,7 @@ describe('ProcessReader gives what readProcess gives', () => {
   it('falls back to readProcess for a ProcFs without handles', async () => {
     const fs = memoryProcFs(fixture);
     const plain: ProcFs = { readFile: (p) => fs.readFile(p), readdir: (p) => fs.readdir(p) };
-    const reader = new ProcessReader(plain);
+    const reader = new Reader(plain);
     expect(await reader.read(4242, OPTS)).toEqual(await readProcess(fs, 4242, OPTS));
     expect(reader.openHandles).toBe(0);
     expect(reader.cachedPids).toEqual([]);
@@ -204,7 +231,7 @@ describe('ProcessReader gives what readProcess gives', () => {
 describe('kept handles', () => {
   it('opens each file once and lists the threads once while nothing changes', async () => {
     const fs = counting(memoryProcFs(tree({ pid: 100, start: 7, threads: vcpus(100, 3) })));
-    const reader = new ProcessReader(fs, { sweepEveryMs: 0 });
+    const reader = new Reader(fs, { sweepEveryMs: 0 });
     const first = await reader.read(100, OPTS);
     expect(first.threads.map((t) => [t.tid, t.vcpu])).toEqual([[100, null], [101, 0], [102, 1], [103, 2]]);
     expect(fs.calls).toMatchObject({ open: 3 + 2 * 4, readdir: 1, readFile: 0 });
@@ -220,7 +247,7 @@ describe('kept handles', () => {
 
   it('sees new counter values through the same handles', async () => {
     const fs = counting(memoryProcFs(tree({ pid: 100, start: 7, threads: vcpus(100, 1) })));
-    const reader = new ProcessReader(fs, { sweepEveryMs: 0 });
+    const reader = new Reader(fs, { sweepEveryMs: 0 });
     await reader.read(100, OPTS);
     const later = vcpus(100, 1).map((t) => ({ ...t, utime: t.utime + 50, cpu: 1 }));
     fs.replace(tree({ pid: 100, start: 7, threads: later }));
@@ -237,14 +264,14 @@ describe('kept handles', () => {
     ['nothing changes, backstop far off', 1000, 9, 1],
   ])('%s', async (_name, relistEvery, reads, readdirs) => {
     const fs = counting(memoryProcFs(tree({ pid: 100, start: 7, threads: vcpus(100, 2) })));
-    const reader = new ProcessReader(fs, { sweepEveryMs: 0, relistEvery });
+    const reader = new Reader(fs, { sweepEveryMs: 0, relistEvery });
     for (let i = 0; i < reads; i++) await reader.read(100, OPTS);
     expect(fs.calls.readdir).toBe(readdirs);
   });
 
   it('stays within its handle budget and still reads everything', async () => {
     const fs = counting(memoryProcFs(tree({ pid: 100, start: 7, threads: vcpus(100, 6) })));
-    const reader = new ProcessReader(fs, { sweepEveryMs: 0, maxOpen: 5 });
+    const reader = new Reader(fs, { sweepEveryMs: 0, maxOpen: 5 });
     const expected = await readProcess(fs, 100, OPTS);
     for (let tick = 0; tick < 3; tick++) {
       expect(await reader.read(100, OPTS)).toEqual(expected);
@@ -257,7 +284,7 @@ describe('kept handles', () => {
 
   it('closes thread handles when threads are no longer wanted, and reopens them when they are', async () => {
     const fs = memoryProcFs(tree({ pid: 100, start: 7, threads: vcpus(100, 2) }));
-    const reader = new ProcessReader(fs, { sweepEveryMs: 0 });
+    const reader = new Reader(fs, { sweepEveryMs: 0 });
     await reader.read(100, OPTS);
     expect(reader.openHandles).toBe(3 + 2 * 3);
     const bare = await reader.read(100, { ...OPTS, threads: false });
@@ -271,7 +298,7 @@ describe('kept handles', () => {
   it('asks for schedstat only once on a kernel without it', async () => {
     const threads = vcpus(100, 2).map((t) => ({ ...t, sched: null }));
     const fs = counting(memoryProcFs(tree({ pid: 100, start: 7, threads })));
-    const reader = new ProcessReader(fs, { sweepEveryMs: 0 });
+    const reader = new Reader(fs, { sweepEveryMs: 0 });
     const first = await reader.read(100, OPTS);
     expect(first).toEqual(await readProcess(fs, 100, OPTS));
     expect(first.threads.every((t) => t.runDelayNs === null)).toBe(true);
@@ -310,7 +337,7 @@ describe('threads and processes coming and going', () => {
 
   it('follows the thread list step by step, and closes what left', async () => {
     const fs = counting(memoryProcFs({}));
-    const reader = new ProcessReader(fs, { sweepEveryMs: 0, relistEvery: 1000 });
+    const reader = new Reader(fs, { sweepEveryMs: 0, relistEvery: 1000 });
     for (const [step, proc, tids] of steps) {
       fs.replace(tree(proc));
       const got = await reader.read(100, OPTS);
@@ -326,7 +353,7 @@ describe('threads and processes coming and going', () => {
     ['handles that fail as the kernel makes them', kernelLike],
   ])('reads a reused tid as the new thread, on fresh handles: %s', async (_name, wrap) => {
     const fs = counting(wrap(memoryProcFs(tree({ pid: 100, start: 7, threads: vcpus(100, 2) }))));
-    const reader = new ProcessReader(fs, { sweepEveryMs: 0 });
+    const reader = new Reader(fs, { sweepEveryMs: 0 });
     await reader.read(100, OPTS);
     const reused = vcpus(100, 2).map((t) => (t.tid === 102 ? { ...t, comm: 'worker', start: 99, utime: 1 } : t));
     fs.replace(tree({ pid: 100, start: 7, threads: reused }));
@@ -354,7 +381,7 @@ describe('threads and processes coming and going', () => {
   });
 
   async function expectReuseHandled(fs: ReturnType<typeof counting>, next: FakeProcess): Promise<void> {
-    const reader = new ProcessReader(fs, { sweepEveryMs: 0, relistEvery: 1000 });
+    const reader = new Reader(fs, { sweepEveryMs: 0, relistEvery: 1000 });
     await reader.read(100, OPTS);
     await reader.read(100, OPTS);
     fs.replace(tree(next));
@@ -369,7 +396,7 @@ describe('threads and processes coming and going', () => {
 
   it('forgets a process that exited', async () => {
     const fs = memoryProcFs(tree({ pid: 100, start: 7, threads: vcpus(100, 2) }, { pid: 200, start: 8, threads: vcpus(200, 1) }));
-    const reader = new ProcessReader(fs, { sweepEveryMs: 0 });
+    const reader = new Reader(fs, { sweepEveryMs: 0 });
     await reader.read(100, OPTS);
     await reader.read(200, OPTS);
     expect(reader.cachedPids).toEqual([100, 200]);
@@ -392,7 +419,7 @@ describe('housekeeping', () => {
   ])('sweep: %s', async (_name, alive, idleMs, closed) => {
     let now = 0;
     const fs = memoryProcFs(tree({ pid: 100, start: 7, threads: vcpus(100, 1) }));
-    const reader = new ProcessReader(fs, { sweepEveryMs: 0, idleCloseMs: 120_000, nowMs: () => now });
+    const reader = new Reader(fs, { sweepEveryMs: 0, idleCloseMs: 120_000, nowMs: () => now });
     await reader.read(100, OPTS);
     if (!alive) fs.replace({});
     now += 1; // the read is before this sweep's window
@@ -405,7 +432,7 @@ describe('housekeeping', () => {
 
   it('close() releases everything and later reads keep answering without handles', async () => {
     const fs = memoryProcFs(fixture);
-    const reader = new ProcessReader(fs);
+    const reader = new Reader(fs);
     await reader.read(4242, OPTS);
     await reader.read(5150, OPTS);
     expect(fs.openHandles).toBeGreaterThan(0);
@@ -418,7 +445,7 @@ describe('housekeeping', () => {
   it('close() during a read waits for it to finish with its handles', async () => {
     const big = tree({ pid: 100, start: 7, threads: vcpus(100, 300) });
     const fs = memoryProcFs(big);
-    const reader = new ProcessReader(fs, { sliceMs: 0, sweepEveryMs: 0 });
+    const reader = new Reader(fs, { sliceMs: 0, sweepEveryMs: 0 });
     const pending = reader.read(100, OPTS);
     await new Promise((resolve) => setImmediate(resolve));
     reader.close();
@@ -429,7 +456,7 @@ describe('housekeeping', () => {
 
   it('two reads of one pid at once both answer, and share no handles mid-scan', async () => {
     const fs = counting(memoryProcFs(tree({ pid: 100, start: 7, threads: vcpus(100, 200) })));
-    const reader = new ProcessReader(fs, { sliceMs: 0, sweepEveryMs: 0 });
+    const reader = new Reader(fs, { sliceMs: 0, sweepEveryMs: 0 });
     const expected = await readProcess(fs, 100, OPTS);
     const [a, b] = await Promise.all([reader.read(100, OPTS), reader.read(100, OPTS)]);
     expect(a).toEqual(expected);
@@ -444,7 +471,7 @@ describe('housekeeping', () => {
     ['holds on when the slice is long enough', Infinity, false],
   ])('%s', async (_name, sliceMs, yields) => {
     const fs = memoryProcFs(tree({ pid: 100, start: 7, threads: vcpus(100, 500) }));
-    const reader = new ProcessReader(fs, { sliceMs, sweepEveryMs: 0 });
+    const reader = new Reader(fs, { sliceMs, sweepEveryMs: 0 });
     let turns = 0;
     let spinning = true;
     const spin = (): void => {
@@ -511,7 +538,7 @@ describe('live /proc descriptors', () => {
     const a = await threaded(4);
     const b = await threaded(2);
     const baseline = fdCount();
-    const reader = new ProcessReader(nodeProcFs(), { sweepEveryMs: 0 });
+    const reader = new Reader(nodeProcFs(), { sweepEveryMs: 0 });
 
     const tidsA = await settled(a.pid, () => true);
     const readA = await reader.read(a.pid, OPTS);
@@ -567,7 +594,7 @@ describe('live /proc descriptors', () => {
   });
 
   it('reads this very process the same as readProcess, apart from moving counters', async () => {
-    const reader = new ProcessReader(nodeProcFs(), { sweepEveryMs: 0 });
+    const reader = new Reader(nodeProcFs(), { sweepEveryMs: 0 });
     try {
       await reader.read(process.pid, OPTS);
       const kept = await reader.read(process.pid, OPTS);
