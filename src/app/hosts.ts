@@ -7,6 +7,8 @@ import { HostCollector, isLocalUri, type ProcProbe } from '../collector/host.js'
 import type { AddressLookup } from '../collector/addresses.js';
 import type { LibvirtSource } from '../collector/source.js';
 import { Connection } from '../libvirt/connection.js';
+import { demoSource } from '../demo/source.js';
+import { demoUri } from '../util/paths.js';
 import { findQemuPid, nodeProcFs, readHostCounters } from '../procfs/reader.js';
 import { readHostExtra } from '../procfs/host-extra.js';
 import { ProcessReader } from '../procfs/process-reader.js';
@@ -58,7 +60,11 @@ export function createCollector(opts: SourcesOptions): Collector {
     (uri) =>
       new HostCollector(uri, {
         // Monitoring never needs write access; actions open their own connection.
-        connect: async (u) => (await Connection.open(u, { readonly: true })) as unknown as LibvirtSource,
+        connect: async (u) => {
+          const conn = (await Connection.open(u, { readonly: true })) as unknown as LibvirtSource;
+          // The test driver's counters are identical for every guest; give the demo's a workload.
+          return u === demoUri() ? demoSource(conn) : conn;
+        },
         readonly: true,
         proc,
         threads: opts.threads,

@@ -83,6 +83,18 @@ describe('virtop --demo batch output', () => {
     const off = second.domains.find((x: { state: string }) => x.state === 'shutoff');
     expect(off.cpuPercent).toBeNull();
     expect(off.id).toBeNull();
+
+    // Each demo guest follows its role's workload (src/demo), not the test driver's shared clock.
+    type Row = { name: string; state: string; cpuPercent: number; rdBytesPerSec: number; txBytesPerSec: number };
+    const rows = second.domains as Row[];
+    const byName = (n: string) => rows.find((x) => x.name === n)!;
+    const running = rows.filter((x) => x.state === 'running');
+    expect(new Set(running.map((x) => x.cpuPercent.toFixed(1))).size).toBeGreaterThanOrEqual(running.length - 3);
+    expect(byName('db-primary').cpuPercent).toBeGreaterThan(10 * byName('mail-relay').cpuPercent);
+    expect(byName('db-primary').rdBytesPerSec).toBeGreaterThan(byName('web-01').rdBytesPerSec);
+    expect(byName('web-01').txBytesPerSec).toBeGreaterThan(byName('win2019-ad').txBytesPerSec);
+    const paused = rows.find((x) => x.state === 'paused')!;
+    expect(paused.cpuPercent).toBe(0);
   });
 
   it('--csv FILE writes a header and one row per domain per tick', async () => {
