@@ -43,9 +43,28 @@ describeLab('guest churn while monitoring', () => {
   beforeAll(async () => {
     lab = await ensureLab([G]);
     collector = createCollector({ uris: [LAB_CONNECT], intervalMs: 500, threads: true });
+    // The guest's last two raw samples, so a bad rate can be traced to its readings.
+    let last: unknown = null;
     collector.onSnapshot((s) => {
       ticks++;
+      const before = problems.length;
       checkView(model.ingest(s), problems);
+      const raw = s.hosts.flatMap((h) => h.domains).find((d) => d.name === G) ?? null;
+      const brief = raw && {
+        id: raw.id,
+        state: raw.state,
+        stats: [raw.statsMonoNs, raw.statsSpanNs],
+        vcpus: raw.vcpus.map((v) => [v.vcpu, v.timeNs]),
+        proc: raw.process && {
+          pid: raw.process.pid,
+          at: [raw.process.monoNs, raw.process.spanNs],
+          threads: raw.process.threads.filter((t) => t.vcpu !== null).map((t) => [t.tid, t.cpuTimeNs]),
+        },
+      };
+      if (problems.length > before) {
+        console.log('[churn] bad rate; previous and current samples:', JSON.stringify([last, brief], (_k, v) => (typeof v === 'bigint' ? String(v) : v)));
+      }
+      last = brief;
     });
     collector.start();
   });
