@@ -9,6 +9,7 @@ import type { Options } from '../cli/args.js';
 import type { Collector } from '../collector/collector.js';
 import { formatAddress, type ListenAddress } from '../export/address.js';
 import { PrometheusExporter } from '../export/prometheus.js';
+import { EXIT_CLOSE_GRACE_MS, settleWithin } from '../util/settle.js';
 import { FeedError, openFeed } from './replay.js';
 
 export interface ExporterServer {
@@ -146,7 +147,7 @@ export async function runPrometheusMode(opts: Options, uris: string[]): Promise<
     code = await runPrometheus(opts.prometheus, feed.collector, { stderr: process.stderr }, abort.signal);
   } finally {
     // A libvirt call stuck on a dead host must not hold the exit.
-    await Promise.race([feed.collector.close(), new Promise((r) => setTimeout(r, 2000).unref())]);
+    await settleWithin(feed.collector.close(), EXIT_CLOSE_GRACE_MS);
     const rec = await feed.finish();
     if (rec.message) warn(`virtop: ${rec.message}`);
     if (rec.failed) code = 1;

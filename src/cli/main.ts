@@ -12,15 +12,8 @@ import { runBatch } from '../app/batch.js';
 import { configPath, loadConfig, mergeSettings } from '../config/config.js';
 import { chooseTheme, noColorRequested, ThemeError } from '../theme/load.js';
 import { demoUri, packageRoot } from '../util/paths.js';
+import { EXIT_CLOSE_GRACE_MS, settleWithin } from '../util/settle.js';
 import { parseArgs, UsageError, type Options } from './args.js';
-
-/** How long leaving waits for connections to close: a libvirt call stuck on a
- *  dead host must not keep the terminal or a batch pipeline hostage. */
-const CLOSE_GRACE_MS = 2000;
-
-async function settleWithin(p: Promise<unknown>, ms: number): Promise<void> {
-  await Promise.race([p.then(() => undefined, () => undefined), new Promise((r) => setTimeout(r, ms).unref())]);
-}
 
 function isEpipe(e: unknown): boolean {
   return (e as { code?: string } | null)?.code === 'EPIPE';
@@ -96,7 +89,7 @@ async function runBatchMode(opts: Options, uris: string[]): Promise<number> {
     if (isEpipe(e)) code = 0;
     else process.stderr.write(`virtop: ${(e as Error).message}\n`);
   } finally {
-    await settleWithin(collector.close(), CLOSE_GRACE_MS);
+    await settleWithin(collector.close(), EXIT_CLOSE_GRACE_MS);
     if ((await feed.finish()).failed) code = 1;
   }
   return code;
@@ -164,7 +157,7 @@ async function runInteractive(opts: Options, uris: string[], themeEnv: { themesD
       replay: feed.replay,
     });
   } finally {
-    await settleWithin(Promise.all([collector.close(), ...[...controls.values()].map((c) => c.close())]), CLOSE_GRACE_MS);
+    await settleWithin(Promise.all([collector.close(), ...[...controls.values()].map((c) => c.close())]), EXIT_CLOSE_GRACE_MS);
     const rec = await feed.finish();
     if (rec.message) process.stderr.write(`virtop: ${rec.message}\n`);
     if (rec.failed) code = 1;

@@ -11,6 +11,7 @@
 
 import type { AddressSource, DomainAddresses, GuestInterface, GuestIpAddress } from '../types/sample.js';
 import { systemClock, type Clock } from '../util/clock.js';
+import { settleWithin } from '../util/settle.js';
 import { errorCode, errorMessage } from './source.js';
 
 /** virDomainInterfaceAddressesSource. */
@@ -51,6 +52,8 @@ export interface AddressPollerOptions {
 // Anything else is per domain and tried again next round — notably
 // ARGUMENT_UNSUPPORTED 74, "QEMU guest agent is not configured" for one guest.
 const SOURCE_UNUSABLE = new Set([3, 29, 84, 88]);
+/** close(): how long to wait for a lookup round, then for the connection's teardown */
+const CLOSE_WAIT_MS = 1000;
 
 function ipType(t: number | string, addr: string): 'ipv4' | 'ipv6' {
   if (t === 0 || t === 'ipv4') return 'ipv4';
@@ -165,12 +168,11 @@ export class AddressPoller {
     this.closed = true;
     // A lookup can hang (an unresponsive guest agent): give the round a
     // moment to end, then close the connection under it rather than wait.
-    let timer: NodeJS.Timeout | null = null;
-    await Promise.race([this.settle().catch(() => undefined), new Promise<void>((r) => (timer = setTimeout(r, 1000)))]);
-    if (timer) clearTimeout(timer);
+    await settleWithin(this.settle(), CLOSE_WAIT_MS);
     const c = this.conn;
     this.conn = null;
-    if (c) await c.close().catch(() => undefined);
+    // close() queues behind a lookup still running: the same bound again.
+    if (c) await settleWithin(c.close(), CLOSE_WAIT_MS);
   }
 
   private async connection(): Promise<AddressLookup | null> {

@@ -84,15 +84,16 @@ export class DemoWorkload {
   vcpuTimeNs(r: RunClock, index: number, count: number): bigint {
     return big(waveIntegral(vcpuWave(r.name, index, count), r.runSec) * 1e9);
   }
+}
 
-  deviceIndex(map: Map<string, number>, target: string): number {
-    let i = map.get(target);
-    if (i === undefined) {
-      i = map.size;
-      map.set(target, i);
-    }
-    return i;
+/** A device's index among its guest's, in the order the collector first asked for it. */
+function deviceIndex(map: Map<string, number>, target: string): number {
+  let i = map.get(target);
+  if (i === undefined) {
+    i = map.size;
+    map.set(target, i);
   }
+  return i;
 }
 
 const stateOf = (rec: RawStatsRecord): DomainState | null => {
@@ -140,14 +141,14 @@ export function demoSource(inner: LibvirtSource, workload = new DemoWorkload()):
       const st = await inner.blockStats(uuid, device);
       const r = w.clock(uuid);
       if (!r) return st;
-      const c = diskCounters(r.name, w.deviceIndex(r.disks, device), r.runSec);
+      const c = diskCounters(r.name, deviceIndex(r.disks, device), r.runSec);
       return { rdReq: big(c.rdReq), rdBytes: big(c.rdBytes), wrReq: big(c.wrReq), wrBytes: big(c.wrBytes), errs: 0n };
     },
     interfaceStats: async (uuid, device) => {
       const st = await inner.interfaceStats(uuid, device);
       const r = w.clock(uuid);
       if (!r) return st;
-      const c = nicCounters(r.name, w.deviceIndex(r.nics, device), r.runSec);
+      const c = nicCounters(r.name, deviceIndex(r.nics, device), r.runSec);
       return {
         rxBytes: big(c.rxBytes),
         rxPackets: big(c.rxPackets),

@@ -253,9 +253,12 @@ export class ProcessReader {
   // -------------------------------------------------------------------------
 
   private async readEntry(h: ProcHandles, entry: ProcessEntry, opts: ReadProcessOptions, startNs: bigint): Promise<ProcessSample> {
+    // every sample here is a fresh object: stamp it in place
     const stamped = (sample: ProcessSample): ProcessSample => {
       const endNs = this.monoNs();
-      return { ...sample, monoNs: (startNs + endNs) / 2n, spanNs: endNs - startNs };
+      sample.monoNs = (startNs + endNs) / 2n;
+      sample.spanNs = endNs - startNs;
+      return sample;
     };
     const clkTck = opts.clkTck ?? DEFAULT_CLK_TCK;
     const pid = entry.pid;
