@@ -40,6 +40,9 @@ export default defineConfig({
           name: 'lab',
           include: ['test/lab/**/*.test.ts'],
           environment: 'node',
+          // one run at a time per machine (scripts/lab-lock.sh), and libvirtd answering before each file
+          globalSetup: ['test/lab/global-setup.ts'],
+          setupFiles: ['test/lab/setup-file.ts'],
           testTimeout: 180_000,
           hookTimeout: 300_000,
           // lab tests share real guests and two CPU cores; run files one at a time

@@ -7,14 +7,26 @@ set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$ROOT"
 
+# One run at a time per machine: the lab owns libvirtd, apt and the two cores.
+source scripts/lab-lock.sh
+run_locked "$ROOT/scripts/test.sh" "$@"
+note_lock_holder
+
 bash scripts/setup.sh
 # The lab needs libvirtd, QEMU, a kernel and busybox; lab.sh installs what is missing.
 bash test/lab/lab.sh deps
 bash test/lab/lab.sh daemons
-# tmux drives the end-to-end terminal tests.
-command -v tmux >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq tmux >/dev/null; }
-# promtool (Debian's prometheus package) checks the exporter's /metrics output.
-command -v promtool >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends prometheus >/dev/null; }
+# Programs the other tiers run: tmux drives the end-to-end terminal tests,
+# promtool (Debian's prometheus package) checks the exporter's /metrics.
+need_program() { # PROGRAM PACKAGE
+  command -v "$1" >/dev/null && return 0
+  echo "test: installing $2 (for $1)" >&2
+  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$2" >/dev/null; } ||
+    { echo "test: error: cannot install Debian package $2, which brings $1" >&2; exit 1; }
+  command -v "$1" >/dev/null || { echo "test: error: '$1' still not found after installing $2" >&2; exit 1; }
+}
+need_program tmux tmux
+need_program promtool prometheus
 
 status=0
 npx tsc -p tsconfig.json --noEmit || status=$?

@@ -25,14 +25,20 @@ function write(stream: NodeJS.WritableStream, text: string): Promise<void> {
   });
 }
 
+// The abort listener must go when the timer fires: one left behind per tick
+// grows without bound in a --json stream that runs for days.
 function sleep(ms: number, signal: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
     if (signal.aborted) return resolve();
-    const t = setTimeout(resolve, ms);
-    signal.addEventListener('abort', () => {
+    const onAbort = (): void => {
       clearTimeout(t);
       resolve();
-    });
+    };
+    const t = setTimeout(() => {
+      signal.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    signal.addEventListener('abort', onAbort, { once: true });
   });
 }
 

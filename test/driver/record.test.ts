@@ -42,6 +42,7 @@ describe('record while monitoring, replay the same output', () => {
     const out = join(dir, 'replay.csv');
     const r = await runVirtop(['--replay', rec, '--csv', out]);
     expect(r.code).toBe(0);
+    expect(r.stderr).toBe('');
     expect(readFileSync(out, 'utf8')).toBe(readFileSync(csvLive, 'utf8'));
   });
 
@@ -49,10 +50,12 @@ describe('record while monitoring, replay the same output', () => {
     const t0 = Date.now();
     const r = await runVirtop(['--replay', rec, '--json', '-n', '3']);
     expect(r.code).toBe(0);
+    expect(r.stderr).toBe('');
     expect(lines(r.stdout)).toEqual(lines(live).slice(0, 3));
     // 8 records 0.2 s apart were recorded over 1.4 s; a replay does not wait for them
     const all = await runVirtop(['--replay', rec, '--json']);
     expect(all.code).toBe(0);
+    expect(all.stderr).toBe('');
     expect(Date.now() - t0).toBeLessThan(10_000);
   });
 
@@ -60,8 +63,10 @@ describe('record while monitoring, replay the same output', () => {
     const recText = join(dir, 'text.gz');
     const a = await runVirtop(['--demo', '-b', '-n', '3', '-d', '0.2', '--record', recText]);
     expect(a.code).toBe(0);
+    expect(a.stderr).toBe('');
     const b = await runVirtop(['--replay', recText, '-b']);
     expect(b.code).toBe(0);
+    expect(b.stderr).toBe('');
     expect(b.stdout).toBe(a.stdout);
   });
 

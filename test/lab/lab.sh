@@ -43,7 +43,7 @@ IPNET_NAME=virtop-lab-ipnet
 IPNET_BRIDGE=virtoplab1
 IPNET_PREFIX=169.254.77
 DEFAULT_GUESTS=(virtop-lab-spin virtop-lab-disk virtop-lab-netload virtop-lab-idle)
-PACKAGES=(libvirt-daemon-system libvirt-clients libvirt-dev qemu-system-x86 qemu-utils linux-image-cloud-amd64 busybox-static)
+PACKAGES=(libvirt-daemon-system libvirt-clients libvirt-dev qemu-system-x86 qemu-utils dnsmasq-base iproute2 linux-image-cloud-amd64 busybox-static)
 # virtio modules the guest needs; their dependencies are resolved from modules.dep
 # button + evdev: the ACPI power button (virsh shutdown / reboot) as an input device
 GUEST_MODULES=(virtio_pci virtio_blk virtio_net virtio_balloon button evdev)
@@ -74,6 +74,7 @@ cmd_deps() {
   local missing=() p
   for p in "${PACKAGES[@]}"; do pkg_installed "$p" || missing+=("$p"); done
   if ((${#missing[@]} == 0)); then
+    check_programs
     log "deps: all present"
     return 0
   fi
@@ -82,6 +83,29 @@ cmd_deps() {
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -q
   apt-get install -y -q --no-install-recommends "${missing[@]}"
+  check_programs
+}
+
+# Every program the lab and its tests run, with the package that brings it.
+# Packages are installed without their Recommends (a lean, predictable set),
+# so anything libvirt only recommends must be named in PACKAGES and checked
+# here: dnsmasq (DHCP on a lab network) and ip come from Recommends.
+LAB_PROGRAMS=(
+  virsh:libvirt-clients libvirtd:libvirt-daemon virtlogd:libvirt-daemon-system
+  qemu-system-x86_64:qemu-system-x86 qemu-img:qemu-utils dnsmasq:dnsmasq-base
+  ip:iproute2 flock:util-linux gzip:gzip
+)
+
+check_programs() {
+  local entry prog pkg bad=0
+  for entry in "${LAB_PROGRAMS[@]}"; do
+    prog=${entry%%:*} pkg=${entry#*:}
+    if ! command -v "$prog" >/dev/null && ! [[ -x /usr/sbin/$prog || -x /sbin/$prog ]]; then
+      log "deps: error: '$prog' not found (Debian package $pkg)"
+      bad=1
+    fi
+  done
+  ((bad == 0)) || die "deps: programs missing; install the packages named above"
 }
 
 # ---------------------------------------------------------------- daemons
