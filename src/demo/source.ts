@@ -31,6 +31,9 @@ interface RunClock {
   nics: Map<string, number>;
 }
 
+/** the guests' balloon stats period in demo/host.xml */
+const DEMO_STATS_PERIOD_SEC = 5;
+
 const advances = (s: DomainState): boolean => s === DomainState.Running || s === DomainState.Blocked;
 const stopped = (s: DomainState): boolean => s === DomainState.Shutoff || s === DomainState.Crashed;
 
@@ -171,6 +174,9 @@ export function demoSource(inner: LibvirtSource, workload = new DemoWorkload()):
       const caches = kib(cache);
       return {
         ...st,
+        // QEMU stamps the guest's last report; it polls every stats period
+        // (5 s in demo/host.xml). The test driver's own stamp is a constant.
+        last_update: BigInt(Math.floor(r.atSec / DEMO_STATS_PERIOD_SEC) * DEMO_STATS_PERIOD_SEC),
         available: balloonKiB,
         unused,
         usable: unused + caches,

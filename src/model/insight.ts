@@ -21,16 +21,9 @@ import { counterRate, cpuPercent, measuredElapsedNs, scanElapsedNs, sumKnown } f
  */
 export function procOverheadNs(prev: ProcessSample, cur: ProcessSample): bigint | null {
   if (prev.pid !== cur.pid || prev.cpuTimeNs === null || cur.cpuTimeNs === null) return null;
-  const prevV = new Map<number, bigint>();
-  for (const t of prev.threads) if (t.vcpu !== null) prevV.set(t.tid, t.cpuTimeNs);
-  const curV = cur.threads.filter((t) => t.vcpu !== null);
-  if (curV.length === 0 || curV.length !== prevV.size) return null;
-  let vcpuNs = 0n;
-  for (const t of curV) {
-    const p = prevV.get(t.tid);
-    if (p === undefined || t.cpuTimeNs < p) return null;
-    vcpuNs += t.cpuTimeNs - p;
-  }
+  const vcpu = procVcpuDeltaNs(prev, cur);
+  if (vcpu === null) return null;
+  const vcpuNs = vcpu.ns;
   const totalNs = cur.cpuTimeNs - prev.cpuTimeNs;
   if (totalNs < 0n) return null;
   // utime/stime are tick-granular and scaled per thread by the kernel; a few
@@ -48,24 +41,99 @@ export function procOverheadNs(prev: ProcessSample, cur: ProcessSample): bigint 
 }
 
 /**
+ * Σ vcpu.N.time over the interval, in ns, of the vCPUs online in both
+ * samples, and how many they are. Null when a vCPU came or went (hot-plug,
+ * offlined), a time is unknown, or a counter went backwards: a sum over a
+ * changed set would mix vCPUs that were not there for the whole interval.
+ */
+export function vcpuTimeDeltaNs(prev: DomainSample, cur: DomainSample): { ns: bigint; count: number } | null {
+  const online = cur.vcpus.filter((v) => v.state !== 0);
+  if (online.length === 0 || prev.vcpus.filter((v) => v.state !== 0).length !== online.length) return null;
+  let ns = 0n;
+  for (const v of online) {
+    const p = prev.vcpus.find((x) => x.vcpu === v.vcpu);
+    if (!p || p.state === 0 || p.timeNs === null || v.timeNs === null || v.timeNs < p.timeNs) return null;
+    ns += v.timeNs - p.timeNs;
+  }
+  return { ns, count: online.length };
+}
+
+/** Σ vcpu.N.time of the online vCPUs, the raw counter behind guest CPU; null when any is unknown. */
+export function vcpuTimeSumNs(cur: DomainSample): bigint | null {
+  const online = cur.vcpus.filter((v) => v.state !== 0);
+  if (online.length === 0) return null;
+  let ns = 0n;
+  for (const v of online) {
+    if (v.timeNs === null) return null;
+    ns += v.timeNs;
+  }
+  return ns;
+}
+
+/**
  * The same from libvirt's counters, for hosts without /proc access: the
  * domain's cgroup CPU time (cpu.time: every QEMU thread, and vhost kernel
  * threads, which the kernel attaches to the owner's cgroup) minus the sum
  * of vcpu.N.time. Null unless every vCPU's time is known in both samples.
  */
 export function libvirtOverheadNs(prev: DomainSample, cur: DomainSample): bigint | null {
-  if (prev.cpuTimeNs === null || cur.cpuTimeNs === null || cur.vcpus.length === 0) return null;
-  const online = cur.vcpus.filter((v) => v.state !== 0);
-  if (online.length === 0) return null;
-  let vcpuNs = 0n;
-  for (const v of online) {
-    const p = prev.vcpus.find((x) => x.vcpu === v.vcpu);
-    if (!p || p.timeNs === null || v.timeNs === null || v.timeNs < p.timeNs) return null;
-    vcpuNs += v.timeNs - p.timeNs;
-  }
+  if (prev.cpuTimeNs === null || cur.cpuTimeNs === null) return null;
+  const vcpu = vcpuTimeDeltaNs(prev, cur);
+  if (vcpu === null) return null;
   const total = cur.cpuTimeNs - prev.cpuTimeNs;
   if (total < 0n) return null;
-  return total > vcpuNs ? total - vcpuNs : 0n;
+  return total > vcpu.ns ? total - vcpu.ns : 0n;
+}
+
+export interface GuestCpuReading {
+  /** the guest's own CPU: Σ vCPU time over (elapsed × online vCPUs), percent */
+  percent: number | null;
+  source: 'libvirt' | 'proc' | null;
+}
+
+/**
+ * Guest CPU (%VCPU): how busy the guest kept its own vCPUs. From libvirt's
+ * vcpu.N.time where it has them, timed by the stats call; else from the
+ * vCPU threads in /proc, timed by the scan. Unlike cpu.time it leaves out
+ * QEMU's emulator and I/O threads, so it passes 100 only by measurement
+ * noise. Null when neither is known for both samples.
+ */
+export function guestCpu(prev: DomainSample | null, cur: DomainSample, statsElapsedNs: bigint, fallbackNs: bigint): GuestCpuReading {
+  const none: GuestCpuReading = { percent: null, source: null };
+  if (prev === null) return none;
+  const vcpu = vcpuTimeDeltaNs(prev, cur);
+  if (vcpu !== null) {
+    if (statsElapsedNs <= 0n) return none;
+    return { percent: cpuPercent(0n, vcpu.ns, statsElapsedNs, vcpu.count), source: 'libvirt' };
+  }
+  const pp = prev.process;
+  const cp = cur.process;
+  if (!pp || !cp) return none;
+  const threads = procVcpuDeltaNs(pp, cp);
+  if (threads === null) return none;
+  const elapsed = scanElapsedNs({ monoNs: pp.monoNs, spanNs: pp.spanNs }, { monoNs: cp.monoNs, spanNs: cp.spanNs }, fallbackNs);
+  if (elapsed === null || elapsed <= 0n) return none;
+  return { percent: cpuPercent(0n, threads.ns, elapsed, threads.count), source: 'proc' };
+}
+
+/**
+ * Σ CPU time of the QEMU process's vCPU threads over the interval (ns), and
+ * how many they are; null when the process changed, or a vCPU thread came,
+ * went or went backwards.
+ */
+export function procVcpuDeltaNs(prev: ProcessSample, cur: ProcessSample): { ns: bigint; count: number } | null {
+  if (prev.pid !== cur.pid) return null;
+  const prevV = new Map<number, bigint>();
+  for (const t of prev.threads) if (t.vcpu !== null) prevV.set(t.tid, t.cpuTimeNs);
+  const curV = cur.threads.filter((t) => t.vcpu !== null);
+  if (curV.length === 0 || curV.length !== prevV.size) return null;
+  let ns = 0n;
+  for (const t of curV) {
+    const p = prevV.get(t.tid);
+    if (p === undefined || t.cpuTimeNs < p) return null;
+    ns += t.cpuTimeNs - p;
+  }
+  return { ns, count: curV.length };
 }
 
 export interface OverheadReading {
@@ -136,15 +204,24 @@ export const ASSUMED_STATS_PERIOD_SEC = 10;
 /** Stats older than this many periods are stale. */
 export const STALE_PERIODS = 3;
 
+/**
+ * Freshness of the guest's memory report. Its stamp (balloon.last-update,
+ * wall seconds) counts only when it could be true: 0, or a time before the
+ * guest's QEMU started (`startedWallMs`, when known), is a driver's
+ * placeholder and means "unknown", never an age of decades.
+ */
 export function guestStatsState(
   ds: Pick<DomainSample, 'balloon' | 'hasBalloon' | 'balloonStatsPeriodSec'>,
   active: boolean,
   wallMs: number,
+  startedWallMs: number | null = null,
 ): { state: GuestStatsState; ageSec: number | null } {
   if (!active) return { state: 'unknown', ageSec: null };
   if (ds.hasBalloon === false) return { state: 'no-balloon', ageSec: null };
   const period = ds.balloonStatsPeriodSec;
-  const last = ds.balloon.lastUpdateSec;
+  const stamp = ds.balloon.lastUpdateSec;
+  // The stamp has whole seconds: one second of slack against the start time.
+  const last = stamp !== null && startedWallMs !== null && Number(stamp) * 1000 < startedWallMs - 1000 ? null : stamp;
   const haveUsed = ds.balloon.availableKiB !== null && ds.balloon.unusedKiB !== null;
   // No period in a known XML: QEMU never asks the guest. The virtio balloon
   // driver still pushes one report when it loads, so QEMU's figures may be

@@ -8,7 +8,7 @@ export { isActiveState };
 import { counterRate, cpuPercent, guestUsedKiB, measuredElapsedNs, percentOf, scanElapsedNs, sumAvailable } from './rates.js';
 import type { DiskView, DomainView, HostView, ModelView, NicView, VcpuThreadView } from './view.js';
 import { capacityOf } from './capacity.js';
-import { contentionCaused, guestCounterRate, guestStatsState, meanSteal, nextStealStreak, nicAddresses, overhead } from './insight.js';
+import { contentionCaused, guestCounterRate, guestCpu, guestStatsState, meanSteal, nextStealStreak, nicAddresses, overhead, vcpuTimeSumNs } from './insight.js';
 
 export const HISTORY_METRICS = [
   'cpuPercent',
@@ -264,7 +264,9 @@ export class Model {
       : null;
     const se = statsElapsed ?? 0n; // 0 makes every rate null
     const cpuPct = active && p ? cpuPercent(p.cpuTimeNs, ds.cpuTimeNs, se, hostCpus) : null;
-    const vcpuPct = active && p ? cpuPercent(p.cpuTimeNs, ds.cpuTimeNs, se, vcpus) : null;
+    // %VCPU is the guest's own time (Σ vcpu.N.time), not cpu.time, which adds QEMU's own threads.
+    const guest = active ? guestCpu(p, ds, se, elapsedNs) : null;
+    const vcpuPct = guest?.percent ?? null;
 
     const disks: DiskView[] = ds.disks.map((d) => {
       const pd = p?.disks.find((x) => x.name === d.name);
@@ -275,6 +277,10 @@ export class Model {
         wrBytesPerSec: pd ? counterRate(pd.wrBytes, d.wrBytes, se) : null,
         rdReqPerSec: pd ? counterRate(pd.rdReqs, d.rdReqs, se) : null,
         wrReqPerSec: pd ? counterRate(pd.wrReqs, d.wrReqs, se) : null,
+        rdBytes: d.rdBytes,
+        wrBytes: d.wrBytes,
+        rdReqs: d.rdReqs,
+        wrReqs: d.wrReqs,
         errors: toNum(d.errors),
         capacityBytes: toNum(d.capacityBytes),
         allocationBytes: toNum(d.allocationBytes),
@@ -290,6 +296,10 @@ export class Model {
         txBytesPerSec: pn ? counterRate(pn.txBytes, n.txBytes, se) : null,
         rxPktsPerSec: pn ? counterRate(pn.rxPkts, n.rxPkts, se) : null,
         txPktsPerSec: pn ? counterRate(pn.txPkts, n.txPkts, se) : null,
+        rxBytes: n.rxBytes,
+        txBytes: n.txBytes,
+        rxPkts: n.rxPkts,
+        txPkts: n.txPkts,
         rxErrs: toNum(n.rxErrs),
         txErrs: toNum(n.txErrs),
         rxDrop: toNum(n.rxDrop),
@@ -330,6 +340,8 @@ export class Model {
       rxPktsPerSec: sumAvailable(nics.map((n) => n.rxPktsPerSec)),
       txPktsPerSec: sumAvailable(nics.map((n) => n.txPktsPerSec)),
       cpuTimeNs: ds.cpuTimeNs,
+      vcpuTimeNs: active ? vcpuTimeSumNs(ds) : null,
+      statsMonoNs: ds.statsMonoNs ?? null,
       uptimeSec: active && started !== null ? Math.max(0, (hs.wallMs - started) / 1000) : null,
       disks,
       nics,
@@ -342,7 +354,7 @@ export class Model {
 
     // ---- insight: CPU breakdown, memory chain, addresses (src/model/insight.ts)
     const ovh = active ? overhead(p, ds, se, elapsedNs, hostCpus) : null;
-    const gs = guestStatsState(ds, active, hs.wallMs);
+    const gs = guestStatsState(ds, active, hs.wallMs, started);
     const prevView = p ? (st?.view ?? null) : null;
     const gRate = (pick: (b: DomainSample['balloon']) => bigint | null, keep: number | null | undefined) =>
       active && p ? guestCounterRate(pick(p.balloon), pick(ds.balloon), p.balloon.lastUpdateSec, ds.balloon.lastUpdateSec, se, keep ?? null) : null;
@@ -351,6 +363,7 @@ export class Model {
     view.overheadPercent = ovh?.percent ?? null;
     view.overheadCorePercent = ovh?.corePercent ?? null;
     view.overheadSource = ovh?.source ?? null;
+    view.guestCpuSource = guest?.source ?? null;
     view.contentionCausedPercent = null; // set by ingest() once every domain of the host is known
     view.guestStats = gs.state;
     // Without a stats period the guest's figures are its boot-time report: not "used" now.
@@ -423,6 +436,7 @@ function threadViews(prev: DomainSample | null, cur: DomainSample, elapsedNs: bi
           vcpu: t.vcpu as number,
           tid: t.tid,
           cpuPercent: pt ? cpuPercent(pt.cpuTimeNs, t.cpuTimeNs, procElapsed, 1) : null,
+          cpuTimeNs: t.cpuTimeNs,
           waitPercent,
           // Steal per vCPU is its run-queue delay: the same figure under the insight name.
           stealPercent: waitPercent,
@@ -440,6 +454,7 @@ function threadViews(prev: DomainSample | null, cur: DomainSample, elapsedNs: bi
         vcpu: v.vcpu,
         tid: null,
         cpuPercent: pv ? cpuPercent(pv.timeNs, v.timeNs, statsElapsedNs, 1) : null,
+        cpuTimeNs: v.timeNs,
         waitPercent,
         stealPercent: waitPercent,
         lastCpu: null,

@@ -11,6 +11,8 @@ export interface VcpuThreadView {
   tid: number | null;
   /** percent of one host CPU */
   cpuPercent: number | null;
+  /** the cumulative counter behind cpuPercent: the thread's utime+stime from /proc, or libvirt's vcpu.N.time (ns) */
+  cpuTimeNs?: bigint | null;
   /** run-queue delay as a percent of wall time: time it wanted a CPU and waited */
   waitPercent: number | null;
   lastCpu: number | null;
@@ -25,6 +27,11 @@ export interface DiskView {
   wrBytesPerSec: number | null;
   rdReqPerSec: number | null;
   wrReqPerSec: number | null;
+  /** the cumulative counters behind the rates (libvirt block.N.*) */
+  rdBytes?: bigint | null;
+  wrBytes?: bigint | null;
+  rdReqs?: bigint | null;
+  wrReqs?: bigint | null;
   errors: number | null;
   capacityBytes: number | null;
   allocationBytes: number | null;
@@ -38,6 +45,11 @@ export interface NicView {
   txBytesPerSec: number | null;
   rxPktsPerSec: number | null;
   txPktsPerSec: number | null;
+  /** the cumulative counters behind the rates (libvirt net.N.*) */
+  rxBytes?: bigint | null;
+  txBytes?: bigint | null;
+  rxPkts?: bigint | null;
+  txPkts?: bigint | null;
   rxErrs: number | null;
   txErrs: number | null;
   rxDrop: number | null;
@@ -59,7 +71,7 @@ export interface DomainView {
   active: boolean;
   /** virt-top's %CPU: share of the whole host */
   cpuPercent: number | null;
-  /** share of the domain's own vCPUs */
+  /** guest CPU: Σ vCPU time over (elapsed × online vCPUs); excludes QEMU's own threads (see overheadPercent) */
   vcpuPercent: number | null;
   vcpus: number | null;
   maxVcpus: number | null;
@@ -79,6 +91,10 @@ export interface DomainView {
   rxPktsPerSec: number | null;
   txPktsPerSec: number | null;
   cpuTimeNs: bigint | null;
+  /** Σ vcpu.N.time of the online vCPUs (raw counter behind vcpuPercent); null when libvirt has no per-vCPU times */
+  vcpuTimeNs: bigint | null;
+  /** monotonic stamp (this process's clock) of the libvirt reading behind this tick's counters; rates are over its deltas */
+  statsMonoNs: bigint | null;
   /** seconds since the QEMU process started, when known */
   uptimeSec: number | null;
   disks: DiskView[];
@@ -102,6 +118,8 @@ export interface DomainView {
   overheadPercent?: number | null;
   /** the same, 100 % = one core */
   overheadCorePercent?: number | null;
+  /** where vcpuPercent came from: libvirt's vcpu.N.time, or the vCPU threads in /proc */
+  guestCpuSource?: 'libvirt' | 'proc' | null;
   /** where overhead came from: /proc threads, or libvirt cpu.time − Σ vcpu.N.time */
   overheadSource?: 'proc' | 'libvirt' | null;
   /** CPU it used while other domains' vCPUs waited (estimate), 100 % = one core */

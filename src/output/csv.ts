@@ -4,6 +4,7 @@
 // apostrophe so opening the file never executes anything.
 
 import type { DomainView, ModelView } from '../model/view.js';
+import { counterText, domainCounters, statsMonoMs } from './counters.js';
 
 export const CSV_COLUMNS = [
   'time',
@@ -30,6 +31,23 @@ export const CSV_COLUMNS = [
   'rxPktsPerSec',
   'txPktsPerSec',
   'cpuTimeNs',
+  // Added with JSON schema 2, after the first columns so old readers keep working.
+  'stealPercent',
+  'overheadPercent',
+  'vcpuTimeNs',
+  'statsMonoMs',
+  'rdBytes',
+  'wrBytes',
+  'rdReqs',
+  'wrReqs',
+  'rxBytes',
+  'txBytes',
+  'rxPkts',
+  'txPkts',
+  'memStatsAgeSec',
+  'swapInKiBPerSec',
+  'swapOutKiBPerSec',
+  'majorFaultsPerSec',
 ] as const;
 
 export function csvField(v: string | number | bigint | null): string {
@@ -48,8 +66,9 @@ export function csvHeader(): string {
 
 export function csvRows(view: ModelView, domains: readonly DomainView[] = view.domains): string[] {
   const time = new Date(view.wallMs).toISOString();
-  return domains.map((d) =>
-    [
+  return domains.map((d) => {
+    const c = domainCounters(d);
+    return [
       time,
       d.host,
       d.id,
@@ -74,8 +93,24 @@ export function csvRows(view: ModelView, domains: readonly DomainView[] = view.d
       d.rxPktsPerSec,
       d.txPktsPerSec,
       d.cpuTimeNs,
+      d.stealPercent ?? null,
+      d.overheadPercent ?? null,
+      counterText(d.vcpuTimeNs),
+      statsMonoMs(d),
+      c.rdBytes,
+      c.wrBytes,
+      c.rdReqs,
+      c.wrReqs,
+      c.rxBytes,
+      c.txBytes,
+      c.rxPkts,
+      c.txPkts,
+      d.guestStatsAgeSec ?? null,
+      d.swapInKiBPerSec ?? null,
+      d.swapOutKiBPerSec ?? null,
+      d.majorFaultsPerSec ?? null,
     ]
       .map(csvField)
-      .join(','),
-  );
+      .join(',');
+  });
 }

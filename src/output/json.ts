@@ -1,10 +1,16 @@
 // NDJSON: one object per tick. Schema documented in README ("JSON schema").
-// Rates are null when unknown, never 0. cpuTimeNs is a decimal string
-// because it can exceed 2^53 and JSON readers in JS would round it.
+// Rates are null when unknown, never 0. Cumulative counters (cpuTimeNs,
+// rdBytes, ...) are decimal strings because they can exceed 2^53 and JSON
+// readers in JS would round them.
+//
+// Schema 2 added fields (guest CPU, raw counters, stamps, insight figures)
+// and redefined vcpuPercent as the guest's own vCPU time; no field was
+// renamed or removed.
 
 import type { DomainView, HostView, ModelView } from '../model/view.js';
+import { counterText as str, domainCounters, statsMonoMs } from './counters.js';
 
-export const JSON_SCHEMA_VERSION = 1;
+export const JSON_SCHEMA_VERSION = 2;
 
 function hostJson(h: HostView) {
   return {
@@ -65,6 +71,21 @@ export function domainJson(d: DomainView) {
     txPktsPerSec: round(d.txPktsPerSec),
     cpuTimeNs: d.cpuTimeNs === null ? null : d.cpuTimeNs.toString(),
     uptimeSec: round(d.uptimeSec, 0),
+    // ---- schema 2
+    guestCpuPercent: round(d.vcpuPercent),
+    guestCpuSource: d.guestCpuSource ?? null,
+    cpuCorePercent: round(d.cpuCorePercent ?? null),
+    stealPercent: round(d.stealPercent ?? null),
+    overheadPercent: round(d.overheadPercent ?? null),
+    overheadSource: d.overheadSource ?? null,
+    vcpuTimeNs: str(d.vcpuTimeNs),
+    statsMonoMs: statsMonoMs(d),
+    ...domainCounters(d),
+    memStatsAgeSec: round(d.guestStatsAgeSec ?? null, 1),
+    guestStats: d.guestStats ?? null,
+    swapInKiBPerSec: round(d.swapInKiBPerSec ?? null),
+    swapOutKiBPerSec: round(d.swapOutKiBPerSec ?? null),
+    majorFaultsPerSec: round(d.majorFaultsPerSec ?? null),
     disks: d.disks.map((k) => ({
       name: k.name,
       path: k.path,
@@ -75,6 +96,10 @@ export function domainJson(d: DomainView) {
       errors: k.errors,
       capacityBytes: k.capacityBytes,
       allocationBytes: k.allocationBytes,
+      rdBytes: str(k.rdBytes),
+      wrBytes: str(k.wrBytes),
+      rdReqs: str(k.rdReqs),
+      wrReqs: str(k.wrReqs),
     })),
     nics: d.nics.map((n) => ({
       name: n.name,
@@ -88,6 +113,10 @@ export function domainJson(d: DomainView) {
       txErrs: n.txErrs,
       rxDrop: n.rxDrop,
       txDrop: n.txDrop,
+      rxBytes: str(n.rxBytes),
+      txBytes: str(n.txBytes),
+      rxPkts: str(n.rxPkts),
+      txPkts: str(n.txPkts),
     })),
     vcpuThreads: d.vcpuThreads.map((t) => ({
       vcpu: t.vcpu,
@@ -95,6 +124,8 @@ export function domainJson(d: DomainView) {
       cpuPercent: round(t.cpuPercent),
       waitPercent: round(t.waitPercent),
       lastCpu: t.lastCpu,
+      stealPercent: round(t.stealPercent ?? t.waitPercent),
+      cpuTimeNs: str(t.cpuTimeNs),
     })),
     errors: d.errors,
   };

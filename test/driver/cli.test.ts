@@ -117,6 +117,20 @@ describe('virtop --demo batch output', () => {
     expect(paused.cpuPercent).toBe(0);
   });
 
+  it('the demo’s guests report memory stats as real guests do: fresh stamps, no false STALE', async () => {
+    const r = await runVirtop(['--demo', '--json', '-n', '1']);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toBe('');
+    const active = JSON.parse(r.stdout).domains.filter((d: { state: string }) => d.state === 'running' || d.state === 'paused');
+    expect(active.length).toBeGreaterThan(10);
+    for (const d of active) {
+      expect(d.guestStats, d.name).toBe('ok');
+      // demo/host.xml sets a 5 s stats period: a report is at most one period old
+      expect(d.memStatsAgeSec, d.name).toBeGreaterThanOrEqual(0);
+      expect(d.memStatsAgeSec, d.name).toBeLessThan(5);
+    }
+  });
+
   it('--csv FILE writes a header and one row per domain per tick', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'virtop-csv-'));
     const file = join(dir, 'out.csv');

@@ -1,8 +1,8 @@
 // Soak: the collector and model on libvirt's test driver with 500 domains,
-// sampling every 0.25 s for VIRTOP_SOAK_MINUTES (CI sets 30): resident
-// memory and tick latency must stay flat — the last window within 10 % of
-// the first window after warm-up. Without the variable the test is skipped
-// (it is long by design); in CI a missing variable fails.
+// sampling every 0.25 s for VIRTOP_SOAK_MINUTES (CI sets 5, `npm run soak`
+// 30): resident memory and tick latency must stay flat — the last minute
+// within 10 % of the first minute after warm-up. Without the variable the
+// test is skipped (it is long by design); in CI a missing variable fails.
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,6 +14,10 @@ import { Model } from '../../src/model/model.js';
 const MINUTES = Number(process.env.VIRTOP_SOAK_MINUTES ?? 0);
 const DOMAINS = 500;
 const INTERVAL_MS = 250;
+const HISTORY_SAMPLES = 600; // the model's default
+const HISTORY_FILL_MS = HISTORY_SAMPLES * INTERVAL_MS;
+/** warm-up, then two one-minute windows that do not overlap */
+const MIN_MINUTES = Math.ceil((HISTORY_FILL_MS + 30_000 + 120_000) / 60_000);
 
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
@@ -27,6 +31,13 @@ describe('soak', () => {
     return;
   }
 
+  if (MINUTES < MIN_MINUTES) {
+    it(`needs VIRTOP_SOAK_MINUTES >= ${MIN_MINUTES}`, () =>
+      expect.fail(`VIRTOP_SOAK_MINUTES=${MINUTES} is too short: history fills in ${HISTORY_FILL_MS / 1000} s, then two one-minute windows are compared (at least ${MIN_MINUTES} minutes)`),
+    );
+    return;
+  }
+
   it(
     `${DOMAINS} domains at ${INTERVAL_MS} ms for ${MINUTES} min: RSS and tick latency flat within 10 %`,
     async () => {
@@ -34,7 +45,7 @@ describe('soak', () => {
       const xml = join(dir, 'node.xml');
       writeFileSync(xml, benchNodeXml(DOMAINS).xml);
       const collector = createCollector({ uris: [`test://${xml}`], intervalMs: INTERVAL_MS, threads: false });
-      const model = new Model();
+      const model = new Model({ historySize: HISTORY_SAMPLES });
       const latency: { atMs: number; ms: number }[] = [];
       const rss: { atMs: number; bytes: number }[] = [];
       const t0 = Date.now();
@@ -55,18 +66,28 @@ describe('soak', () => {
       clearInterval(sampler);
       await collector.close();
 
-      // Windows: the first after warm-up (history of 600 samples fills in 150 s) and the last,
-      // each a fifth of the run (at least a minute).
+      // Windows: the first after warm-up and the last, a minute each. Warm-up
+      // lasts until every domain's history (600 samples, 150 s at 250 ms) is
+      // full, plus half a minute: while history fills the heap grows, and so
+      // does the time garbage collection steals from ticks.
       const total = MINUTES * 60_000;
-      const win = Math.max(60_000, total / 5);
-      const warm = Math.min(total / 5, 180_000);
+      const win = 60_000;
+      const warm = HISTORY_FILL_MS + 30_000;
       const inWin = <T extends { atMs: number }>(xs: T[], from: number) => xs.filter((x) => x.atMs >= from && x.atMs < from + win);
       const firstLat = median(inWin(latency, warm).map((x) => x.ms));
       const lastLat = median(inWin(latency, total - win).map((x) => x.ms));
       const firstRss = median(inWin(rss, warm).map((x) => x.bytes));
       const lastRss = median(inWin(rss, total - win).map((x) => x.bytes));
+      // The whole run by half minutes, so a drift or a warm-up can be told apart in the log.
+      const series: string[] = [];
+      for (let from = 0; from < total; from += 30_000) {
+        const lat = latency.filter((x) => x.atMs >= from && x.atMs < from + 30_000).map((x) => x.ms);
+        const mem = rss.filter((x) => x.atMs >= from && x.atMs < from + 30_000).map((x) => x.bytes);
+        if (lat.length) series.push(`${from / 1000}s ${median(lat).toFixed(1)}ms/${mem.length ? (median(mem) / 2 ** 20).toFixed(0) : '-'}MiB`);
+      }
       process.stdout.write(
-        `soak: ${latency.length} ticks; tick latency median ${firstLat.toFixed(1)} → ${lastLat.toFixed(1)} ms; RSS ${(firstRss / 2 ** 20).toFixed(1)} → ${(lastRss / 2 ** 20).toFixed(1)} MiB\n`,
+        `soak: ${latency.length} ticks; tick latency median ${firstLat.toFixed(1)} → ${lastLat.toFixed(1)} ms; RSS ${(firstRss / 2 ** 20).toFixed(1)} → ${(lastRss / 2 ** 20).toFixed(1)} MiB\n` +
+          `soak: by half minute: ${series.join(', ')}\n`,
       );
       expect(problems).toBe(0);
       expect(latency.length).toBeGreaterThan((total / INTERVAL_MS) * 0.5);

@@ -30,6 +30,8 @@ function view(over: Partial<DomainView> = {}): DomainView {
     rxPktsPerSec: null,
     txPktsPerSec: null,
     cpuTimeNs: 1n,
+    vcpuTimeNs: 1n,
+    statsMonoNs: null,
     uptimeSec: 1,
     disks: [],
     nics: [],

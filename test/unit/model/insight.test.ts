@@ -134,6 +134,19 @@ describe('guestStatsState', () => {
   ])('%s', (_name, ds, active, state, age) => {
     expect(guestStatsState(ds, active, NOW)).toEqual({ state, ageSec: age });
   });
+
+  // A stamp that cannot be true (0, or before QEMU started) is unknown, not an age of decades.
+  const STARTED = NOW - 3_600_000; // QEMU started an hour ago
+  it.each<[string, bigint | null, Parameters<typeof guestStatsState>[0]['balloon'], string, number | null]>([
+    ['a stamp of 0 with figures: as reported, age unknown', 0n, b({ availableKiB: 10n, unusedKiB: 5n }), 'ok', null],
+    ['a stamp from 1970 (the test driver’s constant) with figures: age unknown', 627n, b({ availableKiB: 10n, unusedKiB: 5n }), 'ok', null],
+    ['a stamp from before QEMU started, no figures: waiting for the first report', at(7200), b({}), 'waiting', null],
+    ['a stamp a second before the start (whole seconds): kept', BigInt(STARTED / 1000 - 1), b({}), 'stale', 3601],
+    ['a stamp after the start: its age', at(4), b({}), 'ok', 4],
+  ])('%s', (_name, stamp, balloon, state, age) => {
+    const ds = { balloon: { ...balloon, lastUpdateSec: stamp }, hasBalloon: true, balloonStatsPeriodSec: 5 };
+    expect(guestStatsState(ds, true, NOW, STARTED)).toEqual({ state, ageSec: age });
+  });
 });
 
 describe('guestCounterRate', () => {

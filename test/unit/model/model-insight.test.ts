@@ -50,7 +50,9 @@ describe('Model: the four CPU numbers', () => {
     const d = tickAt(m, 2, [dom(2, {}, 300)]).domains[0];
     expect(d.cpuPercent).toBeCloseTo(22.5, 9); // 900 ms / (1 s × 4 host CPUs)
     expect(d.cpuCorePercent).toBeCloseTo(90, 9);
-    expect(d.vcpuPercent).toBeCloseTo(45, 9);
+    // Guest %: the vCPUs' own time, (600 + 200) ms / (1 s × 2 vCPUs); cpu.time's 900 ms would say 45 %.
+    expect(d.vcpuPercent).toBeCloseTo(40, 9);
+    expect(d.guestCpuSource).toBe('proc');
     expect(d.vcpuThreads.map((t) => t.stealPercent)).toEqual([30, 15]);
     expect(d.vcpuThreads.map((t) => t.waitPercent)).toEqual([30, 15]);
     expect(d.stealPercent).toBeCloseTo(22.5, 9);

@@ -4,17 +4,45 @@ import { Model } from '../../../src/model/model.js';
 import { domain, host, SEC, snapshot } from '../../helpers/samples.js';
 
 describe('Model.ingest', () => {
-  it('gives no rates on a domain’s first sample, then virt-top %CPU on the second', () => {
+  it('gives no rates on a domain’s first sample, then virt-top %CPU and guest %VCPU on the second', () => {
     const m = new Model();
-    const v1 = m.ingest(snapshot(0, [host({ monoNs: 10n * SEC, domains: [domain({ uuid: 'a', cpuTimeNs: 5n * SEC })] })]));
+    const vcpus = (a: bigint, b: bigint) => [
+      { vcpu: 0, state: 1, timeNs: a, waitNs: null, delayNs: null },
+      { vcpu: 1, state: 1, timeNs: b, waitNs: null, delayNs: null },
+    ];
+    const v1 = m.ingest(snapshot(0, [host({ monoNs: 10n * SEC, domains: [domain({ uuid: 'a', cpuTimeNs: 5n * SEC, vcpus: vcpus(1n * SEC, 2n * SEC) })] })]));
     expect(v1.domains[0].cpuPercent).toBeNull();
+    expect(v1.domains[0].vcpuPercent).toBeNull();
     expect(v1.domains[0].initializing).toBe(true);
-    // 2 s later it used 1 s of CPU: 1/(2*4 host CPUs) = 12.5 %, 1/(2*2 vCPUs) = 25 %
-    const v2 = m.ingest(snapshot(1, [host({ monoNs: 12n * SEC, domains: [domain({ uuid: 'a', cpuTimeNs: 6n * SEC })] })]));
+    // 2 s later cpu.time grew by 1 s: 1/(2 s × 4 host CPUs) = 12.5 %.
+    // Its vCPUs ran 0.4 s + 0.5 s of that: 0.9/(2 s × 2 vCPUs) = 22.5 %;
+    // the other 0.1 s was QEMU's own threads, which %VCPU leaves out.
+    const v2 = m.ingest(
+      snapshot(1, [host({ monoNs: 12n * SEC, domains: [domain({ uuid: 'a', cpuTimeNs: 6n * SEC, vcpus: vcpus(1_400_000_000n, 2_500_000_000n) })] })]),
+    );
     expect(v2.domains[0].cpuPercent).toBeCloseTo(12.5, 9);
-    expect(v2.domains[0].vcpuPercent).toBeCloseTo(25, 9);
+    expect(v2.domains[0].vcpuPercent).toBeCloseTo(22.5, 9);
+    expect(v2.domains[0].guestCpuSource).toBe('libvirt');
+    expect(v2.domains[0].vcpuTimeNs).toBe(3_900_000_000n);
     expect(v2.domains[0].initializing).toBe(false);
     expect(v2.intervalSec).toBe(2);
+  });
+
+  it('%VCPU is unknown without per-vCPU times, and over a vCPU hot-add', () => {
+    const m = new Model();
+    const one = [{ vcpu: 0, state: 1, timeNs: 1n * SEC, waitNs: null, delayNs: null }];
+    const two = [
+      { vcpu: 0, state: 1, timeNs: 2n * SEC, waitNs: null, delayNs: null },
+      { vcpu: 1, state: 1, timeNs: 0n, waitNs: null, delayNs: null },
+    ];
+    m.ingest(snapshot(0, [host({ monoNs: 1n * SEC, domains: [domain({ uuid: 'a', cpuTimeNs: 1n * SEC }), domain({ uuid: 'b', cpuTimeNs: 1n * SEC, vcpus: one })] })]));
+    const v = m.ingest(snapshot(1, [host({ monoNs: 2n * SEC, domains: [domain({ uuid: 'a', cpuTimeNs: 2n * SEC }), domain({ uuid: 'b', cpuTimeNs: 3n * SEC, vcpus: two })] })]));
+    const [a, b] = ['a', 'b'].map((u) => v.domains.find((d) => d.uuid === u)!);
+    expect(a.cpuPercent).toBeCloseTo(25, 9); // host %CPU still from cpu.time
+    expect(a.vcpuPercent).toBeNull();
+    expect(a.vcpuTimeNs).toBeNull();
+    expect(b.vcpuPercent).toBeNull(); // vCPU 1 was not there for the whole interval
+    expect(b.vcpuTimeNs).toBe(2n * SEC);
   });
 
   it('never reports a negative rate when a guest restarts', () => {
@@ -139,10 +167,13 @@ describe('Model.ingest', () => {
     const v = m.ingest(snapshot(1, [host({ monoNs: SEC, domains: [domain({ uuid: 'a', process: proc(1n) })] })]));
     const t = v.domains[0].vcpuThreads;
     expect(t.map((x) => x.vcpu)).toEqual([0, 1]);
-    expect(t[0]).toEqual({ vcpu: 0, tid: 102, cpuPercent: 100, waitPercent: 0, stealPercent: 0, lastCpu: 0 });
+    expect(t[0]).toEqual({ vcpu: 0, tid: 102, cpuPercent: 100, cpuTimeNs: SEC, waitPercent: 0, stealPercent: 0, lastCpu: 0 });
     expect(t[1].cpuPercent).toBe(25);
     expect(t[1].waitPercent).toBe(10);
     expect(v.domains[0].rssKiB).toBe(1000);
+    // No libvirt per-vCPU times here: guest %VCPU from the threads, (1 + 0.25) s / (1 s × 2 vCPUs).
+    expect(v.domains[0].vcpuPercent).toBe(62.5);
+    expect(v.domains[0].guestCpuSource).toBe('proc');
   });
 
   it('falls back to libvirt per-vCPU counters when /proc is unavailable', () => {
@@ -157,7 +188,9 @@ describe('Model.ingest', () => {
       });
     m.ingest(snapshot(0, [host({ monoNs: 0n, domains: [mk(0n)] })]));
     const v = m.ingest(snapshot(1, [host({ monoNs: 2n * SEC, domains: [mk(1n)] })]));
-    expect(v.domains[0].vcpuThreads).toEqual([{ vcpu: 0, tid: null, cpuPercent: 50, waitPercent: 25, stealPercent: 25, lastCpu: null }]);
+    expect(v.domains[0].vcpuThreads).toEqual([{ vcpu: 0, tid: null, cpuPercent: 50, cpuTimeNs: SEC, waitPercent: 25, stealPercent: 25, lastCpu: null }]);
+    // Guest %VCPU counts the online vCPU only: 1 s / (2 s × 1 vCPU).
+    expect(v.domains[0].vcpuPercent).toBe(50);
   });
 
   it('summarises the host: counts by state, guest CPU and memory', () => {

@@ -11,7 +11,25 @@ import { domain, host, SEC, snapshot } from '../../helpers/samples.js';
 function twoTicks() {
   const m = new Model();
   const doms = (k: bigint) => [
-    domain({ uuid: 'a', name: 'alpha', id: 1, cpuTimeNs: k * SEC, balloon: { ...emptyBalloon(), currentKiB: 1048576n, maximumKiB: 2097152n } }),
+    domain({
+      uuid: 'a',
+      name: 'alpha',
+      id: 1,
+      cpuTimeNs: k * SEC,
+      balloon: { ...emptyBalloon(), currentKiB: 1048576n, maximumKiB: 2097152n },
+      // its two vCPUs run 600 and 300 ms a second; cpu.time's other 100 ms is QEMU's own
+      vcpus: [
+        { vcpu: 0, state: 1, timeNs: k * 600_000_000n, waitNs: null, delayNs: null },
+        { vcpu: 1, state: 1, timeNs: k * 300_000_000n, waitNs: null, delayNs: null },
+      ],
+      statsMonoNs: k * SEC + 1_500_000n,
+      statsSpanNs: 0n,
+      disks: [
+        { name: 'vda', path: '/img/a', rdReqs: 10n * k, rdBytes: 4096n * k, wrReqs: 2n * k, wrBytes: 1024n * k, errors: 0n, capacityBytes: null, allocationBytes: null },
+        { name: 'vdb', path: '/img/b', rdReqs: 1n * k, rdBytes: 512n * k, wrReqs: 0n, wrBytes: 0n, errors: 0n, capacityBytes: null, allocationBytes: null },
+      ],
+      nics: [{ name: 'vnet0', mac: null, source: null, rxBytes: 9007199254740993n + k, rxPkts: k, rxErrs: 0n, rxDrop: 0n, txBytes: null, txPkts: null, txErrs: 0n, txDrop: 0n }],
+    }),
     domain({ uuid: 'b', name: 'evil\u001b]0;pwned\u0007name', id: 2, cpuTimeNs: 2n * k * SEC }),
     domain({ uuid: 'c', name: '=cmd|calc', id: null, state: 'shutoff', cpuTimeNs: null }),
   ];
@@ -53,11 +71,23 @@ describe('json line', () => {
     for (const k of ['host', 'name', 'uuid', 'id', 'state', 'cpuPercent', 'vcpuPercent', 'vcpus', 'maxVcpus', 'memCurrentKiB', 'memMaxKiB', 'memUsedKiB', 'rssKiB', 'rdBytesPerSec', 'wrBytesPerSec', 'rdReqPerSec', 'wrReqPerSec', 'rxBytesPerSec', 'txBytesPerSec', 'disks', 'nics', 'vcpuThreads']) {
       expect(a, k).toHaveProperty(k);
     }
+    expect(obj.schema).toBe(2);
     expect(a.cpuPercent).toBe(25);
-    expect(a.vcpuPercent).toBe(50);
+    // guest CPU: (600 + 300) ms / (1 s × 2 vCPUs)
+    expect(a.vcpuPercent).toBe(45);
+    expect(a.guestCpuPercent).toBe(45);
+    expect(a.guestCpuSource).toBe('libvirt');
     expect(a.memUsedKiB).toBeNull();
-    expect(a.rdBytesPerSec).toBeNull();
+    expect(a.rdBytesPerSec).toBe(4608);
     expect(a.cpuTimeNs).toBe('1000000000');
+    // raw counters behind the rates, as decimal strings; totals over all devices, null if one is unknown
+    expect(a.vcpuTimeNs).toBe('900000000');
+    expect(a.statsMonoMs).toBe(1001.5);
+    expect(a).toMatchObject({ rdBytes: '4608', wrBytes: '1024', rdReqs: '11', wrReqs: '2', rxBytes: '9007199254740994', txBytes: null, rxPkts: '1', txPkts: null });
+    expect(a.disks[0]).toMatchObject({ rdBytes: '4096', wrBytes: '1024', rdReqs: '10', wrReqs: '2' });
+    expect(a.nics[0]).toMatchObject({ rxBytes: '9007199254740994', txBytes: null });
+    const b = obj.domains.find((d: { uuid: string }) => d.uuid === 'b');
+    expect(b).toMatchObject({ vcpuPercent: null, guestCpuPercent: null, vcpuTimeNs: null, rdBytes: null, statsMonoMs: null });
   });
 });
 
@@ -70,6 +100,13 @@ describe('csv', () => {
     const alpha = rows.find((r) => r.includes(',alpha,'))!.split(',');
     expect(alpha[CSV_COLUMNS.indexOf('cpuPercent')]).toBe('25');
     expect(alpha[CSV_COLUMNS.indexOf('memUsedKiB')]).toBe('');
+    expect(alpha[CSV_COLUMNS.indexOf('vcpuPercent')]).toBe('45');
+    expect(alpha[CSV_COLUMNS.indexOf('vcpuTimeNs')]).toBe('900000000');
+    expect(alpha[CSV_COLUMNS.indexOf('rdBytes')]).toBe('4608');
+    expect(alpha[CSV_COLUMNS.indexOf('txBytes')]).toBe('');
+    expect(alpha[CSV_COLUMNS.indexOf('rxBytes')]).toBe('9007199254740994');
+    // the columns of the first schema stay where they were
+    expect(CSV_COLUMNS.indexOf('cpuTimeNs')).toBe(23);
     expect(rows.some((r) => r.includes(`"'=cmd|calc"`))).toBe(true);
   });
   it.each([

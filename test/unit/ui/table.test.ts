@@ -40,6 +40,8 @@ function view(over: Partial<DomainView> = {}): DomainView {
     rxPktsPerSec: 10,
     txPktsPerSec: 10,
     cpuTimeNs: 125_500_000_000n,
+    vcpuTimeNs: null,
+    statsMonoNs: null,
     uptimeSec: 3725,
     disks: [],
     nics: [],
