@@ -7,7 +7,9 @@
 // and redefined vcpuPercent as the guest's own vCPU time; no field was
 // renamed or removed.
 
+import type { CapacityView } from '../model/capacity.js';
 import type { DomainView, HostView, ModelView } from '../model/view.js';
+import type { DomainAddresses } from '../types/sample.js';
 import { counterText as str, domainCounters, statsMonoMs } from './counters.js';
 
 export const JSON_SCHEMA_VERSION = 2;
@@ -36,7 +38,35 @@ function hostJson(h: HostView) {
     guestMemKiB: h.guestMemKiB,
     memAvailableKiB: h.memAvailableKiB,
     vcpusActive: h.vcpusActive,
+    // ---- schema 2: what the capacity pane shows
+    capacity: h.capacity ? capacityJson(h.capacity) : null,
   };
+}
+
+function capacityJson(c: CapacityView) {
+  return {
+    vcpusActive: c.vcpusActive,
+    overcommit: round(c.overcommit, 3),
+    memTotalKiB: c.memTotalKiB,
+    memAvailableKiB: c.memAvailableKiB,
+    memFreeKiB: c.memFreeKiB,
+    memCommittedKiB: c.memCurrentSumKiB,
+    memMaxCommittedKiB: c.memMaxSumKiB,
+    memCommittedPercent: round(c.memCurrentPercent),
+    memMaxCommittedPercent: round(c.memMaxPercent),
+    ksm: c.ksm,
+    hugepages: c.hugepages,
+    numa: c.numa,
+    pressure: c.pressure,
+  };
+}
+
+/** Every guest address with the NIC (MAC) it is on and the source that gave it. */
+function addressesJson(a: DomainAddresses | null | undefined) {
+  if (!a) return null;
+  return a.interfaces.flatMap((i) =>
+    i.addrs.map((x) => ({ address: x.addr, prefix: x.prefix, type: x.type, mac: i.hwaddr, interface: i.name, source: a.source })),
+  );
 }
 
 function round(v: number | null, digits = 2): number | null {
@@ -86,6 +116,7 @@ export function domainJson(d: DomainView) {
     swapInKiBPerSec: round(d.swapInKiBPerSec ?? null),
     swapOutKiBPerSec: round(d.swapOutKiBPerSec ?? null),
     majorFaultsPerSec: round(d.majorFaultsPerSec ?? null),
+    addresses: addressesJson(d.addresses),
     disks: d.disks.map((k) => ({
       name: k.name,
       path: k.path,

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { assertBuilt, runVirtop, runVirtopClosingPipe } from '../helpers/run.js';
+import { parseFrames } from '../helpers/schema.js';
 
 beforeAll(() => assertBuilt());
 
@@ -83,9 +84,8 @@ describe('virtop --demo batch output', () => {
     const r = await runVirtop(['--demo', '--json', '-n', '3', '-d', '0.5']);
     expect(r.code).toBe(0);
     expect(r.stderr).toBe('');
-    const lines = r.stdout.trim().split('\n');
-    expect(lines).toHaveLength(3);
-    const ticks = lines.map((l) => JSON.parse(l));
+    const ticks = parseFrames(r.stdout);
+    expect(ticks).toHaveLength(3);
     const first = ticks[0];
     expect(first.hosts[0]).toMatchObject({ cpus: 32, mhz: 2600 });
     expect(typeof first.hosts[0].hostname).toBe('string');
@@ -121,7 +121,7 @@ describe('virtop --demo batch output', () => {
     const r = await runVirtop(['--demo', '--json', '-n', '1']);
     expect(r.code).toBe(0);
     expect(r.stderr).toBe('');
-    const active = JSON.parse(r.stdout).domains.filter((d: { state: string }) => d.state === 'running' || d.state === 'paused');
+    const active = parseFrames(r.stdout)[0].domains.filter((d: { state: string }) => d.state === 'running' || d.state === 'paused');
     expect(active.length).toBeGreaterThan(10);
     for (const d of active) {
       expect(d.guestStats, d.name).toBe('ok');
@@ -143,7 +143,7 @@ describe('virtop --demo batch output', () => {
     expect(lines[0].startsWith('time,host,id,name,uuid,state,cpuPercent')).toBe(true);
     const one = await runVirtop(['--demo', '--json', '-n', '1']);
     expect(one.stderr).toBe('');
-    const domains = JSON.parse(one.stdout).domains.length;
+    const domains = parseFrames(one.stdout)[0].domains.length;
     expect(lines.length).toBe(1 + 2 * domains);
   });
 
@@ -160,8 +160,8 @@ describe('virtop --demo batch output', () => {
     const r = await runVirtop(['--demo', '--json', '-n', '250', '-d', '0.1'], { timeoutMs: 110_000 });
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
-    const lines = r.stdout.trim().split('\n');
-    expect(lines).toHaveLength(250);
-    for (const l of lines) expect(JSON.parse(l).domains.length).toBeGreaterThan(10);
+    const frames = parseFrames(r.stdout);
+    expect(frames).toHaveLength(250);
+    for (const f of frames) expect(f.domains.length).toBeGreaterThan(10);
   });
 });

@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { assertBuilt, BIN, ROOT, runVirtop } from '../helpers/run.js';
+import { parseFrames } from '../helpers/schema.js';
 import { mulberry32 } from '../helpers/prng.js';
 
 beforeAll(() => assertBuilt());
@@ -26,7 +27,7 @@ describe('record while monitoring, replay the same output', () => {
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     live = r.stdout;
-    expect(lines(live)).toHaveLength(8);
+    expect(parseFrames(live)).toHaveLength(8);
   });
 
   it('--replay --json prints exactly what --json printed live, rates included', async () => {

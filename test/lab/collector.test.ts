@@ -8,6 +8,7 @@ import type { Collector } from '../../src/collector/collector.js';
 import { Model } from '../../src/model/model.js';
 import type { DomainView, ModelView } from '../../src/model/view.js';
 import { assertBuilt, runVirtopLines } from '../helpers/run.js';
+import { assertFrame } from '../helpers/schema.js';
 import {
   describeLab,
   domstats,
@@ -175,6 +176,7 @@ describeLab('collector against real guests', () => {
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     const ticks = r.lines.map((l) => JSON.parse(l));
+    ticks.forEach((t, i) => assertFrame(t, `tick ${i}`));
     expect(ticks).toHaveLength(3);
     expect(marks).toHaveLength(2);
     const [s0, s1] = await Promise.all(marks);

@@ -50,12 +50,18 @@ describe('soak', () => {
       const rss: { atMs: number; bytes: number }[] = [];
       const t0 = Date.now();
       let problems = 0;
+      const overHundred: string[] = [];
       collector.onSnapshot((snap) => {
         const v = model.ingest(snap);
         const h = snap.hosts[0];
         if (h.status !== 'connected' || h.stale) problems++;
         latency.push({ atMs: Date.now() - t0, ms: h.tickLatencyMs });
         if (v.domains.length !== DOMAINS) problems++;
+        // No guest above all of its vCPUs, no vCPU above a core (0.5 points for tick-granular counters).
+        for (const d of v.domains) {
+          if (d.vcpuPercent !== null && d.vcpuPercent > 100.5) overHundred.push(`${d.name} vcpuPercent=${d.vcpuPercent}`);
+          for (const t of d.vcpuThreads) if (t.cpuPercent !== null && t.cpuPercent > 100.5) overHundred.push(`${d.name} vcpu${t.vcpu}=${t.cpuPercent}`);
+        }
       });
       const sampler = setInterval(() => {
         globalThis.gc?.();
@@ -90,6 +96,7 @@ describe('soak', () => {
           `soak: by half minute: ${series.join(', ')}\n`,
       );
       expect(problems).toBe(0);
+      expect(overHundred.slice(0, 5), `${overHundred.length} readings above 100 %`).toEqual([]);
       expect(latency.length).toBeGreaterThan((total / INTERVAL_MS) * 0.5);
       // Tolerance: 10 % of the first window (plus 1 ms so sub-millisecond jitter on a fast tick is not a failure).
       expect(lastLat).toBeLessThanOrEqual(firstLat * 1.1 + 1);

@@ -7,6 +7,7 @@ import { formatJsonLine } from '../../../src/output/json.js';
 import { sanitizeForTerminal } from '../../../src/output/sanitize.js';
 import { formatTextFrame, shortHost } from '../../../src/output/text.js';
 import { domain, host, SEC, snapshot } from '../../helpers/samples.js';
+import { assertFrame } from '../../helpers/schema.js';
 
 function twoTicks() {
   const m = new Model();
@@ -28,6 +29,12 @@ function twoTicks() {
         { name: 'vda', path: '/img/a', rdReqs: 10n * k, rdBytes: 4096n * k, wrReqs: 2n * k, wrBytes: 1024n * k, errors: 0n, capacityBytes: null, allocationBytes: null },
         { name: 'vdb', path: '/img/b', rdReqs: 1n * k, rdBytes: 512n * k, wrReqs: 0n, wrBytes: 0n, errors: 0n, capacityBytes: null, allocationBytes: null },
       ],
+      addresses: {
+        source: 'lease',
+        atWallMs: 0,
+        error: null,
+        interfaces: [{ name: 'vnet0', hwaddr: '52:54:00:aa:bb:cc', addrs: [{ type: 'ipv4', addr: '169.254.77.12', prefix: 24 }] }],
+      },
       nics: [{ name: 'vnet0', mac: null, source: null, rxBytes: 9007199254740993n + k, rxPkts: k, rxErrs: 0n, rxDrop: 0n, txBytes: null, txPkts: null, txErrs: 0n, txDrop: 0n }],
     }),
     domain({ uuid: 'b', name: 'evil\u001b]0;pwned\u0007name', id: 2, cpuTimeNs: 2n * k * SEC }),
@@ -65,6 +72,7 @@ describe('text frame', () => {
 describe('json line', () => {
   it('follows the documented schema with nulls for unknowns', () => {
     const obj = JSON.parse(formatJsonLine(twoTicks()));
+    assertFrame(obj);
     expect(new Date(obj.time).toISOString()).toBe(obj.time);
     expect(obj.hosts[0]).toMatchObject({ uri: 'qemu:///system', hostname: 'hv1', cpus: 4, mhz: 2000, memoryKiB: 16777216 });
     const a = obj.domains.find((d: { name: string }) => d.name === 'alpha');
@@ -86,6 +94,9 @@ describe('json line', () => {
     expect(a).toMatchObject({ rdBytes: '4608', wrBytes: '1024', rdReqs: '11', wrReqs: '2', rxBytes: '9007199254740994', txBytes: null, rxPkts: '1', txPkts: null });
     expect(a.disks[0]).toMatchObject({ rdBytes: '4096', wrBytes: '1024', rdReqs: '10', wrReqs: '2' });
     expect(a.nics[0]).toMatchObject({ rxBytes: '9007199254740994', txBytes: null });
+    expect(a.addresses).toEqual([{ address: '169.254.77.12', prefix: 24, type: 'ipv4', mac: '52:54:00:aa:bb:cc', interface: 'vnet0', source: 'lease' }]);
+    // capacity: 2 running guests × 2 vCPUs on 4 host CPUs; alpha's 1 GiB of 16 GiB is committed
+    expect(obj.hosts[0].capacity).toMatchObject({ vcpusActive: 4, overcommit: 1, memCommittedKiB: 1048576, memCommittedPercent: 6.25 });
     const b = obj.domains.find((d: { uuid: string }) => d.uuid === 'b');
     expect(b).toMatchObject({ vcpuPercent: null, guestCpuPercent: null, vcpuTimeNs: null, rdBytes: null, statsMonoMs: null });
   });
