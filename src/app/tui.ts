@@ -46,7 +46,7 @@ export interface TuiOptions {
 /** What the screen needs from the collector's loop. */
 export type RefreshControl = Pick<Collector, 'start' | 'stop' | 'setInterval' | 'requestTick' | 'onSnapshot'>;
 
-function settingsToFile(state: UiState, theme: string | null): ConfigFile {
+function settingsToFile(state: UiState, theme: string | null, keys: Record<string, string[]>): ConfigFile {
   return {
     ...(theme ? { theme } : {}),
     columns: [...state.columns],
@@ -54,6 +54,8 @@ function settingsToFile(state: UiState, theme: string | null): ConfigFile {
     reverse: state.reverse,
     interval: state.intervalSec,
     io: state.io,
+    // W rewrites the file: the user's key overrides go back in as they were
+    ...(Object.keys(keys).length ? { keys } : {}),
   };
 }
 
@@ -64,9 +66,13 @@ export async function runTui(opts: TuiOptions): Promise<number> {
   let model = newModel();
   const history = { history: (key: string) => model.history(key) };
   const palette = new Palette(opts.theme);
-  const { keymap, problems } = buildKeymap();
+  const { keymap, problems } = buildKeymap(opts.settings.keys);
   const cols = normalizeColumns(opts.settings.columns);
-  const warnings = [...(opts.warnings ?? []), ...problems];
+  const keyProblems = problems.map((p) => {
+    const line = opts.settings.keyLines[p.command];
+    return `${opts.configPath}${line === undefined ? '' : `:${line}`}: keys.${p.command}: ${p.message}`;
+  });
+  const warnings = [...(opts.warnings ?? []), ...keyProblems];
   if (cols.unknown.length) warnings.push(`${opts.configPath}: unknown columns ignored: ${cols.unknown.join(', ')}`);
 
   const blessed = loadBlessed();
@@ -106,7 +112,7 @@ export async function runTui(opts: TuiOptions): Promise<number> {
       // Paused means no sampling at all; resuming samples at once.
       setPaused: (paused) => (paused ? loop.stop() : loop.start()),
       writeConfig: async (state) => {
-        await saveConfig(opts.configPath, settingsToFile(state, opts.settings.theme));
+        await saveConfig(opts.configPath, settingsToFile(state, opts.settings.theme, opts.settings.keys));
         return `settings written to ${opts.configPath}`;
       },
       runAction: async (plan) => {

@@ -115,6 +115,7 @@ async function runInteractive(opts: Options, uris: string[], themeEnv: { themesD
   const settings = mergeSettings(
     { delaySec: opts.delaySec, sort: opts.sort, reverse: opts.reverse, theme: opts.theme, explicit: opts.explicit },
     cfg.config,
+    cfg.keyLines,
   );
   let choice;
   try {

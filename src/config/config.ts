@@ -19,6 +19,8 @@ export interface ConfigFile {
   interval?: number;
   /** "bytes" or "reqs": what the RD/WR columns show */
   io?: 'bytes' | 'reqs';
+  /** key overrides: command name → the keys that trigger it (they replace its default keys) */
+  keys?: Record<string, string[]>;
 }
 
 export interface ConfigLoad {
@@ -27,6 +29,17 @@ export interface ConfigLoad {
   warnings: string[];
   /** false when there was no file */
   found: boolean;
+  /** line of each entry of "keys" in the file (1-based), so a problem with one can name it */
+  keyLines?: Record<string, number>;
+}
+
+/** Line (1-based) of the first `"name":` after the `"keys"` entry, or null. */
+export function keyEntryLine(text: string, name: string): number | null {
+  const keysAt = text.indexOf('"keys"');
+  if (keysAt < 0) return null;
+  const at = text.indexOf(`${JSON.stringify(name)}`, keysAt + 6);
+  if (at < 0) return null;
+  return text.slice(0, at).split('\n').length;
 }
 
 /** Where the settings live; env and home are passed in so tests can use a temp dir. */
@@ -77,6 +90,18 @@ export function validateConfig(json: unknown, path: string): { config: ConfigFil
         if (v === 'bytes' || v === 'reqs') config.io = v;
         else warn(k, 'must be "bytes" or "reqs"');
         break;
+      case 'keys':
+        if (!isObject(v)) {
+          warn(k, 'must map command names to a key or a list of keys, e.g. {"quit": ["q", "x"]}');
+          break;
+        }
+        config.keys = {};
+        for (const [cmd, keys] of Object.entries(v)) {
+          const list = typeof keys === 'string' ? [keys] : keys;
+          if (Array.isArray(list) && list.length > 0 && list.every((x) => typeof x === 'string' && x !== '')) config.keys[cmd] = list as string[];
+          else warnings.push(`${path}: "keys.${cmd}" must be a key or a non-empty list of keys; its default keys stay`);
+        }
+        break;
       case 'version':
         break;
       default:
@@ -103,7 +128,12 @@ export async function loadConfig(path: string): Promise<ConfigLoad> {
     return { path, config: {}, warnings: [`${path}: not valid JSON (${(e as Error).message}); using defaults`], found: true };
   }
   const { config, warnings } = validateConfig(json, path);
-  return { path, config, warnings, found: true };
+  const keyLines: Record<string, number> = {};
+  for (const cmd of Object.keys(config.keys ?? {})) {
+    const line = keyEntryLine(text, cmd);
+    if (line !== null) keyLines[cmd] = line;
+  }
+  return { path, config, warnings, found: true, keyLines };
 }
 
 /** Writes the settings atomically. Throws an Error whose message names the file. */
@@ -157,10 +187,13 @@ export interface Settings {
   themeFromCli: boolean;
   columns: string[] | null;
   io: 'bytes' | 'reqs';
+  /** the config file's key overrides, and the line of each (for messages) */
+  keys: Record<string, string[]>;
+  keyLines: Record<string, number>;
 }
 
 /** Command-line options win over the file; the file wins over built-in defaults. */
-export function mergeSettings(cli: CliSettings, file: ConfigFile): Settings {
+export function mergeSettings(cli: CliSettings, file: ConfigFile, keyLines: Record<string, number> = {}): Settings {
   return {
     intervalSec: cli.explicit.delay ? cli.delaySec : (file.interval ?? cli.delaySec),
     sort: cli.explicit.sort ? cli.sort : (file.sort ?? cli.sort),
@@ -169,5 +202,7 @@ export function mergeSettings(cli: CliSettings, file: ConfigFile): Settings {
     themeFromCli: cli.theme !== null,
     columns: file.columns ?? null,
     io: file.io ?? 'bytes',
+    keys: file.keys ?? {},
+    keyLines,
   };
 }

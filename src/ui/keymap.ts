@@ -1,7 +1,7 @@
-// Commands and the keys that trigger them. The table is data: a user keymap
-// can later override it (buildKeymap(overrides)). Keys are written as blessed
-// names them ("up", "pagedown", "enter", "escape", "f1", "C-c") or as the
-// character typed ("M", "/", "<", "space").
+// Commands and the keys that trigger them. The table is data: the config
+// file's "keys" section overrides it (buildKeymap(overrides)). Keys are
+// written as blessed names them ("up", "pagedown", "enter", "escape", "f1",
+// "C-c") or as the character typed ("M", "/", "<", "space").
 
 export enum Command {
   Quit = 'quit',
@@ -125,23 +125,70 @@ export const DEFAULT_BINDINGS: Record<Command, CommandInfo> = {
   [Command.Quit]: { keys: ['q', 'f10', 'C-c'], help: 'quit', section: 'Other' },
 };
 
-/** Keys kept free for features of later releases; pressing one says so. */
-export const RESERVED_KEYS: Readonly<Record<string, string>> = {};
-
 export type Keymap = ReadonlyMap<string, Command>;
 
-/** Key → command, from the defaults plus overrides (which replace a command's keys). */
-export function buildKeymap(overrides: Partial<Record<Command, string[]>> = {}): { keymap: Keymap; problems: string[] } {
-  const map = new Map<string, Command>();
-  const problems: string[] = [];
-  for (const cmd of Object.values(Command)) {
-    for (const key of overrides[cmd] ?? DEFAULT_BINDINGS[cmd].keys) {
-      const prev = map.get(key);
-      if (prev !== undefined) problems.push(`key '${key}' is bound to both ${prev} and ${cmd}; keeping ${prev}`);
-      else map.set(key, cmd);
+const NAMED_KEYS = new Set(['up', 'down', 'left', 'right', 'pageup', 'pagedown', 'home', 'end', 'enter', 'tab', 'escape', 'space', 'backspace', 'delete', 'insert']);
+
+/** Whether `key` is a key name the screen can report (see normalizeKey). */
+export function isKeyName(key: string): boolean {
+  if (NAMED_KEYS.has(key)) return true;
+  if (/^f([1-9]|1[0-2])$/.test(key)) return true;
+  if (/^[CM]-[a-z0-9]$/.test(key)) return true;
+  // one printable character, as typed (case matters: M is not m)
+  return [...key].length === 1 && key >= ' ' && key !== '\x7f' && key !== ' ';
+}
+
+const COMMANDS = new Set<string>(Object.values(Command));
+
+/**
+ * Key → command, from the defaults plus the user's overrides (command name
+ * → keys, which replace that command's default keys). An override naming an
+ * unknown command or key, or taking a key another command keeps, is dropped
+ * with a problem naming it, and that command keeps its default keys: a bad
+ * line in the config never leaves a command without a key.
+ */
+export function buildKeymap(overrides: Readonly<Record<string, readonly string[]>> = {}): {
+  keymap: Keymap;
+  problems: { command: string; message: string }[];
+} {
+  const problems: { command: string; message: string }[] = [];
+  const chosen = new Map<Command, readonly string[]>();
+  for (const [name, keys] of Object.entries(overrides)) {
+    if (!COMMANDS.has(name)) {
+      problems.push({ command: name, message: `'${name}' is not a command (the commands are listed in docs/tui.md)` });
+      continue;
     }
+    const bad = keys.filter((k) => !isKeyName(k));
+    if (bad.length) {
+      problems.push({ command: name, message: `${bad.map((k) => `'${k}'`).join(', ')} ${bad.length > 1 ? 'are not key names' : 'is not a key name'} (e.g. x, X, C-x, f5, pagedown); ${name} keeps its default keys` });
+      continue;
+    }
+    chosen.set(name as Command, keys);
   }
-  return { keymap: map, problems };
+  // An override whose key another command keeps is dropped; dropping it can
+  // give a default key back that clashes with another override, so repeat.
+  for (;;) {
+    const owner = new Map<string, Command>();
+    let clash: { cmd: Command; key: string; other: Command } | null = null;
+    for (const cmd of Object.values(Command)) {
+      for (const key of chosen.get(cmd) ?? DEFAULT_BINDINGS[cmd].keys) {
+        const other = owner.get(key);
+        if (other === undefined) owner.set(key, cmd);
+        else if (other !== cmd) {
+          // blame the override: of two overrides, the later command in the table
+          clash = chosen.has(cmd) ? { cmd, key, other } : { cmd: other, key, other: cmd };
+          break;
+        }
+      }
+      if (clash) break;
+    }
+    if (!clash) return { keymap: owner, problems };
+    problems.push({
+      command: clash.cmd,
+      message: `'${clash.key}' is already ${clash.other}'s key; ${clash.cmd} keeps its default keys (${DEFAULT_BINDINGS[clash.cmd].keys.join(', ')})`,
+    });
+    chosen.delete(clash.cmd);
+  }
 }
 
 export function keysFor(cmd: Command, keymap: Keymap): string[] {

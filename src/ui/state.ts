@@ -9,7 +9,7 @@ import { formatKiB } from '../actions/input.js';
 import type { SortKey } from '../model/sort.js';
 import type { DomainView } from '../model/view.js';
 import { checkInterval, formatInterval } from '../config/interval.js';
-import { Command, RESERVED_KEYS, type Keymap } from './keymap.js';
+import { Command, type Keymap } from './keymap.js';
 import type { SeriesSource } from './chart.js';
 import { backToLive, handleJumpPrompt, isRewound, TIME_ACTIONS, type ReplayStatus, type TimeReaction } from './rewind.js';
 import { ALL_COLUMN_IDS, DEFAULT_COLUMNS, type ColumnId, type IoUnit } from './table.js';
@@ -552,7 +552,7 @@ function handleHelp(s: UiState, o: Extract<Overlay, { kind: 'help' }>, key: stri
   }
 }
 
-/** One keypress: overlays first (they take every key), then the keymap, then reserved keys. */
+/** One keypress: overlays first (they take every key), then the keymap. */
 export function handleKey(s: UiState, key: string, keymap: Keymap, ctx: ActionContext): [UiState, Reaction] {
   const o = s.overlay;
   if (o?.kind === 'prompt') return handlePrompt(s, o, key, ctx);
@@ -564,7 +564,5 @@ export function handleKey(s: UiState, key: string, keymap: Keymap, ctx: ActionCo
   if (o?.kind === 'capacity') return handleCapacity(s, o, key, keymap, ctx);
   const cmd = keymap.get(key);
   if (cmd !== undefined) return ACTIONS[cmd](s, ctx);
-  const reserved = RESERVED_KEYS[key];
-  if (reserved) return ok(withStatus(s, `'${key}' (${reserved}) is not available yet`, 'info', ctx.nowMs));
   return [s, { none: true }];
 }

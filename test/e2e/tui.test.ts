@@ -2,7 +2,7 @@
 // the native addon (npm run build:native) and libvirt's test driver.
 
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { gunzipSync } from 'node:zlib';
 import { join } from 'node:path';
@@ -148,6 +148,29 @@ describe.skipIf(!ready)('virtop TUI in tmux', () => {
     expect(tableNames(s)[0]).toBe('build-runner');
     keys('q');
     await waitFor(promptBack, 'the shell prompt', 5000);
+  }, 60_000);
+
+  it('takes key overrides from the config file, and names the line of a bad one', async () => {
+    const file = join(HOME, 'virtop', 'config.json');
+    const before = readFileSync(file, 'utf8');
+    const cfg = JSON.parse(before);
+    // quit moves to X (q is then free); sort-mem asks for m, which domain-mem-stats keeps
+    cfg.keys = { quit: ['X'], 'sort-mem': ['M', 'm'] };
+    const text = JSON.stringify(cfg, null, 2);
+    writeFileSync(file, text);
+    const line = text.split('\n').findIndex((l) => l.includes('"sort-mem"')) + 1;
+    try {
+      await startVirtop();
+      await waitFor((x) => x.includes(`config.json:${line}: keys.sort-mem: 'm' is already domain-mem-stats's key`), 'the bad override named with its line');
+      keys('q'); // no longer quits: the next key still reaches the screen
+      keys('?');
+      await waitFor((x) => x.includes('select the row above'), 'help after q');
+      keys('Escape');
+      keys('X');
+      await waitFor(promptBack, 'the shell prompt after X', 5000);
+    } finally {
+      writeFileSync(file, before);
+    }
   }, 60_000);
 
   it('rewinds live: ← moves a cursor back through the detail charts (REWIND and its time), End returns to live', async () => {

@@ -2,7 +2,7 @@
 // overrides show), the reserved keys, and what the columns mean.
 
 import type { Palette } from '../../theme/palette.js';
-import { Command, DEFAULT_BINDINGS, keyLabel, keysFor, RESERVED_KEYS, type Keymap } from '../keymap.js';
+import { Command, DEFAULT_BINDINGS, keyLabel, keysFor, type Keymap } from '../keymap.js';
 import { MIN_COLS, MIN_ROWS } from '../layout.js';
 import { COLUMNS } from '../table.js';
 import { LineBuilder, padEnd } from '../text.js';
@@ -27,12 +27,6 @@ export function helpLines(keymap: Keymap, p: Palette, width: number): string[] {
       lines.push(line().add('  ').add(padEnd('mouse', keyW), p.open('help.key')).add('click a row to select it, wheel to scroll, click a column title to sort').toString());
     }
   }
-  lines.push(line().toString());
-  lines.push(line().add('Reserved for coming features', p.open('help.section')).toString());
-  const reserved = Object.entries(RESERVED_KEYS)
-    .map(([k, v]) => `${k} ${v}`)
-    .join(', ');
-  lines.push(line().add(`  ${reserved}`).toString());
   lines.push(line().toString());
   lines.push(line().add('Columns (f chooses which are shown)', p.open('help.section')).toString());
   for (const c of COLUMNS) {

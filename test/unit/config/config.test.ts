@@ -83,7 +83,7 @@ describe('mergeSettings', () => {
 
   it('takes the file over built-in defaults', () => {
     const s = mergeSettings(cli, { interval: 5, sort: 'mem', reverse: true, theme: 'light', columns: ['id'] });
-    expect(s).toEqual({ intervalSec: 5, sort: 'mem', reverse: true, theme: 'light', themeFromCli: false, columns: ['id'], io: 'bytes' });
+    expect(s).toEqual({ intervalSec: 5, sort: 'mem', reverse: true, theme: 'light', themeFromCli: false, columns: ['id'], io: 'bytes', keys: {}, keyLines: {} });
   });
 
   it('lets the command line win over the file', () => {
@@ -125,5 +125,34 @@ describe('checkInterval', () => {
 
   it('formats intervals compactly', () => {
     expect([formatInterval(2), formatInterval(0.5), formatInterval(90), formatInterval(3600), formatInterval(5430)]).toEqual(['2s', '0.5s', '1m30s', '1h', '1h30m30s']);
+  });
+});
+
+describe('the keys section', () => {
+  it('reads overrides (a key or a list), drops malformed entries with a message, and knows each entry’s line', async () => {
+    const p = join(home(), 'config.json');
+    const text = JSON.stringify({ sort: 'mem', keys: { quit: 'x', 'sort-cpu': ['c', 'C-p'], help: [], 'sort-mem': 7 } }, null, 2);
+    writeFileSync(p, text);
+    const r = await loadConfig(p);
+    expect(r.config.keys).toEqual({ quit: ['x'], 'sort-cpu': ['c', 'C-p'] });
+    expect(r.warnings).toEqual([
+      `${p}: "keys.help" must be a key or a non-empty list of keys; its default keys stay`,
+      `${p}: "keys.sort-mem" must be a key or a non-empty list of keys; its default keys stay`,
+    ]);
+    // line 1 is "{", 2 "sort", 3 "keys": {, 4 quit, 5 sort-cpu
+    expect(r.keyLines).toEqual({ quit: 4, 'sort-cpu': 5 });
+  });
+
+  it('a keys value that is not an object is one warning', async () => {
+    const { config, warnings } = validateConfig({ keys: ['q'] }, '/c.json');
+    expect(config.keys).toBeUndefined();
+    expect(warnings).toEqual(['/c.json: "keys" must map command names to a key or a list of keys, e.g. {"quit": ["q", "x"]}; ignored']);
+  });
+
+  it('mergeSettings passes the overrides and their lines on', () => {
+    const cli = { delaySec: 2, sort: 'cpu' as const, reverse: false, theme: null, explicit: { delay: false, sort: false, reverse: false } };
+    const s = mergeSettings(cli, { keys: { quit: ['x'] } }, { quit: 9 });
+    expect(s.keys).toEqual({ quit: ['x'] });
+    expect(s.keyLines).toEqual({ quit: 9 });
   });
 });

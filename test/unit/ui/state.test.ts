@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildKeymap, Command, DEFAULT_BINDINGS, keyLabel, normalizeKey, RESERVED_KEYS } from '../../../src/ui/keymap.js';
+import { buildKeymap, Command, DEFAULT_BINDINGS, isKeyName, keyLabel, normalizeKey } from '../../../src/ui/keymap.js';
 import {
   handleKey,
   initialState,
@@ -42,16 +42,77 @@ describe('keymap', () => {
   });
 
   it('binds the fleet keys as htop does: Space tags, Z pauses', () => {
-    expect(Object.keys(RESERVED_KEYS)).toEqual([]);
     expect(keymap.get('space')).toBe(Command.ToggleTag);
     expect(keymap.get('Z')).toBe(Command.TogglePause);
     expect(keymap.get('H')).toBe(Command.ViewHosts);
     expect(keymap.get('L')).toBe(Command.ViewLog);
   });
 
-  it('reports conflicting overrides', () => {
-    const r = buildKeymap({ [Command.Quit]: ['M'] });
-    expect(r.problems[0]).toMatch(/'M' is bound to both/);
+  it('takes overrides: they replace the command’s default keys, which are then free', () => {
+    const r = buildKeymap({ [Command.Quit]: ['X', 'C-q'], [Command.SortCpu]: ['q'] });
+    expect(r.problems).toEqual([]);
+    expect(r.keymap.get('X')).toBe(Command.Quit);
+    expect(r.keymap.get('C-q')).toBe(Command.Quit);
+    expect(r.keymap.get('q')).toBe(Command.SortCpu); // quit's old key, now sort-cpu's
+    expect(r.keymap.get('P')).toBeUndefined();
+    expect(r.keymap.get('f10')).toBeUndefined();
+  });
+
+  it.each<[string, Record<string, string[]>, { command: string; message: string }[], [string, Command | undefined][]]>([
+    [
+      'a key another command keeps: the override is dropped, the defaults stay',
+      { [Command.Quit]: ['M'] },
+      [{ command: 'quit', message: "'M' is already sort-mem's key; quit keeps its default keys (q, f10, C-c)" }],
+      [['M', Command.SortMem], ['q', Command.Quit]],
+    ],
+    [
+      'a dropped override gives its default key back, which can clash with another override in turn',
+      { [Command.Quit]: ['x'], [Command.SortCpu]: ['q'] },
+      [
+        { command: 'quit', message: "'x' is already replay-speed's key; quit keeps its default keys (q, f10, C-c)" },
+        { command: 'sort-cpu', message: "'q' is already quit's key; sort-cpu keeps its default keys (P)" },
+      ],
+      [['x', Command.ReplaySpeedCycle], ['q', Command.Quit], ['P', Command.SortCpu]],
+    ],
+    [
+      'an unknown command',
+      { 'launch-missiles': ['L'] },
+      [{ command: 'launch-missiles', message: "'launch-missiles' is not a command (the commands are listed in docs/tui.md)" }],
+      [['L', Command.ViewLog]],
+    ],
+    [
+      'a key name the screen never reports',
+      { [Command.Help]: ['ctrl+h', 'f13'] },
+      [{ command: 'help', message: "'ctrl+h', 'f13' are not key names (e.g. x, X, C-x, f5, pagedown); help keeps its default keys" }],
+      [['?', Command.Help]],
+    ],
+    [
+      'two overrides on one key: the later command in the table is blamed',
+      { [Command.SortCpu]: ['y'], [Command.SortMem]: ['y'] },
+      [{ command: 'sort-mem', message: "'y' is already sort-cpu's key; sort-mem keeps its default keys (M)" }],
+      [['y', Command.SortCpu], ['M', Command.SortMem]],
+    ],
+  ])('reports %s', (_what, overrides, problems, bound) => {
+    const r = buildKeymap(overrides);
+    expect(r.problems).toEqual(problems);
+    for (const [key, cmd] of bound) expect(r.keymap.get(key), key).toBe(cmd);
+  });
+
+  it.each([
+    ['x', true],
+    ['X', true],
+    ['/', true],
+    ['C-x', true],
+    ['M-1', true],
+    ['f12', true],
+    ['pagedown', true],
+    ['f13', false],
+    ['ctrl+x', false],
+    ['xx', false],
+    [' ', false],
+    ['', false],
+  ])('isKeyName(%j) = %s', (key, want) => {
+    expect(isKeyName(key)).toBe(want);
   });
 
   it('normalizes blessed key events', () => {
@@ -380,5 +441,16 @@ describe('bulk actions on tagged domains', () => {
     expect(s.overlay).toMatchObject({ kind: 'action-prompt', error: expect.stringMatching(/floor/) });
     [s] = press(s, ['backspace', 'backspace', '5', '1', '2', 'M', 'enter'], bctx);
     expect(s.overlay?.kind).toBe('bulk-preview');
+  });
+});
+
+describe('docs/tui.md', () => {
+  it('lists every command a "keys" entry can name, with its default keys', async () => {
+    const { readFileSync } = await import('node:fs');
+    const doc = readFileSync(new URL('../../../docs/tui.md', import.meta.url), 'utf8');
+    for (const cmd of Object.values(Command)) {
+      const keys = DEFAULT_BINDINGS[cmd].keys.map((k) => `\`${k}\``).join(' ');
+      expect(doc, cmd).toContain(`| \`${cmd}\` | ${keys} |`);
+    }
   });
 });
