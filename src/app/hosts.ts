@@ -13,6 +13,7 @@ import { findQemuPid, nodeProcFs, readHostCounters } from '../procfs/reader.js';
 import { readHostExtra } from '../procfs/host-extra.js';
 import { ProcessReader } from '../procfs/process-reader.js';
 import { readVhost } from '../procfs/vhost.js';
+import { readNeighbours } from '../procfs/neigh.js';
 
 export function localProcProbe(): ProcProbe {
   const fs = nodeProcFs();
@@ -54,6 +55,7 @@ async function addressConnection(uri: string): Promise<AddressLookup> {
 
 export function createCollector(opts: SourcesOptions): Collector {
   const proc = localProcProbe();
+  const procFs = nodeProcFs();
   // Lifecycle events ask the loop for an early sample so a start/stop shows at once.
   let collector: Collector | null = null;
   const hosts = opts.uris.map(
@@ -70,7 +72,14 @@ export function createCollector(opts: SourcesOptions): Collector {
         threads: opts.threads,
         maxBackoffMs: Math.max(500, opts.intervalMs),
         onDomainEvent: () => collector?.requestTick(),
-        addresses: opts.addresses === false ? null : { connect: () => addressConnection(uri) },
+        addresses:
+          opts.addresses === false
+            ? null
+            : {
+                connect: () => addressConnection(uri),
+                // The host's own neighbour table is this machine's only when the URI is local.
+                ...(isLocalUri(uri) ? { neighbours: () => readNeighbours(procFs) } : {}),
+              },
       }),
   );
   collector = new Collector(hosts, opts.intervalMs);

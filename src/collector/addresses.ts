@@ -8,15 +8,19 @@
 // Sources are tried in order — lease (libvirt's dnsmasq), agent (qemu-guest-
 // agent; needs a read-write connection), ARP (the host's neighbour table) —
 // and the first that gives at least one address wins; the winner is shown.
+// Where libvirt's ARP source fails (libvirt 9.0: "wrong nlmsg len") and the
+// host is this machine, its /proc/net/arp is read instead ('arp-table').
 
+import type { NeighbourEntry } from '../procfs/neigh.js';
 import type { AddressSource, DomainAddresses, GuestInterface, GuestIpAddress } from '../types/sample.js';
 import { systemClock, type Clock } from '../util/clock.js';
 import { settleWithin } from '../util/settle.js';
 import { errorCode, errorMessage } from './source.js';
 
+type LibvirtAddressSource = Exclude<AddressSource, 'arp-table'>;
 /** virDomainInterfaceAddressesSource. */
-export const ADDRESS_SOURCE_CODE: Record<AddressSource, number> = { lease: 0, agent: 1, arp: 2 };
-export const DEFAULT_ADDRESS_SOURCES: readonly AddressSource[] = ['lease', 'agent', 'arp'];
+export const ADDRESS_SOURCE_CODE: Record<LibvirtAddressSource, number> = { lease: 0, agent: 1, arp: 2 };
+export const DEFAULT_ADDRESS_SOURCES: readonly LibvirtAddressSource[] = ['lease', 'agent', 'arp'];
 
 /** One interface as the binding returns it (type may be a number, as in virIPAddrType, or a name). */
 export interface RawInterfaceAddresses {
@@ -40,7 +44,9 @@ export interface AddressPollerOptions {
   retryMs?: number;
   /** how long the fast retries go on after an event, default 120 s */
   retryForMs?: number;
-  sources?: readonly AddressSource[];
+  sources?: readonly LibvirtAddressSource[];
+  /** the host's neighbour table (local hosts only): read when libvirt's ARP source fails */
+  neighbours?: () => Promise<NeighbourEntry[]>;
   clock?: Clock;
   /** lookups in flight at once */
   concurrency?: number;
@@ -88,6 +94,8 @@ export interface AddressTarget {
   active: boolean;
   /** number of NICs; a domain without any is not looked up */
   nics: number;
+  /** the NICs' MACs, for the neighbour-table fallback */
+  macs?: readonly (string | null)[];
 }
 
 interface Entry {
@@ -96,6 +104,7 @@ interface Entry {
   dueMs: number;
   /** fast retries go on until this wall time */
   retryUntilMs: number;
+  macs: readonly string[];
 }
 
 export class AddressPoller {
@@ -133,7 +142,7 @@ export class AddressPoller {
     if (e) {
       e.dueMs = now;
       e.retryUntilMs = retryUntilMs;
-    } else this.entries.set(uuid, { result: null, dueMs: now, retryUntilMs });
+    } else this.entries.set(uuid, { result: null, dueMs: now, retryUntilMs, macs: [] });
   }
 
   /**
@@ -148,7 +157,10 @@ export class AddressPoller {
     for (const t of targets) {
       if (!t.active || t.nics === 0) continue;
       live.add(t.uuid);
-      if (!this.entries.has(t.uuid)) this.entries.set(t.uuid, { result: null, dueMs: now, retryUntilMs: 0 });
+      const macs = (t.macs ?? []).filter((m): m is string => m !== null).map((m) => m.toLowerCase());
+      const e = this.entries.get(t.uuid);
+      if (e) e.macs = macs;
+      else this.entries.set(t.uuid, { result: null, dueMs: now, retryUntilMs: 0, macs });
     }
     for (const k of [...this.entries.keys()]) if (!live.has(k)) this.entries.delete(k);
     if (this.running) return;
@@ -205,7 +217,7 @@ export class AddressPoller {
     const worker = async (): Promise<void> => {
       while (i < uuids.length && !this.closed) {
         const uuid = uuids[i++];
-        const result = await this.lookup(c, uuid);
+        const result = await this.lookup(c, uuid, this.entries.get(uuid)?.macs ?? []);
         const e = this.entries.get(uuid);
         if (!e) continue; // went away meanwhile
         const now = this.clock.wallMs();
@@ -218,7 +230,7 @@ export class AddressPoller {
     await Promise.all(Array.from({ length: Math.min(limit, uuids.length) }, worker));
   }
 
-  private async lookup(c: AddressLookup, uuid: string): Promise<DomainAddresses> {
+  private async lookup(c: AddressLookup, uuid: string, macs: readonly string[]): Promise<DomainAddresses> {
     let lastError: string | null = null;
     for (const source of this.opts.sources ?? DEFAULT_ADDRESS_SOURCES) {
       const why = this.unusable.get(source);
@@ -235,8 +247,32 @@ export class AddressPoller {
         lastError = `${source}: ${errorMessage(e)}`;
         // A source the driver or a read-only connection cannot do is skipped from now on.
         if (code !== null && SOURCE_UNUSABLE.has(code)) this.unusable.set(source, lastError);
+        if (source === 'arp' && this.opts.neighbours) {
+          const fromTable = await this.fromNeighbourTable(macs);
+          if (fromTable.ifaces && hasAddresses(fromTable.ifaces)) {
+            return { source: 'arp-table', interfaces: fromTable.ifaces, atWallMs: this.clock.wallMs(), error: null };
+          }
+          lastError = `${lastError}; ${fromTable.why}`;
+        }
       }
     }
     return { source: null, interfaces: [], atWallMs: this.clock.wallMs(), error: lastError };
+  }
+
+  /** The guest's MACs looked up in the host's neighbour table: one interface per MAC found. */
+  private async fromNeighbourTable(macs: readonly string[]): Promise<{ ifaces: GuestInterface[] | null; why: string }> {
+    if (macs.length === 0) return { ifaces: null, why: 'arp-table: the domain has no known MAC' };
+    let table: NeighbourEntry[];
+    try {
+      table = await (this.opts.neighbours as () => Promise<NeighbourEntry[]>)();
+    } catch (e) {
+      return { ifaces: null, why: `arp-table: ${(e as Error).message}` };
+    }
+    const ifaces: GuestInterface[] = [];
+    for (const mac of macs) {
+      const hits = table.filter((n) => n.mac === mac);
+      if (hits.length) ifaces.push({ name: hits[0].device, hwaddr: mac, addrs: hits.map((n) => ({ type: 'ipv4' as const, addr: n.ip, prefix: null })) });
+    }
+    return { ifaces, why: 'arp-table: no entry for its MACs in /proc/net/arp' };
   }
 }

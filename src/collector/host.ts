@@ -273,7 +273,7 @@ export class HostCollector {
       const domains = await this.buildDomains(c, list, stats.value, stats.monoNs, stats.spanNs);
       // Addresses: merge the slow loop's last answers, and let it start a round if one is due (not awaited).
       if (this.addresses) {
-        this.addresses.update(domains.map((d) => ({ uuid: d.uuid, active: isActiveState(d.state), nics: d.nics.length })));
+        this.addresses.update(domains.map((d) => ({ uuid: d.uuid, active: isActiveState(d.state), nics: d.nics.length, macs: d.nics.map((n) => n.mac) })));
         for (const d of domains) {
           const a = this.addresses.get(d.uuid);
           if (a !== undefined) d.addresses = a;

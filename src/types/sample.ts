@@ -153,7 +153,8 @@ export interface DomainSample {
 }
 
 /** Where virDomainInterfaceAddresses got an answer from. */
-export type AddressSource = 'lease' | 'agent' | 'arp';
+/** lease, agent, arp: libvirt's sources; arp-table: the host's /proc/net/arp, read by virtop where libvirt's ARP source fails */
+export type AddressSource = 'lease' | 'agent' | 'arp' | 'arp-table';
 
 export interface GuestIpAddress {
   type: 'ipv4' | 'ipv6';

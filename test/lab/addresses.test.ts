@@ -8,6 +8,9 @@
 // network with the last ipaddr guest).
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { localProcProbe } from '../../src/app/hosts.js';
+import { AddressPoller } from '../../src/collector/addresses.js';
+import { readNeighbours } from '../../src/procfs/neigh.js';
+import { nodeProcFs } from '../../src/procfs/reader.js';
 import { HostCollector } from '../../src/collector/host.js';
 import type { LibvirtSource } from '../../src/collector/source.js';
 import { Connection } from '../../src/libvirt/connection.js';
@@ -111,6 +114,35 @@ describeLab('guest addresses on a real guest (DHCP lease on a link-local network
       }
     } finally {
       await c.close();
+    }
+  });
+
+  it('with only the ARP source, the address loop finds it: from libvirt, or where libvirt fails, from /proc/net/arp', async () => {
+    const poller = new AddressPoller(LAB_CONNECT, {
+      connect: () => Connection.open(LAB_CONNECT, { readonly: true }),
+      sources: ['arp'],
+      neighbours: () => readNeighbours(nodeProcFs()),
+      retryMs: 1000,
+    });
+    try {
+      const found = await waitFor(
+        'an address by ARP',
+        async () => {
+          poller.invalidate(uuid);
+          poller.update([{ uuid, active: true, nics: 1, macs: [mac] }]);
+          await poller.settle();
+          const a = poller.get(uuid);
+          return a?.source ? a : undefined;
+        },
+        30_000,
+        1000,
+      );
+      console.log(`[addresses] ${G}: ${found.interfaces[0]?.addrs[0]?.addr} by ${found.source}`);
+      expect(['arp', 'arp-table']).toContain(found.source);
+      const nic = found.interfaces.find((i) => i.hwaddr === mac);
+      expect(nic?.addrs.map((a) => a.addr)).toContain(leased);
+    } finally {
+      await poller.close();
     }
   });
 

@@ -205,3 +205,62 @@ describe('AddressPoller', () => {
     expect(opens()).toBe(1);
   });
 });
+
+describe('the host neighbour table where libvirt’s ARP source fails', () => {
+  const TABLE = [
+    { ip: '169.254.77.12', mac: '52:54:00:aa:00:01', device: 'virtoplab1' },
+    { ip: '169.254.77.13', mac: '52:54:00:aa:00:02', device: 'virtoplab1' },
+  ];
+
+  function withTable(lookup: FakeLookup, neighbours: () => Promise<typeof TABLE>) {
+    const clock = { monoNs: () => 0n, wallMs: () => 1_000_000 };
+    return new AddressPoller('qemu:///system', { connect: async () => lookup, clock, neighbours });
+  }
+
+  it('gives the addresses of the guest’s MACs, as source arp-table', async () => {
+    const l = new FakeLookup();
+    l.answers.set('a:2', err(1, 'internal error: wrong nlmsg len'));
+    const p = withTable(l, async () => TABLE);
+    p.update([{ uuid: 'a', active: true, nics: 1, macs: ['52:54:00:AA:00:01'] }]);
+    await p.settle();
+    expect(p.get('a')).toEqual({
+      source: 'arp-table',
+      interfaces: [{ name: 'virtoplab1', hwaddr: '52:54:00:aa:00:01', addrs: [{ type: 'ipv4', addr: '169.254.77.12', prefix: null }] }],
+      atWallMs: 1_000_000,
+      error: null,
+    });
+    expect(l.calls).toEqual(['a:0', 'a:1', 'a:2']); // lease and agent first, as always
+  });
+
+  it('keeps both errors when the table has no entry for the guest, and says why when it cannot be read', async () => {
+    const l = new FakeLookup();
+    l.answers.set('a:2', err(1, 'internal error: wrong nlmsg len'));
+    l.answers.set('b:2', err(1, 'internal error: wrong nlmsg len'));
+    let readable = true;
+    const p = withTable(l, async () => {
+      if (!readable) throw new Error('/proc/net/arp: permission denied');
+      return TABLE;
+    });
+    p.update([{ uuid: 'a', active: true, nics: 1, macs: ['52:54:00:00:99:99'] }]);
+    await p.settle();
+    expect(p.get('a')).toMatchObject({ source: null, error: 'arp: internal error: wrong nlmsg len; arp-table: no entry for its MACs in /proc/net/arp' });
+    readable = false;
+    p.update([{ uuid: 'b', active: true, nics: 1, macs: ['52:54:00:aa:00:02'] }]);
+    await p.settle();
+    expect(p.get('b')).toMatchObject({ source: null, error: 'arp: internal error: wrong nlmsg len; arp-table: /proc/net/arp: permission denied' });
+  });
+
+  it('is not read while libvirt’s ARP source answers', async () => {
+    const l = new FakeLookup();
+    l.answers.set('a:2', [{ name: 'vnet0', hwaddr: '52:54:00:aa:00:01', addrs: [{ type: 0, addr: '169.254.77.12', prefix: 0 }] }]);
+    let reads = 0;
+    const p = withTable(l, async () => {
+      reads++;
+      return TABLE;
+    });
+    p.update([{ uuid: 'a', active: true, nics: 1, macs: ['52:54:00:aa:00:01'] }]);
+    await p.settle();
+    expect(p.get('a')?.source).toBe('arp');
+    expect(reads).toBe(0);
+  });
+});
