@@ -10,6 +10,7 @@
         "src/errors.cc",
         "src/event_loop.cc",
         "src/events.cc",
+        "src/stderr_capture.cc",
         "src/typed_params.cc",
         "src/workers_connect.cc",
         "src/workers_domain.cc",

@@ -1,10 +1,11 @@
-// Module entry point: exports { Connection, _typedParamRoundTrip }.
+// Module entry point: exports { Connection, redirectStderr, restoreStderr, _typedParamRoundTrip }.
 #include <libvirt/libvirt.h>
 #include <napi.h>
 
 #include "addon_data.h"
 #include "connection.h"
 #include "errors.h"
+#include "stderr_capture.h"
 #include "typed_params.h"
 
 namespace {
@@ -24,6 +25,8 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   env.AddCleanupHook([flag] { flag->store(true); });
 
   exports.Set("Connection", virtop::Connection::Define(env));
+  exports.Set("redirectStderr", Napi::Function::New(env, virtop::RedirectStderr, "redirectStderr"));
+  exports.Set("restoreStderr", Napi::Function::New(env, virtop::RestoreStderr, "restoreStderr"));
   exports.Set("_typedParamRoundTrip", Napi::Function::New(env, virtop::TypedParamRoundTrip,
                                                           "_typedParamRoundTrip"));
   return exports;

@@ -5,6 +5,7 @@
 
 import { appendFile, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
+import { stateDir } from '../util/paths.js';
 import type { Plan, Reaction } from './commands.js';
 
 export interface ActionLogEntry {
@@ -20,8 +21,7 @@ export interface ActionLogEntry {
 }
 
 export function actionLogPath(env: NodeJS.ProcessEnv, home: string): string {
-  const state = env.XDG_STATE_HOME && env.XDG_STATE_HOME.startsWith('/') ? env.XDG_STATE_HOME : join(home, '.local', 'state');
-  return join(state, 'virtop', 'actions.log');
+  return join(stateDir(env, home), 'actions.log');
 }
 
 export class ActionLog {

@@ -19,6 +19,7 @@ import type { Theme } from '../theme/roles.js';
 import { TuiApp, type UiHooks } from '../ui/app.js';
 import { loadBlessed } from '../ui/blessed.js';
 import { buildKeymap } from '../ui/keymap.js';
+import type { StderrCapture } from './stderr-capture.js';
 import { createScreen, exitCodeFor, installExitGuard, restoreScreen, type ExitReason, type TerminalIo } from '../ui/screen.js';
 import { initialState, type UiState } from '../ui/state.js';
 import { normalizeColumns } from '../ui/table.js';
@@ -41,6 +42,8 @@ export interface TuiOptions {
   actionLog?: ActionLog;
   /** the recording played back (--replay): the screen gets its time controls */
   replay?: ReplaySource | null;
+  /** where fd 2 goes while the screen is up (libvirt's own warnings would smear it): started and stopped by the caller, stopped here too on an error */
+  stderrCapture?: StderrCapture;
 }
 
 /** What the screen needs from the collector's loop. */
@@ -94,6 +97,9 @@ export async function runTui(opts: TuiOptions): Promise<number> {
       removeGuard();
       app?.destroy();
       restoreScreen(screen);
+      // The caller stops the capture once its connections are closed; an
+      // error must reach the terminal now.
+      if (reason.kind === 'error') opts.stderrCapture?.stop();
       if (reason.kind === 'error') {
         const e = reason.error as Error | undefined;
         stderr.write(`virtop: ${e?.stack ?? String(reason.error)}\n`);
@@ -170,7 +176,12 @@ export async function runTui(opts: TuiOptions): Promise<number> {
       ui.draw(true);
       loop.start();
       // The clock in the header and message expiry move even when data does not.
-      clockTimer = setInterval(() => ui.draw(false), 1000);
+      clockTimer = setInterval(() => {
+        // The latest line libvirt (or anything) wrote to stderr, which is now a file.
+        const written = opts.stderrCapture?.take() ?? [];
+        if (written.length) ui.setStatus(`${written[written.length - 1]} (more in ${opts.stderrCapture!.path})`, 'warn');
+        ui.draw(false);
+      }, 1000);
     } catch (e) {
       finish({ kind: 'error', error: e });
     }

@@ -8,6 +8,8 @@ import { join } from 'node:path';
 import { FeedError, openFeed, type Feed } from '../app/replay.js';
 import { ActionLog, actionLogPath } from '../actions/log.js';
 import { LibvirtControl } from '../libvirt/control.js';
+import { redirectStderr, restoreStderr } from '../libvirt/stderr.js';
+import { fileStderrCapture, stderrLogPath } from '../app/stderr-capture.js';
 import { runBatch } from '../app/batch.js';
 import { configPath, loadConfig, mergeSettings } from '../config/config.js';
 import { chooseTheme, noColorRequested, ThemeError } from '../theme/load.js';
@@ -141,6 +143,16 @@ async function runInteractive(opts: Options, uris: string[], themeEnv: { themesD
     if (!c) controls.set(uri, (c = new LibvirtControl(uri, { readonly: opts.readonly })));
     return c;
   };
+  // From the first sample, which runs while the screen code loads, until the
+  // connections are closed after it: whatever libvirt prints to stderr then
+  // would end up on or under the screen (tui.ts says when it cannot start).
+  const stderrCapture = fileStderrCapture(stderrLogPath(process.env, homedir()), { redirect: redirectStderr, restore: restoreStderr });
+  let captureProblem: string | null = null;
+  try {
+    stderrCapture.start();
+  } catch (e) {
+    captureProblem = `stderr stays on the terminal (cannot capture it: ${(e as Error).message})`;
+  }
   // Sample while the screen code loads: the first frame then has data at once.
   if (!feed.replay) void collector.tick().catch(() => undefined);
   let code = 1;
@@ -152,13 +164,15 @@ async function runInteractive(opts: Options, uris: string[], themeEnv: { themesD
       settings,
       theme: choice.theme,
       configPath: cfgPath,
-      warnings: [...cfg.warnings, ...choice.warnings],
+      warnings: [...cfg.warnings, ...choice.warnings, ...(captureProblem ? [captureProblem] : [])],
       control,
       actionLog: new ActionLog(actionLogPath(process.env, homedir()), userName()),
       replay: feed.replay,
+      stderrCapture,
     });
   } finally {
     await settleWithin(Promise.all([collector.close(), ...[...controls.values()].map((c) => c.close())]), EXIT_CLOSE_GRACE_MS);
+    stderrCapture.stop();
     const rec = await feed.finish();
     if (rec.message) process.stderr.write(`virtop: ${rec.message}\n`);
     if (rec.failed) code = 1;

@@ -26,6 +26,10 @@ export const TypedParamType = {
 
 export interface NativeAddon {
   Connection: new () => NativeConnection;
+  /** fd 2 appends to the file at path (see src/libvirt/stderr.ts) */
+  redirectStderr(path: string): void;
+  /** fd 2 is the original again */
+  restoreStderr(): void;
   /** Test-only: builds a real virTypedParameter array with libvirt's
    *  virTypedParamsAdd* and converts it back through the same C++ path
    *  stats results take. LLONG/ULLONG values must be bigints. */

@@ -24,3 +24,9 @@ export function packageRoot(): string {
 export function demoUri(): string {
   return `test://${join(packageRoot(), 'demo', 'host.xml')}`;
 }
+
+/** virtop's state directory: $XDG_STATE_HOME/virtop when absolute, else ~/.local/state/virtop. */
+export function stateDir(env: NodeJS.ProcessEnv, home: string): string {
+  const state = env.XDG_STATE_HOME && env.XDG_STATE_HOME.startsWith('/') ? env.XDG_STATE_HOME : join(home, '.local', 'state');
+  return join(state, 'virtop');
+}

@@ -173,6 +173,25 @@ describe.skipIf(!ready)('virtop TUI in tmux', () => {
     }
   }, 60_000);
 
+  it('keeps libvirt’s own warnings off the screen: they go to the log, the latest in the status line', async () => {
+    // A host whose XML cannot be read: libxml2, inside libvirt, prints to fd 2 at every reconnect attempt.
+    keys('clear', 'Enter');
+    type(`XDG_STATE_HOME=${HOME}/state node bin/virtop -c test:///default -c test:///no/such/host.xml`);
+    keys('Enter');
+    const s = await waitFor((x) => /\(more in .*virtop\.log\)/.test(x), 'the warning in the status line');
+    const lines = s.split('\n');
+    expect(lines[0]).toMatch(/^virtop \d\d:\d\d:\d\d │ 2 hosts/);
+    // The warning is on the status line only: nowhere else on the screen.
+    const hits = lines.filter((l) => l.includes('I/O warning'));
+    expect(hits).toHaveLength(1);
+    expect(hits[0]).toMatch(/^I\/O warning : failed to load external entity "\/no\/such\/host\.xml" \(more in /);
+    expect(readFileSync(join(HOME, 'state', 'virtop', 'virtop.log'), 'utf8')).toContain('I/O warning : failed to load external entity "/no/such/host.xml"');
+    keys('q');
+    const after = await waitFor(promptBack, 'the shell prompt', 5000);
+    // Back on the terminal, stderr is the terminal's again: nothing was lost or left behind.
+    expect(after).not.toContain('I/O warning');
+  }, 60_000);
+
   it('rewinds live: ← moves a cursor back through the detail charts (REWIND and its time), End returns to live', async () => {
     await startVirtop('-d 0.4');
     keys('Enter');
