@@ -5,7 +5,7 @@ import type { DomainSample, HostSample, Snapshot, ThreadSample } from '../types/
 import { RingBuffer, type RingKind } from '../util/ring.js';
 import { isActiveState } from '../types/state.js';
 export { isActiveState };
-import { counterRate, cpuPercent, guestUsedKiB, measuredElapsedNs, percentOf, scanElapsedNs, sumAvailable } from './rates.js';
+import { counterRate, cpuPercent, guestUsedKiB, measuredElapsedNs, percentOf, scanElapsedNs, sumAvailable, sumKnown } from './rates.js';
 import type { DiskView, DomainView, HostView, ModelView, NicView, VcpuThreadView } from './view.js';
 import { capacityOf } from './capacity.js';
 import { contentionCaused, guestCounterRate, guestCpu, guestStatsState, meanSteal, nextStealStreak, nicAddresses, overhead, vcpuTimeSumNs } from './insight.js';
@@ -360,6 +360,7 @@ export class Model {
       active && p ? guestCounterRate(pick(p.balloon), pick(ds.balloon), p.balloon.lastUpdateSec, ds.balloon.lastUpdateSec, se, keep ?? null) : null;
     view.cpuCorePercent = active && p ? cpuPercent(p.cpuTimeNs, ds.cpuTimeNs, se, 1) : null;
     view.stealPercent = active && vcpuThreads.length ? meanSteal(vcpuThreads.map((t) => t.waitPercent)) : null;
+    view.stealSumPercent = active && vcpuThreads.length ? sumKnown(vcpuThreads.map((t) => t.waitPercent)) : null;
     view.overheadPercent = ovh?.percent ?? null;
     view.overheadCorePercent = ovh?.corePercent ?? null;
     view.overheadSource = ovh?.source ?? null;
@@ -368,6 +369,7 @@ export class Model {
     view.guestStats = gs.state;
     // Without a stats period the guest's figures are its boot-time report: not "used" now.
     if (gs.state === 'off') view.memUsedKiB = null;
+    view.memUsableKiB = active && gs.state !== 'off' ? toNum(ds.balloon.usableKiB) : null;
     view.guestStatsAgeSec = gs.ageSec;
     view.swapInKiBPerSec = gRate((b) => b.swapInKiB, prevView?.swapInKiBPerSec);
     view.swapOutKiBPerSec = gRate((b) => b.swapOutKiB, prevView?.swapOutKiBPerSec);
@@ -480,6 +482,7 @@ function staleView(v: DomainView, why: string): DomainView {
     vcpuThreads: v.vcpuThreads.map((t) => ({ ...t, cpuPercent: null, waitPercent: null, stealPercent: null })),
     cpuCorePercent: null,
     stealPercent: null,
+    stealSumPercent: null,
     overheadPercent: null,
     overheadCorePercent: null,
     contentionCausedPercent: null,

@@ -114,6 +114,10 @@ export interface DomainView {
   cpuCorePercent?: number | null;
   /** mean over its vCPUs of run-queue delay / wall time (the guest's "st") */
   stealPercent?: number | null;
+  /** the same delay summed over its vCPUs ("vCPUs' worth" of waiting, 100 = one vCPU waiting all the time) */
+  stealSumPercent?: number | null;
+  /** memory the guest could use without swapping (balloon stat "usable"), KiB */
+  memUsableKiB?: number | null;
   /** CPU of QEMU's non-vCPU threads + vhost workers, share of the whole host */
   overheadPercent?: number | null;
   /** the same, 100 % = one core */

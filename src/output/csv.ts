@@ -48,6 +48,8 @@ export const CSV_COLUMNS = [
   'swapInKiBPerSec',
   'swapOutKiBPerSec',
   'majorFaultsPerSec',
+  'stealSumPercent',
+  'memUsableKiB',
 ] as const;
 
 export function csvField(v: string | number | bigint | null): string {
@@ -109,6 +111,8 @@ export function csvRows(view: ModelView, domains: readonly DomainView[] = view.d
       d.swapInKiBPerSec ?? null,
       d.swapOutKiBPerSec ?? null,
       d.majorFaultsPerSec ?? null,
+      d.stealSumPercent ?? null,
+      d.memUsableKiB ?? null,
     ]
       .map(csvField)
       .join(',');

@@ -56,6 +56,7 @@ describe('Model: the four CPU numbers', () => {
     expect(d.vcpuThreads.map((t) => t.stealPercent)).toEqual([30, 15]);
     expect(d.vcpuThreads.map((t) => t.waitPercent)).toEqual([30, 15]);
     expect(d.stealPercent).toBeCloseTo(22.5, 9);
+    expect(d.stealSumPercent).toBeCloseTo(45, 9); // 30 + 15: in "vCPUs' worth" of waiting
     expect(d.overheadCorePercent).toBeCloseTo(10, 9);
     expect(d.overheadPercent).toBeCloseTo(2.5, 9);
     expect(d.overheadSource).toBe('proc');
@@ -97,22 +98,23 @@ describe('Model: memory chain', () => {
 
   it('no stats period: "off" and no used figure (the guest’s boot-time report is not "used now")', () => {
     const m = new Model();
-    const ds = dom(1, { balloon: bal({ availableKiB: 900_000n, unusedKiB: 800_000n, lastUpdateSec: BigInt(NOW_S - 600) }), balloonStatsPeriodSec: null });
+    const ds = dom(1, { balloon: bal({ availableKiB: 900_000n, unusedKiB: 800_000n, usableKiB: 850_000n, lastUpdateSec: BigInt(NOW_S - 600) }), balloonStatsPeriodSec: null });
     const d = tickAt(m, 1, [ds], at(1)).domains[0];
     expect(d.guestStats).toBe('off');
     expect(d.memUsedKiB).toBeNull();
+    expect(d.memUsableKiB).toBeNull();
   });
 
   it('fresh stats: used shown; swap and major-fault rates over the guest’s report interval, held between reports', () => {
     const m = new Model();
     const mk = (t: number, last: number, swapIn: bigint, faults: bigint) =>
       dom(t, {
-        balloon: bal({ availableKiB: 900_000n, unusedKiB: 700_000n, lastUpdateSec: BigInt(NOW_S + last), swapInKiB: swapIn, swapOutKiB: 0n, majorFaults: faults }),
+        balloon: bal({ availableKiB: 900_000n, unusedKiB: 700_000n, usableKiB: 750_000n, lastUpdateSec: BigInt(NOW_S + last), swapInKiB: swapIn, swapOutKiB: 0n, majorFaults: faults }),
         balloonStatsPeriodSec: 2,
       });
     tickAt(m, 1, [mk(1, 0, 1000n, 10n)], at(1));
     let d = tickAt(m, 2, [mk(2, 2, 1400n, 30n)], at(2)).domains[0];
-    expect(d).toMatchObject({ guestStats: 'ok', memUsedKiB: 200_000, swapInKiBPerSec: 200, swapOutKiBPerSec: 0, majorFaultsPerSec: 10 });
+    expect(d).toMatchObject({ guestStats: 'ok', memUsedKiB: 200_000, memUsableKiB: 750_000, swapInKiBPerSec: 200, swapOutKiBPerSec: 0, majorFaultsPerSec: 10 });
     d = tickAt(m, 3, [mk(3, 2, 1400n, 30n)], at(3)).domains[0]; // no new report this tick
     expect(d).toMatchObject({ swapInKiBPerSec: 200, majorFaultsPerSec: 10 });
     d = tickAt(m, 9, [mk(9, 2, 1400n, 30n)], at(9)).domains[0]; // 7 s old with a 2 s period
