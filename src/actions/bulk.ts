@@ -5,7 +5,7 @@
 import type { DomainView } from '../model/view.js';
 import { mapLimit } from '../util/pool.js';
 import { Command, planCommand, runPlan, type Plan, type PlanInput, type Reaction } from './commands.js';
-import type { HostControl } from './control.js';
+import type { HostControl } from '../types/control.js';
 
 export interface BulkPlan {
   command: Command;

@@ -5,7 +5,7 @@
 // reaction for the status line. Nothing here builds a shell command.
 
 import type { DomainView } from '../model/view.js';
-import type { ChangeScope, HostControl } from './control.js';
+import type { ChangeScope, HostControl } from '../types/control.js';
 import { formatKiB, parseMemoryTarget, parseVcpuTarget } from './input.js';
 
 export enum Command {

@@ -8,7 +8,7 @@ import { sortDomains } from '../model/sort.js';
 import { csvHeader, csvRows } from '../output/csv.js';
 import { formatJsonLine } from '../output/json.js';
 import { formatTextFrame } from '../output/text.js';
-import type { Options } from '../cli/args.js';
+import type { Options } from './options.js';
 
 export interface BatchIo {
   stdout: NodeJS.WritableStream;

@@ -3,7 +3,8 @@
 
 import { uptime } from 'node:os';
 import { Collector } from '../collector/collector.js';
-import { HostCollector, isLocalUri, type ProcProbe } from '../collector/host.js';
+import { HostCollector, type ProcProbe } from '../collector/host.js';
+import { isLocalUri } from '../util/uri.js';
 import type { AddressLookup } from '../collector/addresses.js';
 import type { LibvirtSource } from '../collector/source.js';
 import { Connection } from '../libvirt/connection.js';

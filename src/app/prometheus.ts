@@ -5,7 +5,7 @@
 
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Options } from '../cli/args.js';
+import type { Options } from './options.js';
 import type { Collector } from '../collector/collector.js';
 import { formatAddress, type ListenAddress } from '../export/address.js';
 import { PrometheusExporter } from '../export/prometheus.js';

@@ -4,7 +4,7 @@
 
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Options } from '../cli/args.js';
+import type { Options } from './options.js';
 import type { Collector } from '../collector/collector.js';
 import { readRecording } from '../record/reader.js';
 import { ReplaySource } from '../record/replay.js';

@@ -6,8 +6,8 @@
 import { runBulk, summarizeBulk } from '../actions/bulk.js';
 import { runPlan } from '../actions/commands.js';
 import { ActionLog } from '../actions/log.js';
-import type { HostControl } from '../actions/control.js';
-import type { Options } from '../cli/args.js';
+import type { HostControl } from '../types/control.js';
+import type { Options } from './options.js';
 import type { Snapshot } from '../types/sample.js';
 import type { Collector } from '../collector/collector.js';
 import type { ReplaySource } from '../record/replay.js';
@@ -21,8 +21,9 @@ import { loadBlessed } from '../ui/blessed.js';
 import { buildKeymap } from '../ui/keymap.js';
 import type { StderrCapture } from './stderr-capture.js';
 import { createScreen, exitCodeFor, installExitGuard, restoreScreen, type ExitReason, type TerminalIo } from '../ui/screen.js';
-import { initialState, type UiState } from '../ui/state.js';
+import { initialState } from '../ui/state.js';
 import { normalizeColumns } from '../ui/table.js';
+import type { UiState } from '../ui/state-types.js';
 
 export interface TuiOptions {
   collector: Collector;

@@ -6,30 +6,8 @@ import { isSortKey, SORT_KEYS, type SortKey } from '../model/sort.js';
 import { checkInterval } from '../config/interval.js';
 import { readHostsFile } from './hosts-file.js';
 import { AddressError, parseListenAddress, type ListenAddress } from '../export/address.js';
-
-export interface Options {
-  connect: string[];
-  delaySec: number;
-  iterations: number | null;
-  batch: boolean;
-  csv: string | null;
-  json: boolean;
-  demo: boolean;
-  readonly: boolean;
-  sort: SortKey;
-  reverse: boolean;
-  historySize: number;
-  /** --theme: a built-in theme name or a path; null when not given */
-  theme: string | null;
-  /** --prometheus: serve /metrics here instead of showing anything; null when not given */
-  prometheus: ListenAddress | null;
-  /** --record FILE: write every snapshot to this gzip NDJSON file */
-  record: string | null;
-  /** --replay FILE: play this recording instead of watching hosts */
-  replay: string | null;
-  /** options typed on the command line (they win over the config file) */
-  explicit: { delay: boolean; sort: boolean; reverse: boolean };
-}
+import { isLibvirtUri } from '../util/uri.js';
+import type { Options } from '../app/options.js';
 
 export class UsageError extends Error {
   readonly exitCode = 2;
@@ -99,7 +77,7 @@ function positiveInt(name: string, raw: string): number {
 
 export function validateUri(uri: string): string {
   if (uri.trim() === '') throw new UsageError('--connect needs a libvirt URI, e.g. qemu:///system');
-  if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(uri) && !/^[a-z][a-z0-9+.-]*:\/\/\//i.test(uri)) {
+  if (!isLibvirtUri(uri)) {
     throw new UsageError(`'${uri}' is not a libvirt URI (expected e.g. qemu:///system or qemu+ssh://host/system)`);
   }
   return uri;

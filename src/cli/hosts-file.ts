@@ -2,10 +2,10 @@
 // (whole-line or trailing) are ignored. Errors name the file and line.
 
 import { readFile } from 'node:fs/promises';
+import { isLibvirtUri } from '../util/uri.js';
 
 export type HostsFileResult = { ok: true; uris: string[] } | { ok: false; error: string };
 
-const URI = /^[a-z][a-z0-9+.-]*:\/\/\S*$/i;
 
 export function parseHostsFile(text: string, path: string): HostsFileResult {
   const uris: string[] = [];
@@ -13,7 +13,7 @@ export function parseHostsFile(text: string, path: string): HostsFileResult {
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i].replace(/(^|\s)#.*$/, '').trim();
     if (line === '') continue;
-    if (!URI.test(line)) return { ok: false, error: `${path}:${i + 1}: '${line}' is not a libvirt URI (e.g. qemu+ssh://host/system)` };
+    if (!isLibvirtUri(line)) return { ok: false, error: `${path}:${i + 1}: '${line}' is not a libvirt URI (e.g. qemu+ssh://host/system)` };
     uris.push(line);
   }
   if (uris.length === 0) return { ok: false, error: `${path}: no host URIs in the file` };

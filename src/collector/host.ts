@@ -9,6 +9,7 @@ import { withAccessHint } from '../libvirt/hints.js';
 import { ListFlags, StatsGroup, type DomainListEntry, type LifecycleEvent, type RawStatsRecord } from '../libvirt/types.js';
 import type { HostCounters, HostInfo, HostSample, ProcessSample, DomainSample, ConnectionStatus } from '../types/sample.js';
 import { systemClock, type Clock } from '../util/clock.js';
+import { isLocalUri, isQemuUri, isRemoteUri } from '../util/uri.js';
 import { mapLimit } from '../util/pool.js';
 import { isActiveState } from '../types/state.js';
 import { domainFromRecord, isThinRecord, stateName } from './bulk.js';
@@ -81,13 +82,6 @@ const LIST_REFRESH_TICKS = 30;
 const KEEPALIVE_INTERVAL_SEC = 5;
 const KEEPALIVE_COUNT = 3;
 
-export function isLocalUri(uri: string): boolean {
-  // qemu:///system and qemu:///session run guests on this machine; any
-  // transport (+ssh, +tcp) or host part means the /proc we see is not theirs.
-  const m = /^([a-z0-9]+):\/\/([^/]*)\//i.exec(uri);
-  if (!m) return false;
-  return m[1].toLowerCase() === 'qemu' && m[2] === '';
-}
 
 export class HostCollector {
   private conn: LibvirtSource | null = null;
@@ -179,7 +173,7 @@ export class HostCollector {
         this.opts.onDomainEvent?.(this.uri, ev);
       });
       // Drivers without keepalive (test://, local unix sockets on old libvirt) say so; that's fine.
-      if (!isLocalUri(this.uri) && /\+|:\/\/[^/]/.test(this.uri)) {
+      if (isRemoteUri(this.uri)) {
         void c.setKeepAlive(KEEPALIVE_INTERVAL_SEC, KEEPALIVE_COUNT).catch(() => undefined);
       }
       this.conn = c;
@@ -265,7 +259,7 @@ export class HostCollector {
     try {
       if (!this.info) this.info = await this.loadInfo(c);
       const [stats, counters, extra] = await Promise.all([
-        this.timed(() => c.getAllDomainStats(this.opts.statsMask ?? DEFAULT_STATS_MASK, this.isQemu() ? STATS_NOWAIT : 0)),
+        this.timed(() => c.getAllDomainStats(this.opts.statsMask ?? DEFAULT_STATS_MASK, isQemuUri(this.uri) ? STATS_NOWAIT : 0)),
         this.readCounters(c),
         this.readExtra(c),
       ]);
@@ -314,10 +308,6 @@ export class HostCollector {
     const value = await fn();
     const t1 = this.clock.monoNs();
     return { value, monoNs: (t0 + t1) / 2n, spanNs: t1 - t0 };
-  }
-
-  private isQemu(): boolean {
-    return /^qemu(\+[a-z]+)?:/i.test(this.uri);
   }
 
   private async readCounters(c: LibvirtSource): Promise<HostCounters | null> {

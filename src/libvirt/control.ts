@@ -3,7 +3,7 @@
 // for, so a user with read-only access can still watch and gets a clear
 // message when trying to act.
 
-import type { ChangeScope, HostControl } from '../actions/control.js';
+import type { ChangeScope, HostControl } from '../types/control.js';
 import { Connection } from './connection.js';
 import { isConnectionLost, LibvirtError } from './errors.js';
 import { withAccessHint } from './hints.js';

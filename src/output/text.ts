@@ -6,6 +6,7 @@ import type { DomainView, HostView, ModelView } from '../model/view.js';
 import { sortDomains, type SortKey } from '../model/sort.js';
 import { formatCpuTime, formatPercent, humanBytes, humanCount, humanKiB } from '../util/units.js';
 import { sanitizeForTerminal } from './sanitize.js';
+import { shortHost } from '../util/uri.js';
 
 export interface TextOptions {
   sort: SortKey;
@@ -69,12 +70,6 @@ export function domainRow(d: DomainView, showHost: boolean): string {
   ];
   const host = showHost ? `${sanitizeForTerminal(shortHost(d.host))}:` : '';
   return `${cells.join(' ')} ${host}${sanitizeForTerminal(d.name)}`;
-}
-
-export function shortHost(uri: string): string {
-  const m = /^[a-z0-9+]+:\/\/([^/]*)\//i.exec(uri);
-  if (!m || m[1] === '') return uri.replace(/^([a-z0-9+]+):\/\/\//i, '$1:');
-  return m[1].replace(/^[^@]*@/, '');
 }
 
 export function formatTextFrame(view: ModelView, opts: TextOptions): string {

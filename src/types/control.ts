@@ -1,5 +1,6 @@
-// What actions need from a host: the write side of libvirt. The real one
-// (src/libvirt/control.ts) opens a read-write connection on first use; tests
+// What actions need from a host: the write side of libvirt. Declared here,
+// apart from both sides: src/actions/ uses it, src/libvirt/control.ts
+// implements it (opening a read-write connection on first use), and tests
 // pass a recording fake.
 
 export interface ChangeScope {

@@ -12,7 +12,7 @@ import { capacityLines } from './panes/capacity.js';
 import { noisyRows, noisySpec } from './panes/noisy.js';
 import { sortRows } from './sorting.js';
 import type { DomainView, ModelView } from '../model/view.js';
-import { shortHost } from '../output/text.js';
+import { shortHost } from '../util/uri.js';
 import type { Palette } from '../theme/palette.js';
 import { blessedColor, mergeStyles } from '../theme/palette.js';
 import type { Blessed, BlessedBox, BlessedKey, BlessedMouse, BlessedScreen } from './blessed.js';
@@ -32,21 +32,11 @@ import { helpLines } from './panes/help.js';
 import { listPageSize, renderList, type ListSpec } from './panes/list.js';
 import { nicRows, nicsSpec, type NicRef } from './panes/nics.js';
 import { renderStatus } from './panes/status.js';
-import {
-  handleKey,
-  reconcile,
-  reconcileList,
-  selectKey,
-  sortBy,
-  withStatus,
-  type ActionContext,
-  type Reaction,
-  type StatusLevel,
-  type UiState,
-} from './state.js';
-import { syncReplay, type ReplayStatus } from './rewind.js';
+import { handleKey, reconcile, reconcileList, selectKey, sortBy, withStatus } from './state.js';
+import { syncReplay } from './rewind.js';
 import { columnAt, placeColumns, sortCycle, type PlacedColumn } from './table.js';
 import { center, cleanText } from './text.js';
+import type { ActionContext, Reaction, ReplayStatus, StatusLevel, UiState } from './state-types.js';
 
 export interface UiHooks {
   quit(): void;

@@ -2,7 +2,7 @@
 // (and its letter) or host. Several words must all match, each anywhere.
 
 import type { DomainView } from '../model/view.js';
-import { shortHost } from '../output/text.js';
+import { shortHost } from '../util/uri.js';
 
 export function filterTerms(filter: string): string[] {
   return filter

@@ -5,7 +5,7 @@ import type { HistoryMetric } from '../model/model.js';
 import type { DomainView, ModelView } from '../model/view.js';
 import type { Palette } from '../theme/palette.js';
 import type { SeriesSource } from './chart.js';
-import type { UiState } from './state.js';
+import type { UiState } from './state-types.js';
 
 /** Read access to the model's history (Model satisfies it). */
 export interface HistorySource {

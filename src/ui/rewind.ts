@@ -10,28 +10,7 @@
 
 import type { SeriesSource } from './chart.js';
 import { Command } from './keymap.js';
-// Types only: state.ts imports this module's actions (no cycle at run time).
-import type { Action, ActionContext, Overlay, Reaction, StatusLevel, UiState } from './state.js';
-
-/** What the screen knows of the recording played back (from UiHooks.replay.status()). */
-export interface ReplayStatus {
-  /** index of the record shown (-1 before the first) */
-  index: number;
-  length: number;
-  speed: number;
-  playing: boolean;
-  /** wall time of the record shown, of the first and of the last one */
-  currentMs: number | null;
-  firstMs: number;
-  lastMs: number;
-}
-
-/** Replay commands for the app to carry out (see UiHooks.replay). */
-export interface TimeReaction {
-  step?: 1 | -1;
-  speed?: number;
-  seekMs?: number;
-}
+import type { Action, ActionContext, Overlay, Reaction, ReplayStatus, StatusLevel, TimeReaction, UiState } from './state-types.js';
 
 export const REPLAY_SPEEDS = [1, 10, 60] as const;
 

@@ -1,7 +1,6 @@
-// UI state and the actions that change it. Actions are pure functions
-// (state, context) → [state, reaction]; the reaction tells the app what to do
-// outside the UI (quit, change the refresh interval, pause the collector,
-// write the config). Domain actions of later releases plug in the same way.
+// The actions that change the UI state (its shape: state-types.ts), the
+// selection rules, and the dispatch of a key press: overlays first, then the
+// keymap.
 
 import { planBulk, type BulkPlan } from '../actions/bulk.js';
 import { Command as Act, NEEDS_INPUT, planCommand, precheck, type Plan } from '../actions/commands.js';
@@ -11,103 +10,9 @@ import type { DomainView } from '../model/view.js';
 import { checkInterval, formatInterval } from '../config/interval.js';
 import { Command, type Keymap } from './keymap.js';
 import type { SeriesSource } from './chart.js';
-import { backToLive, handleJumpPrompt, isRewound, TIME_ACTIONS, type ReplayStatus, type TimeReaction } from './rewind.js';
+import { backToLive, handleJumpPrompt, isRewound, TIME_ACTIONS } from './rewind.js';
+import type { Action, ActionContext, ListView, Overlay, Reaction, StatusLevel, UiState, ViewName } from './state-types.js';
 import { ALL_COLUMN_IDS, DEFAULT_COLUMNS, type ColumnId, type IoUnit } from './table.js';
-
-export type ViewName = 'domains' | 'cpus' | 'nics' | 'disks' | 'hosts' | 'log' | 'noisy';
-export type ListView = Exclude<ViewName, 'domains'>;
-
-export type Overlay =
-  | { kind: 'help'; scroll: number }
-  | { kind: 'columns'; cursor: number }
-  | { kind: 'prompt'; purpose: 'filter' | 'interval' | 'jump'; text: string; error: string | null; previous: string }
-  /** a value for a domain action (balloon size, vCPU count); Tab toggles saving it to the config too */
-  | { kind: 'action-prompt'; command: Act; domainKey: string; label: string; text: string; error: string | null; persist: boolean; bulkKeys?: string[] }
-  /** a destructive action waiting for y */
-  | { kind: 'confirm'; question: string; plan: Plan; second?: boolean }
-  /** the capacity pane (c): host headroom for the selected domain */
-  | { kind: 'capacity'; scroll: number }
-  /** an operation on the tagged domains: what will run (and what is skipped), waiting for y */
-  | { kind: 'bulk-preview'; bulk: BulkPlan; scroll: number; second?: boolean };
-
-export type StatusLevel = 'info' | 'ok' | 'warn' | 'error';
-
-export interface StatusMessage {
-  text: string;
-  level: StatusLevel;
-  atMs: number;
-}
-
-export interface UiState {
-  view: ViewName;
-  sort: SortKey;
-  reverse: boolean;
-  filter: string;
-  /** the selected domain, by key: the selection follows it when the order changes */
-  selectedKey: string | null;
-  /** where the selection was; used when the selected domain goes away */
-  selectedIndex: number;
-  /** first domain row shown */
-  scroll: number;
-  listCursor: Record<ListView, number>;
-  listScroll: Record<ListView, number>;
-  columns: ColumnId[];
-  io: IoUnit;
-  paused: boolean;
-  detailOpen: boolean;
-  intervalSec: number;
-  overlay: Overlay | null;
-  status: StatusMessage | null;
-  /** --readonly: every domain action answers "read-only mode" */
-  readonly: boolean;
-  /** keys of tagged domains (Space, t, u); actions apply to all of them when any is tagged */
-  tagged: string[];
-  /** keep each host's domains together in the table */
-  groupByHost: boolean;
-  /** Irix mode (%): host CPU figures with 100 % = one core instead of the whole host */
-  irix: boolean;
-  /** rewind cursor (←/→): the wall time of the history slot shown in the detail pane; null/absent = live */
-  rewindAt?: number | null;
-  /** set when the screen plays a recording (--replay): where playback is */
-  replay?: ReplayStatus | null;
-}
-
-export interface Reaction {
-  quit?: boolean;
-  setIntervalSec?: number;
-  setPaused?: boolean;
-  writeConfig?: boolean;
-  /** repaint the whole terminal */
-  redraw?: boolean;
-  /** the action changed nothing on screen */
-  none?: boolean;
-  /** run this domain action (already planned, checked and confirmed) */
-  runPlan?: Plan;
-  /** run these (the tagged domains' plans, previewed and confirmed) */
-  runBulk?: Plan[];
-  /** replay controls: step, speed, jump (only with --replay) */
-  time?: TimeReaction;
-}
-
-export interface ActionContext {
-  /** keys of the domain rows in their on-screen order (sorted, filtered) */
-  rowKeys: readonly string[];
-  /** rows visible in the list of the current view */
-  pageSize: number;
-  /** rows of the current list view (1, 2, 3) and the domain each belongs to */
-  listKeys: readonly (string | null)[];
-  /** sortable columns in on-screen order */
-  sortCycle: readonly SortKey[];
-  nowMs: number;
-  /** the domain an action would act on: the selected row, or the row under the cursor in views 2 and 3 */
-  selected?: DomainView | null;
-  /** the domain with this key as the model sees it now, or null if it is gone */
-  domain?: (key: string) => DomainView | null;
-  /** the wall times of the selected domain's history slots (for the rewind cursor) */
-  times?: SeriesSource | null;
-}
-
-export type Action = (s: UiState, ctx: ActionContext) => [UiState, Reaction];
 
 export function initialState(opts: {
   sort: SortKey;

@@ -5,7 +5,7 @@
 import { isStateName, stateLetter } from '../types/state.js';
 import type { SortKey } from '../model/sort.js';
 import type { DomainView } from '../model/view.js';
-import { shortHost } from '../output/text.js';
+import { shortHost } from '../util/uri.js';
 import type { Role } from '../theme/roles.js';
 import { formatCpuTime, formatDuration, formatPercent, humanBytes, humanCount, humanKiB } from '../util/units.js';
 import { cleanText } from './text.js';

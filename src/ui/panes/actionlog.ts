@@ -2,7 +2,7 @@
 // answer in full. The same entries are in the log file named in the title.
 
 import type { ActionLogEntry } from '../../actions/log.js';
-import { shortHost } from '../../output/text.js';
+import { shortHost } from '../../util/uri.js';
 import type { Frame } from '../frame.js';
 import { cleanText } from '../text.js';
 import { placeSimple, simpleHeader, simpleRow, type ListSpec, type SimpleColumn } from './list.js';

@@ -2,7 +2,7 @@
 // the virsh command it amounts to; then what is skipped and why.
 
 import { virshLine, type BulkPlan } from '../../actions/bulk.js';
-import { shortHost } from '../../output/text.js';
+import { shortHost } from '../../util/uri.js';
 import type { Palette } from '../../theme/palette.js';
 import { cleanText, LineBuilder, padEnd } from '../text.js';
 

@@ -6,7 +6,7 @@
 
 import { headroom, type CapacityView, type PressureView } from '../../model/capacity.js';
 import type { DomainView, HostView } from '../../model/view.js';
-import { shortHost } from '../../output/text.js';
+import { shortHost } from '../../util/uri.js';
 import type { Palette } from '../../theme/palette.js';
 import { formatPercent, humanKiB } from '../../util/units.js';
 import type { Frame } from '../frame.js';

@@ -2,7 +2,7 @@
 // threads last ran on it (from /proc: local hosts only).
 
 import type { HostView } from '../../model/view.js';
-import { shortHost } from '../../output/text.js';
+import { shortHost } from '../../util/uri.js';
 import { formatPercent } from '../../util/units.js';
 import type { Frame } from '../frame.js';
 import { gauge } from '../gauge.js';

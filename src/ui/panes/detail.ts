@@ -4,7 +4,7 @@
 
 import type { HistoryMetric } from '../../model/model.js';
 import type { DomainView } from '../../model/view.js';
-import { shortHost } from '../../output/text.js';
+import { shortHost } from '../../util/uri.js';
 import type { Palette } from '../../theme/palette.js';
 import type { Role } from '../../theme/roles.js';
 import { formatDuration, formatPercent, humanBytes, humanCount, humanKiB } from '../../util/units.js';

@@ -2,7 +2,7 @@
 // order.
 
 import type { DomainView } from '../../model/view.js';
-import { shortHost } from '../../output/text.js';
+import { shortHost } from '../../util/uri.js';
 import { humanBytes, humanCount } from '../../util/units.js';
 import type { Frame } from '../frame.js';
 import { cleanText } from '../text.js';

@@ -3,7 +3,7 @@
 // connection status.
 
 import type { HostView } from '../../model/view.js';
-import { shortHost } from '../../output/text.js';
+import { shortHost } from '../../util/uri.js';
 import type { Palette } from '../../theme/palette.js';
 import { formatPercent, humanKiB } from '../../util/units.js';
 import { formatInterval } from '../../config/interval.js';

@@ -3,7 +3,7 @@
 // its last tick took.
 
 import type { HostView } from '../../model/view.js';
-import { shortHost } from '../../output/text.js';
+import { shortHost } from '../../util/uri.js';
 import { formatPercent, humanKiB } from '../../util/units.js';
 import type { Frame } from '../frame.js';
 import { cleanText } from '../text.js';

@@ -2,7 +2,7 @@
 // table's order (so the filter and sort apply here too).
 
 import type { DomainView } from '../../model/view.js';
-import { shortHost } from '../../output/text.js';
+import { shortHost } from '../../util/uri.js';
 import { humanBytes, humanCount } from '../../util/units.js';
 import type { Frame } from '../frame.js';
 import { cleanText } from '../text.js';

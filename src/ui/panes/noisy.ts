@@ -5,7 +5,7 @@
 // the model's threshold for its number of ticks is marked.
 
 import type { DomainView } from '../../model/view.js';
-import { shortHost } from '../../output/text.js';
+import { shortHost } from '../../util/uri.js';
 import { formatPercent } from '../../util/units.js';
 import type { Frame } from '../frame.js';
 import { sparkline } from '../heat.js';

@@ -3,12 +3,13 @@
 // the right.
 
 import type { HostView } from '../../model/view.js';
-import { shortHost } from '../../output/text.js';
+import { shortHost } from '../../util/uri.js';
 import type { Palette } from '../../theme/palette.js';
 import type { Frame } from '../frame.js';
-import { sortName, type StatusLevel } from '../state.js';
+import { sortName } from '../state.js';
 import { cleanText, LineBuilder } from '../text.js';
 import { sortDescending } from './domains.js';
+import type { StatusLevel } from '../state-types.js';
 
 /** How long a command's message stays, ms (errors stay until replaced or the problem goes). */
 export const MESSAGE_MS = 8000;

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { planBulk, runBulk, shellQuote, summarizeBulk, virshLine } from '../../../src/actions/bulk.js';
 import { Command } from '../../../src/actions/commands.js';
-import type { ChangeScope, HostControl } from '../../../src/actions/control.js';
+import type { ChangeScope, HostControl } from '../../../src/types/control.js';
 import { ActionLog, actionLogPath } from '../../../src/actions/log.js';
 import type { DomainView } from '../../../src/model/view.js';
 import { emptyBalloon } from '../../../src/collector/bulk.js';

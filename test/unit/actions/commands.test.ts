@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Command, planCommand, precheck, runPlan } from '../../../src/actions/commands.js';
-import type { ChangeScope, HostControl } from '../../../src/actions/control.js';
+import type { ChangeScope, HostControl } from '../../../src/types/control.js';
 import type { DomainView } from '../../../src/model/view.js';
 
 function view(over: Partial<DomainView> = {}): DomainView {

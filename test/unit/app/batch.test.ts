@@ -7,7 +7,7 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { describe, expect, it } from 'vitest';
 import { runBatch } from '../../../src/app/batch.js';
-import type { Options } from '../../../src/cli/args.js';
+import type { Options } from '../../../src/app/options.js';
 import type { Collector } from '../../../src/collector/collector.js';
 import { SEC, domain, host, snapshot } from '../../helpers/samples.js';
 

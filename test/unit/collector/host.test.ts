@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { HostCollector, isLocalUri, type ProcProbe } from '../../../src/collector/host.js';
+import { HostCollector, type ProcProbe } from '../../../src/collector/host.js';
 import type { LibvirtSource } from '../../../src/collector/source.js';
 import type { DomainListEntry, RawStatsRecord } from '../../../src/libvirt/types.js';
 
@@ -196,17 +196,6 @@ describe('HostCollector', () => {
     const r = await remote.hc.sample();
     expect(r.domains[0].process).toBeNull();
     expect(r.counters?.cpuTotalNs).toBe(10n); // from virNodeGetCPUStats: 1+2+7+0
-  });
-
-  it.each([
-    ['qemu:///system', true],
-    ['qemu:///session', true],
-    ['qemu+ssh://hv/system', false],
-    ['qemu+tcp://127.0.0.1/system', false],
-    ['test:///default', false],
-    ['garbage', false],
-  ])('isLocalUri(%s) = %s', (uri, want) => {
-    expect(isLocalUri(uri)).toBe(want);
   });
 
   it('lists domains once and re-lists only when the stats show a change', async () => {

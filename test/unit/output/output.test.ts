@@ -5,7 +5,7 @@ import { sortDomains } from '../../../src/model/sort.js';
 import { csvField, csvHeader, csvRows, CSV_COLUMNS } from '../../../src/output/csv.js';
 import { formatJsonLine } from '../../../src/output/json.js';
 import { sanitizeForTerminal } from '../../../src/output/sanitize.js';
-import { formatTextFrame, shortHost } from '../../../src/output/text.js';
+import { formatTextFrame } from '../../../src/output/text.js';
 import { domain, host, SEC, snapshot } from '../../helpers/samples.js';
 import { assertFrame } from '../../helpers/schema.js';
 
@@ -59,13 +59,6 @@ describe('text frame', () => {
   });
   it('sanitizes C0 and C1 controls', () => {
     expect(sanitizeForTerminal('a\nb\u009bc')).toBe('a\\x0ab\\x9bc');
-  });
-  it.each([
-    ['qemu:///system', 'qemu:system'],
-    ['qemu+ssh://root@hv2.example/system', 'hv2.example'],
-    ['qemu+tcp://127.0.0.1/system', '127.0.0.1'],
-  ])('shortHost(%s) = %s', (uri, want) => {
-    expect(shortHost(uri)).toBe(want);
   });
 });
 

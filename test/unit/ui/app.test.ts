@@ -9,9 +9,10 @@ import { TuiApp, type UiHooks } from '../../../src/ui/app.js';
 import { loadBlessed, type BlessedScreen } from '../../../src/ui/blessed.js';
 import { buildKeymap } from '../../../src/ui/keymap.js';
 import { createScreen, restoreScreen } from '../../../src/ui/screen.js';
-import { initialState, type UiState } from '../../../src/ui/state.js';
+import { initialState } from '../../../src/ui/state.js';
 import { snapshot } from '../../helpers/samples.js';
 import { buildModel, domainSample, hostSample, palette } from './fixture.js';
+import type { UiState } from '../../../src/ui/state-types.js';
 
 class FakeTty extends Writable {
   isTTY = true;

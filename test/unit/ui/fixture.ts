@@ -10,10 +10,11 @@ import { loadTheme } from '../../../src/theme/load.js';
 import type { Frame } from '../../../src/ui/frame.js';
 import { filterDomains } from '../../../src/ui/filter.js';
 import { sortDomains } from '../../../src/model/sort.js';
-import { initialState, type UiState } from '../../../src/ui/state.js';
+import { initialState } from '../../../src/ui/state.js';
 import type { DomainSample, HostSample } from '../../../src/types/sample.js';
 import { domain, host, SEC, snapshot } from '../../helpers/samples.js';
 import { fileURLToPath } from 'node:url';
+import type { UiState } from '../../../src/ui/state-types.js';
 
 export const THEMES_DIR = fileURLToPath(new URL('../../../themes', import.meta.url));
 

@@ -14,9 +14,10 @@ import { renderHeader } from '../../../src/ui/panes/header.js';
 import { guestStatsText, insightSection, nicAddressText } from '../../../src/ui/panes/insight.js';
 import { causedRanks, noisyRows, noisySpec } from '../../../src/ui/panes/noisy.js';
 import { renderList } from '../../../src/ui/panes/list.js';
-import { handleKey, initialState, type ActionContext, type Reaction, type UiState } from '../../../src/ui/state.js';
+import { handleKey, initialState } from '../../../src/ui/state.js';
 import { COLUMN_BY_ID, type CellContext } from '../../../src/ui/table.js';
 import { buildModel, makeFrame, plainPalette, strip } from './fixture.js';
+import type { ActionContext, Reaction, UiState } from '../../../src/ui/state-types.js';
 
 const { keymap } = buildKeymap();
 const cctx = (irix = false): CellContext => ({ io: 'bytes', gauge: (v) => (v >= 85 ? 'gauge.crit' : v >= 60 ? 'gauge.warn' : 'gauge.ok'), irix });

@@ -10,9 +10,10 @@ import { Recorder } from '../../../src/record/writer.js';
 import { brailleChart, chartText, slotCell, type SeriesSource } from '../../../src/ui/chart.js';
 import { buildKeymap, Command, DEFAULT_BINDINGS } from '../../../src/ui/keymap.js';
 import { domainAt, timeBadge } from '../../../src/ui/panes/timebar.js';
-import { agoText, cursorIndex, moveCursor, parseJump, rewindPoint, syncReplay, type ReplayStatus } from '../../../src/ui/rewind.js';
-import { handleKey, initialState, type ActionContext, type Reaction, type UiState } from '../../../src/ui/state.js';
+import { agoText, cursorIndex, moveCursor, parseJump, rewindPoint, syncReplay } from '../../../src/ui/rewind.js';
+import { handleKey, initialState } from '../../../src/ui/state.js';
 import { fullSnapshot } from '../record/full-sample.js';
+import type { ActionContext, Reaction, ReplayStatus, UiState } from '../../../src/ui/state-types.js';
 
 const { keymap } = buildKeymap();
 

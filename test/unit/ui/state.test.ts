@@ -1,17 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { buildKeymap, Command, DEFAULT_BINDINGS, isKeyName, keyLabel, normalizeKey } from '../../../src/ui/keymap.js';
-import {
-  handleKey,
-  initialState,
-  reconcile,
-  reconcileList,
-  scrollFor,
-  type ActionContext,
-  type Reaction,
-  type UiState,
-} from '../../../src/ui/state.js';
+import { handleKey, initialState, reconcile, reconcileList, scrollFor } from '../../../src/ui/state.js';
 import { filterDomains, matchesFilter, filterTerms } from '../../../src/ui/filter.js';
 import { buildModel } from './fixture.js';
+import type { ActionContext, Reaction, UiState } from '../../../src/ui/state-types.js';
 
 const { keymap } = buildKeymap();
 

@@ -1,0 +1,30 @@
+// What a run of virtop is asked to do: the command line, validated
+// (src/cli/args.ts builds it). The app's modes read it; they never look at
+// argv themselves.
+
+import type { ListenAddress } from '../export/address.js';
+import type { SortKey } from '../model/sort.js';
+
+export interface Options {
+  connect: string[];
+  delaySec: number;
+  iterations: number | null;
+  batch: boolean;
+  csv: string | null;
+  json: boolean;
+  demo: boolean;
+  readonly: boolean;
+  sort: SortKey;
+  reverse: boolean;
+  historySize: number;
+  /** --theme: a built-in theme name or a path; null when not given */
+  theme: string | null;
+  /** --prometheus: serve /metrics here instead of showing anything; null when not given */
+  prometheus: ListenAddress | null;
+  /** --record FILE: write every snapshot to this gzip NDJSON file */
+  record: string | null;
+  /** --replay FILE: play this recording instead of watching hosts */
+  replay: string | null;
+  /** options typed on the command line (they win over the config file) */
+  explicit: { delay: boolean; sort: boolean; reverse: boolean };
+}
