@@ -1,13 +1,17 @@
 import { defineConfig } from 'vitest/config';
 
-// Like bin/virtop: libvirt calls run on libuv's pool, and a host that hangs
-// holds its threads; test workers inherit this before their pool starts.
+// Like bin/virtop: /proc and file reads use libuv's pool, which scans of
+// many QEMU threads keep busy (libvirt calls run on the addon's own threads);
+// test workers inherit this before their pool starts.
 process.env.UV_THREADPOOL_SIZE ??= '32';
 
-// Three projects so each tier can be run alone:
+// Five projects so each tier can be run alone (scripts/test.sh runs them one
+// after another; docs/testing.md says what each needs):
 //   unit   — pure code on fixtures, no libvirt
-//   driver — the binding and collector against libvirt's in-process test driver
+//   driver — the binding, collector and CLI against libvirt's in-process test driver
+//   e2e    — the real program in tmux against the demo host
 //   lab    — real libvirtd + QEMU guests built by test/lab/lab.sh
+//   soak   — 500 test-driver domains for VIRTOP_SOAK_MINUTES
 export default defineConfig({
   test: {
     projects: [

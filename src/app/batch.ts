@@ -15,8 +15,6 @@ export interface BatchIo {
   stderr: NodeJS.WritableStream;
 }
 
-export class OutputClosed extends Error {}
-
 function write(stream: NodeJS.WritableStream, text: string): Promise<void> {
   return new Promise((resolve, reject) => {
     const ok = stream.write(text, (err) => (err ? reject(err) : undefined));

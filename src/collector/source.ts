@@ -40,6 +40,5 @@ export function errorMessage(e: unknown): string {
 // virErrorNumber values the collector reacts to.
 export const VIR_ERR_NO_SUPPORT = 3;
 export const VIR_ERR_NO_DOMAIN = 42;
-export const VIR_ERR_OPERATION_INVALID = 55;
 export const VIR_ERR_OPERATION_UNSUPPORTED = 84;
 export const VIR_ERR_ARGUMENT_UNSUPPORTED = 74;

@@ -181,8 +181,3 @@ export function completeTheme(raw: RawTheme, base: Theme | null, source: string,
   if (thresholds.warn > thresholds.crit) thresholds.warn = thresholds.crit;
   return { name: raw.name ?? fallbackName, source, styles, thresholds };
 }
-
-/** Roles a theme file leaves to its base. */
-export function missingRoles(raw: RawTheme): Role[] {
-  return ROLES.filter((r) => raw.roles[r] === undefined);
-}

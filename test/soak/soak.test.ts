@@ -31,8 +31,9 @@ function median(xs: number[]): number {
 
 describe('soak', () => {
   if (!(MINUTES > 0)) {
-    it.skipIf(!process.env.CI)('is run when VIRTOP_SOAK_MINUTES is set', () => {});
-    if (process.env.CI) it('needs VIRTOP_SOAK_MINUTES in CI', () => expect.fail('set VIRTOP_SOAK_MINUTES (CI runs the 30-minute soak)'));
+    // Locally the soak is asked for (npm run soak); in CI a missing duration is a failure, not a skip.
+    if (process.env.CI) it('needs VIRTOP_SOAK_MINUTES in CI', () => expect.fail('set VIRTOP_SOAK_MINUTES (.ci/run sets 5 minutes)'));
+    else it.skip('runs only when VIRTOP_SOAK_MINUTES is set (npm run soak)');
     return;
   }
 
