@@ -11,6 +11,7 @@
 // Where libvirt's ARP source fails (libvirt 9.0: "wrong nlmsg len") and the
 // host is this machine, its /proc/net/arp is read instead ('arp-table').
 
+import { ErrorCode } from '../libvirt/errors.js';
 import type { NeighbourEntry } from '../procfs/neigh.js';
 import type { AddressSource, DomainAddresses, GuestInterface, GuestIpAddress } from '../types/sample.js';
 import { systemClock, type Clock } from '../util/clock.js';
@@ -53,11 +54,10 @@ export interface AddressPollerOptions {
 }
 
 // Errors that say a source will never work on this connection or driver
-// (virErrorNumber): NO_SUPPORT 3, OPERATION_DENIED 29 (the agent source on a
-// read-only connection), OPERATION_UNSUPPORTED 84, ACCESS_DENIED 88.
-// Anything else is per domain and tried again next round — notably
-// ARGUMENT_UNSUPPORTED 74, "QEMU guest agent is not configured" for one guest.
-const SOURCE_UNUSABLE = new Set([3, 29, 84, 88]);
+// (OperationDenied: the agent source on a read-only connection). Anything
+// else is per domain and tried again next round — notably
+// ArgumentUnsupported, "QEMU guest agent is not configured" for one guest.
+const SOURCE_UNUSABLE = new Set<number>([ErrorCode.NoSupport, ErrorCode.OperationDenied, ErrorCode.OperationUnsupported, ErrorCode.AccessDenied]);
 /** close(): how long to wait for a lookup round, then for the connection's teardown */
 const CLOSE_WAIT_MS = 1000;
 

@@ -3,15 +3,13 @@
 // or partial drivers may lack groups). Calls for one domain run
 // concurrently; the caller bounds how many domains are in flight.
 
+import { ErrorCode } from '../libvirt/errors.js';
 import type { DomainDef } from '../libvirt/domain-xml.js';
 import type { DomainSample } from '../types/sample.js';
 import {
   errorCode,
   errorMessage,
   type LibvirtSource,
-  VIR_ERR_ARGUMENT_UNSUPPORTED,
-  VIR_ERR_NO_SUPPORT,
-  VIR_ERR_OPERATION_UNSUPPORTED,
 } from './source.js';
 
 export type FallbackCall = 'domainInfo' | 'vcpus' | 'memoryStats' | 'blockStats' | 'interfaceStats';
@@ -24,7 +22,7 @@ export class Unsupported {
   }
   note(c: FallbackCall, e: unknown): boolean {
     const code = errorCode(e);
-    if (code === VIR_ERR_NO_SUPPORT || code === VIR_ERR_OPERATION_UNSUPPORTED || code === VIR_ERR_ARGUMENT_UNSUPPORTED) {
+    if (code === ErrorCode.NoSupport || code === ErrorCode.OperationUnsupported || code === ErrorCode.ArgumentUnsupported) {
       this.calls.add(c);
       return true;
     }

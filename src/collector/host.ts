@@ -4,9 +4,9 @@
 // reconnect state; never throws — failures become the sample's status.
 
 import { parseDomainXml, type DomainDef } from '../libvirt/domain-xml.js';
-import { ClosedError, isConnectionLost, LibvirtError } from '../libvirt/errors.js';
+import { ClosedError, ErrorCode, isConnectionLost, LibvirtError } from '../libvirt/errors.js';
 import { withAccessHint } from '../libvirt/hints.js';
-import { ListFlags, StatsGroup, type DomainListEntry, type LifecycleEvent, type RawStatsRecord } from '../libvirt/types.js';
+import { LifecycleEventType, ListFlags, StatsGroup, type DomainListEntry, type LifecycleEvent, type RawStatsRecord } from '../libvirt/types.js';
 import type { HostCounters, HostInfo, HostSample, ProcessSample, DomainSample, ConnectionStatus } from '../types/sample.js';
 import { systemClock, type Clock } from '../util/clock.js';
 import { isLocalUri, isQemuUri, isRemoteUri } from '../util/uri.js';
@@ -14,7 +14,7 @@ import { mapLimit } from '../util/pool.js';
 import { isActiveState } from '../types/state.js';
 import { domainFromRecord, isThinRecord, stateName } from './bulk.js';
 import { fillFromPerDomainCalls, Unsupported } from './fallback.js';
-import { errorCode, errorMessage, VIR_ERR_NO_SUPPORT, VIR_ERR_OPERATION_UNSUPPORTED, type Connector, type LibvirtSource } from './source.js';
+import { errorCode, errorMessage, type Connector, type LibvirtSource } from './source.js';
 import type { NativeConnection } from '../libvirt/types.js';
 import type { HostExtra, VhostSample } from '../types/sample.js';
 import { AddressPoller, type AddressPollerOptions } from './addresses.js';
@@ -65,8 +65,7 @@ const STATS_NOWAIT = 1 << 29;
 
 // Plain errors (fakes in tests, or anything not wrapped by src/libvirt) that
 // carry one of these virErrorNumber codes also mean the connection is gone:
-// VIR_ERR_NO_CONNECT, VIR_ERR_INVALID_CONN, VIR_ERR_RPC.
-const PLAIN_LOST_CODES = new Set([5, 6, 39]);
+const PLAIN_LOST_CODES = new Set<number>([ErrorCode.NoConnect, ErrorCode.InvalidConn, ErrorCode.Rpc]);
 
 function connectionLost(e: unknown): boolean {
   if (e instanceof LibvirtError) return isConnectionLost(e);
@@ -165,7 +164,9 @@ export class HostCollector {
       });
       c.onLifecycle((ev) => {
         // defined / started / undefined change the XML we cached.
-        if (ev.event === 0 || ev.event === 1 || ev.event === 2) this.defs.delete(ev.uuid);
+        if (ev.event === LifecycleEventType.Defined || ev.event === LifecycleEventType.Undefined || ev.event === LifecycleEventType.Started) {
+          this.defs.delete(ev.uuid);
+        }
         // Any lifecycle change can change ids, persistence or the set of domains.
         this.listed = null;
         this.periodRechecked.delete(ev.uuid);
@@ -367,7 +368,7 @@ export class HostCollector {
         }))
         .catch((e: unknown) => {
           const code = errorCode(e);
-          if (code === VIR_ERR_NO_SUPPORT || code === VIR_ERR_OPERATION_UNSUPPORTED) this.noCells = true;
+          if (code === ErrorCode.NoSupport || code === ErrorCode.OperationUnsupported) this.noCells = true;
           return null;
         });
     }

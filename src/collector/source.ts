@@ -37,8 +37,3 @@ export function errorMessage(e: unknown): string {
   return String(e);
 }
 
-// virErrorNumber values the collector reacts to.
-export const VIR_ERR_NO_SUPPORT = 3;
-export const VIR_ERR_NO_DOMAIN = 42;
-export const VIR_ERR_OPERATION_UNSUPPORTED = 84;
-export const VIR_ERR_ARGUMENT_UNSUPPORTED = 74;

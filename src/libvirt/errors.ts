@@ -26,6 +26,7 @@ export const ErrorCode = {
   OperationTimeout: 68,
   ArgumentUnsupported: 74,
   AuthCancelled: 79,
+  OperationUnsupported: 84,
   AgentUnresponsive: 86,
   AccessDenied: 88,
   AuthUnavailable: 94,

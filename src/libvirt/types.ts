@@ -162,6 +162,19 @@ export interface NodeCellFree {
   freeBytes: bigint;
 }
 
+/** virDomainEventType: what a lifecycle event says happened. */
+export const LifecycleEventType = {
+  Defined: 0,
+  Undefined: 1,
+  Started: 2,
+  Suspended: 3,
+  Resumed: 4,
+  Stopped: 5,
+  Shutdown: 6,
+  PmSuspended: 7,
+  Crashed: 8,
+} as const;
+
 /** Lifecycle event from virConnectDomainEventRegisterAny(VIR_DOMAIN_EVENT_ID_LIFECYCLE). */
 export interface LifecycleEvent {
   name: string;

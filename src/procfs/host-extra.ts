@@ -8,16 +8,8 @@
 // the rest of src/procfs, so tests replay fixtures.
 
 import type { HostExtra, KsmSample, HugepagesSample, NumaNodeSample, PressureLine, PressureSample } from '../types/sample.js';
-import type { ParseResult } from './parse.js';
+import { fail, ok, type ParseResult } from './parse.js';
 import type { ProcFs } from './reader.js';
-
-function ok<T>(value: T): ParseResult<T> {
-  return { ok: true, value };
-}
-
-function fail<T>(error: string): ParseResult<T> {
-  return { ok: false, error };
-}
 
 const UNSIGNED = /^\d+$/;
 

@@ -18,11 +18,11 @@ export const DEFAULT_CLK_TCK = 100;
 const NS_PER_SEC = 1_000_000_000n;
 const NS_PER_DEFAULT_TICK = NS_PER_SEC / BigInt(DEFAULT_CLK_TCK);
 
-function ok<T>(value: T): ParseResult<T> {
+export function ok<T>(value: T): ParseResult<T> {
   return { ok: true, value };
 }
 
-function fail<T>(error: string): ParseResult<T> {
+export function fail<T>(error: string): ParseResult<T> {
   return { ok: false, error };
 }
 
