@@ -9,7 +9,7 @@
 
 import type { HostExtra, KsmSample, HugepagesSample, NumaNodeSample, PressureLine, PressureSample } from '../types/sample.js';
 import { fail, ok, type ParseResult } from './parse.js';
-import type { ProcFs } from './reader.js';
+import type { ProcFs } from './fs.js';
 
 const UNSIGNED = /^\d+$/;
 

@@ -3,7 +3,7 @@
 // netlink parser fails on this kernel ("wrong nlmsg len"), so the address
 // loop reads the same table here instead.
 
-import type { ProcFs } from './reader.js';
+import type { ProcFs } from './fs.js';
 
 export interface NeighbourEntry {
   ip: string;

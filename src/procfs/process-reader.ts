@@ -25,20 +25,8 @@ import {
   type Schedstat,
   type StatFields,
 } from './parse.js';
-import {
-  interpret,
-  numericEntries,
-  processSample,
-  processVanished,
-  readProcess,
-  summarise,
-  threadSample,
-  vanishedProcessSample,
-  type ProcFs,
-  type ProcHandles,
-  type ReadProcessOptions,
-  type ReadResult,
-} from './reader.js';
+import { interpret, numericEntries, summarise, type ProcFs, type ProcHandles, type ReadResult } from './fs.js';
+import { processSample, processVanished, readProcess, threadSample, vanishedProcessSample, type ReadProcessOptions } from './process.js';
 
 export interface ProcessReaderOptions {
   /**
@@ -263,7 +251,7 @@ export class ProcessReader {
     const clkTck = opts.clkTck ?? DEFAULT_CLK_TCK;
     const pid = entry.pid;
     const base = `/proc/${pid}`;
-    let sliceStart = performance.now();
+    let sliceStart = this.nowMs();
 
     let statRead = this.readKept(h, entry.stat);
     let parsedStat = statRead.ok ? parseStat(statRead.value, clkTck) : null;
@@ -311,9 +299,9 @@ export class ProcessReader {
     const exited = new Set<ThreadEntry>();
     const readAll = async (list: readonly ThreadEntry[]): Promise<void> => {
       for (let i = 0; i < list.length; i++) {
-        if (i % THREADS_PER_CLOCK_CHECK === THREADS_PER_CLOCK_CHECK - 1 && performance.now() - sliceStart >= this.sliceMs) {
+        if (i % THREADS_PER_CLOCK_CHECK === THREADS_PER_CLOCK_CHECK - 1 && this.nowMs() - sliceStart >= this.sliceMs) {
           await yieldToLoop();
-          sliceStart = performance.now();
+          sliceStart = this.nowMs();
         }
         const t = this.readThread(h, pid, list[i], clkTck, threadErrors);
         if (t === 'exited') exited.add(list[i]);

@@ -3,7 +3,8 @@
 // listed in its errors.json failing the way the kernel made them fail.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { loadProcTree, type FixtureEntry, type ReadErrorKind } from '../../src/procfs/reader.js';
+import { loadProcTree, type FixtureEntry } from './memory-procfs.js';
+import { type ReadErrorKind } from '../../src/procfs/fs.js';
 
 export const QEMU_HOST_FIXTURE = join(import.meta.dirname, '../fixtures/proc/qemu-host');
 

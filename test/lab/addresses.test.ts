@@ -10,7 +10,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { localProcProbe } from '../../src/app/hosts.js';
 import { AddressPoller } from '../../src/collector/addresses.js';
 import { readNeighbours } from '../../src/procfs/neigh.js';
-import { nodeProcFs } from '../../src/procfs/reader.js';
+import { nodeProcFs } from '../../src/procfs/fs.js';
 import { HostCollector } from '../../src/collector/host.js';
 import type { LibvirtSource } from '../../src/collector/source.js';
 import { Connection } from '../../src/libvirt/connection.js';

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 
 import { HostCollector, type ProcProbe } from '../../../src/collector/host.js';
 import { ProcessReader } from '../../../src/procfs/process-reader.js';
-import { memoryProcFs } from '../../../src/procfs/reader.js';
+import { memoryProcFs } from '../../helpers/memory-procfs.js';
 
 describe('HostCollector.close and the /proc probe', () => {
   it('releases the handles the probe keeps between ticks', async () => {

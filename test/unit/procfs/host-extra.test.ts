@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ksmFromFiles, parseHugepages, parseNodeMeminfo, parsePressure, readHostExtra } from '../../../src/procfs/host-extra.js';
-import { memoryProcFs } from '../../../src/procfs/reader.js';
+import { memoryProcFs } from '../../helpers/memory-procfs.js';
 
 // Captured from Linux 6.x (cpu "full" appeared in 5.13; earlier kernels print only "some").
 const PSI_CPU = 'some avg10=12.50 avg60=3.10 avg300=0.80 total=123456789\nfull avg10=0.00 avg60=0.00 avg300=0.00 total=0\n';

@@ -6,16 +6,9 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { parseStat } from '../../../src/procfs/parse.js';
 import { ProcessReader, type ProcessReaderOptions } from '../../../src/procfs/process-reader.js';
 import type { ProcessSample } from '../../../src/types/sample.js';
-import {
-  memoryProcFs,
-  nodeProcFs,
-  readProcess,
-  type FixtureEntry,
-  type MemoryProcFs,
-  type ProcFs,
-  type ProcHandles,
-  type ReadErrorKind,
-} from '../../../src/procfs/reader.js';
+import { memoryProcFs, type FixtureEntry, type MemoryProcFs } from '../../helpers/memory-procfs.js';
+import { nodeProcFs, type ProcFs, type ProcHandles, type ReadErrorKind } from '../../../src/procfs/fs.js';
+import { readProcess } from '../../../src/procfs/process.js';
 import { loadQemuHostFixture, QEMU_HOST_FIXTURE } from '../../helpers/proc-fixture.js';
 
 // The qemu-host fixture (see reader.test.ts): 4242 KVM with a vanished

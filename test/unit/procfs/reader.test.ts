@@ -3,16 +3,12 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 
 import { parseProcStat } from '../../../src/procfs/parse.js';
-import {
-  findQemuPid,
-  memoryProcFs,
-  nodeProcFs,
-  readHostCounters,
-  readProcess,
-  vhostThreads,
-  type FixtureEntry,
-  type ProcFs,
-} from '../../../src/procfs/reader.js';
+import { findQemuPid } from '../../../src/procfs/qemu-pid.js';
+import { memoryProcFs, type FixtureEntry } from '../../helpers/memory-procfs.js';
+import { nodeProcFs, type ProcFs } from '../../../src/procfs/fs.js';
+import { readHostCounters } from '../../../src/procfs/host-counters.js';
+import { readProcess } from '../../../src/procfs/process.js';
+import { vhostThreads } from '../../../src/procfs/vhost.js';
 import { loadQemuHostFixture, QEMU_HOST_FIXTURE } from '../../helpers/proc-fixture.js';
 
 // A synthetic host with three QEMUs (see test/fixtures/proc/qemu-host):

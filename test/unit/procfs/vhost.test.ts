@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { memoryProcFs, type FixtureEntry, type ProcFs } from '../../../src/procfs/reader.js';
+import { memoryProcFs, type FixtureEntry } from '../../helpers/memory-procfs.js';
+import { type ProcFs } from '../../../src/procfs/fs.js';
 import { readVhost } from '../../../src/procfs/vhost.js';
 import { loadQemuHostFixture } from '../../helpers/proc-fixture.js';
 
