@@ -10,8 +10,8 @@ import { bulkPreviewLines } from './panes/bulk.js';
 import { hostsSpec } from './panes/hosts.js';
 import { capacityLines } from './panes/capacity.js';
 import { noisyRows, noisySpec } from './panes/noisy.js';
-import { sortRows } from './sorting.js';
 import type { DomainView, ModelView } from '../model/view.js';
+import { sortDomains } from '../model/sort.js';
 import { shortHost } from '../util/uri.js';
 import type { Palette } from '../theme/palette.js';
 import { blessedColor, mergeStyles } from '../theme/palette.js';
@@ -175,8 +175,8 @@ export class TuiApp {
     const s = this.state;
     const c = this.rowsCache;
     if (c && c.view === this.view && c.sort === s.sort && c.reverse === s.reverse && c.filter === s.filter && c.group === s.groupByHost) return c;
-    // sortRows copies, so without a filter the view's own array can go in.
-    let rows = sortRows(s.filter.trim() ? filterDomains(this.view.domains, s.filter) : this.view.domains, s.sort, s.reverse);
+    // sortDomains copies, so without a filter the view's own array can go in.
+    let rows = sortDomains(s.filter.trim() ? filterDomains(this.view.domains, s.filter) : this.view.domains, s.sort, s.reverse);
     if (s.groupByHost && this.view.hosts.length > 1) {
       // Stable: within a host the chosen sort order stays.
       const order = new Map(this.view.hosts.map((h, i) => [h.uri, i]));

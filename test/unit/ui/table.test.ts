@@ -148,19 +148,3 @@ describe('normalizeColumns', () => {
     expect(normalizeColumns(null).columns).toEqual([...DEFAULT_COLUMNS]);
   });
 });
-
-describe('sortRows', () => {
-  it('orders exactly like the model\'s sortDomains', async () => {
-    const { sortRows } = await import('../../../src/ui/sorting.js');
-    const { sortDomains, SORT_KEYS } = await import('../../../src/model/sort.js');
-    const { buildModel } = await import('./fixture.js');
-    const { view: v } = buildModel(200, 3, { 5: 'Zeta', 6: 'alpha', 7: 'Ärger', 8: 'vm-0008' });
-    // some ties and unknowns
-    const domains = v.domains.map((d, i) => (i % 5 === 0 ? { ...d, cpuPercent: null, memPercent: null } : i % 3 === 0 ? { ...d, cpuPercent: 1 } : d));
-    for (const key of Object.keys(SORT_KEYS) as (keyof typeof SORT_KEYS)[]) {
-      for (const rev of [false, true]) {
-        expect(sortRows(domains, key, rev).map((d) => d.key)).toEqual(sortDomains(domains, key, rev).map((d) => d.key));
-      }
-    }
-  });
-});
