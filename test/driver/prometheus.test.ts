@@ -128,9 +128,14 @@ describe('virtop --prometheus on the demo host', () => {
     for (let i = 0; i < 30; i++) burst.push(samples((await httpGet(ex.url)).body).get('virtop_ticks_total') as number);
     const burstSec = (Date.now() - t0) / 1000;
     expect(Math.max(...burst) - ticks0).toBeLessThanOrEqual(Math.ceil(burstSec) + 1);
-    // after a few more ticks the demo's counters have moved
-    await new Promise((r) => setTimeout(r, 2500));
-    const later = samples((await httpGet(ex.url)).body);
+    // after two more ticks the demo's counters have moved
+    const deadline = Date.now() + 15_000;
+    let later = samples((await httpGet(ex.url)).body);
+    while ((later.get('virtop_ticks_total') as number) < ticks0 + 2) {
+      if (Date.now() > deadline) throw new Error(`waited 15 s for two more ticks after ${ticks0}; at ${later.get('virtop_ticks_total')}`);
+      await new Promise((r) => setTimeout(r, 100));
+      later = samples((await httpGet(ex.url)).body);
+    }
     expect(later.get('virtop_ticks_total')).toBeGreaterThan(ticks0);
     const key = find(first, 'libvirt_domain_info_cpu_time_seconds_total', 'domain="web-01"')[0][0];
     expect(later.get(key)).toBeGreaterThan(first.get(key) as number);

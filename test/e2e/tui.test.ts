@@ -196,14 +196,19 @@ describe.skipIf(!ready)('virtop TUI in tmux', () => {
     await startVirtop('-d 0.4');
     keys('Enter');
     await waitFor((x) => /vCPU threads/.test(x), 'the detail pane');
-    // a few samples of history first
-    await new Promise((r) => setTimeout(r, 2500));
+    // a few samples of history first: the header clock has moved on twice
+    const clock = (x: string) => /^virtop (\d\d:\d\d:\d\d)/.exec(x)?.[1];
+    const t0 = clock(screen());
+    await waitFor((x) => clock(x) !== undefined && clock(x) !== t0, 'a tick');
+    const t1 = clock(screen());
+    await waitFor((x) => clock(x) !== undefined && clock(x) !== t1, 'another tick');
     keys('Left', 'Left', 'Left');
     let s = await waitFor((x) => /REWIND \d\d:\d\d:\d\d/.test(x.split('\n')[0]) && /◀ REWIND\s+at \d\d:\d\d:\d\d \(−/.test(x), 'REWIND in the header and the detail pane');
     expect(s).toMatch(/slot \d+\/\d+/);
-    // new ticks keep coming: still rewound a moment later
-    await new Promise((r) => setTimeout(r, 1000));
-    expect(screen().split('\n')[0]).toMatch(/REWIND/);
+    // new ticks keep coming: still rewound when the header's clock has moved on
+    const at = clock(screen());
+    s = await waitFor((x) => clock(x) !== undefined && clock(x) !== at, 'the next second');
+    expect(s.split('\n')[0]).toMatch(/REWIND/);
     keys('End');
     s = await waitFor((x) => !/REWIND/.test(x), 'back to live');
     expect(s).toMatch(/vCPU threads/);

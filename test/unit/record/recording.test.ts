@@ -81,9 +81,17 @@ describe('a recording cut off mid-write', () => {
     const path = file();
     const r = await Recorder.open(path, { intervalMs: 1000, version: 'test' });
     for (const s of snaps.slice(0, 7)) r.write(s);
-    // Let the flushed bytes reach the file, then read it as a crash would leave it.
-    await new Promise((res) => setTimeout(res, 100));
-    const { rec, snaps: back } = await all(path);
+    // Each record is flushed as written; the bytes reach the file through the
+    // stream's write. Read the file as a crash would leave it, once all seven are there.
+    const deadline = Date.now() + 5000;
+    let got: Awaited<ReturnType<typeof all>> | null = null;
+    let last = '';
+    while (!got || got.snaps.length < 7) {
+      if (Date.now() > deadline) throw new Error(`waited 5 s for 7 records in the open recording: ${got ? `found ${got.snaps.length}` : last}`);
+      await new Promise((res) => setImmediate(res));
+      got = await all(path).catch((e: Error) => ((last = e.message), null)); // nothing written yet: empty, no header
+    }
+    const { rec, snaps: back } = got;
     expect(back).toStrictEqual(snaps.slice(0, 7));
     expect(rec.report).toEqual({ truncated: false, closed: false, damaged: null });
     await r.close();
