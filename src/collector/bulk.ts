@@ -12,6 +12,7 @@ import type {
   NicSample,
   StateName,
   VcpuSample,
+  Draft,
 } from '../types/sample.js';
 
 const STATE_NAMES: StateName[] = [
@@ -83,7 +84,7 @@ export function domainFromRecord(
   rec: { name: string; uuid: string; params: Record<string, ParamValue> },
   meta: DomainMeta,
   def: DomainDef | null,
-): DomainSample {
+): Draft<DomainSample> {
   const p = rec.params;
   const stateCode = num(p, 'state.state') ?? meta.state;
 

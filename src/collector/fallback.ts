@@ -5,7 +5,7 @@
 
 import { ErrorCode } from '../libvirt/errors.js';
 import type { DomainDef } from '../libvirt/domain-xml.js';
-import type { DomainSample } from '../types/sample.js';
+import type { DomainSample, Draft } from '../types/sample.js';
 import {
   errorCode,
   errorMessage,
@@ -37,7 +37,7 @@ export async function fillFromPerDomainCalls(
   unsupported: Unsupported,
 ): Promise<DomainSample> {
   const errors = [...base.errors];
-  const out: DomainSample = { ...base, errors };
+  const out: Draft<DomainSample> = { ...base, errors, vcpus: [...base.vcpus], disks: [...base.disks], nics: [...base.nics] };
 
   const attempt = async <T>(call: FallbackCall, what: string, fn: () => Promise<T>): Promise<T | null> => {
     if (unsupported.has(call)) return null;

@@ -7,7 +7,7 @@ import { parseDomainXml, type DomainDef } from '../libvirt/domain-xml.js';
 import { ClosedError, ErrorCode, isConnectionLost, LibvirtError } from '../libvirt/errors.js';
 import { withAccessHint } from '../libvirt/hints.js';
 import { LifecycleEventType, ListFlags, StatsGroup, type DomainListEntry, type LifecycleEvent, type RawStatsRecord } from '../libvirt/types.js';
-import type { HostCounters, HostInfo, HostSample, ProcessSample, DomainSample, ConnectionStatus } from '../types/sample.js';
+import type { HostCounters, HostInfo, HostSample, ProcessSample, DomainSample, ConnectionStatus, Draft } from '../types/sample.js';
 import { systemClock, type Clock } from '../util/clock.js';
 import { isLocalUri, isQemuUri, isRemoteUri } from '../util/uri.js';
 import { mapLimit } from '../util/pool.js';
@@ -398,7 +398,7 @@ export class HostCollector {
     records: RawStatsRecord[],
     statsMonoNs: bigint,
     statsSpanNs: bigint,
-  ): Promise<DomainSample[]> {
+  ): Promise<Draft<DomainSample>[]> {
     const byUuid = new Map(list.map((d) => [d.uuid, d]));
     // Records are the truth for what exists now; a listed domain missing from
     // the stats vanished in between and is dropped with it.
@@ -441,14 +441,14 @@ export class HostCollector {
       const active = isActiveState(ds.state);
       if (active && isThinRecord(rec.params)) {
         const filled = await this.timed(() => fillFromPerDomainCalls(c, ds, def, this.unsupported));
-        ds = { ...filled.value, statsMonoNs: filled.monoNs, statsSpanNs: filled.spanNs };
+        ds = { ...filled.value, errors: [...filled.value.errors], vcpus: [...filled.value.vcpus], disks: [...filled.value.disks], nics: [...filled.value.nics], statsMonoNs: filled.monoNs, statsSpanNs: filled.spanNs };
       }
       if (active && local && this.opts.proc) ds.process = await this.readProcess(ds);
       return ds;
     });
   }
 
-  private async readProcess(ds: DomainSample): Promise<ProcessSample | null> {
+  private async readProcess(ds: Draft<DomainSample>): Promise<ProcessSample | null> {
     const proc = this.opts.proc as ProcProbe;
     let cached = this.pids.get(ds.uuid);
     if (!cached || cached.id !== ds.id) {
@@ -462,7 +462,7 @@ export class HostCollector {
     }
     const read = await this.timed(() => proc.readProcess(cached.pid, { threads: this.opts.threads ?? true }));
     // A reader that stamped its own scan knows better than the await around it.
-    const sample: ProcessSample = { ...read.value, monoNs: read.value.monoNs ?? read.monoNs, spanNs: read.value.spanNs ?? read.spanNs };
+    const sample: Draft<ProcessSample> = { ...read.value, threads: [...read.value.threads], monoNs: read.value.monoNs ?? read.monoNs, spanNs: read.value.spanNs ?? read.spanNs };
     if (sample.error) ds.errors.push(sample.error);
     if (sample.rssKiB === null && sample.threads.length === 0) {
       // The process went away (guest restarted under the same id?): look it up again next tick.

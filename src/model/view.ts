@@ -105,7 +105,7 @@ export interface DomainView {
   /** guest memory stats period (s) from the XML; null when none is set or unknown */
   balloonStatsPeriodSec: number | null;
   /** sampling problems for this domain (vanished mid-tick, unreadable /proc) */
-  errors: string[];
+  errors: readonly string[];
   /** true until a second sample makes rates possible */
   initializing: boolean;
 

@@ -13,7 +13,7 @@
 
 import { performance } from 'node:perf_hooks';
 
-import type { ProcessSample, ThreadSample } from '../types/sample.js';
+import type { Draft, ProcessSample, ThreadSample } from '../types/sample.js';
 import {
   DEFAULT_CLK_TCK,
   parseIo,
@@ -242,7 +242,7 @@ export class ProcessReader {
 
   private async readEntry(h: ProcHandles, entry: ProcessEntry, opts: ReadProcessOptions, startNs: bigint): Promise<ProcessSample> {
     // every sample here is a fresh object: stamp it in place
-    const stamped = (sample: ProcessSample): ProcessSample => {
+    const stamped = (sample: Draft<ProcessSample>): ProcessSample => {
       const endNs = this.monoNs();
       sample.monoNs = (startNs + endNs) / 2n;
       sample.spanNs = endNs - startNs;

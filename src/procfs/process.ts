@@ -2,7 +2,7 @@
 // plain (async) reader, and the pieces ProcessReader (process-reader.ts)
 // shares with it. Unreadable fields are null with the reason in `error`.
 
-import type { ProcessSample, ThreadSample } from '../types/sample.js';
+import type { Draft, ProcessSample, ThreadSample } from '../types/sample.js';
 import { mapLimit } from '../util/pool.js';
 import { DEFAULT_CONCURRENCY, interpret, numericEntries, summarise, type ProcFs, type ReadResult } from './fs.js';
 import {
@@ -67,7 +67,7 @@ export function processVanished(statRead: ReadResult<string>, statusRead: ReadRe
   return !statRead.ok && statRead.kind === 'missing' && !statusRead.ok && statusRead.kind === 'missing';
 }
 
-export function vanishedProcessSample(pid: number): ProcessSample {
+export function vanishedProcessSample(pid: number): Draft<ProcessSample> {
   return {
     pid,
     rssKiB: null,
@@ -88,7 +88,7 @@ export function processSample(
   threads: ThreadSample[],
   errors: readonly string[],
   bootTimeMs: number | null | undefined,
-): ProcessSample {
+): Draft<ProcessSample> {
   return {
     pid,
     rssKiB: status?.vmRssKiB ?? null,

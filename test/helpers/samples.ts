@@ -30,7 +30,7 @@ export function domain(over: Partial<DomainSample> & { uuid: string }): DomainSa
   };
 }
 
-export function host(over: Partial<HostSample> & { monoNs: bigint; domains: DomainSample[] }): HostSample {
+export function host(over: Partial<HostSample> & { monoNs: bigint; domains: readonly DomainSample[] }): HostSample {
   return {
     uri: 'qemu:///system',
     wallMs: Number(over.monoNs / 1_000_000n),

@@ -104,8 +104,7 @@ describe('series from a snapshot', () => {
   });
 
   it('a vCPU without libvirt delay takes the thread’s run-queue delay from /proc', () => {
-    const d = fullDomain(0, 2);
-    d.vcpus = [{ vcpu: 0, state: 1, timeNs: 5n, waitNs: null, delayNs: null }];
+    const d = { ...fullDomain(0, 2), vcpus: [{ vcpu: 0, state: 1, timeNs: 5n, waitNs: null, delayNs: null }] };
     const s = seriesOf([{ seq: 0, monoNs: 1n, wallMs: 1, hosts: [fullHost(2, [d])] }]);
     expect(value(s, 'vcpuDelay', { vcpu: '0' })).toBe(0.012); // CPU 0/KVM runDelayNs = 6 ms × tick 2
   });

@@ -69,8 +69,8 @@ describe('Model: the four CPU numbers', () => {
     // tick 1 has no rate; ticks 2..6 are five in a row above 10 % (mean of 20 % and 10 % = 15 %)
     expect(alerts).toEqual([false, false, false, false, false, true, true]);
     // Steal drops: the counters stop growing.
-    const quiet = dom(8, {}, 0);
-    quiet.process = { ...(quiet.process as ProcessSample), threads: (quiet.process as ProcessSample).threads.map((th) => ({ ...th, runDelayNs: 7n * (th.vcpu === 0 ? 200n : 100n) * MS })) };
+    const at8 = dom(8, {}, 0);
+    const quiet = { ...at8, process: { ...(at8.process as ProcessSample), threads: (at8.process as ProcessSample).threads.map((th) => ({ ...th, runDelayNs: 7n * (th.vcpu === 0 ? 200n : 100n) * MS })) } };
     expect(tickAt(m, 8, [quiet]).domains[0]).toMatchObject({ stealPercent: 0, stealStreak: 0, stealAlert: false });
   });
 

@@ -161,7 +161,7 @@ describe('scan stamps', () => {
 });
 
 /** open handles a read of `p` should leave: stat, status, io and two per readable thread */
-const handlesFor = (p: { threads: unknown[] }, io = true): number => 2 + (io ? 1 : 0) + 2 * p.threads.length;
+const handlesFor = (p: { threads: readonly unknown[] }, io = true): number => 2 + (io ? 1 : 0) + 2 * p.threads.length;
 
 // ---------------------------------------------------------------------------
 
