@@ -1,14 +1,15 @@
 // The model: turns successive snapshots into rates and keeps fixed-size
 // history. No I/O and no timers — the collector pushes, views pull.
 
-import type { DomainSample, HostSample, Snapshot, ThreadSample } from '../types/sample.js';
+import type { DomainSample, HostSample, Snapshot } from '../types/sample.js';
 import { RingBuffer, type RingKind } from '../util/ring.js';
 import { isActiveState } from '../types/state.js';
 export { isActiveState };
-import { counterRate, cpuPercent, guestUsedKiB, measuredElapsedNs, percentOf, scanElapsedNs, sumAvailable, sumKnown } from './rates.js';
-import type { DiskView, DomainView, HostView, ModelView, NicView, VcpuThreadView } from './view.js';
+import type { DomainView, HostView, ModelView } from './view.js';
 import { capacityOf } from './capacity.js';
-import { contentionCaused, guestCounterRate, guestCpu, guestStatsState, meanSteal, nextStealStreak, nicAddresses, overhead, vcpuTimeSumNs } from './insight.js';
+import { buildDomainView, staleView, toNum } from './domain-view.js';
+import { sumAvailable } from './rates.js';
+import { contentionCaused, nextStealStreak } from './insight.js';
 
 export const HISTORY_METRICS = [
   'cpuPercent',
@@ -71,10 +72,6 @@ export interface TimeSeries {
 // rates as a small float within 0.05 % (util/ring.ts). 1000 domains x 12
 // metrics x 3600 samples is then 82 MiB instead of 330 MiB as float64.
 const METRIC_KIND = (m: string): RingKind => (/Percent$/.test(m) ? 'pct16' : 'uf16');
-
-function toNum(v: bigint | null | undefined): number | null {
-  return v === null || v === undefined ? null : Number(v);
-}
 
 export class Model {
   private readonly hosts = new Map<string, HostState>();
@@ -247,141 +244,8 @@ export class Model {
     const key = st?.key ?? `${hs.uri}#${ds.uuid}`;
     const prev = st?.prev ?? null;
     const elapsedNs = st ? hs.monoNs - st.prevMonoNs : 0n;
-    // A domain that went through shutoff, or whose QEMU process changed, restarted:
-    // its counters start over, so no rate can span the two samples.
-    const restarted =
-      prev !== null &&
-      ((prev.id !== null && ds.id !== null && prev.id !== ds.id) ||
-        (prev.process?.pid !== undefined && ds.process?.pid !== undefined && prev.process.pid !== ds.process.pid));
-    // Coming back from shut off is a fresh start too: nothing to rate against.
-    const p = restarted || (prev !== null && !isActiveState(prev.state)) ? null : prev;
-    const active = isActiveState(ds.state);
-
-    const vcpus = ds.vcpusCurrent;
-    // libvirt counters are timed by the stats call that returned them, /proc by its read.
-    const statsElapsed = p
-      ? measuredElapsedNs({ monoNs: p.statsMonoNs, spanNs: p.statsSpanNs }, { monoNs: ds.statsMonoNs, spanNs: ds.statsSpanNs }, elapsedNs)
-      : null;
-    const se = statsElapsed ?? 0n; // 0 makes every rate null
-    const cpuPct = active && p ? cpuPercent(p.cpuTimeNs, ds.cpuTimeNs, se, hostCpus) : null;
-    // %VCPU is the guest's own time (Σ vcpu.N.time), not cpu.time, which adds QEMU's own threads.
-    const guest = active ? guestCpu(p, ds, se, elapsedNs) : null;
-    const vcpuPct = guest?.percent ?? null;
-
-    const disks: DiskView[] = ds.disks.map((d) => {
-      const pd = p?.disks.find((x) => x.name === d.name);
-      return {
-        name: d.name,
-        path: d.path,
-        rdBytesPerSec: pd ? counterRate(pd.rdBytes, d.rdBytes, se) : null,
-        wrBytesPerSec: pd ? counterRate(pd.wrBytes, d.wrBytes, se) : null,
-        rdReqPerSec: pd ? counterRate(pd.rdReqs, d.rdReqs, se) : null,
-        wrReqPerSec: pd ? counterRate(pd.wrReqs, d.wrReqs, se) : null,
-        rdBytes: d.rdBytes,
-        wrBytes: d.wrBytes,
-        rdReqs: d.rdReqs,
-        wrReqs: d.wrReqs,
-        errors: toNum(d.errors),
-        capacityBytes: toNum(d.capacityBytes),
-        allocationBytes: toNum(d.allocationBytes),
-      };
-    });
-    const nics: NicView[] = ds.nics.map((n) => {
-      const pn = p?.nics.find((x) => x.name === n.name);
-      return {
-        name: n.name,
-        mac: n.mac,
-        source: n.source,
-        rxBytesPerSec: pn ? counterRate(pn.rxBytes, n.rxBytes, se) : null,
-        txBytesPerSec: pn ? counterRate(pn.txBytes, n.txBytes, se) : null,
-        rxPktsPerSec: pn ? counterRate(pn.rxPkts, n.rxPkts, se) : null,
-        txPktsPerSec: pn ? counterRate(pn.txPkts, n.txPkts, se) : null,
-        rxBytes: n.rxBytes,
-        txBytes: n.txBytes,
-        rxPkts: n.rxPkts,
-        txPkts: n.txPkts,
-        rxErrs: toNum(n.rxErrs),
-        txErrs: toNum(n.txErrs),
-        rxDrop: toNum(n.rxDrop),
-        txDrop: toNum(n.txDrop),
-      };
-    });
-
-    // Steal per vCPU is its run-queue delay: the same figure under the insight name.
-    const vcpuThreads = active ? threadViews(p, ds, elapsedNs, se) : [];
-    const memCurrentKiB = toNum(ds.balloon.currentKiB);
-    const memUsed = toNum(guestUsedKiB(ds.balloon.availableKiB, ds.balloon.unusedKiB));
-    const rssKiB = ds.process?.rssKiB ?? toNum(ds.balloon.rssKiB);
-    const started = ds.process?.startedWallMs ?? null;
-
-    const view: DomainView = {
-      key,
-      host: hs.uri,
-      name: ds.name,
-      uuid: ds.uuid,
-      id: ds.id,
-      state: ds.state,
-      active,
-      cpuPercent: cpuPct,
-      vcpuPercent: vcpuPct,
-      vcpus,
-      maxVcpus: ds.vcpusMax,
-      memCurrentKiB: active ? memCurrentKiB : null,
-      memMaxKiB: toNum(ds.balloon.maximumKiB ?? ds.memMaxKiB),
-      memUsedKiB: active ? memUsed : null,
-      memPercent: active ? percentOf(memCurrentKiB, hostMemKiB) : null,
-      rssKiB: active ? rssKiB : null,
-      rdBytesPerSec: sumAvailable(disks.map((d) => d.rdBytesPerSec)),
-      wrBytesPerSec: sumAvailable(disks.map((d) => d.wrBytesPerSec)),
-      rdReqPerSec: sumAvailable(disks.map((d) => d.rdReqPerSec)),
-      wrReqPerSec: sumAvailable(disks.map((d) => d.wrReqPerSec)),
-      rxBytesPerSec: sumAvailable(nics.map((n) => n.rxBytesPerSec)),
-      txBytesPerSec: sumAvailable(nics.map((n) => n.txBytesPerSec)),
-      rxPktsPerSec: sumAvailable(nics.map((n) => n.rxPktsPerSec)),
-      txPktsPerSec: sumAvailable(nics.map((n) => n.txPktsPerSec)),
-      cpuTimeNs: ds.cpuTimeNs,
-      vcpuTimeNs: active ? vcpuTimeSumNs(ds) : null,
-      statsMonoNs: ds.statsMonoNs ?? null,
-      uptimeSec: active && started !== null ? Math.max(0, (hs.wallMs - started) / 1000) : null,
-      disks,
-      nics,
-      vcpuThreads,
-      hasBalloon: ds.hasBalloon,
-      balloonStatsPeriodSec: ds.balloonStatsPeriodSec,
-      errors: ds.errors,
-      initializing: active && p === null,
-    };
-
-    // ---- insight: CPU breakdown, memory chain, addresses (src/model/insight.ts)
-    const ovh = active ? overhead(p, ds, se, elapsedNs, hostCpus) : null;
-    const gs = guestStatsState(ds, active, hs.wallMs, started);
-    const prevView = p ? (st?.view ?? null) : null;
-    const gRate = (pick: (b: DomainSample['balloon']) => bigint | null, keep: number | null | undefined) =>
-      active && p ? guestCounterRate(pick(p.balloon), pick(ds.balloon), p.balloon.lastUpdateSec, ds.balloon.lastUpdateSec, se, keep ?? null) : null;
-    view.cpuCorePercent = active && p ? cpuPercent(p.cpuTimeNs, ds.cpuTimeNs, se, 1) : null;
-    view.stealPercent = active && vcpuThreads.length ? meanSteal(vcpuThreads.map((t) => t.waitPercent)) : null;
-    view.stealSumPercent = active && vcpuThreads.length ? sumKnown(vcpuThreads.map((t) => t.waitPercent)) : null;
-    view.overheadPercent = ovh?.percent ?? null;
-    view.overheadCorePercent = ovh?.corePercent ?? null;
-    view.overheadSource = ovh?.source ?? null;
-    view.guestCpuSource = guest?.source ?? null;
-    view.contentionCausedPercent = null; // set by ingest() once every domain of the host is known
-    view.guestStats = gs.state;
-    // Without a stats period the guest's figures are its boot-time report: not "used" now.
-    if (gs.state === 'off') view.memUsedKiB = null;
-    view.memUsableKiB = active && gs.state !== 'off' ? toNum(ds.balloon.usableKiB) : null;
-    view.guestStatsAgeSec = gs.ageSec;
-    view.swapInKiBPerSec = gRate((b) => b.swapInKiB, prevView?.swapInKiBPerSec);
-    view.swapOutKiBPerSec = gRate((b) => b.swapOutKiB, prevView?.swapOutKiBPerSec);
-    view.majorFaultsPerSec = gRate((b) => b.majorFaults, prevView?.majorFaultsPerSec);
-    view.addresses = active ? (ds.addresses ?? null) : null;
-    if (view.addresses) {
-      for (const n of view.nics) {
-        const a = nicAddresses(view.addresses, n.mac);
-        n.addrs = a?.addrs ?? null;
-        n.addrSource = a?.source ?? null;
-      }
-    }
+    const view = buildDomainView({ key, hs, ds, prev, lastView: st?.view ?? null, elapsedNs, hostCpus, hostMemKiB });
+    const active = view.active;
 
     if (!st) {
       const history = {} as Record<HistoryMetric, RingBuffer>;
@@ -390,7 +254,7 @@ export class Model {
       this.domains.set(key, st);
       host.domains.set(ds.uuid, st);
     }
-    st.stealStreak = active ? nextStealStreak(st.stealStreak, view.stealPercent, this.stealThresholdPercent) : 0;
+    st.stealStreak = active ? nextStealStreak(st.stealStreak, view.stealPercent ?? null, this.stealThresholdPercent) : 0;
     view.stealStreak = st.stealStreak;
     view.stealAlert = st.stealStreak >= this.stealTicks;
     // contentionCausedPercent is pushed by ingest() after the host's second pass.
@@ -417,78 +281,3 @@ function percentOfDelta(
   return Math.min(100, (Number(dp) / Number(dt)) * 100);
 }
 
-/** vCPU threads from /proc when we have the QEMU process, else libvirt's per-vCPU counters. */
-function threadViews(prev: DomainSample | null, cur: DomainSample, elapsedNs: bigint, statsElapsedNs: bigint): VcpuThreadView[] {
-  if (cur.process && cur.process.threads.some((t) => t.vcpu !== null)) {
-    const procElapsed =
-      scanElapsedNs(
-        prev?.process ? { monoNs: prev.process.monoNs, spanNs: prev.process.spanNs } : null,
-        { monoNs: cur.process.monoNs, spanNs: cur.process.spanNs },
-        elapsedNs,
-      ) ?? 0n;
-    const prevByTid = new Map<number, ThreadSample>();
-    for (const t of prev?.process?.threads ?? []) prevByTid.set(t.tid, t);
-    return cur.process.threads
-      .filter((t) => t.vcpu !== null)
-      .sort((a, b) => (a.vcpu as number) - (b.vcpu as number))
-      .map((t) => {
-        const pt = prevByTid.get(t.tid);
-        const waitPercent = pt ? cpuPercent(pt.runDelayNs, t.runDelayNs, procElapsed, 1) : null;
-        return {
-          vcpu: t.vcpu as number,
-          tid: t.tid,
-          cpuPercent: pt ? cpuPercent(pt.cpuTimeNs, t.cpuTimeNs, procElapsed, 1) : null,
-          cpuTimeNs: t.cpuTimeNs,
-          waitPercent,
-          // Steal per vCPU is its run-queue delay: the same figure under the insight name.
-          stealPercent: waitPercent,
-          lastCpu: t.lastCpu,
-        };
-      });
-  }
-  // Offline vCPUs (state 0) have no thread and no meaningful rate.
-  return cur.vcpus
-    .filter((v) => v.state !== 0)
-    .map((v) => {
-      const pv = prev?.vcpus.find((x) => x.vcpu === v.vcpu);
-      const waitPercent = pv ? cpuPercent(pv.delayNs, v.delayNs, statsElapsedNs, 1) : null;
-      return {
-        vcpu: v.vcpu,
-        tid: null,
-        cpuPercent: pv ? cpuPercent(pv.timeNs, v.timeNs, statsElapsedNs, 1) : null,
-        cpuTimeNs: v.timeNs,
-        waitPercent,
-        stealPercent: waitPercent,
-        lastCpu: null,
-      };
-    });
-}
-
-function staleView(v: DomainView, why: string): DomainView {
-  return {
-    ...v,
-    cpuPercent: null,
-    vcpuPercent: null,
-    rdBytesPerSec: null,
-    wrBytesPerSec: null,
-    rdReqPerSec: null,
-    wrReqPerSec: null,
-    rxBytesPerSec: null,
-    txBytesPerSec: null,
-    rxPktsPerSec: null,
-    txPktsPerSec: null,
-    disks: v.disks.map((d) => ({ ...d, rdBytesPerSec: null, wrBytesPerSec: null, rdReqPerSec: null, wrReqPerSec: null })),
-    nics: v.nics.map((n) => ({ ...n, rxBytesPerSec: null, txBytesPerSec: null, rxPktsPerSec: null, txPktsPerSec: null })),
-    vcpuThreads: v.vcpuThreads.map((t) => ({ ...t, cpuPercent: null, waitPercent: null, stealPercent: null })),
-    cpuCorePercent: null,
-    stealPercent: null,
-    stealSumPercent: null,
-    overheadPercent: null,
-    overheadCorePercent: null,
-    contentionCausedPercent: null,
-    swapInKiBPerSec: null,
-    swapOutKiBPerSec: null,
-    majorFaultsPerSec: null,
-    errors: [`${why}: values are from the last successful tick`],
-  };
-}
