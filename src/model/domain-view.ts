@@ -56,44 +56,32 @@ export function buildDomainView(input: DomainViewInput): DomainView {
   const guest = active ? guestCpu(p, ds, se, elapsedNs) : null;
   const vcpuPct = guest?.percent ?? null;
 
-  const disks: DiskView[] = ds.disks.map((d) => {
-    const pd = p?.disks.find((x) => x.name === d.name);
-    return {
-      name: d.name,
-      path: d.path,
-      rdBytesPerSec: pd ? counterRate(pd.rdBytes, d.rdBytes, se) : null,
-      wrBytesPerSec: pd ? counterRate(pd.wrBytes, d.wrBytes, se) : null,
-      rdReqPerSec: pd ? counterRate(pd.rdReqs, d.rdReqs, se) : null,
-      wrReqPerSec: pd ? counterRate(pd.wrReqs, d.wrReqs, se) : null,
-      rdBytes: d.rdBytes,
-      wrBytes: d.wrBytes,
-      rdReqs: d.rdReqs,
-      wrReqs: d.wrReqs,
-      errors: toNum(d.errors),
-      capacityBytes: toNum(d.capacityBytes),
-      allocationBytes: toNum(d.allocationBytes),
-    };
-  });
-  const nics: NicView[] = ds.nics.map((n) => {
-    const pn = p?.nics.find((x) => x.name === n.name);
-    return {
-      name: n.name,
-      mac: n.mac,
-      source: n.source,
-      rxBytesPerSec: pn ? counterRate(pn.rxBytes, n.rxBytes, se) : null,
-      txBytesPerSec: pn ? counterRate(pn.txBytes, n.txBytes, se) : null,
-      rxPktsPerSec: pn ? counterRate(pn.rxPkts, n.rxPkts, se) : null,
-      txPktsPerSec: pn ? counterRate(pn.txPkts, n.txPkts, se) : null,
-      rxBytes: n.rxBytes,
-      txBytes: n.txBytes,
-      rxPkts: n.rxPkts,
-      txPkts: n.txPkts,
-      rxErrs: toNum(n.rxErrs),
-      txErrs: toNum(n.txErrs),
-      rxDrop: toNum(n.rxDrop),
-      txDrop: toNum(n.txDrop),
-    };
-  });
+  const disks: DiskView[] = ds.disks.map((d) => ({
+    name: d.name,
+    path: d.path,
+    ...deviceRates(p?.disks.find((x) => x.name === d.name), d, DISK_RATES, se),
+    rdBytes: d.rdBytes,
+    wrBytes: d.wrBytes,
+    rdReqs: d.rdReqs,
+    wrReqs: d.wrReqs,
+    errors: toNum(d.errors),
+    capacityBytes: toNum(d.capacityBytes),
+    allocationBytes: toNum(d.allocationBytes),
+  }));
+  const nics: NicView[] = ds.nics.map((n) => ({
+    name: n.name,
+    mac: n.mac,
+    source: n.source,
+    ...deviceRates(p?.nics.find((x) => x.name === n.name), n, NIC_RATES, se),
+    rxBytes: n.rxBytes,
+    txBytes: n.txBytes,
+    rxPkts: n.rxPkts,
+    txPkts: n.txPkts,
+    rxErrs: toNum(n.rxErrs),
+    txErrs: toNum(n.txErrs),
+    rxDrop: toNum(n.rxDrop),
+    txDrop: toNum(n.txDrop),
+  }));
 
   // Steal per vCPU is its run-queue delay: the same figure under the insight name.
   const vcpuThreads = active ? threadViews(p, ds, elapsedNs, se) : [];
@@ -176,6 +164,28 @@ export function buildDomainView(input: DomainViewInput): DomainView {
   return view;
 }
 
+/** Which counter each per-second rate of a device comes from. */
+const DISK_RATES = { rdBytesPerSec: 'rdBytes', wrBytesPerSec: 'wrBytes', rdReqPerSec: 'rdReqs', wrReqPerSec: 'wrReqs' } as const;
+const NIC_RATES = { rxBytesPerSec: 'rxBytes', txBytesPerSec: 'txBytes', rxPktsPerSec: 'rxPkts', txPktsPerSec: 'txPkts' } as const;
+
+/**
+ * A device's rates against the same device (by name) in the previous
+ * sample: all null for a device that was not there.
+ */
+function deviceRates<R extends string, C extends string>(
+  prev: Readonly<Record<C, bigint | null>> | undefined,
+  cur: Readonly<Record<C, bigint | null>>,
+  rates: Readonly<Record<R, C>>,
+  elapsedNs: bigint,
+): Record<R, number | null> {
+  const out = {} as Record<R, number | null>;
+  for (const rate of Object.keys(rates) as R[]) {
+    const counter = rates[rate];
+    out[rate] = prev ? counterRate(prev[counter], cur[counter], elapsedNs) : null;
+  }
+  return out;
+}
+
 /** vCPU threads from /proc when we have the QEMU process, else libvirt's per-vCPU counters. */
 function threadViews(prev: DomainSample | null, cur: DomainSample, elapsedNs: bigint, statsElapsedNs: bigint): VcpuThreadView[] {
   if (cur.process && cur.process.threads.some((t) => t.vcpu !== null)) {
@@ -224,31 +234,43 @@ function threadViews(prev: DomainSample | null, cur: DomainSample, elapsedNs: bi
 }
 
 
+/** Every figure of a domain view that is a rate over the last interval (unknown while its host is not answering). */
+const DOMAIN_RATES = [
+  'cpuPercent',
+  'vcpuPercent',
+  'rdBytesPerSec',
+  'wrBytesPerSec',
+  'rdReqPerSec',
+  'wrReqPerSec',
+  'rxBytesPerSec',
+  'txBytesPerSec',
+  'rxPktsPerSec',
+  'txPktsPerSec',
+  'cpuCorePercent',
+  'stealPercent',
+  'stealSumPercent',
+  'overheadPercent',
+  'overheadCorePercent',
+  'contentionCausedPercent',
+  'swapInKiBPerSec',
+  'swapOutKiBPerSec',
+  'majorFaultsPerSec',
+] as const satisfies readonly (keyof DomainView)[];
+const THREAD_RATES = ['cpuPercent', 'waitPercent', 'stealPercent'] as const satisfies readonly (keyof VcpuThreadView)[];
+
+const withNull = <T extends object>(o: T, keys: readonly string[]): T => {
+  const out = { ...o } as Record<string, unknown>;
+  for (const k of keys) out[k] = null;
+  return out as T;
+};
+
+/** The last view of a domain whose host did not answer: sizes kept, every rate unknown, and why. */
 export function staleView(v: DomainView, why: string): DomainView {
   return {
-    ...v,
-    cpuPercent: null,
-    vcpuPercent: null,
-    rdBytesPerSec: null,
-    wrBytesPerSec: null,
-    rdReqPerSec: null,
-    wrReqPerSec: null,
-    rxBytesPerSec: null,
-    txBytesPerSec: null,
-    rxPktsPerSec: null,
-    txPktsPerSec: null,
-    disks: v.disks.map((d) => ({ ...d, rdBytesPerSec: null, wrBytesPerSec: null, rdReqPerSec: null, wrReqPerSec: null })),
-    nics: v.nics.map((n) => ({ ...n, rxBytesPerSec: null, txBytesPerSec: null, rxPktsPerSec: null, txPktsPerSec: null })),
-    vcpuThreads: v.vcpuThreads.map((t) => ({ ...t, cpuPercent: null, waitPercent: null, stealPercent: null })),
-    cpuCorePercent: null,
-    stealPercent: null,
-    stealSumPercent: null,
-    overheadPercent: null,
-    overheadCorePercent: null,
-    contentionCausedPercent: null,
-    swapInKiBPerSec: null,
-    swapOutKiBPerSec: null,
-    majorFaultsPerSec: null,
+    ...withNull(v, DOMAIN_RATES),
+    disks: v.disks.map((d) => withNull(d, Object.keys(DISK_RATES))),
+    nics: v.nics.map((n) => withNull(n, Object.keys(NIC_RATES))),
+    vcpuThreads: v.vcpuThreads.map((t) => withNull(t, THREAD_RATES)),
     errors: [`${why}: values are from the last successful tick`],
   };
 }

@@ -249,4 +249,27 @@ describe('Model.ingest', () => {
     const v2 = m.ingest(snapshot(2, [host({ monoNs: 4n * SEC, domains: [c] })]));
     expect(v2.domains[0].cpuPercent).toBeCloseTo(12.5, 6); // 1 s CPU over 2 s on 4 CPUs
   });
+
+  it('a host that stops answering: its domains keep their sizes, every rate becomes unknown, and the row says why', () => {
+    const m = new Model();
+    const mk = (k: bigint) =>
+      domain({
+        uuid: 'a',
+        cpuTimeNs: k * SEC,
+        balloon: { ...emptyBalloon(), currentKiB: 1024n },
+        vcpus: [{ vcpu: 0, state: 1, timeNs: k * SEC, waitNs: null, delayNs: 0n }],
+        disks: [{ name: 'vda', path: null, rdReqs: k, rdBytes: k, wrReqs: k, wrBytes: k, errors: 0n, capacityBytes: 10n, allocationBytes: 5n }],
+        nics: [{ name: 'vnet0', mac: null, source: null, rxBytes: k, rxPkts: k, rxErrs: 0n, rxDrop: 0n, txBytes: k, txPkts: k, txErrs: 0n, txDrop: 0n }],
+      });
+    m.ingest(snapshot(0, [host({ monoNs: 0n, domains: [mk(0n)] })]));
+    const live = m.ingest(snapshot(1, [host({ monoNs: SEC, domains: [mk(1n)] })])).domains[0];
+    expect(live.cpuPercent).toBe(25);
+    expect(live.disks[0].rdBytesPerSec).toBe(1);
+    const d = m.ingest(snapshot(2, [host({ monoNs: 2n * SEC, status: 'reconnecting', error: 'lost', domains: [] })])).domains[0];
+    expect(d).toMatchObject({ cpuPercent: null, vcpuPercent: null, rdBytesPerSec: null, txPktsPerSec: null, cpuCorePercent: null, memCurrentKiB: 1024, cpuTimeNs: SEC });
+    expect(d.disks[0]).toMatchObject({ rdBytesPerSec: null, wrReqPerSec: null, capacityBytes: 10, rdBytes: 1n });
+    expect(d.nics[0]).toMatchObject({ rxBytesPerSec: null, txPktsPerSec: null, rxBytes: 1n });
+    expect(d.vcpuThreads[0]).toMatchObject({ cpuPercent: null, waitPercent: null, stealPercent: null });
+    expect(d.errors).toEqual(['host unreachable: values are from the last successful tick']);
+  });
 });
