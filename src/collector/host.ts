@@ -82,6 +82,18 @@ const KEEPALIVE_INTERVAL_SEC = 5;
 const KEEPALIVE_COUNT = 3;
 
 
+/** What a HostCollector keeps per domain from tick to tick (all dropped when the domain goes). */
+interface DomainCache {
+  /** its parsed XML, or why it could not be had */
+  def?: { def: DomainDef | null; error: string | null };
+  /** its QEMU process, found for this hypervisor id */
+  pid?: { id: number; pid: number };
+  /** its vhost workers, and when they were last found by a full scan */
+  vhost?: { pid: number; known: VhostSample[]; scannedMs: number };
+  /** balloon.last-update at which its XML was last re-read because the cached XML has no stats period */
+  periodSeen?: string;
+}
+
 export class HostCollector {
   private conn: LibvirtSource | null = null;
   private info: HostInfo | null = null;
@@ -91,10 +103,8 @@ export class HostCollector {
   private lastError: string | null = null;
   private failures = 0;
   private nextAttemptMs = 0;
-  private readonly defs = new Map<string, { def: DomainDef | null; error: string | null }>();
   private listed: Map<string, DomainListEntry> | null = null;
   private listAge = 0;
-  private readonly pids = new Map<string, { id: number; pid: number }>();
   private readonly unsupported = new Unsupported();
   private readonly clock: Clock;
   private closed = false;
@@ -103,9 +113,8 @@ export class HostCollector {
   private extra: { value: HostExtra | null; atMs: number } | null = null;
   /** the driver cannot tell free memory per NUMA cell */
   private noCells = false;
-  private readonly vhost = new Map<string, { pid: number; known: VhostSample[]; scannedMs: number }>();
-  /** balloon.last-update at which a domain's XML was last re-read because the cached XML has no stats period */
-  private readonly periodRechecked = new Map<string, string>();
+  /** what is kept per domain between ticks; dropped with the domain */
+  private readonly perDomain = new Map<string, DomainCache>();
 
   constructor(
     readonly uri: string,
@@ -117,7 +126,18 @@ export class HostCollector {
 
   /** Forget a domain's cached XML (after a define or device event). */
   invalidate(uuid: string): void {
-    this.defs.delete(uuid);
+    this.forgetDef(uuid);
+  }
+
+  private cacheOf(uuid: string): DomainCache {
+    let c = this.perDomain.get(uuid);
+    if (!c) this.perDomain.set(uuid, (c = {}));
+    return c;
+  }
+
+  private forgetDef(uuid: string): void {
+    const c = this.perDomain.get(uuid);
+    if (c) c.def = undefined;
   }
 
   setThreads(on: boolean): void {
@@ -165,11 +185,12 @@ export class HostCollector {
       c.onLifecycle((ev) => {
         // defined / started / undefined change the XML we cached.
         if (ev.event === LifecycleEventType.Defined || ev.event === LifecycleEventType.Undefined || ev.event === LifecycleEventType.Started) {
-          this.defs.delete(ev.uuid);
+          this.forgetDef(ev.uuid);
         }
         // Any lifecycle change can change ids, persistence or the set of domains.
         this.listed = null;
-        this.periodRechecked.delete(ev.uuid);
+        const cached = this.perDomain.get(ev.uuid);
+        if (cached) cached.periodSeen = undefined;
         this.addresses?.invalidate(ev.uuid);
         this.opts.onDomainEvent?.(this.uri, ev);
       });
@@ -377,7 +398,7 @@ export class HostCollector {
   }
 
   private async domainDef(c: LibvirtSource, uuid: string): Promise<{ def: DomainDef | null; error: string | null }> {
-    const cached = this.defs.get(uuid);
+    const cached = this.perDomain.get(uuid)?.def;
     if (cached) return cached;
     let entry: { def: DomainDef | null; error: string | null };
     try {
@@ -388,7 +409,7 @@ export class HostCollector {
       // Not cached: a vanished domain or a transient failure is retried next tick.
       return { def: null, error: `virDomainGetXMLDesc: ${errorMessage(e)}` };
     }
-    this.defs.set(uuid, entry);
+    this.cacheOf(uuid).def = entry;
     return entry;
   }
 
@@ -404,10 +425,7 @@ export class HostCollector {
     // the stats vanished in between and is dropped with it.
     const recs = records;
     const live = new Set(recs.map((r) => r.uuid));
-    for (const k of this.defs.keys()) if (!live.has(k)) this.defs.delete(k);
-    for (const k of this.pids.keys()) if (!live.has(k)) this.pids.delete(k);
-    for (const k of this.vhost.keys()) if (!live.has(k)) this.vhost.delete(k);
-    for (const k of this.periodRechecked.keys()) if (!live.has(k)) this.periodRechecked.delete(k);
+    for (const k of this.perDomain.keys()) if (!live.has(k)) this.perDomain.delete(k);
 
     const local = this.opts.proc !== null && isLocalUri(this.uri);
     const limit = this.opts.fallbackConcurrency ?? 16;
@@ -424,17 +442,17 @@ export class HostCollector {
       ds.statsMonoNs = statsMonoNs;
       ds.statsSpanNs = statsSpanNs;
       // Device added since the XML was cached: refresh it next tick.
-      if (def && ds.nics.some((n) => !def.nics.some((d) => d.target === n.name))) this.defs.delete(rec.uuid);
+      if (def && ds.nics.some((n) => !def.nics.some((d) => d.target === n.name))) this.forgetDef(rec.uuid);
       // Guest stats turned on live (virtop's m, virsh dommemstat --period): the cached XML
       // still says no period. A new guest report (last-update moved) means someone did:
       // re-read the XML so the period (and staleness) is known. Without a period the
       // guest's one boot-time report never moves, so this costs nothing then.
       const lastUpdate = rec.params['balloon.last-update'];
       if (def && def.balloonStatsPeriodSec === null && lastUpdate !== undefined) {
-        const seen = this.periodRechecked.get(rec.uuid);
+        const seen = this.perDomain.get(rec.uuid)?.periodSeen;
         if (seen !== String(lastUpdate)) {
-          if (seen !== undefined) this.defs.delete(rec.uuid);
-          this.periodRechecked.set(rec.uuid, String(lastUpdate));
+          if (seen !== undefined) this.forgetDef(rec.uuid);
+          this.cacheOf(rec.uuid).periodSeen = String(lastUpdate);
         }
       }
 
@@ -450,7 +468,7 @@ export class HostCollector {
 
   private async readProcess(ds: Draft<DomainSample>): Promise<ProcessSample | null> {
     const proc = this.opts.proc as ProcProbe;
-    let cached = this.pids.get(ds.uuid);
+    let cached = this.perDomain.get(ds.uuid)?.pid;
     if (!cached || cached.id !== ds.id) {
       const pid = await proc.findQemuPid(ds.name).catch(() => null);
       if (pid === null) {
@@ -458,7 +476,7 @@ export class HostCollector {
         return null;
       }
       cached = { id: ds.id ?? -1, pid };
-      this.pids.set(ds.uuid, cached);
+      this.cacheOf(ds.uuid).pid = cached;
     }
     const read = await this.timed(() => proc.readProcess(cached.pid, { threads: this.opts.threads ?? true }));
     // A reader that stamped its own scan knows better than the await around it.
@@ -466,8 +484,8 @@ export class HostCollector {
     if (sample.error) ds.errors.push(sample.error);
     if (sample.rssKiB === null && sample.threads.length === 0) {
       // The process went away (guest restarted under the same id?): look it up again next tick.
-      this.pids.delete(ds.uuid);
-      this.vhost.delete(ds.uuid);
+      const gone = this.perDomain.get(ds.uuid);
+      if (gone) gone.pid = gone.vhost = undefined;
     } else if (proc.readVhost && (this.opts.threads ?? true)) {
       sample.vhost = await this.readVhost(ds.uuid, cached.pid);
     }
@@ -479,10 +497,10 @@ export class HostCollector {
     const proc = this.opts.proc as ProcProbe;
     if (!proc.readVhost) return [];
     const now = this.clock.wallMs();
-    const c = this.vhost.get(uuid);
+    const c = this.perDomain.get(uuid)?.vhost;
     const rescan = !c || c.pid !== pid || now - c.scannedMs >= (this.opts.vhostRescanMs ?? 60_000);
     const found = await proc.readVhost(pid, rescan ? null : c.known).catch(() => [] as VhostSample[]);
-    this.vhost.set(uuid, { pid, known: found, scannedMs: rescan ? now : (c as { scannedMs: number }).scannedMs });
+    this.cacheOf(uuid).vhost = { pid, known: found, scannedMs: rescan ? now : (c as { scannedMs: number }).scannedMs };
     return found;
   }
 }
