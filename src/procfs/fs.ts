@@ -152,7 +152,8 @@ function preadWhole(fd: number): string {
   }
 }
 
-const FALLBACK_MAX_OPEN = 512;
+/** Descriptors kept open when the process's limit cannot be read (and by handle sets that say nothing). */
+export const FALLBACK_MAX_OPEN = 512;
 const CEILING_MAX_OPEN = 65_536;
 
 /** Half of this process's descriptor limit for /proc handles: libvirt sockets, the TTY and files need the rest. */

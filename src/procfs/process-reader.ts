@@ -25,7 +25,7 @@ import {
   type Schedstat,
   type StatFields,
 } from './parse.js';
-import { interpret, numericEntries, summarise, type ProcFs, type ProcHandles, type ReadResult } from './fs.js';
+import { FALLBACK_MAX_OPEN, interpret, numericEntries, summarise, type ProcFs, type ProcHandles, type ReadResult } from './fs.js';
 import { processSample, processVanished, readProcess, threadSample, vanishedProcessSample, type ReadProcessOptions } from './process.js';
 
 export interface ProcessReaderOptions {
@@ -50,7 +50,6 @@ export interface ProcessReaderOptions {
   monoNs?: () => bigint;
 }
 
-const DEFAULT_MAX_OPEN = 512;
 const DEFAULT_SLICE_MS = 2;
 const DEFAULT_RELIST_EVERY = 30;
 const DEFAULT_IDLE_CLOSE_MS = 120_000;
@@ -145,7 +144,7 @@ export class ProcessReader {
     opts: ProcessReaderOptions = {},
   ) {
     this.handles = fs.handles ?? null;
-    this.maxOpen = opts.maxOpen ?? this.handles?.maxOpen ?? DEFAULT_MAX_OPEN;
+    this.maxOpen = opts.maxOpen ?? this.handles?.maxOpen ?? FALLBACK_MAX_OPEN;
     this.sliceMs = opts.sliceMs ?? DEFAULT_SLICE_MS;
     this.relistEvery = opts.relistEvery ?? DEFAULT_RELIST_EVERY;
     this.idleCloseMs = opts.idleCloseMs ?? DEFAULT_IDLE_CLOSE_MS;
