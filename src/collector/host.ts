@@ -18,6 +18,7 @@ import { errorCode, errorMessage, type Connector, type LibvirtSource } from './s
 import type { NativeConnection } from '../libvirt/types.js';
 import type { HostExtra, VhostSample } from '../types/sample.js';
 import { AddressPoller, type AddressPollerOptions } from './addresses.js';
+import { hostCountersFromNode } from './node-counters.js';
 
 /** What the collector needs from /proc for a local host. */
 export interface ProcProbe {
@@ -344,21 +345,7 @@ export class HostCollector {
       c.nodeCpuStats().catch(() => null),
       c.nodeMemoryStats().catch(() => null),
     ]);
-    if (!cpu && !mem) return null;
-    const parts = cpu ? [cpu.kernelNs, cpu.userNs, cpu.idleNs, cpu.iowaitNs] : [];
-    const known = parts.length > 0 && parts.every((x) => x !== null);
-    const total = known ? (parts as bigint[]).reduce((a, b) => a + b, 0n) : null;
-    return {
-      cpuTotalNs: total,
-      cpuBusyNs: known && cpu ? (cpu.kernelNs as bigint) + (cpu.userNs as bigint) : null,
-      perCpu: [],
-      memTotalKiB: mem?.totalKiB ?? null,
-      memAvailableKiB:
-        mem && mem.freeKiB !== null
-          ? mem.freeKiB + (mem.buffersKiB ?? 0n) + (mem.cachedKiB ?? 0n)
-          : null,
-      memFreeKiB: mem?.freeKiB ?? null,
-    };
+    return hostCountersFromNode(cpu, mem);
   }
 
   /**
