@@ -115,29 +115,24 @@ export class TuiApp {
       header: new Pane(
         mk(),
         (f, r) => renderHeader(f, r.width, r.height),
-        (f) => `${f.state.paused}|${f.state.intervalSec}|${Math.floor(f.nowMs / 1000)}|${f.state.irix}|${f.state.selectedKey}|${f.state.rewindAt}|${JSON.stringify(f.state.replay)}`,
+        (f) => [Math.floor(f.nowMs / 1000)],
         unicode,
       ),
-      main: new Pane(mk(), (f, r) => this.drawMain(f, r), (f) => this.mainDepends(f), unicode),
+      main: new Pane(mk(), (f, r) => this.drawMain(f, r), (f) => [f.state.view === 'log' ? this.hooks.actionLog().entries.length : 0], unicode),
       detail: new Pane(
         mk(),
         (f, r) => renderDetail(f, this.selectedDomain(f), r.width, r.height),
-        (f) => `${f.state.selectedKey}|${f.state.rewindAt}`,
+        () => [],
         unicode,
       ),
-      status: new Pane(mk(), (f, r) => [renderStatus(f, r.width)], (f) => this.statusDepends(f), unicode),
+      status: new Pane(mk(), (f, r) => [renderStatus(f, r.width)], (f) => [Math.floor(f.nowMs / 1000)], unicode),
       overlay: new Pane(
         mk(overlayBg),
         (f, r) => this.drawOverlay(f, r),
-        (f) => {
-          const o = f.state.overlay;
-          if (o?.kind === 'bulk-preview') return `bulk|${o.scroll}|${o.bulk.plans.map((p) => p.domainKey).join()}`;
-          if (o?.kind === 'capacity') return `capacity|${o.scroll}|${f.state.selectedKey}`;
-          return (o?.kind === 'help' || o?.kind === 'columns' ? JSON.stringify(o) : '') + f.state.columns.join();
-        },
+        () => [],
         unicode,
       ),
-      small: new Pane(mk(), () => [], () => '', unicode),
+      small: new Pane(mk(), () => [], () => [], unicode),
     };
     screen.on('keypress', (ch, key) => this.onKey(ch, key));
     screen.on('mouse', (m) => this.onMouse(m));
@@ -273,23 +268,6 @@ export class TuiApp {
   }
 
   // ---- drawing -----------------------------------------------------------
-
-  private mainDepends(f: Frame): string {
-    const s = f.state;
-    const logLen = s.view === 'log' ? this.hooks.actionLog().entries.length : 0;
-    return `${s.view}|${s.sort}|${s.reverse}|${s.filter}|${s.selectedKey}|${s.scroll}|${s.columns.join()}|${s.io}|${JSON.stringify(s.listCursor)}|${JSON.stringify(s.listScroll)}|${s.tagged.join()}|${s.groupByHost}|${logLen}|${s.irix}`;
-  }
-
-  private statusDepends(f: Frame): string {
-    const s = f.state;
-    const o =
-      s.overlay?.kind === 'prompt' || s.overlay?.kind === 'action-prompt'
-        ? `${s.overlay.text}|${s.overlay.error}|${s.overlay.kind === 'action-prompt' ? s.overlay.persist : ''}`
-        : s.overlay?.kind === 'confirm'
-          ? s.overlay.question
-          : '';
-    return `${o}|${s.status?.atMs}|${Math.floor(f.nowMs / 1000)}|${s.filter}|${s.sort}|${s.reverse}|${s.selectedKey}|${s.view}`;
-  }
 
   private listSpec(f: Frame, width: number): ListSpec {
     if (f.state.view === 'hosts') return hostsSpec(f, width);

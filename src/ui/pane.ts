@@ -1,7 +1,7 @@
 // A pane on screen: one blessed box whose content is precomputed lines.
-// render() skips the work when neither the data nor what the pane depends
-// on changed; the lines go to the screen through a LineCanvas, which turns
-// only changed lines into cells.
+// render() skips the work when neither the model's view, the UI state, the
+// pane's place nor the extra inputs it declares changed; the lines go to the
+// screen through a LineCanvas, which turns only changed lines into cells.
 
 import type { BlessedBox } from './blessed.js';
 import { LineCanvas, type BlessedUnicode } from './canvas.js';
@@ -10,15 +10,21 @@ import type { Rect } from './layout.js';
 
 export class Pane {
   private place = '';
-  private key = '';
+  private state: Frame['state'] | null = null;
+  private inputs: readonly unknown[] = [];
   private readonly canvas: LineCanvas;
 
   constructor(
     readonly box: BlessedBox,
     /** the lines of the pane for a frame, each exactly rect.width cells */
     private readonly draw: (frame: Frame, rect: Rect) => string[],
-    /** everything besides the model's data that the drawing depends on */
-    private readonly depends: (frame: Frame, rect: Rect) => string = () => '',
+    /**
+     * What the drawing depends on besides the model's view and the UI state
+     * (both always count: the state is immutable, so any change to it is a
+     * new object): the clock's second for a pane that shows the time, the
+     * length of an outside log. Compared value by value.
+     */
+    private readonly extraInputs: (frame: Frame) => readonly unknown[] = () => [],
     unicode: BlessedUnicode | null = null,
   ) {
     this.canvas = new LineCanvas(box, unicode);
@@ -28,15 +34,23 @@ export class Pane {
     if (!this.box.hidden) this.box.hide();
   }
 
+  /** Whether drawing `frame` at `place` could give other lines than last time. */
+  private needsRedraw(frame: Frame, place: string, inputs: readonly unknown[], opts: RenderOptions): boolean {
+    if (opts.force || !opts.dataSame || this.box.hidden) return true;
+    if (place !== this.place || frame.state !== this.state) return true;
+    return inputs.length !== this.inputs.length || inputs.some((v, i) => !Object.is(v, this.inputs[i]));
+  }
+
   render(frame: Frame, rect: Rect | null, opts: RenderOptions): void {
     if (!rect || rect.width <= 0 || rect.height <= 0) {
       this.hide();
       return;
     }
     const place = `${rect.top},${rect.left},${rect.width},${rect.height}`;
-    const key = `${place}|${this.depends(frame, rect)}`;
-    if (!opts.force && opts.dataSame && key === this.key && !this.box.hidden) return;
-    this.key = key;
+    const inputs = this.extraInputs(frame);
+    if (!this.needsRedraw(frame, place, inputs, opts)) return;
+    this.state = frame.state;
+    this.inputs = inputs;
     this.move(rect, place);
     this.canvas.set(rect, this.draw(frame, rect));
     if (this.box.hidden) this.box.show();
@@ -45,7 +59,7 @@ export class Pane {
   /** Sets lines directly (small-terminal message). */
   setLines(rect: Rect, lines: string[]): void {
     this.move(rect, `${rect.top},${rect.left},${rect.width},${rect.height}`);
-    this.key = '';
+    this.state = null;
     this.canvas.set(rect, lines);
     if (this.box.hidden) this.box.show();
   }
