@@ -1,22 +1,13 @@
 // LineCanvas must leave blessed's cell buffer exactly as blessed's own box
 // would with the same text, so the terminal sees the same bytes.
 
-import { PassThrough, Writable } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
-import { loadBlessed, type BlessedBox, type BlessedScreen } from '../../../src/ui/blessed.js';
+import type { BlessedBox, BlessedScreen, loadBlessed } from '../../../src/ui/blessed.js';
 import { LineCanvas, type BlessedUnicode } from '../../../src/ui/canvas.js';
-import { createScreen, restoreScreen } from '../../../src/ui/screen.js';
+import { restoreScreen } from '../../../src/ui/screen.js';
+import { fakeScreen } from '../../helpers/fake-screen.js';
 
 type Cells = [number, string][][];
-
-class NullTty extends Writable {
-  isTTY = true;
-  columns = 40;
-  rows = 12;
-  override _write(_c: Buffer | string, _e: string, cb: () => void): void {
-    cb();
-  }
-}
 
 let screen: BlessedScreen | null = null;
 
@@ -26,10 +17,9 @@ afterEach(() => {
 });
 
 function setup(): { blessed: ReturnType<typeof loadBlessed>; screen: BlessedScreen; unicode: BlessedUnicode } {
-  const blessed = loadBlessed();
-  const input = Object.assign(new PassThrough(), { isTTY: true, setRawMode: () => undefined });
-  screen = createScreen(blessed, { input, output: new NullTty(), terminal: 'xterm-256color' });
-  return { blessed, screen, unicode: (blessed as unknown as { unicode: BlessedUnicode }).unicode };
+  const fake = fakeScreen();
+  screen = fake.screen;
+  return { blessed: fake.blessed, screen: fake.screen, unicode: (fake.blessed as unknown as { unicode: BlessedUnicode }).unicode };
 }
 
 const E = '\x1b[';

@@ -1,21 +1,12 @@
 // When a pane draws: whenever the model's view, the UI state, its place or
 // an input it declares changed, and only then. The state counts as a whole
 // (a new object on every change), so no field can be forgotten.
-import { PassThrough, Writable } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
-import { loadBlessed, type BlessedScreen } from '../../../src/ui/blessed.js';
+import type { BlessedScreen } from '../../../src/ui/blessed.js';
 import type { Frame } from '../../../src/ui/frame.js';
 import { Pane } from '../../../src/ui/pane.js';
-import { createScreen, restoreScreen } from '../../../src/ui/screen.js';
-
-class NullTty extends Writable {
-  isTTY = true;
-  columns = 40;
-  rows = 12;
-  override _write(_c: Buffer | string, _e: string, cb: () => void): void {
-    cb();
-  }
-}
+import { restoreScreen } from '../../../src/ui/screen.js';
+import { fakeScreen } from '../../helpers/fake-screen.js';
 
 let screen: BlessedScreen | null = null;
 afterEach(() => {
@@ -24,9 +15,9 @@ afterEach(() => {
 });
 
 function setup(inputs: (f: Frame) => readonly unknown[] = () => []) {
-  const blessed = loadBlessed();
-  const input = Object.assign(new PassThrough(), { isTTY: true, setRawMode: () => undefined });
-  screen = createScreen(blessed, { input, output: new NullTty(), terminal: 'xterm-256color' });
+  const fake = fakeScreen();
+  const blessed = fake.blessed;
+  screen = fake.screen;
   let draws = 0;
   const box = blessed.box({ parent: screen, top: 0, left: 0, width: 1, height: 1, tags: false, wrap: false, hidden: true });
   const pane = new Pane(
