@@ -88,20 +88,40 @@ function classifyError<T>(err: unknown): ReadResult<T> {
 // instead of five, which matters with thousands of QEMU threads per tick.
 const INITIAL_READ_BYTES = 4096;
 
+/**
+ * One read of a whole /proc file, whatever does the reading: a buffer that
+ * grows ×4 while reads fill it, a short read meaning EOF.
+ */
+class WholeRead {
+  private buffer = Buffer.allocUnsafe(INITIAL_READ_BYTES);
+  private length = 0;
+
+  /** where the next read goes: [buffer, offset, length] */
+  next(): [Buffer, number, number] {
+    return [this.buffer, this.length, this.buffer.length - this.length];
+  }
+
+  /** Takes a read's byte count; true when the file is whole. */
+  took(bytesRead: number): boolean {
+    this.length += bytesRead;
+    if (bytesRead === 0 || this.length < this.buffer.length) return true;
+    const bigger = Buffer.allocUnsafe(this.buffer.length * 4);
+    this.buffer.copy(bigger, 0, 0, this.length);
+    this.buffer = bigger;
+    return false;
+  }
+
+  text(): string {
+    return this.buffer.toString('utf8', 0, this.length);
+  }
+}
+
 async function readWholeFile(path: string): Promise<string> {
   const handle = await open(path, 'r');
   try {
-    let buffer = Buffer.allocUnsafe(INITIAL_READ_BYTES);
-    let length = 0;
-    for (;;) {
-      const { bytesRead } = await handle.read(buffer, length, buffer.length - length, null);
-      length += bytesRead;
-      if (bytesRead === 0 || length < buffer.length) break;
-      const bigger = Buffer.allocUnsafe(buffer.length * 4);
-      buffer.copy(bigger, 0, 0, length);
-      buffer = bigger;
-    }
-    return buffer.toString('utf8', 0, length);
+    const r = new WholeRead();
+    while (!r.took((await handle.read(...r.next(), null)).bytesRead));
+    return r.text();
   } finally {
     await handle.close().catch(() => undefined);
   }
@@ -111,17 +131,9 @@ async function readWholeFile(path: string): Promise<string> {
 function readWholeFileSync(path: string): string {
   const fd = openSync(path, 'r');
   try {
-    let buffer = Buffer.allocUnsafe(INITIAL_READ_BYTES);
-    let length = 0;
-    for (;;) {
-      const bytesRead = readSync(fd, buffer, length, buffer.length - length, null);
-      length += bytesRead;
-      if (bytesRead === 0 || length < buffer.length) break;
-      const bigger = Buffer.allocUnsafe(buffer.length * 4);
-      buffer.copy(bigger, 0, 0, length);
-      buffer = bigger;
-    }
-    return buffer.toString('utf8', 0, length);
+    const r = new WholeRead();
+    while (!r.took(readSync(fd, ...r.next(), null)));
+    return r.text();
   } finally {
     closeSync(fd);
   }
