@@ -92,28 +92,29 @@ export interface GuestCpuReading {
 }
 
 /**
- * Guest CPU (%VCPU): how busy the guest kept its own vCPUs. From libvirt's
- * vcpu.N.time where it has them, timed by the stats call; else from the
- * vCPU threads in /proc, timed by the scan. Unlike cpu.time it leaves out
- * QEMU's emulator and I/O threads, so it passes 100 only by measurement
- * noise. Null when neither is known for both samples.
+ * Guest CPU (%VCPU): how busy the guest kept its own vCPUs. On a local host
+ * from the vCPU threads' schedstat runtime (ns, timed by the /proc scan);
+ * elsewhere from libvirt's vcpu.N.time, timed by the stats call. libvirt
+ * reads vcpu.N.time from the same threads' /proc stat, in 10 ms ticks: over
+ * a 0.5 s interval that alone can make a busy vCPU read 104 %. Unlike
+ * cpu.time it leaves out QEMU's emulator and I/O threads, so it passes 100
+ * only by the counters' resolution. Null when neither is known for both
+ * samples, or a vCPU came or went.
  */
 export function guestCpu(prev: DomainSample | null, cur: DomainSample, statsElapsedNs: bigint, fallbackNs: bigint): GuestCpuReading {
   const none: GuestCpuReading = { percent: null, source: null };
   if (prev === null) return none;
-  const vcpu = vcpuTimeDeltaNs(prev, cur);
-  if (vcpu !== null) {
-    if (statsElapsedNs <= 0n) return none;
-    return { percent: cpuPercent(0n, vcpu.ns, statsElapsedNs, vcpu.count), source: 'libvirt' };
-  }
   const pp = prev.process;
   const cp = cur.process;
-  if (!pp || !cp) return none;
-  const threads = procVcpuDeltaNs(pp, cp);
-  if (threads === null) return none;
-  const elapsed = scanElapsedNs({ monoNs: pp.monoNs, spanNs: pp.spanNs }, { monoNs: cp.monoNs, spanNs: cp.spanNs }, fallbackNs);
-  if (elapsed === null || elapsed <= 0n) return none;
-  return { percent: cpuPercent(0n, threads.ns, elapsed, threads.count), source: 'proc' };
+  const threads = pp && cp ? procVcpuDeltaNs(pp, cp) : null;
+  if (threads !== null && pp && cp) {
+    const elapsed = scanElapsedNs({ monoNs: pp.monoNs, spanNs: pp.spanNs }, { monoNs: cp.monoNs, spanNs: cp.spanNs }, fallbackNs);
+    if (elapsed === null || elapsed <= 0n) return none;
+    return { percent: cpuPercent(0n, threads.ns, elapsed, threads.count), source: 'proc' };
+  }
+  const vcpu = vcpuTimeDeltaNs(prev, cur);
+  if (vcpu === null || statsElapsedNs <= 0n) return none;
+  return { percent: cpuPercent(0n, vcpu.ns, statsElapsedNs, vcpu.count), source: 'libvirt' };
 }
 
 /**

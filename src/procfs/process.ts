@@ -35,7 +35,10 @@ export function threadSample(tid: number, stat: StatFields, sched: Schedstat | n
     tid,
     comm: stat.comm,
     vcpu,
-    cpuTimeNs: stat.cpuTimeNs,
+    // schedstat's runtime is in ns and lags at most one scheduler tick (4 ms
+    // at HZ=250); stat's utime+stime is floored to 10 ms ticks on top of that,
+    // which over a 0.5 s interval can read 104 % for a busy vCPU.
+    cpuTimeNs: sched === null ? stat.cpuTimeNs : sched.runNs,
     runDelayNs: sched === null ? null : sched.waitNs,
     lastCpu: stat.lastCpu,
   };

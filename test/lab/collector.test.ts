@@ -39,23 +39,24 @@ interface Window {
   /** the two raw samples behind the view's rates */
   first: Snapshot;
   second: Snapshot;
-  /** each vCPU thread's utime+stime (ns) read from /proc just before the first tick and just after the second */
-  procBefore: Map<number, bigint>;
-  procAfter: Map<number, bigint>;
+  /** each vCPU thread's runtime and utime+stime (ns) read from /proc just before the first tick and just after the second */
+  procBefore: Map<number, { runNs: bigint; ticksNs: bigint }>;
+  procAfter: Map<number, { runNs: bigint; ticksNs: bigint }>;
 }
 
 const CLK_TCK = 100n; // USER_HZ on Linux
 
-/** utime+stime of every vCPU thread of every lab guest, ns, read directly. */
-async function vcpuThreadTimes(): Promise<Map<number, bigint>> {
-  const out = new Map<number, bigint>();
+/** Per vCPU thread of every lab guest, read directly: its schedstat runtime and its stat utime+stime, ns. */
+async function vcpuThreadTimes(): Promise<Map<number, { runNs: bigint; ticksNs: bigint }>> {
+  const out = new Map<number, { runNs: bigint; ticksNs: bigint }>();
   for (const g of Object.values(LAB_GUESTS)) {
     const pid = await qemuPid(g);
     for (const tid of await readdir(`/proc/${pid}/task`)) {
       const stat = await readFile(`/proc/${pid}/task/${tid}/stat`, 'utf8').catch(() => null);
-      if (!stat || !/\(CPU \d+\//.test(stat)) continue;
+      const sched = await readFile(`/proc/${pid}/task/${tid}/schedstat`, 'utf8').catch(() => null);
+      if (!stat || !sched || !/\(CPU \d+\//.test(stat)) continue;
       const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      out.set(Number(tid), ((BigInt(f[11]) + BigInt(f[12])) * 1_000_000_000n) / CLK_TCK);
+      out.set(Number(tid), { runNs: BigInt(sched.split(' ')[0]), ticksNs: ((BigInt(f[11]) + BigInt(f[12])) * 1_000_000_000n) / CLK_TCK });
     }
   }
   return out;
@@ -165,7 +166,7 @@ describeLab('collector against real guests', () => {
     expect(dom(w.view, LAB_GUESTS.spin).vcpuPercent as number).toBeGreaterThan(12.5);
   });
 
-  it('vCPU threads: one per online vCPU, named as in /proc; each within 2 points of its /proc utime+stime delta', async () => {
+  it('vCPU threads: one per online vCPU, named as in /proc; each rate its schedstat runtime delta, which is utime+stime to the ns', async () => {
     for (const g of Object.values(LAB_GUESTS)) {
       const d = dom(w.view, g);
       const online = statNum(w.after[g], 'vcpu.current');
@@ -179,14 +180,21 @@ describeLab('collector against real guests', () => {
         expect(t.lastCpu).not.toBeNull();
         const ta = pa!.threads.find((x) => x.tid === t.tid)!.cpuTimeNs;
         const tb = pb!.threads.find((x) => x.tid === t.tid)!.cpuTimeNs;
-        // the thread's counters are the kernel's: between our own reads around the window
-        const lo = w.procBefore.get(t.tid as number)!;
-        const hi = w.procAfter.get(t.tid as number)!;
-        expect(lo <= ta && ta <= tb && tb <= hi, `${g} vcpu${t.vcpu}: ${lo} <= ${ta} <= ${tb} <= ${hi}`).toBe(true);
+        // the thread's counters are the kernel's schedstat runtime: between our own reads around the window
+        const before = w.procBefore.get(t.tid as number)!;
+        const after = w.procAfter.get(t.tid as number)!;
+        expect(before.runNs <= ta && ta <= tb && tb <= after.runNs, `${g} vcpu${t.vcpu}: ${before.runNs} <= ${ta} <= ${tb} <= ${after.runNs}`).toBe(true);
         const ref = (Number(tb - ta) / windowNs) * 100;
         expect(t.cpuPercent, `${g} vcpu${t.vcpu}`).not.toBeNull();
-        // Tolerance: 2 points.
-        expect(Math.abs((t.cpuPercent as number) - ref), `${g} vcpu${t.vcpu} ${t.cpuPercent} vs ${ref}`).toBeLessThan(2);
+        expect(Math.abs((t.cpuPercent as number) - ref), `${g} vcpu${t.vcpu} ${t.cpuPercent} vs ${ref}`).toBeLessThan(0.01);
+        // schedstat's runtime is the thread's utime+stime to the ns: read at the
+        // same moment, utime+stime (two fields floored to 10 ms ticks) is at most
+        // 20 ms behind it, and never ahead (1 ms for the two reads' order).
+        for (const r of [before, after]) {
+          const diffMs = Number(r.runNs - r.ticksNs) / 1e6;
+          expect(diffMs, `${g} vcpu${t.vcpu}: schedstat ${r.runNs} vs utime+stime ${r.ticksNs}`).toBeGreaterThan(-1);
+          expect(diffMs, `${g} vcpu${t.vcpu}: schedstat ${r.runNs} vs utime+stime ${r.ticksNs}`).toBeLessThan(21);
+        }
         expect(t.cpuPercent as number).toBeLessThanOrEqual(100.5);
       }
     }

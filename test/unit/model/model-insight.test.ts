@@ -53,6 +53,14 @@ describe('Model: the four CPU numbers', () => {
     // Guest %: the vCPUs' own time, (600 + 200) ms / (1 s × 2 vCPUs); cpu.time's 900 ms would say 45 %.
     expect(d.vcpuPercent).toBeCloseTo(40, 9);
     expect(d.guestCpuSource).toBe('proc');
+    // With libvirt's per-vCPU times there too (10 ms ticks: 610 + 190 ms here), the threads' own runtime still wins on a local host.
+    const m2 = new Model();
+    const withLibvirt = (t: number) =>
+      dom(t, { vcpus: [0, 1].map((v) => ({ vcpu: v, state: 1, timeNs: BigInt(t) * (v === 0 ? 610n : 190n) * MS, waitNs: null, delayNs: null })) }, 300);
+    tickAt(m2, 1, [withLibvirt(1)]);
+    const d2 = tickAt(m2, 2, [withLibvirt(2)]).domains[0];
+    expect(d2.vcpuPercent).toBeCloseTo(40, 9);
+    expect(d2.guestCpuSource).toBe('proc');
     expect(d.vcpuThreads.map((t) => t.stealPercent)).toEqual([30, 15]);
     expect(d.vcpuThreads.map((t) => t.waitPercent)).toEqual([30, 15]);
     expect(d.stealPercent).toBeCloseTo(22.5, 9);

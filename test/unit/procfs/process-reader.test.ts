@@ -121,7 +121,8 @@ function tree(...procs: FakeProcess[]): Record<string, FixtureEntry> {
     for (const t of p.threads) {
       const tb = `${base}/task/${t.tid}`;
       out[`${tb}/stat`] = t.statError ? { error: t.statError } : statLine(t.tid, t.comm, t.utime, n, t.start, t.cpu ?? 0);
-      if (t.sched !== null) out[`${tb}/schedstat`] = t.sched ?? `${t.utime * 1000} ${t.tid} 3\n`;
+      // schedstat's runtime: the same time as utime, in ns plus a few the 10 ms ticks do not show
+      if (t.sched !== null) out[`${tb}/schedstat`] = t.sched ?? `${t.utime * 10_000_000 + 7} ${t.tid} 3\n`;
     }
   }
   return out;
@@ -248,7 +249,7 @@ describe('kept handles', () => {
     const p = await reader.read(100, OPTS);
     expect(fs.calls.open).toBe(opens);
     expect(p).toEqual(await readProcess(fs, 100, OPTS));
-    expect(p.threads[1]).toMatchObject({ tid: 101, cpuTimeNs: 151n * 10_000_000n, lastCpu: 1, runDelayNs: 101n });
+    expect(p.threads[1]).toMatchObject({ tid: 101, cpuTimeNs: 150n * 10_000_000n + 7n, lastCpu: 1, runDelayNs: 101n }); // schedstat: utime 150 ticks, to the ns
   });
 
   it.each([
@@ -352,7 +353,7 @@ describe('threads and processes coming and going', () => {
     fs.replace(tree({ pid: 100, start: 7, threads: reused }));
     const opens = fs.calls.open;
     const p = await reader.read(100, OPTS);
-    expect(p.threads.find((t) => t.tid === 102)).toMatchObject({ comm: 'worker', vcpu: null, cpuTimeNs: 2n * 10_000_000n });
+    expect(p.threads.find((t) => t.tid === 102)).toMatchObject({ comm: 'worker', vcpu: null, cpuTimeNs: 1n * 10_000_000n + 7n });
     expect(fs.calls.open - opens).toBe(2);
   });
 

@@ -88,7 +88,7 @@ describe('readProcess', () => {
       tid: 4246,
       comm: 'CPU 0/KVM',
       vcpu: 0,
-      cpuTimeNs: (98231n + 4410n) * NS_PER_TICK,
+      cpuTimeNs: 1_026_410_123_456n, // schedstat: (98231 + 4410) ticks of utime+stime, to the ns
       runDelayNs: 46007n,
       lastCpu: 0,
     });
@@ -177,7 +177,8 @@ describe('readProcess', () => {
       set(38, 17);
       set(39, i % 8);
       big[`/proc/7000/task/${tid}/stat`] = `${tid} (${comm}) ${fields.join(' ')}\n`;
-      big[`/proc/7000/task/${tid}/schedstat`] = `${i * 1000} ${i} ${i}\n`;
+      // runtime in ns: utime + stime (3i ticks of 10 ms) and some the ticks do not show
+      big[`/proc/7000/task/${tid}/schedstat`] = `${3 * i * 10_000_000 + 5} ${i} ${i}\n`;
     }
     const spy = instrument(memoryProcFs(big));
     const started = performance.now();
@@ -186,7 +187,7 @@ describe('readProcess', () => {
     expect(p.error).toBeNull();
     expect(p.threads).toHaveLength(1000);
     expect(p.threads.filter((t) => t.vcpu !== null)).toHaveLength(64);
-    expect(p.threads[999]).toMatchObject({ tid: 7999, cpuTimeNs: 2997n * NS_PER_TICK, runDelayNs: 999n, lastCpu: 7 });
+    expect(p.threads[999]).toMatchObject({ tid: 7999, cpuTimeNs: 2997n * NS_PER_TICK + 5n, runDelayNs: 999n, lastCpu: 7 });
     // one read per file: 3 process files + stat and schedstat per thread, no comm
     expect(spy.reads).toHaveLength(3 + 2 * 1000);
     // 16 threads in flight, two files each
