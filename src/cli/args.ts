@@ -2,7 +2,7 @@
 // clear line and exit code 2 before anything connects to libvirt.
 
 import yargs from 'yargs';
-import { isSortKey, SORT_KEYS, type SortKey } from '../model/sort.js';
+import { isSortKey, SORT_KEYS } from '../model/sort.js';
 import { checkInterval } from '../config/interval.js';
 import { readHostsFile } from './hosts-file.js';
 import { AddressError, parseListenAddress, type ListenAddress } from '../export/address.js';

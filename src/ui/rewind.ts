@@ -10,7 +10,7 @@
 
 import type { SeriesSource } from './chart.js';
 import { Command } from './keymap.js';
-import type { Action, ActionContext, Overlay, Reaction, ReplayStatus, StatusLevel, TimeReaction, UiState } from './state-types.js';
+import type { Action, ActionContext, Overlay, Reaction, ReplayStatus, StatusLevel, UiState } from './state-types.js';
 
 export const REPLAY_SPEEDS = [1, 10, 60] as const;
 
