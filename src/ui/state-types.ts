@@ -5,8 +5,8 @@
 // move a replay). Types only: state.ts, rewind.ts and the panes share them
 // without importing each other.
 
-import type { BulkPlan } from '../actions/bulk.js';
-import type { Command as Act, Plan } from '../actions/commands.js';
+import type { Plan } from '../actions/commands.js';
+import type { WorkflowStep } from '../actions/workflow.js';
 import type { SortKey } from '../model/sort.js';
 import type { DomainView } from '../model/view.js';
 import type { SeriesSource } from './chart.js';
@@ -39,14 +39,10 @@ export type Overlay =
   | { kind: 'help'; scroll: number }
   | { kind: 'columns'; cursor: number }
   | { kind: 'prompt'; purpose: 'filter' | 'interval' | 'jump'; text: string; error: string | null; previous: string }
-  /** a value for a domain action (balloon size, vCPU count); Tab toggles saving it to the config too */
-  | { kind: 'action-prompt'; command: Act; domainKey: string; label: string; text: string; error: string | null; persist: boolean; bulkKeys?: string[] }
-  /** a destructive action waiting for y */
-  | { kind: 'confirm'; question: string; plan: Plan; second?: boolean }
+  /** the steps of an action on guests: its prompt, confirmation and bulk preview (src/actions/workflow.ts) */
+  | WorkflowStep
   /** the capacity pane (c): host headroom for the selected domain */
-  | { kind: 'capacity'; scroll: number }
-  /** an operation on the tagged domains: what will run (and what is skipped), waiting for y */
-  | { kind: 'bulk-preview'; bulk: BulkPlan; scroll: number; second?: boolean };
+  | { kind: 'capacity'; scroll: number };
 
 export type StatusLevel = 'info' | 'ok' | 'warn' | 'error';
 

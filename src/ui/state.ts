@@ -5,7 +5,7 @@
 
 import { Command as Act } from '../actions/commands.js';
 import type { SortKey } from '../model/sort.js';
-import { domainAction, handleActionPrompt, handleBulkPreview, handleConfirm, toggleTag } from './domain-actions.js';
+import { domainAction, handleWorkflowKey, toggleTag } from './domain-actions.js';
 import { Command, type Keymap } from './keymap.js';
 import { handleCapacity } from './overlays/capacity.js';
 import { handleColumns } from './overlays/columns.js';
@@ -154,9 +154,7 @@ export function handleKey(s: UiState, key: string, keymap: Keymap, ctx: ActionCo
   if (o?.kind === 'prompt') return handlePrompt(s, o, key, ctx);
   if (o?.kind === 'columns') return handleColumns(s, o, key);
   if (o?.kind === 'help') return handleHelp(s, o, key, ctx);
-  if (o?.kind === 'action-prompt') return handleActionPrompt(s, o, key, ctx);
-  if (o?.kind === 'confirm') return handleConfirm(s, o, key, ctx);
-  if (o?.kind === 'bulk-preview') return handleBulkPreview(s, o, key, ctx);
+  if (o?.kind === 'action-prompt' || o?.kind === 'confirm' || o?.kind === 'bulk-preview') return handleWorkflowKey(s, o, key, ctx);
   if (o?.kind === 'capacity') return handleCapacity(s, o, key, keymap, ctx, (cmd, st, c) => ACTIONS[cmd](st, c));
   const cmd = keymap.get(key);
   if (cmd !== undefined) return ACTIONS[cmd](s, ctx);
