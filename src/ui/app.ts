@@ -1,6 +1,6 @@
-// The interactive screen: owns the blessed boxes and the UI state, turns
-// keys and mouse events into actions, and draws frames from the model's
-// view. Knows nothing of libvirt or the collector: what it needs from
+// The interactive screen: owns the blessed boxes and the UI state, draws
+// frames from the model's view, and applies what keys and mouse events do
+// (worked out in input.ts, without the screen). Knows nothing of libvirt or the collector: what it needs from
 // outside goes through UiHooks.
 
 import type { Plan } from '../actions/commands.js';
@@ -26,15 +26,16 @@ import { columnChooserLines } from './panes/columns.js';
 import { cpuRows, cpusSpec, type CpuRow } from './panes/cpus.js';
 import { renderDetail } from './panes/detail.js';
 import { diskRows, disksSpec, type DiskRef } from './panes/disks.js';
-import { renderDomainTable, RowCache } from './panes/domains.js';
+import { renderDomainTable, RowCache, tablePageSize } from './panes/domains.js';
+import { keyInput, mouseInput } from './input.js';
 import { renderHeader } from './panes/header.js';
 import { helpLines } from './panes/help.js';
 import { listPageSize, renderList, type ListSpec } from './panes/list.js';
 import { nicRows, nicsSpec, type NicRef } from './panes/nics.js';
 import { renderStatus } from './panes/status.js';
-import { handleKey, reconcile, reconcileList, selectKey, sortBy, withStatus } from './state.js';
+import { reconcile, reconcileList, withStatus } from './state.js';
 import { syncReplay } from './rewind.js';
-import { columnAt, placeColumns, sortCycle, type PlacedColumn } from './table.js';
+import { placeColumns, sortCycle, type PlacedColumn } from './table.js';
 import { center, cleanText } from './text.js';
 import type { ActionContext, Reaction, ReplayStatus, StatusLevel, UiState } from './state-types.js';
 
@@ -242,7 +243,7 @@ export class TuiApp {
   private pageSize(): number {
     const main = this.layout?.main;
     if (!main) return 10;
-    return this.state.view === 'domains' ? Math.max(1, main.height - 1) : Math.max(1, listPageSize(main.height));
+    return Math.max(1, this.state.view === 'domains' ? tablePageSize(main.height) : listPageSize(main.height));
   }
 
   private context(): ActionContext {
@@ -350,7 +351,7 @@ export class TuiApp {
     if (this.hooks.replay) this.state = syncReplay(this.state, this.hooks.replay.status());
     // Keep the selection on screen before drawing.
     const { keys } = this.rows();
-    if (this.state.view === 'domains') this.state = reconcile(this.state, keys, Math.max(1, layout.main.height - 1));
+    if (this.state.view === 'domains') this.state = reconcile(this.state, keys, Math.max(1, tablePageSize(layout.main.height)));
     else {
       const f0 = this.frame();
       const n = this.listKeys(f0).length;
@@ -426,49 +427,13 @@ export class TuiApp {
     if (this.destroyed) return;
     const name = normalizeKey(ch, key);
     if (name === null) return;
-    if (this.layout?.tooSmall && this.state.overlay?.kind !== 'prompt' && this.state.overlay?.kind !== 'action-prompt') {
-      // Only quitting makes sense on the small-terminal screen.
-      if (name === 'q' || name === 'C-c' || name === 'f10') this.hooks.quit();
-      return;
-    }
-    const [next, reaction] = handleKey(this.state, name, this.keymap, this.context());
+    const [next, reaction] = keyInput(this.state, name, this.keymap, this.context(), this.layout?.tooSmall ?? false);
     this.apply(next, reaction);
   }
 
   onMouse(m: BlessedMouse): void {
-    const layout = this.layout;
-    if (this.destroyed || !layout || layout.tooSmall || this.state.overlay) return;
-    const main = layout.main;
-    const inMain = m.y >= main.top && m.y < main.top + main.height;
-    if (m.action === 'wheelup' || m.action === 'wheeldown') {
-      if (!inMain) return;
-      const delta = m.action === 'wheelup' ? -3 : 3;
-      const ctx = this.context();
-      const [next, reaction] = handleKey(this.state, delta < 0 ? 'up' : 'down', this.keymap, ctx);
-      let s = next;
-      for (let i = 1; i < 3; i++) s = handleKey(s, delta < 0 ? 'up' : 'down', this.keymap, ctx)[0];
-      this.apply(s, reaction);
-      return;
-    }
-    if (m.action !== 'mousedown' || !inMain) return;
-    const ctx = this.context();
-    if (this.state.view === 'domains') {
-      if (m.y === main.top) {
-        const col = columnAt(this.placed, m.x - main.left);
-        const key = col?.def.sort?.(this.state.io);
-        if (key) this.apply(sortBy(this.state, key), {});
-        return;
-      }
-      const idx = this.state.scroll + (m.y - main.top - 1);
-      const key = ctx.rowKeys[idx];
-      if (key === undefined) return;
-      if (key === this.state.selectedKey) this.apply({ ...this.state, detailOpen: !this.state.detailOpen }, {});
-      else this.apply(selectKey(this.state, ctx, key), {});
-      return;
-    }
-    const v = this.state.view;
-    const idx = this.state.listScroll[v] + (m.y - main.top - 2);
-    if (m.y < main.top + 2 || idx >= ctx.listKeys.length) return;
-    this.apply({ ...this.state, listCursor: { ...this.state.listCursor, [v]: idx } }, {});
+    if (this.destroyed || !this.layout) return;
+    const r = mouseInput(this.state, m, this.layout, this.placed, this.keymap, this.context());
+    if (r) this.apply(r[0], r[1]);
   }
 }

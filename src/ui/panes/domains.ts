@@ -144,6 +144,14 @@ export interface TableRender {
   pageSize: number;
 }
 
+/** The column header above the domain table's rows. */
+export const TABLE_HEADER_ROWS = 1;
+
+/** Rows of the domain table that fit under its header. */
+export function tablePageSize(height: number): number {
+  return Math.max(0, height - TABLE_HEADER_ROWS);
+}
+
 export function renderDomainTable(
   frame: Frame,
   width: number,
@@ -157,7 +165,7 @@ export function renderDomainTable(
     hostWidth: frame.multiHost ? hostColumnWidth(rows, hostLabel) : undefined,
   });
   const lines: string[] = [tableHeader(placed, frame, width)];
-  const pageSize = Math.max(0, height - 1);
+  const pageSize = tablePageSize(height);
   const ctx: CellContext = { io: state.io, gauge: (v) => p.gauge(v), irix: state.irix };
   if (rows.length === 0) {
     const msg =

@@ -18,9 +18,12 @@ export interface ListSpec {
   format: (i: number, selected: boolean) => string;
 }
 
+/** The title bar and the column header above a list's rows. */
+export const LIST_HEADER_ROWS = 2;
+
 /** Rows of a list view that fit under its title and column header. */
 export function listPageSize(height: number): number {
-  return Math.max(0, height - 2);
+  return Math.max(0, height - LIST_HEADER_ROWS);
 }
 
 export function renderList(spec: ListSpec, width: number, height: number, p: Palette): string[] {
