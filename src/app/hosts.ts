@@ -3,7 +3,8 @@
 
 import { uptime } from 'node:os';
 import { Collector } from '../collector/collector.js';
-import { HostCollector, type ProcProbe } from '../collector/host.js';
+import { HostCollector } from '../collector/host.js';
+import type { ProcProbe } from '../collector/proc-probe.js';
 import { isLocalUri } from '../util/uri.js';
 import type { AddressLookup } from '../collector/addresses.js';
 import type { LibvirtSource } from '../collector/source.js';

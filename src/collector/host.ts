@@ -1,13 +1,15 @@
 // Samples one libvirt host per tick: the bulk stats call (plus per-domain
-// fallback calls when the driver's bulk stats are thin), domain XML from a
-// cache, and /proc for local QEMU processes. Owns the connection and its
-// reconnect state; never throws — failures become the sample's status.
+// fallback calls when the driver's bulk stats are thin) and domain XML from
+// a cache, joined with the host's readings (host-readings.ts) and, for a
+// local host, each QEMU process (domain-process.ts). Owns the connection and
+// its reconnect state, and what is kept per domain; never throws: failures
+// become the sample's status.
 
 import { parseDomainXml, type DomainDef } from '../libvirt/domain-xml.js';
 import { ClosedError, ErrorCode, isConnectionLost, LibvirtError } from '../libvirt/errors.js';
 import { withAccessHint } from '../libvirt/hints.js';
 import { LifecycleEventType, ListFlags, StatsGroup, type DomainListEntry, type LifecycleEvent, type RawStatsRecord } from '../libvirt/types.js';
-import type { HostCounters, HostInfo, HostSample, ProcessSample, DomainSample, ConnectionStatus, Draft } from '../types/sample.js';
+import type { HostInfo, HostSample, DomainSample, ConnectionStatus, Draft } from '../types/sample.js';
 import { systemClock, type Clock } from '../util/clock.js';
 import { isLocalUri, isQemuUri, isRemoteUri } from '../util/uri.js';
 import { mapLimit } from '../util/pool.js';
@@ -15,23 +17,11 @@ import { isActiveState } from '../types/state.js';
 import { domainFromRecord, isThinRecord, stateName } from './bulk.js';
 import { fillFromPerDomainCalls, Unsupported } from './fallback.js';
 import { errorCode, errorMessage, type Connector, type LibvirtSource } from './source.js';
-import type { NativeConnection } from '../libvirt/types.js';
-import type { HostExtra, VhostSample } from '../types/sample.js';
 import { AddressPoller, type AddressPollerOptions } from './addresses.js';
-import { hostCountersFromNode } from './node-counters.js';
-
-/** What the collector needs from /proc for a local host. */
-export interface ProcProbe {
-  findQemuPid(domainName: string): Promise<number | null>;
-  readProcess(pid: number, opts: { threads: boolean }): Promise<ProcessSample>;
-  readHostCounters(): Promise<HostCounters>;
-  /** KSM, hugepages, NUMA free memory, PSI (capacity); optional */
-  readHostExtra?(): Promise<HostExtra>;
-  /** vhost workers of a QEMU: a full scan when `known` is null, else re-reads those; optional */
-  readVhost?(pid: number, known: { tid: number; inQemuProcess: boolean }[] | null): Promise<VhostSample[]>;
-  /** release files kept open between reads; reads after it still work */
-  close?(): void;
-}
+import { DomainProcessReader, type ProcessCache } from './domain-process.js';
+import { HostReadings } from './host-readings.js';
+import type { ProcProbe } from './proc-probe.js';
+import { timedCall } from './timed.js';
 
 export interface HostCollectorOptions {
   connect: Connector;
@@ -84,13 +74,9 @@ const KEEPALIVE_COUNT = 3;
 
 
 /** What a HostCollector keeps per domain from tick to tick (all dropped when the domain goes). */
-interface DomainCache {
+interface DomainCache extends ProcessCache {
   /** its parsed XML, or why it could not be had */
   def?: { def: DomainDef | null; error: string | null };
-  /** its QEMU process, found for this hypervisor id */
-  pid?: { id: number; pid: number };
-  /** its vhost workers, and when they were last found by a full scan */
-  vhost?: { pid: number; known: VhostSample[]; scannedMs: number };
   /** balloon.last-update at which its XML was last re-read because the cached XML has no stats period */
   periodSeen?: string;
 }
@@ -111,9 +97,9 @@ export class HostCollector {
   private closed = false;
   /** guest IP addresses, looked up off the hot path */
   readonly addresses: AddressPoller | null;
-  private extra: { value: HostExtra | null; atMs: number } | null = null;
-  /** the driver cannot tell free memory per NUMA cell */
-  private noCells = false;
+  private readonly readings: HostReadings;
+  /** local hosts' QEMU processes; null when /proc is not read */
+  private readonly processes: DomainProcessReader | null;
   /** what is kept per domain between ticks; dropped with the domain */
   private readonly perDomain = new Map<string, DomainCache>();
 
@@ -123,6 +109,9 @@ export class HostCollector {
   ) {
     this.clock = opts.clock ?? systemClock;
     this.addresses = opts.addresses ? new AddressPoller(uri, { clock: this.clock, ...opts.addresses }) : null;
+    this.readings = new HostReadings(uri, opts.proc, this.clock, opts.extraEveryMs);
+    this.processes =
+      opts.proc && isLocalUri(uri) ? new DomainProcessReader(opts.proc, this.clock, () => this.opts.threads ?? true, opts.vhostRescanMs) : null;
   }
 
   /** Forget a domain's cached XML (after a define or device event). */
@@ -244,24 +233,6 @@ export class HostCollector {
     return list;
   }
 
-  private async loadInfo(c: LibvirtSource): Promise<HostInfo> {
-    const [node, hostname, ver] = await Promise.all([
-      c.nodeInfo(),
-      c.getHostname().catch(() => null),
-      c.getLibVersion().catch(() => null),
-    ]);
-    return {
-      uri: this.uri,
-      hostname: hostname ?? this.uri,
-      model: node.model,
-      cpus: node.cpus,
-      mhz: node.mhz,
-      memoryKiB: node.memoryKiB,
-      libvirtVersion:
-        ver === null ? null : `${Math.floor(ver / 1_000_000)}.${Math.floor(ver / 1000) % 1000}.${ver % 1000}`,
-    };
-  }
-
   async sample(): Promise<HostSample> {
     const t0 = this.clock.monoNs();
     const base = (status: ConnectionStatus, error: string | null): HostSample => ({
@@ -280,11 +251,11 @@ export class HostCollector {
     if (!c) return base(this.everConnected ? 'reconnecting' : this.status, this.lastError);
 
     try {
-      if (!this.info) this.info = await this.loadInfo(c);
+      if (!this.info) this.info = await this.readings.info(c);
       const [stats, counters, extra] = await Promise.all([
-        this.timed(() => c.getAllDomainStats(this.opts.statsMask ?? DEFAULT_STATS_MASK, isQemuUri(this.uri) ? STATS_NOWAIT : 0)),
-        this.readCounters(c),
-        this.readExtra(c),
+        timedCall(this.clock, () => c.getAllDomainStats(this.opts.statsMask ?? DEFAULT_STATS_MASK, isQemuUri(this.uri) ? STATS_NOWAIT : 0)),
+        this.readings.counters(c),
+        this.readings.extra(c),
       ]);
       const list = await this.domainList(c, stats.value);
       const domains = await this.buildDomains(c, list, stats.value, stats.monoNs, stats.spanNs);
@@ -325,65 +296,6 @@ export class HostCollector {
     }
   }
 
-  /** Runs a call and says when it happened: midpoint and duration, monotonic ns. */
-  private async timed<T>(fn: () => Promise<T>): Promise<{ value: T; monoNs: bigint; spanNs: bigint }> {
-    const t0 = this.clock.monoNs();
-    const value = await fn();
-    const t1 = this.clock.monoNs();
-    return { value, monoNs: (t0 + t1) / 2n, spanNs: t1 - t0 };
-  }
-
-  private async readCounters(c: LibvirtSource): Promise<HostCounters | null> {
-    if (this.opts.proc && isLocalUri(this.uri)) {
-      try {
-        return await this.opts.proc.readHostCounters();
-      } catch {
-        // fall through to libvirt's view of the node
-      }
-    }
-    const [cpu, mem] = await Promise.all([
-      c.nodeCpuStats().catch(() => null),
-      c.nodeMemoryStats().catch(() => null),
-    ]);
-    return hostCountersFromNode(cpu, mem);
-  }
-
-  /**
-   * Host capacity readings, at most every extraEveryMs: the /proc and /sys
-   * files for local hosts; for others only what libvirt tells (free memory
-   * per NUMA cell, every 10 s unless set otherwise, dropped for good when
-   * the driver cannot). Undefined when nothing is read at all.
-   */
-  private async readExtra(c: LibvirtSource): Promise<HostExtra | null | undefined> {
-    const proc = this.opts.proc;
-    const local = proc?.readHostExtra !== undefined && isLocalUri(this.uri);
-    const cells = (c as Partial<Pick<NativeConnection, 'nodeCellsFreeMemory'>>).nodeCellsFreeMemory;
-    if (!local && (cells === undefined || this.noCells)) return undefined;
-    const now = this.clock.wallMs();
-    const every = this.opts.extraEveryMs ?? (local ? 2000 : 10_000);
-    if (this.extra && now - this.extra.atMs < every) return this.extra.value;
-    let value: HostExtra | null;
-    if (local) value = await (proc as ProcProbe).readHostExtra!().catch(() => null);
-    else {
-      value = await cells!
-        .call(c)
-        .then((list): HostExtra => ({
-          ksm: null,
-          hugepages: null,
-          numa: list.map((x) => ({ node: x.cell, totalKiB: null, freeKiB: x.freeBytes / 1024n, hugepagesTotal: null, hugepagesFree: null })),
-          pressure: null,
-          error: null,
-        }))
-        .catch((e: unknown) => {
-          const code = errorCode(e);
-          if (code === ErrorCode.NoSupport || code === ErrorCode.OperationUnsupported) this.noCells = true;
-          return null;
-        });
-    }
-    this.extra = { value, atMs: now };
-    return value;
-  }
-
   private async domainDef(c: LibvirtSource, uuid: string): Promise<{ def: DomainDef | null; error: string | null }> {
     const cached = this.perDomain.get(uuid)?.def;
     if (cached) return cached;
@@ -414,7 +326,6 @@ export class HostCollector {
     const live = new Set(recs.map((r) => r.uuid));
     for (const k of this.perDomain.keys()) if (!live.has(k)) this.perDomain.delete(k);
 
-    const local = this.opts.proc !== null && isLocalUri(this.uri);
     const limit = this.opts.fallbackConcurrency ?? 16;
 
     return mapLimit(recs, limit, async (rec) => {
@@ -445,49 +356,11 @@ export class HostCollector {
 
       const active = isActiveState(ds.state);
       if (active && isThinRecord(rec.params)) {
-        const filled = await this.timed(() => fillFromPerDomainCalls(c, ds, def, this.unsupported));
+        const filled = await timedCall(this.clock, () => fillFromPerDomainCalls(c, ds, def, this.unsupported));
         ds = { ...filled.value, errors: [...filled.value.errors], vcpus: [...filled.value.vcpus], disks: [...filled.value.disks], nics: [...filled.value.nics], statsMonoNs: filled.monoNs, statsSpanNs: filled.spanNs };
       }
-      if (active && local && this.opts.proc) ds.process = await this.readProcess(ds);
+      if (active && this.processes) ds.process = await this.processes.read(ds, this.cacheOf(rec.uuid));
       return ds;
     });
-  }
-
-  private async readProcess(ds: Draft<DomainSample>): Promise<ProcessSample | null> {
-    const proc = this.opts.proc as ProcProbe;
-    let cached = this.perDomain.get(ds.uuid)?.pid;
-    if (!cached || cached.id !== ds.id) {
-      const pid = await proc.findQemuPid(ds.name).catch(() => null);
-      if (pid === null) {
-        ds.errors.push(`no QEMU process found for ${ds.name}`);
-        return null;
-      }
-      cached = { id: ds.id ?? -1, pid };
-      this.cacheOf(ds.uuid).pid = cached;
-    }
-    const read = await this.timed(() => proc.readProcess(cached.pid, { threads: this.opts.threads ?? true }));
-    // A reader that stamped its own scan knows better than the await around it.
-    const sample: Draft<ProcessSample> = { ...read.value, threads: [...read.value.threads], monoNs: read.value.monoNs ?? read.monoNs, spanNs: read.value.spanNs ?? read.spanNs };
-    if (sample.error) ds.errors.push(sample.error);
-    if (sample.rssKiB === null && sample.threads.length === 0) {
-      // The process went away (guest restarted under the same id?): look it up again next tick.
-      const gone = this.perDomain.get(ds.uuid);
-      if (gone) gone.pid = gone.vhost = undefined;
-    } else if (proc.readVhost && (this.opts.threads ?? true)) {
-      sample.vhost = await this.readVhost(ds.uuid, cached.pid);
-    }
-    return sample;
-  }
-
-  /** vhost workers: a full scan for a new QEMU and every vhostRescanMs, else only the known ones re-read. */
-  private async readVhost(uuid: string, pid: number): Promise<VhostSample[]> {
-    const proc = this.opts.proc as ProcProbe;
-    if (!proc.readVhost) return [];
-    const now = this.clock.wallMs();
-    const c = this.perDomain.get(uuid)?.vhost;
-    const rescan = !c || c.pid !== pid || now - c.scannedMs >= (this.opts.vhostRescanMs ?? 60_000);
-    const found = await proc.readVhost(pid, rescan ? null : c.known).catch(() => [] as VhostSample[]);
-    this.cacheOf(uuid).vhost = { pid, known: found, scannedMs: rescan ? now : (c as { scannedMs: number }).scannedMs };
-    return found;
   }
 }

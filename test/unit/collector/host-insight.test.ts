@@ -4,7 +4,8 @@
 // stats start moving without a period in the cached XML.
 import { describe, expect, it } from 'vitest';
 import type { AddressLookup, RawInterfaceAddresses } from '../../../src/collector/addresses.js';
-import { HostCollector, type ProcProbe } from '../../../src/collector/host.js';
+import { HostCollector } from '../../../src/collector/host.js';
+import type { ProcProbe } from '../../../src/collector/proc-probe.js';
 import type { LibvirtSource } from '../../../src/collector/source.js';
 import type { DomainListEntry, RawStatsRecord } from '../../../src/libvirt/types.js';
 import type { HostExtra, ProcessSample, VhostSample } from '../../../src/types/sample.js';

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 
-import { HostCollector, type ProcProbe } from '../../../src/collector/host.js';
+import { HostCollector } from '../../../src/collector/host.js';
+import type { ProcProbe } from '../../../src/collector/proc-probe.js';
 import { ProcessReader } from '../../../src/procfs/process-reader.js';
 import { memoryProcFs } from '../../helpers/memory-procfs.js';
 

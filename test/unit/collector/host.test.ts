@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { HostCollector, type ProcProbe } from '../../../src/collector/host.js';
+import { HostCollector } from '../../../src/collector/host.js';
+import type { ProcProbe } from '../../../src/collector/proc-probe.js';
 import type { LibvirtSource } from '../../../src/collector/source.js';
 import type { DomainListEntry, RawStatsRecord } from '../../../src/libvirt/types.js';
 
