@@ -9,29 +9,28 @@ import { logSpec } from './panes/actionlog.js';
 import { bulkPreviewLines } from './panes/bulk.js';
 import { hostsSpec } from './panes/hosts.js';
 import { capacityLines } from './panes/capacity.js';
-import { noisyRows, noisySpec } from './panes/noisy.js';
+import { noisySpec } from './panes/noisy.js';
 import type { DomainView, ModelView } from '../model/view.js';
-import { sortDomains } from '../model/sort.js';
 import { shortHost } from '../util/uri.js';
 import type { Palette } from '../theme/palette.js';
 import { blessedColor, mergeStyles } from '../theme/palette.js';
 import type { Blessed, BlessedBox, BlessedKey, BlessedMouse, BlessedScreen } from './blessed.js';
-import { filterDomains } from './filter.js';
+import { DerivedRows } from './derived.js';
 import type { Frame, HistorySource, RenderOptions } from './frame.js';
 import { normalizeKey, type Keymap } from './keymap.js';
 import { computeLayout, MIN_COLS, MIN_ROWS, type Layout, type Rect } from './layout.js';
 import type { BlessedUnicode } from './canvas.js';
 import { Pane } from './pane.js';
 import { columnChooserLines } from './panes/columns.js';
-import { cpuRows, cpusSpec, type CpuRow } from './panes/cpus.js';
+import { cpusSpec } from './panes/cpus.js';
 import { renderDetail } from './panes/detail.js';
-import { diskRows, disksSpec, type DiskRef } from './panes/disks.js';
+import { disksSpec } from './panes/disks.js';
 import { renderDomainTable, RowCache, tablePageSize } from './panes/domains.js';
 import { keyInput, mouseInput } from './input.js';
 import { renderHeader } from './panes/header.js';
 import { helpLines } from './panes/help.js';
 import { listPageSize, renderList, type ListSpec } from './panes/list.js';
-import { nicRows, nicsSpec, type NicRef } from './panes/nics.js';
+import { nicsSpec } from './panes/nics.js';
 import { renderStatus } from './panes/status.js';
 import { reconcile, reconcileList, withStatus } from './state.js';
 import { syncReplay } from './rewind.js';
@@ -76,9 +75,8 @@ export class TuiApp {
   private drawnSeq = -2;
   private layout: Layout | null = null;
   private placed: PlacedColumn[] = [];
-  private rowsCache: { view: ModelView; sort: string; reverse: boolean; filter: string; group: boolean; rows: DomainView[]; keys: string[] } | null =
-    null;
-  private listCache: { rows: readonly DomainView[]; view: ModelView; cpus: CpuRow[]; nics: NicRef[]; disks: DiskRef[] } | null = null;
+  /** the rows each view shows, worked out once per change of data or of what they depend on */
+  private readonly derived = new DerivedRows();
   // Per TuiApp: the palette is fixed for its lifetime, so it need not be part of a row's look.
   private readonly rowCache = new RowCache();
   private readonly panes: { header: Pane; main: Pane; detail: Pane; status: Pane; overlay: Pane; small: Pane };
@@ -167,63 +165,8 @@ export class TuiApp {
 
   // ---- derived data ------------------------------------------------------
 
-  private rows(): { rows: DomainView[]; keys: string[] } {
-    const s = this.state;
-    const c = this.rowsCache;
-    if (c && c.view === this.view && c.sort === s.sort && c.reverse === s.reverse && c.filter === s.filter && c.group === s.groupByHost) return c;
-    // sortDomains copies, so without a filter the view's own array can go in.
-    let rows = sortDomains(s.filter.trim() ? filterDomains(this.view.domains, s.filter) : this.view.domains, s.sort, s.reverse);
-    if (s.groupByHost && this.view.hosts.length > 1) {
-      // Stable: within a host the chosen sort order stays.
-      const order = new Map(this.view.hosts.map((h, i) => [h.uri, i]));
-      rows = rows.map((d, i) => ({ d, i })).sort((a, b) => (order.get(a.d.host) ?? 0) - (order.get(b.d.host) ?? 0) || a.i - b.i).map((x) => x.d);
-    }
-    const next = { view: this.view, sort: s.sort, reverse: s.reverse, filter: s.filter, group: s.groupByHost, rows, keys: rows.map((d) => d.key) };
-    this.rowsCache = next;
-    return next;
-  }
-
-  private lists(frame: Frame): { cpus: CpuRow[]; nics: NicRef[]; disks: DiskRef[] } {
-    const c = this.listCache;
-    if (c && c.rows === frame.rows && c.view === frame.view) return c;
-    const next = { rows: frame.rows, view: frame.view, cpus: cpuRows(frame), nics: nicRows(frame.rows), disks: diskRows(frame.rows) };
-    this.listCache = next;
-    return next;
-  }
-
-  private listKeys(frame: Frame): (string | null)[] {
-    const l = this.lists(frame);
-    switch (this.state.view) {
-      case 'cpus':
-        return l.cpus.map(() => null);
-      case 'nics':
-        return l.nics.map((r) => r.d.key);
-      case 'disks':
-        return l.disks.map((r) => r.d.key);
-      case 'hosts':
-        return this.view.hosts.map(() => null);
-      case 'log':
-        return this.hooks.actionLog().entries.map(() => null);
-      case 'noisy':
-        return this.noisy(frame).map((d) => d.key);
-      default:
-        return [];
-    }
-  }
-
-  private noisyCache: { rows: readonly DomainView[]; view: ModelView; noisy: DomainView[] } | null = null;
-
-  /** Rows of view 4 (noisy neighbours), recomputed when the data or the filter changes. */
-  private noisy(frame: Frame): DomainView[] {
-    const c = this.noisyCache;
-    if (c && c.rows === frame.rows && c.view === frame.view) return c.noisy;
-    const noisy = noisyRows(frame.rows);
-    this.noisyCache = { rows: frame.rows, view: frame.view, noisy };
-    return noisy;
-  }
-
   private frame(): Frame {
-    const { rows } = this.rows();
+    const { rows } = this.derived.rows(this.view, this.state);
     return {
       view: this.view,
       state: this.state,
@@ -248,10 +191,10 @@ export class TuiApp {
 
   private context(): ActionContext {
     const f = this.frame();
-    const keys = this.rows().keys;
+    const keys = this.derived.rows(this.view, this.state).keys;
     const width = this.layout?.main.width ?? this.screen.width;
     const placed = placeColumns(this.state.columns, width, { multiHost: f.multiHost });
-    const listKeys = this.state.view === 'domains' ? [] : this.listKeys(f);
+    const listKeys = this.state.view === 'domains' ? [] : this.derived.listKeys(f, this.hooks.actionLog().entries.length);
     const byKey = (k: string | null) => (k === null ? null : (this.view.domains.find((d) => d.key === k) ?? null));
     const v = this.state.view;
     const selectedKey =
@@ -272,12 +215,12 @@ export class TuiApp {
 
   private listSpec(f: Frame, width: number): ListSpec {
     if (f.state.view === 'hosts') return hostsSpec(f, width);
-    if (f.state.view === 'noisy') return noisySpec(f, this.noisy(f), width);
+    if (f.state.view === 'noisy') return noisySpec(f, this.derived.noisy(f), width);
     if (f.state.view === 'log') {
       const log = this.hooks.actionLog();
       return logSpec(f, log.entries, log.path, width);
     }
-    const l = this.lists(f);
+    const l = this.derived.lists(f);
     if (f.state.view === 'cpus') return cpusSpec(f, l.cpus, width);
     if (f.state.view === 'nics') return nicsSpec(f, l.nics, width);
     return disksSpec(f, l.disks, width);
@@ -350,11 +293,11 @@ export class TuiApp {
     // Where the replay is (it moves, pauses and ends on its own).
     if (this.hooks.replay) this.state = syncReplay(this.state, this.hooks.replay.status());
     // Keep the selection on screen before drawing.
-    const { keys } = this.rows();
+    const { keys } = this.derived.rows(this.view, this.state);
     if (this.state.view === 'domains') this.state = reconcile(this.state, keys, Math.max(1, tablePageSize(layout.main.height)));
     else {
       const f0 = this.frame();
-      const n = this.listKeys(f0).length;
+      const n = this.derived.listKeys(f0, this.hooks.actionLog().entries.length).length;
       this.state = reconcileList(this.state, this.state.view, n, Math.max(1, listPageSize(layout.main.height)));
     }
     const frame = this.frame();

@@ -1,0 +1,79 @@
+// The rows each view shows, derived from the model's view and the UI state
+// and kept until either changes: the domain table's filtered, sorted (and
+// grouped) rows, the list views' rows, and the keys a list cursor can land
+// on. Drawing and input both read them, so they are worked out once.
+
+import { sortDomains } from '../model/sort.js';
+import type { DomainView, ModelView } from '../model/view.js';
+import { filterDomains } from './filter.js';
+import type { Frame } from './frame.js';
+import { cpuRows, type CpuRow } from './panes/cpus.js';
+import { diskRows, type DiskRef } from './panes/disks.js';
+import { nicRows, type NicRef } from './panes/nics.js';
+import { noisyRows } from './panes/noisy.js';
+import type { UiState } from './state-types.js';
+
+export interface TableRows {
+  rows: DomainView[];
+  keys: string[];
+}
+
+export class DerivedRows {
+  private rowsCache: { view: ModelView; sort: string; reverse: boolean; filter: string; group: boolean; rows: DomainView[]; keys: string[] } | null = null;
+  private listCache: { rows: readonly DomainView[]; view: ModelView; cpus: CpuRow[]; nics: NicRef[]; disks: DiskRef[] } | null = null;
+  private noisyCache: { rows: readonly DomainView[]; view: ModelView; noisy: DomainView[] } | null = null;
+
+  /** The domain table's rows: filtered, sorted, and grouped by host when asked. */
+  rows(view: ModelView, s: UiState): TableRows {
+    const c = this.rowsCache;
+    if (c && c.view === view && c.sort === s.sort && c.reverse === s.reverse && c.filter === s.filter && c.group === s.groupByHost) return c;
+    // sortDomains copies, so without a filter the view's own array can go in.
+    let rows = sortDomains(s.filter.trim() ? filterDomains(view.domains, s.filter) : view.domains, s.sort, s.reverse);
+    if (s.groupByHost && view.hosts.length > 1) {
+      // Stable: within a host the chosen sort order stays.
+      const order = new Map(view.hosts.map((h, i) => [h.uri, i]));
+      rows = rows.map((d, i) => ({ d, i })).sort((a, b) => (order.get(a.d.host) ?? 0) - (order.get(b.d.host) ?? 0) || a.i - b.i).map((x) => x.d);
+    }
+    const next = { view, sort: s.sort, reverse: s.reverse, filter: s.filter, group: s.groupByHost, rows, keys: rows.map((d) => d.key) };
+    this.rowsCache = next;
+    return next;
+  }
+
+  /** Rows of views 1-3 (vCPUs, NICs, disks) for the table's rows. */
+  lists(frame: Frame): { cpus: CpuRow[]; nics: NicRef[]; disks: DiskRef[] } {
+    const c = this.listCache;
+    if (c && c.rows === frame.rows && c.view === frame.view) return c;
+    const next = { rows: frame.rows, view: frame.view, cpus: cpuRows(frame), nics: nicRows(frame.rows), disks: diskRows(frame.rows) };
+    this.listCache = next;
+    return next;
+  }
+
+  /** Rows of view 4 (noisy neighbours), recomputed when the data or the filter changes. */
+  noisy(frame: Frame): DomainView[] {
+    const c = this.noisyCache;
+    if (c && c.rows === frame.rows && c.view === frame.view) return c.noisy;
+    const noisy = noisyRows(frame.rows);
+    this.noisyCache = { rows: frame.rows, view: frame.view, noisy };
+    return noisy;
+  }
+
+  /** Per row of the list view shown, the domain Enter opens (null: the row is not a domain's). */
+  listKeys(frame: Frame, logEntries: number): (string | null)[] {
+    switch (frame.state.view) {
+      case 'cpus':
+        return this.lists(frame).cpus.map(() => null);
+      case 'nics':
+        return this.lists(frame).nics.map((r) => r.d.key);
+      case 'disks':
+        return this.lists(frame).disks.map((r) => r.d.key);
+      case 'hosts':
+        return frame.view.hosts.map(() => null);
+      case 'log':
+        return new Array<null>(logEntries).fill(null);
+      case 'noisy':
+        return this.noisy(frame).map((d) => d.key);
+      default:
+        return [];
+    }
+  }
+}
