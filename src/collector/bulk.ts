@@ -120,6 +120,11 @@ export function domainFromRecord(
       errors: big(p, `${prefix}errs`),
       capacityBytes: big(p, `${prefix}capacity`),
       allocationBytes: big(p, `${prefix}allocation`),
+      physicalBytes: big(p, `${prefix}physical`),
+      rdTimesNs: big(p, `${prefix}rd.times`),
+      wrTimesNs: big(p, `${prefix}wr.times`),
+      flReqs: big(p, `${prefix}fl.reqs`),
+      flTimesNs: big(p, `${prefix}fl.times`),
     });
   }
 

@@ -4,7 +4,8 @@
 // model's (model.ts).
 
 import type { DomainSample, HostSample, ThreadSample } from '../types/sample.js';
-import { isActiveState } from '../types/state.js';
+import { isActiveState, stateReasonName } from '../types/state.js';
+import { diskLatency, worstLatencyMs, type DiskLatency } from './latency.js';
 import { guestCounterRate, guestCpu, guestStatsState, meanSteal, nicAddresses, overhead, vcpuTimeSumNs } from './insight.js';
 import { counterRate, cpuPercent, guestUsedKiB, measuredElapsedNs, percentOf, scanElapsedNs, sumAvailable, sumKnown } from './rates.js';
 import type { DiskView, DomainView, NicView, VcpuThreadView } from './view.js';
@@ -56,18 +57,28 @@ export function buildDomainView(input: DomainViewInput): DomainView {
   const guest = active ? guestCpu(p, ds, se, elapsedNs) : null;
   const vcpuPct = guest?.percent ?? null;
 
-  const disks: DiskView[] = ds.disks.map((d) => ({
-    name: d.name,
-    path: d.path,
-    ...deviceRates(p?.disks.find((x) => x.name === d.name), d, DISK_RATES, se),
-    rdBytes: d.rdBytes,
-    wrBytes: d.wrBytes,
-    rdReqs: d.rdReqs,
-    wrReqs: d.wrReqs,
-    errors: toNum(d.errors),
-    capacityBytes: toNum(d.capacityBytes),
-    allocationBytes: toNum(d.allocationBytes),
-  }));
+  const disks: DiskView[] = ds.disks.map((d) => {
+    const prevDisk = p?.disks.find((x) => x.name === d.name);
+    return {
+      name: d.name,
+      path: d.path,
+      ...deviceRates(prevDisk, d, DISK_RATES, se),
+      rdBytes: d.rdBytes,
+      wrBytes: d.wrBytes,
+      rdReqs: d.rdReqs,
+      wrReqs: d.wrReqs,
+      errors: toNum(d.errors),
+      capacityBytes: toNum(d.capacityBytes),
+      allocationBytes: toNum(d.allocationBytes),
+      physicalBytes: toNum(d.physicalBytes ?? null),
+      // Per request, so no elapsed time: only a previous sample of the same guest run.
+      ...(active ? diskLatency(prevDisk, d) : NO_LATENCY),
+      rdTimesNs: d.rdTimesNs ?? null,
+      wrTimesNs: d.wrTimesNs ?? null,
+      flReqs: d.flReqs ?? null,
+      flTimesNs: d.flTimesNs ?? null,
+    };
+  });
   const nics: NicView[] = ds.nics.map((n) => ({
     name: n.name,
     mac: n.mac,
@@ -97,6 +108,7 @@ export function buildDomainView(input: DomainViewInput): DomainView {
     uuid: ds.uuid,
     id: ds.id,
     state: ds.state,
+    stateReason: stateReasonName(ds.state, ds.stateReason),
     active,
     cpuPercent: cpuPct,
     vcpuPercent: vcpuPct,
@@ -111,6 +123,7 @@ export function buildDomainView(input: DomainViewInput): DomainView {
     wrBytesPerSec: sumAvailable(disks.map((d) => d.wrBytesPerSec)),
     rdReqPerSec: sumAvailable(disks.map((d) => d.rdReqPerSec)),
     wrReqPerSec: sumAvailable(disks.map((d) => d.wrReqPerSec)),
+    diskLatencyMs: worstLatencyMs(disks.map((d) => ({ latencyMs: d.latencyMs ?? null }))),
     rxBytesPerSec: sumAvailable(nics.map((n) => n.rxBytesPerSec)),
     txBytesPerSec: sumAvailable(nics.map((n) => n.txBytesPerSec)),
     rxPktsPerSec: sumAvailable(nics.map((n) => n.rxPktsPerSec)),
@@ -165,6 +178,7 @@ export function buildDomainView(input: DomainViewInput): DomainView {
 }
 
 /** Which counter each per-second rate of a device comes from. */
+const NO_LATENCY: DiskLatency = { rdLatencyMs: null, wrLatencyMs: null, flLatencyMs: null, latencyMs: null };
 const DISK_RATES = { rdBytesPerSec: 'rdBytes', wrBytesPerSec: 'wrBytes', rdReqPerSec: 'rdReqs', wrReqPerSec: 'wrReqs' } as const;
 const NIC_RATES = { rxBytesPerSec: 'rxBytes', txBytesPerSec: 'txBytes', rxPktsPerSec: 'rxPkts', txPktsPerSec: 'txPkts' } as const;
 
@@ -242,6 +256,7 @@ const DOMAIN_RATES = [
   'wrBytesPerSec',
   'rdReqPerSec',
   'wrReqPerSec',
+  'diskLatencyMs',
   'rxBytesPerSec',
   'txBytesPerSec',
   'rxPktsPerSec',
@@ -268,7 +283,7 @@ const withNull = <T extends object>(o: T, keys: readonly string[]): T => {
 export function staleView(v: DomainView, why: string): DomainView {
   return {
     ...withNull(v, DOMAIN_RATES),
-    disks: v.disks.map((d) => withNull(d, Object.keys(DISK_RATES))),
+    disks: v.disks.map((d) => withNull(d, [...Object.keys(DISK_RATES), ...Object.keys(NO_LATENCY)])),
     nics: v.nics.map((n) => withNull(n, Object.keys(NIC_RATES))),
     vcpuThreads: v.vcpuThreads.map((t) => withNull(t, THREAD_RATES)),
     errors: [`${why}: values are from the last successful tick`],

@@ -35,6 +35,19 @@ export interface DiskView {
   errors: number | null;
   capacityBytes: number | null;
   allocationBytes: number | null;
+  /** host storage the source takes (block.N.physical), bytes */
+  physicalBytes?: number | null;
+  /** mean ms per request over the last interval (model/latency.ts); null with no request in it */
+  rdLatencyMs?: number | null;
+  wrLatencyMs?: number | null;
+  flLatencyMs?: number | null;
+  /** reads and writes together */
+  latencyMs?: number | null;
+  /** the cumulative counters behind the latencies (libvirt block.N.rd.times, wr.times, fl.reqs, fl.times), ns */
+  rdTimesNs?: bigint | null;
+  wrTimesNs?: bigint | null;
+  flReqs?: bigint | null;
+  flTimesNs?: bigint | null;
 }
 
 export interface NicView {
@@ -68,6 +81,8 @@ export interface DomainView {
   uuid: string;
   id: number | null;
   state: StateName;
+  /** why it is in that state (libvirt's reason, e.g. 'ioerror' for a pause on a disk error: types/state.ts); null when not given */
+  stateReason?: string | null;
   active: boolean;
   /** virt-top's %CPU: share of the whole host */
   cpuPercent: number | null;
@@ -86,6 +101,8 @@ export interface DomainView {
   wrBytesPerSec: number | null;
   rdReqPerSec: number | null;
   wrReqPerSec: number | null;
+  /** the worst disk's read/write latency over the last interval, ms (model/latency.ts); null when no disk had a request */
+  diskLatencyMs?: number | null;
   rxBytesPerSec: number | null;
   txBytesPerSec: number | null;
   rxPktsPerSec: number | null;

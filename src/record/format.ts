@@ -223,6 +223,11 @@ const disk = record<DiskSample>({
   errors: bigN,
   capacityBytes: bigN,
   allocationBytes: bigN,
+  physicalBytes: opt(bigN),
+  rdTimesNs: opt(bigN),
+  wrTimesNs: opt(bigN),
+  flReqs: opt(bigN),
+  flTimesNs: opt(bigN),
 });
 
 const nic = record<NicSample>({

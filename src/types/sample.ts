@@ -69,6 +69,13 @@ export interface DiskSample {
   readonly errors: bigint | null;
   readonly capacityBytes: bigint | null;
   readonly allocationBytes: bigint | null;
+  /** host storage the source takes (block.N.physical: a file's size on disk, a device's size); absent in recordings made before it */
+  readonly physicalBytes?: bigint | null;
+  /** total time spent on read, write and flush requests (block.N.rd.times, wr.times, fl.times), ns */
+  readonly rdTimesNs?: bigint | null;
+  readonly wrTimesNs?: bigint | null;
+  readonly flReqs?: bigint | null;
+  readonly flTimesNs?: bigint | null;
 }
 
 export interface NicSample {

@@ -26,3 +26,23 @@ export function stateLetter(state: string): string {
 export function isStateName(state: string): state is StateName {
   return Object.prototype.hasOwnProperty.call(STATE_LETTER, state);
 }
+
+// Why a domain is in its state (libvirt's virDomain<State>Reason enums, by
+// state; the names are the enums' own, lower case, '-' for '_'). Reasons
+// added by a newer libvirt read as 'reason-N' rather than a guess.
+const STATE_REASONS: Readonly<Partial<Record<StateName, readonly string[]>>> = {
+  nostate: ['unknown'],
+  running: ['unknown', 'booted', 'migrated', 'restored', 'from-snapshot', 'unpaused', 'migration-canceled', 'save-canceled', 'wakeup', 'crashed', 'postcopy', 'postcopy-failed'],
+  blocked: ['unknown'],
+  paused: ['unknown', 'user', 'migration', 'save', 'dump', 'ioerror', 'watchdog', 'from-snapshot', 'shutting-down', 'snapshot', 'crashed', 'starting-up', 'postcopy', 'postcopy-failed', 'api-error'],
+  shutdown: ['unknown', 'user'],
+  shutoff: ['unknown', 'shutdown', 'destroyed', 'crashed', 'migrated', 'saved', 'failed', 'from-snapshot', 'daemon'],
+  crashed: ['unknown', 'panicked'],
+  pmsuspended: ['unknown'],
+};
+
+/** The name of libvirt's reason code for a state; null when libvirt gave none. */
+export function stateReasonName(state: StateName, code: number | null): string | null {
+  if (code === null) return null;
+  return STATE_REASONS[state]?.[code] ?? `reason-${code}`;
+}

@@ -273,3 +273,47 @@ describe('Model.ingest', () => {
     expect(d.errors).toEqual(['host unreachable: values are from the last successful tick']);
   });
 });
+
+describe('Model.ingest: disk latency and state reasons', () => {
+  const vda = (rdReqs: bigint, rdTimesNs: bigint, wrReqs: bigint, wrTimesNs: bigint) => ({
+    name: 'vda',
+    path: '/var/lib/libvirt/images/a.qcow2',
+    rdReqs,
+    rdBytes: 0n,
+    wrReqs,
+    wrBytes: 0n,
+    errors: 0n,
+    capacityBytes: 10n * 2n ** 30n,
+    allocationBytes: 3n * 2n ** 30n,
+    physicalBytes: 3n * 2n ** 30n + 4096n,
+    rdTimesNs,
+    wrTimesNs,
+    flReqs: 0n,
+    flTimesNs: 0n,
+  });
+
+  it('gives each disk its latency over the tick and the domain its worst disk’s', () => {
+    const m = new Model();
+    const vdb = { ...vda(0n, 0n, 0n, 0n), name: 'vdb' };
+    m.ingest(snapshot(0, [host({ monoNs: 1n * SEC, domains: [domain({ uuid: 'a', disks: [vda(100n, 100_000_000n, 10n, 50_000_000n), vdb] })] })]));
+    // vda: +20 reads in 40 ms, +5 writes in 60 ms → 4 ms a request; vdb: +2 writes in 50 ms → 25 ms
+    const v = m.ingest(
+      snapshot(1, [host({ monoNs: 2n * SEC, domains: [domain({ uuid: 'a', disks: [vda(120n, 140_000_000n, 15n, 110_000_000n), { ...vda(0n, 0n, 2n, 50_000_000n), name: 'vdb' }] })] })]),
+    );
+    const d = v.domains[0];
+    expect(d.disks.map((k) => [k.name, k.rdLatencyMs, k.wrLatencyMs, k.latencyMs])).toEqual([
+      ['vda', 2, 12, 4],
+      ['vdb', null, 25, 25],
+    ]);
+    expect(d.diskLatencyMs).toBe(25);
+    expect(d.disks[0].physicalBytes).toBe(3 * 2 ** 30 + 4096);
+  });
+
+  it('names the reason of a pause, and has no latency for a guest that restarted', () => {
+    const m = new Model();
+    m.ingest(snapshot(0, [host({ monoNs: 1n * SEC, domains: [domain({ uuid: 'a', id: 3, disks: [vda(100n, 100n, 0n, 0n)] })] })]));
+    const v = m.ingest(snapshot(1, [host({ monoNs: 2n * SEC, domains: [domain({ uuid: 'a', id: 4, state: 'paused', stateReason: 5, disks: [vda(200n, 900n, 0n, 0n)] })] })]));
+    expect(v.domains[0].stateReason).toBe('ioerror');
+    expect(v.domains[0].diskLatencyMs).toBeNull();
+  });
+});
