@@ -89,6 +89,12 @@ export const METRICS = {
   blkErrors: def('libvirt_domain_block_stats_errors_total', 'counter', DEV, 'Errors on a block device (when the driver reports them).'),
   blkCapacity: def('libvirt_domain_block_stats_capacity_bytes', 'gauge', DEV, 'Logical size of a block device, in bytes.'),
   blkAllocation: def('libvirt_domain_block_stats_allocation_bytes', 'gauge', DEV, 'Host storage allocated to a block device, in bytes.'),
+  // Named as the libvirt exporters (AlexZzz's and its forks) name them, so their dashboards' latency panels work.
+  blkPhysical: def('libvirt_domain_block_stats_physicalsize_bytes', 'gauge', DEV, 'Host storage the source of a block device takes, in bytes.'),
+  blkRdTime: def('libvirt_domain_block_stats_read_time_seconds_total', 'counter', DEV, 'Time spent on reads from a block device, in seconds.'),
+  blkWrTime: def('libvirt_domain_block_stats_write_time_seconds_total', 'counter', DEV, 'Time spent on writes to a block device, in seconds.'),
+  blkFlReqs: def('libvirt_domain_block_stats_flush_requests_total', 'counter', DEV, 'Flush requests to a block device.'),
+  blkFlTime: def('libvirt_domain_block_stats_flush_time_seconds_total', 'counter', DEV, 'Time spent on flushes of a block device, in seconds.'),
 
   ifRxBytes: def('libvirt_domain_interface_stats_receive_bytes_total', 'counter', DEV, 'Bytes received on a network interface.'),
   ifRxPkts: def('libvirt_domain_interface_stats_receive_packets_total', 'counter', DEV, 'Packets received on a network interface.'),
@@ -228,6 +234,11 @@ function domainSeries(uri: string, d: DomainSample, add: Add): void {
     add('blkErrors', dl, flt(k.errors));
     add('blkCapacity', dl, flt(k.capacityBytes));
     add('blkAllocation', dl, flt(k.allocationBytes));
+    add('blkPhysical', dl, flt(k.physicalBytes ?? null));
+    add('blkRdTime', dl, secs(k.rdTimesNs ?? null));
+    add('blkWrTime', dl, secs(k.wrTimesNs ?? null));
+    add('blkFlReqs', dl, flt(k.flReqs ?? null));
+    add('blkFlTime', dl, secs(k.flTimesNs ?? null));
   }
   for (const n of d.nics) {
     const nl = { ...l, target_device: n.name };

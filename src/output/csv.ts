@@ -50,6 +50,9 @@ export const CSV_COLUMNS = [
   'majorFaultsPerSec',
   'stealSumPercent',
   'memUsableKiB',
+  // Added with JSON schema 3.
+  'stateReason',
+  'diskLatencyMs',
 ] as const;
 
 export function csvField(v: string | number | bigint | null): string {
@@ -113,6 +116,8 @@ export function csvRows(view: ModelView, domains: readonly DomainView[] = view.d
       d.majorFaultsPerSec ?? null,
       d.stealSumPercent ?? null,
       d.memUsableKiB ?? null,
+      d.stateReason ?? null,
+      d.diskLatencyMs ?? null,
     ]
       .map(csvField)
       .join(',');

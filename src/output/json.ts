@@ -12,7 +12,7 @@ import type { DomainView, HostView, ModelView } from '../model/view.js';
 import type { DomainAddresses } from '../types/sample.js';
 import { counterText as str, domainCounters, statsMonoMs } from './counters.js';
 
-export const JSON_SCHEMA_VERSION = 2;
+export const JSON_SCHEMA_VERSION = 3;
 
 function hostJson(h: HostView) {
   return {
@@ -119,6 +119,9 @@ export function domainJson(d: DomainView) {
     swapOutKiBPerSec: round(d.swapOutKiBPerSec ?? null),
     majorFaultsPerSec: round(d.majorFaultsPerSec ?? null),
     addresses: addressesJson(d.addresses),
+    // ---- schema 3
+    stateReason: d.stateReason ?? null,
+    diskLatencyMs: round(d.diskLatencyMs ?? null, 3),
     disks: d.disks.map((k) => ({
       name: k.name,
       path: k.path,
@@ -133,6 +136,16 @@ export function domainJson(d: DomainView) {
       wrBytes: str(k.wrBytes),
       rdReqs: str(k.rdReqs),
       wrReqs: str(k.wrReqs),
+      // schema 3
+      physicalBytes: k.physicalBytes ?? null,
+      rdLatencyMs: round(k.rdLatencyMs ?? null, 3),
+      wrLatencyMs: round(k.wrLatencyMs ?? null, 3),
+      flLatencyMs: round(k.flLatencyMs ?? null, 3),
+      latencyMs: round(k.latencyMs ?? null, 3),
+      rdTimesNs: str(k.rdTimesNs),
+      wrTimesNs: str(k.wrTimesNs),
+      flReqs: str(k.flReqs),
+      flTimesNs: str(k.flTimesNs),
     })),
     nics: d.nics.map((n) => ({
       name: n.name,

@@ -83,6 +83,12 @@ describe('series from a snapshot', () => {
   it('per device with target_device, per vCPU with vcpu', () => {
     expect(value(m, 'blkRdBytes', { ...dl, target_device: 'vda' })).toBe(4096 * 100 * 3);
     expect(value(m, 'blkWrReqs', { ...dl, target_device: 'vda' })).toBe(150);
+    // tick 3: 6 ms of reads, 15 ms of writes, 9 flushes in 90 ms
+    expect(value(m, 'blkRdTime', { ...dl, target_device: 'vda' })).toBe(0.006);
+    expect(value(m, 'blkWrTime', { ...dl, target_device: 'vda' })).toBe(0.015);
+    expect(value(m, 'blkFlReqs', { ...dl, target_device: 'vda' })).toBe(9);
+    expect(value(m, 'blkFlTime', { ...dl, target_device: 'vda' })).toBe(0.09);
+    expect(value(m, 'blkPhysical', { ...dl, target_device: 'vda' })).toBe(2 ** 30 + 8192);
     expect(value(m, 'ifTxPkts', { ...dl, target_device: 'vnet0' })).toBe(24);
     expect(value(m, 'ifRxBytes', { ...dl, target_device: 'vnet0' })).toBe(Number(2n ** 60n + 4500n));
     expect(value(m, 'vcpuTime', { ...dl, vcpu: '0' })).toBe(3);

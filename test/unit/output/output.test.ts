@@ -26,7 +26,8 @@ function twoTicks() {
       statsMonoNs: k * SEC + 1_500_000n,
       statsSpanNs: 0n,
       disks: [
-        { name: 'vda', path: '/img/a', rdReqs: 10n * k, rdBytes: 4096n * k, wrReqs: 2n * k, wrBytes: 1024n * k, errors: 0n, capacityBytes: null, allocationBytes: null },
+        // 10 reads of 1.5 ms and 2 writes of 4.5 ms a tick; 1 flush of 20 ms
+        { name: 'vda', path: '/img/a', rdReqs: 10n * k, rdBytes: 4096n * k, wrReqs: 2n * k, wrBytes: 1024n * k, errors: 0n, capacityBytes: null, allocationBytes: null, physicalBytes: 8192n, rdTimesNs: 15_000_000n * k, wrTimesNs: 9_000_000n * k, flReqs: k, flTimesNs: 20_000_000n * k },
         { name: 'vdb', path: '/img/b', rdReqs: 1n * k, rdBytes: 512n * k, wrReqs: 0n, wrBytes: 0n, errors: 0n, capacityBytes: null, allocationBytes: null },
       ],
       addresses: {
@@ -37,7 +38,7 @@ function twoTicks() {
       },
       nics: [{ name: 'vnet0', mac: null, source: null, rxBytes: 9007199254740993n + k, rxPkts: k, rxErrs: 0n, rxDrop: 0n, txBytes: null, txPkts: null, txErrs: 0n, txDrop: 0n }],
     }),
-    domain({ uuid: 'b', name: 'evil\u001b]0;pwned\u0007name', id: 2, cpuTimeNs: 2n * k * SEC }),
+    domain({ uuid: 'b', name: 'evil\u001b]0;pwned\u0007name', id: 2, cpuTimeNs: 2n * k * SEC, stateReason: 1 }),
     domain({ uuid: 'c', name: '=cmd|calc', id: null, state: 'shutoff', cpuTimeNs: null }),
   ];
   m.ingest(snapshot(0, [host({ monoNs: 0n, domains: doms(0n) })]));
@@ -72,7 +73,7 @@ describe('json line', () => {
     for (const k of ['host', 'name', 'uuid', 'id', 'state', 'cpuPercent', 'vcpuPercent', 'vcpus', 'maxVcpus', 'memCurrentKiB', 'memMaxKiB', 'memUsedKiB', 'rssKiB', 'rdBytesPerSec', 'wrBytesPerSec', 'rdReqPerSec', 'wrReqPerSec', 'rxBytesPerSec', 'txBytesPerSec', 'disks', 'nics', 'vcpuThreads']) {
       expect(a, k).toHaveProperty(k);
     }
-    expect(obj.schema).toBe(2);
+    expect(obj.schema).toBe(3);
     expect(a.cpuPercent).toBe(25);
     // guest CPU: (600 + 300) ms / (1 s × 2 vCPUs)
     expect(a.vcpuPercent).toBe(45);
@@ -86,12 +87,16 @@ describe('json line', () => {
     expect(a.statsMonoMs).toBe(1001.5);
     expect(a).toMatchObject({ rdBytes: '4608', wrBytes: '1024', rdReqs: '11', wrReqs: '2', rxBytes: '9007199254740994', txBytes: null, rxPkts: '1', txPkts: null });
     expect(a.disks[0]).toMatchObject({ rdBytes: '4096', wrBytes: '1024', rdReqs: '10', wrReqs: '2' });
+    // schema 3: (15 + 9) ms over 12 requests; vdb has no times from its driver
+    expect(a.disks[0]).toMatchObject({ physicalBytes: 8192, rdLatencyMs: 1.5, wrLatencyMs: 4.5, flLatencyMs: 20, latencyMs: 2, rdTimesNs: '15000000', flReqs: '1', flTimesNs: '20000000' });
+    expect(a.disks[1]).toMatchObject({ physicalBytes: null, rdLatencyMs: null, latencyMs: null, rdTimesNs: null });
+    expect(a).toMatchObject({ diskLatencyMs: 2, stateReason: 'unknown' });
     expect(a.nics[0]).toMatchObject({ rxBytes: '9007199254740994', txBytes: null });
     expect(a.addresses).toEqual([{ address: '169.254.77.12', prefix: 24, type: 'ipv4', mac: '52:54:00:aa:bb:cc', interface: 'vnet0', source: 'lease' }]);
     // capacity: 2 running guests × 2 vCPUs on 4 host CPUs; alpha's 1 GiB of 16 GiB is committed
     expect(obj.hosts[0].capacity).toMatchObject({ vcpusActive: 4, overcommit: 1, memCommittedKiB: 1048576, memCommittedPercent: 6.25 });
     const b = obj.domains.find((d: { uuid: string }) => d.uuid === 'b');
-    expect(b).toMatchObject({ vcpuPercent: null, guestCpuPercent: null, vcpuTimeNs: null, rdBytes: null, statsMonoMs: null });
+    expect(b).toMatchObject({ vcpuPercent: null, guestCpuPercent: null, vcpuTimeNs: null, rdBytes: null, statsMonoMs: null, stateReason: 'booted', diskLatencyMs: null });
   });
 });
 
@@ -109,6 +114,8 @@ describe('csv', () => {
     expect(alpha[CSV_COLUMNS.indexOf('rdBytes')]).toBe('4608');
     expect(alpha[CSV_COLUMNS.indexOf('txBytes')]).toBe('');
     expect(alpha[CSV_COLUMNS.indexOf('rxBytes')]).toBe('9007199254740994');
+    expect(alpha[CSV_COLUMNS.indexOf('diskLatencyMs')]).toBe('2');
+    expect(rows.find((r) => r.includes(',b,') || r.includes('pwned'))!.split(',')[CSV_COLUMNS.indexOf('stateReason')]).toBe('booted');
     // the columns of the first schema stay where they were
     expect(CSV_COLUMNS.indexOf('cpuTimeNs')).toBe(23);
     expect(rows.some((r) => r.includes(`"'=cmd|calc"`))).toBe(true);

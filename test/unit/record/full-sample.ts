@@ -52,6 +52,11 @@ export function fullDomain(i: number, tick: number, over: Partial<DomainSample> 
         errors: 0n,
         capacityBytes: 10n * 2n ** 30n,
         allocationBytes: 2n ** 30n,
+        physicalBytes: 2n ** 30n + 8192n,
+        rdTimesNs: 2_000_000n * t,
+        wrTimesNs: 5_000_000n * t,
+        flReqs: 3n * t,
+        flTimesNs: 30_000_000n * t,
       },
     ],
     nics: [
