@@ -19,6 +19,7 @@ export const SORT_KEYS = {
   host: (d: DomainView) => d.host,
   rss: (d: DomainView) => d.rssKiB,
   steal: (d: DomainView) => d.stealPercent ?? null,
+  latency: (d: DomainView) => d.diskLatencyMs ?? null,
 } satisfies Record<string, (d: DomainView) => number | string | null>;
 
 export type SortKey = keyof typeof SORT_KEYS;

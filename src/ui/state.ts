@@ -32,6 +32,8 @@ const SORT_NAMES: Record<string, string> = {
   vcpus: 'vCPUs',
   host: 'HOST',
   rss: 'RSS',
+  steal: 'ST%',
+  latency: 'disk latency',
 };
 
 export function sortName(k: SortKey): string {

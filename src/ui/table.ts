@@ -7,7 +7,7 @@ import type { SortKey } from '../model/sort.js';
 import type { DomainView } from '../model/view.js';
 import { shortHost } from '../util/uri.js';
 import type { Role } from '../theme/roles.js';
-import { formatCpuTime, formatDuration, formatPercent, humanBytes, humanCount, humanKiB } from '../util/units.js';
+import { formatCpuTime, formatDuration, formatMs, formatPercent, humanBytes, humanCount, humanKiB } from '../util/units.js';
 import { cleanText } from './text.js';
 import { heatStrip } from './heat.js';
 import { primaryAddress } from '../model/insight.js';
@@ -31,6 +31,7 @@ export type ColumnId =
   | 'uptime'
   | 'host'
   | 'steal'
+  | 'lat'
   | 'ovh'
   | 'heat'
   | 'ip'
@@ -91,6 +92,25 @@ function stealCell(d: DomainView): Cell {
   return { text: `${t.length >= 5 ? Math.round(v) : t}!`, role: 'gauge.crit' };
 }
 
+/**
+ * Disk latency above which a cell is marked, ms per request: 20 ms is slow
+ * for any SSD-backed or cached disk; 100 ms is what a guest feels as a
+ * stall.
+ */
+export const LATENCY_WARN_MS = 20;
+export const LATENCY_CRIT_MS = 100;
+
+export function latencyRole(ms: number | null): Role | null {
+  if (ms === null) return null;
+  return ms >= LATENCY_CRIT_MS ? 'gauge.crit' : ms >= LATENCY_WARN_MS ? 'gauge.warn' : null;
+}
+
+/** The state letter; a pause on a disk error is marked as the fault it is. */
+function stateCell(d: DomainView): Cell {
+  if (d.state === 'paused' && d.stateReason === 'ioerror') return { text: stateLetter(d.state), role: 'gauge.crit' };
+  return { text: stateLetter(d.state), role: stateRole(d.state) };
+}
+
 /** CPU time in at most 9 cells: beyond 999 days only the days are shown. */
 export function cpuTimeCell(ns: bigint | null): string {
   const t = formatCpuTime(ns);
@@ -116,8 +136,8 @@ export const COLUMNS: readonly ColumnDef[] = [
     align: 'left',
     sort: () => 'state',
     priority: 95,
-    description: 'state: R running, B blocked, P paused, D shutting down, O off, X crashed, S suspended',
-    cell: (d) => ({ text: stateLetter(d.state), role: stateRole(d.state) }),
+    description: 'state: R running, B blocked, P paused (marked when paused on a disk I/O error), D shutting down, O off, X crashed, S suspended',
+    cell: (d) => stateCell(d),
   },
   {
     id: 'cpu',
@@ -202,6 +222,21 @@ export const COLUMNS: readonly ColumnDef[] = [
     priority: 45,
     description: 'steal: mean share of time its vCPUs waited for a host CPU (run-queue delay); ! after 5 ticks above 10 %',
     cell: (d) => stealCell(d),
+  },
+  {
+    id: 'lat',
+    title: () => 'LATms',
+    width: 5,
+    align: 'right',
+    sort: () => 'latency',
+    priority: 35,
+    description: `disk latency: the worst disk's mean ms per read/write request over the tick; marked from ${LATENCY_WARN_MS} and ${LATENCY_CRIT_MS} ms`,
+    cell: (d) => {
+      const v = d.diskLatencyMs ?? null;
+      // No request in the tick is not "fast": it is "-".
+      if (v === null) return d.active && d.initializing ? INIT : UNKNOWN;
+      return { text: formatMs(v), role: latencyRole(v) };
+    },
   },
   {
     id: 'ovh',

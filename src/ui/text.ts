@@ -76,6 +76,25 @@ export function truncate(s: string, width: number): string {
   return `${out}…`;
 }
 
+/**
+ * Cuts to at most `width` cells keeping the end, starting with "…" when
+ * something was cut: for paths, whose last part (the file) tells them apart.
+ */
+export function truncateStart(s: string, width: number): string {
+  if (width <= 0) return '';
+  if (displayWidth(s) <= width) return s;
+  const chars = [...s];
+  let w = 0;
+  let start = chars.length;
+  while (start > 0) {
+    const cw = charWidth(chars[start - 1].codePointAt(0) as number);
+    if (w + cw > width - 1) break;
+    w += cw;
+    start--;
+  }
+  return `…${chars.slice(start).join('')}`;
+}
+
 /** Left-aligned in exactly `width` cells (cut with "…" when longer). */
 export function padEnd(s: string, width: number): string {
   const t = truncate(s, width);

@@ -45,6 +45,14 @@ export function humanCount(value: number | null, width = 5): string {
   return Math.round(v).toString() + dec[i];
 }
 
+/** Milliseconds in at most 5 cells, precise where small values matter: 0.42, 7.31, 12.5, 340, 12345. */
+export function formatMs(value: number | null): string {
+  if (value === null || !Number.isFinite(value)) return '-';
+  if (value < 10) return value.toFixed(2);
+  if (value < 100) return value.toFixed(1);
+  return Math.round(value).toString();
+}
+
 /** Percentage with one decimal, "-" for unknown. */
 export function formatPercent(value: number | null, digits = 1): string {
   if (value === null || !Number.isFinite(value)) return '-';

@@ -7,12 +7,13 @@ import type { DomainView } from '../../model/view.js';
 import { shortHost } from '../../util/uri.js';
 import type { Palette } from '../../theme/palette.js';
 import type { Role } from '../../theme/roles.js';
-import { formatDuration, formatPercent, humanBytes, humanCount, humanKiB } from '../../util/units.js';
+import { formatDuration, formatMs, formatPercent, humanBytes, humanCount, humanKiB } from '../../util/units.js';
 import { brailleChart, chartLines, seriesMax, slotCell, type ChartSeries, type SeriesSource } from '../chart.js';
 import type { Frame } from '../frame.js';
-import { stateRole } from '../table.js';
-import { cleanText, LineBuilder, padEnd, padStart } from '../text.js';
+import { latencyRole, stateRole } from '../table.js';
+import { cleanText, LineBuilder, padEnd, padStart, truncateStart } from '../text.js';
 import { insightSection, nicAddressText } from './insight.js';
+import { placeSimple, simpleHeader, simpleRow, type SimpleColumn } from './list.js';
 import { rewindPoint, type RewindPoint } from '../rewind.js';
 import { domainAt, rewindBar, selectedRewind } from './timebar.js';
 
@@ -187,25 +188,50 @@ function vcpuSection(d: DomainView, width: number, p: Palette): Section {
   };
 }
 
-function diskSection(d: DomainView, width: number): Section {
-  const fixed = 5 + 6 * 6 + 7;
-  const srcW = Math.max(6, width - fixed - 8);
-  const cols = (dev: string, src: string, v: string[]) =>
-    padEnd(`${padEnd(dev, 5)} ${padEnd(src, srcW)} ${v.map((x) => padStart(x, 6)).join(' ')}`, width);
-  const rate = (v: number | null) => humanBytes(v);
+// The disk table's columns; the narrowest pane keeps the source and throughput, then latency.
+const DISK_COLS: SimpleColumn[] = [
+  { title: 'DEV', width: 5, align: 'left', priority: 100 },
+  { title: 'SOURCE', width: 24, align: 'left', priority: 90, flex: true },
+  { title: 'RD/s', width: 6, align: 'right', priority: 85 },
+  { title: 'WR/s', width: 6, align: 'right', priority: 84 },
+  { title: 'RDIO/s', width: 6, align: 'right', priority: 60 },
+  { title: 'WRIO/s', width: 6, align: 'right', priority: 59 },
+  { title: 'RDms', width: 5, align: 'right', priority: 80 },
+  { title: 'WRms', width: 5, align: 'right', priority: 79 },
+  { title: 'FLms', width: 5, align: 'right', priority: 50 },
+  { title: 'CAP', width: 6, align: 'right', priority: 70 },
+  { title: 'ALLOC', width: 6, align: 'right', priority: 65 },
+  { title: 'PHYS', width: 6, align: 'right', priority: 40 },
+];
+
+function diskSection(d: DomainView, width: number, p: Palette): Section {
+  const placed = placeSimple(DISK_COLS, width);
+  const sourceW = placed.find((c) => c.title === 'SOURCE')?.w ?? 0;
   return {
     title: `disks (${d.disks.length})`,
-    header: cols('DEV', 'SOURCE', ['RD/s', 'WR/s', 'RDIO/s', 'WRIO/s', 'CAP', 'ALLOC']),
-    rows: d.disks.map((k) =>
-      cols(cleanText(k.name), cleanText(k.path ?? '-'), [
-        rate(k.rdBytesPerSec),
-        rate(k.wrBytesPerSec),
-        humanCount(k.rdReqPerSec, 5),
-        humanCount(k.wrReqPerSec, 5),
-        humanBytes(k.capacityBytes),
-        humanBytes(k.allocationBytes),
-      ]),
-    ),
+    header: padEnd(simpleHeader(placed), width),
+    rows: d.disks.map((k) => {
+      const line = simpleRow(
+        placed,
+        [
+          cleanText(k.name),
+          truncateStart(cleanText(k.path ?? '-'), sourceW),
+          humanBytes(k.rdBytesPerSec),
+          humanBytes(k.wrBytesPerSec),
+          humanCount(k.rdReqPerSec, 5),
+          humanCount(k.wrReqPerSec, 5),
+          formatMs(k.rdLatencyMs ?? null),
+          formatMs(k.wrLatencyMs ?? null),
+          formatMs(k.flLatencyMs ?? null),
+          humanBytes(k.capacityBytes),
+          humanBytes(k.allocationBytes),
+          humanBytes(k.physicalBytes ?? null),
+        ],
+        width,
+      );
+      const role = latencyRole(k.latencyMs ?? null);
+      return role ? p.paint(role, line) : line;
+    }),
     empty: 'no disks',
   };
 }
@@ -278,6 +304,9 @@ function titleLine(d: DomainView, width: number, p: Palette): string {
   const sep = p.open('pane.border');
   lb.add('▌', p.open(stateRole(d.state))).add(cleanText(d.name), p.open('pane.title')).add(' ');
   lb.add(d.state, p.open(stateRole(d.state)));
+  // Why, where it matters: a pause (an I/O error above all), a crash, a shut-off guest.
+  const reason = d.stateReason ?? null;
+  if (reason !== null && reason !== 'unknown' && d.state !== 'running') lb.add(` (${reason})`, p.open(reason === 'ioerror' ? 'gauge.crit' : stateRole(d.state)));
   if (d.id !== null) lb.add(` id ${d.id}`);
   lb.add(' │ ', sep).add(`${d.vcpus ?? '-'}/${d.maxVcpus ?? '-'} vCPUs`);
   lb.add(' │ ', sep).add(`mem ${humanKiB(d.memCurrentKiB)} of ${humanKiB(d.memMaxKiB)}`);
@@ -304,11 +333,11 @@ export function renderDetail(frame: Frame, d: DomainView | null, width: number, 
   if (width >= 140) {
     const cw = Math.floor(width * 0.5);
     const tw = width - cw - 1;
-    const sectionsW = [insightSection(d, tw, p), vcpuSection(d, tw, p), diskSection(d, tw), nicSection(d, tw)];
+    const sectionsW = [insightSection(d, tw, p), vcpuSection(d, tw, p), diskSection(d, tw, p), nicSection(d, tw)];
     lines = joinColumns(chartsArea(frame, d, cw, body), tablesArea(sectionsW, tw, body, p), body, cw, tw, p.paint('pane.border', '│'));
   } else {
     const tablesH = body >= 12 ? Math.floor(body * 0.45) : 0;
-    const sections = tablesH ? [insightSection(d, width, p), vcpuSection(d, width, p), diskSection(d, width), nicSection(d, width)] : [];
+    const sections = tablesH ? [insightSection(d, width, p), vcpuSection(d, width, p), diskSection(d, width, p), nicSection(d, width)] : [];
     lines = [...chartsArea(frame, d, width, body - tablesH), ...tablesArea(sections, width, tablesH, p)];
   }
   return [titleLine(d, width, p), ...bar, ...lines].slice(0, height);

@@ -1,11 +1,12 @@
 // View 3: every block device of every shown domain, in the domain table's
-// order.
+// order: throughput, requests, latency (ms per read, write, flush request
+// over the tick) and sizes.
 
 import type { DomainView } from '../../model/view.js';
 import { shortHost } from '../../util/uri.js';
-import { humanBytes, humanCount } from '../../util/units.js';
+import { formatMs, humanBytes, humanCount } from '../../util/units.js';
 import type { Frame } from '../frame.js';
-import { cleanText } from '../text.js';
+import { cleanText, truncateStart } from '../text.js';
 import { placeSimple, simpleHeader, simpleRow, type ListSpec, type SimpleColumn } from './list.js';
 
 export interface DiskRef {
@@ -23,20 +24,25 @@ const COLS: SimpleColumn[] = [
   { title: 'HOST', width: 12, align: 'left', priority: 50 },
   { title: 'DOMAIN', width: 14, align: 'left', priority: 100 },
   { title: 'DEV', width: 6, align: 'left', priority: 90 },
-  { title: 'SOURCE', width: 12, align: 'left', priority: 60, flex: true },
+  { title: 'SOURCE', width: 24, align: 'left', priority: 85, flex: true },
   { title: 'RDBY/s', width: 6, align: 'right', priority: 95 },
   { title: 'WRBY/s', width: 6, align: 'right', priority: 94 },
   { title: 'RDIO/s', width: 6, align: 'right', priority: 70 },
   { title: 'WRIO/s', width: 6, align: 'right', priority: 69 },
+  { title: 'RDms', width: 5, align: 'right', priority: 80 },
+  { title: 'WRms', width: 5, align: 'right', priority: 79 },
+  { title: 'FLms', width: 5, align: 'right', priority: 35 },
   { title: 'ERRS', width: 5, align: 'right', priority: 40 },
   { title: 'CAP', width: 6, align: 'right', priority: 45 },
   { title: 'ALLOC', width: 6, align: 'right', priority: 30 },
+  { title: 'PHYS', width: 6, align: 'right', priority: 25 },
 ];
 
 export function disksSpec(frame: Frame, refs: readonly DiskRef[], width: number): ListSpec {
   const cols = frame.multiHost ? COLS : COLS.slice(1);
   const off = frame.multiHost ? 0 : 1;
   const placed = placeSimple(cols, width);
+  const sourceW = placed.find((c) => c.title === 'SOURCE')?.w ?? 0;
   const { state } = frame;
   return {
     title: 'Block devices',
@@ -53,14 +59,18 @@ export function disksSpec(frame: Frame, refs: readonly DiskRef[], width: number)
         cleanText(shortHost(d.host)),
         cleanText(d.name),
         cleanText(b.name),
-        cleanText(b.path ?? '-'),
+        truncateStart(cleanText(b.path ?? '-'), sourceW),
         humanBytes(b.rdBytesPerSec),
         humanBytes(b.wrBytesPerSec),
         humanCount(b.rdReqPerSec, 6),
         humanCount(b.wrReqPerSec, 6),
+        formatMs(b.rdLatencyMs ?? null),
+        formatMs(b.wrLatencyMs ?? null),
+        formatMs(b.flLatencyMs ?? null),
         b.errors === null ? '-' : humanCount(b.errors, 5),
         humanBytes(b.capacityBytes),
         humanBytes(b.allocationBytes),
+        humanBytes(b.physicalBytes ?? null),
       ];
       return simpleRow(placed, off ? all.slice(off) : all, width);
     },

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { center, cleanText, displayWidth, LineBuilder, padEnd, padStart, styledWidth, truncate } from '../../../src/ui/text.js';
+import { center, cleanText, displayWidth, LineBuilder, padEnd, padStart, styledWidth, truncate, truncateStart } from '../../../src/ui/text.js';
 
 describe('displayWidth', () => {
   it.each([
@@ -14,6 +14,20 @@ describe('displayWidth', () => {
     ['│▼…', 3],
   ])('%j is %i cells', (s, w) => {
     expect(displayWidth(s)).toBe(w);
+  });
+});
+
+describe('truncateStart', () => {
+  it.each<[string, number, string]>([
+    ['/var/lib/libvirt/images/db.qcow2', 40, '/var/lib/libvirt/images/db.qcow2'],
+    ['/var/lib/libvirt/images/db.qcow2', 16, '…images/db.qcow2'],
+    ['/srv/日本/a.img', 9, '…本/a.img'],
+    ['/srv/日本/a.img', 8, '…/a.img'], // 本 is two cells wide: it does not fit in 8
+    ['abc', 1, '…'],
+    ['abc', 0, ''],
+  ])('truncateStart(%j, %i) = %j', (s, w, want) => {
+    expect(truncateStart(s, w)).toBe(want);
+    expect(displayWidth(truncateStart(s, w))).toBeLessThanOrEqual(Math.max(w, 0));
   });
 });
 
