@@ -7,12 +7,13 @@ import type { DomainView } from '../../model/view.js';
 import { shortHost } from '../../util/uri.js';
 import type { Palette } from '../../theme/palette.js';
 import type { Role } from '../../theme/roles.js';
-import { formatDuration, formatMs, formatPercent, humanBytes, humanCount, humanKiB } from '../../util/units.js';
+import { formatDuration, formatPercent, humanBytes, humanCount, humanKiB } from '../../util/units.js';
 import { brailleChart, chartLines, seriesMax, slotCell, type ChartSeries, type SeriesSource } from '../chart.js';
 import type { Frame } from '../frame.js';
 import { latencyRole, stateRole } from '../table.js';
 import { cleanText, LineBuilder, padEnd, padStart, truncateStart } from '../text.js';
 import { insightSection, nicAddressText } from './insight.js';
+import { DISK_FIGURE_COLS, diskFigures } from './disks.js';
 import { placeSimple, simpleHeader, simpleRow, type SimpleColumn } from './list.js';
 import { rewindPoint, type RewindPoint } from '../rewind.js';
 import { domainAt, rewindBar, selectedRewind } from './timebar.js';
@@ -188,20 +189,11 @@ function vcpuSection(d: DomainView, width: number, p: Palette): Section {
   };
 }
 
-// The disk table's columns; the narrowest pane keeps the source and throughput, then latency.
+// The detail pane's disk table: the device and its source, then the figures view 3 shows.
 const DISK_COLS: SimpleColumn[] = [
   { title: 'DEV', width: 5, align: 'left', priority: 100 },
   { title: 'SOURCE', width: 24, align: 'left', priority: 90, flex: true },
-  { title: 'RD/s', width: 6, align: 'right', priority: 85 },
-  { title: 'WR/s', width: 6, align: 'right', priority: 84 },
-  { title: 'RDIO/s', width: 6, align: 'right', priority: 60 },
-  { title: 'WRIO/s', width: 6, align: 'right', priority: 59 },
-  { title: 'RDms', width: 5, align: 'right', priority: 80 },
-  { title: 'WRms', width: 5, align: 'right', priority: 79 },
-  { title: 'FLms', width: 5, align: 'right', priority: 50 },
-  { title: 'CAP', width: 6, align: 'right', priority: 70 },
-  { title: 'ALLOC', width: 6, align: 'right', priority: 65 },
-  { title: 'PHYS', width: 6, align: 'right', priority: 40 },
+  ...DISK_FIGURE_COLS,
 ];
 
 function diskSection(d: DomainView, width: number, p: Palette): Section {
@@ -213,20 +205,7 @@ function diskSection(d: DomainView, width: number, p: Palette): Section {
     rows: d.disks.map((k) => {
       const line = simpleRow(
         placed,
-        [
-          cleanText(k.name),
-          truncateStart(cleanText(k.path ?? '-'), sourceW),
-          humanBytes(k.rdBytesPerSec),
-          humanBytes(k.wrBytesPerSec),
-          humanCount(k.rdReqPerSec, 5),
-          humanCount(k.wrReqPerSec, 5),
-          formatMs(k.rdLatencyMs ?? null),
-          formatMs(k.wrLatencyMs ?? null),
-          formatMs(k.flLatencyMs ?? null),
-          humanBytes(k.capacityBytes),
-          humanBytes(k.allocationBytes),
-          humanBytes(k.physicalBytes ?? null),
-        ],
+        [cleanText(k.name), truncateStart(cleanText(k.path ?? '-'), sourceW), ...diskFigures(k)],
         width,
       );
       const role = latencyRole(k.latencyMs ?? null);

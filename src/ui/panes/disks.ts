@@ -2,7 +2,7 @@
 // order: throughput, requests, latency (ms per read, write, flush request
 // over the tick) and sizes.
 
-import type { DomainView } from '../../model/view.js';
+import type { DiskView, DomainView } from '../../model/view.js';
 import { shortHost } from '../../util/uri.js';
 import { formatMs, humanBytes, humanCount } from '../../util/units.js';
 import type { Frame } from '../frame.js';
@@ -20,22 +20,43 @@ export function diskRows(rows: readonly DomainView[]): DiskRef[] {
   return out;
 }
 
-const COLS: SimpleColumn[] = [
-  { title: 'HOST', width: 12, align: 'left', priority: 50 },
-  { title: 'DOMAIN', width: 14, align: 'left', priority: 100 },
-  { title: 'DEV', width: 6, align: 'left', priority: 90 },
-  { title: 'SOURCE', width: 24, align: 'left', priority: 85, flex: true },
-  { title: 'RDBY/s', width: 6, align: 'right', priority: 95 },
-  { title: 'WRBY/s', width: 6, align: 'right', priority: 94 },
+/** A disk's figures, as the disk tables show them (view 3 and the detail pane). */
+export const DISK_FIGURE_COLS: readonly SimpleColumn[] = [
+  { title: 'RD/s', width: 6, align: 'right', priority: 95 },
+  { title: 'WR/s', width: 6, align: 'right', priority: 94 },
   { title: 'RDIO/s', width: 6, align: 'right', priority: 70 },
   { title: 'WRIO/s', width: 6, align: 'right', priority: 69 },
   { title: 'RDms', width: 5, align: 'right', priority: 80 },
   { title: 'WRms', width: 5, align: 'right', priority: 79 },
   { title: 'FLms', width: 5, align: 'right', priority: 35 },
+  { title: 'CAP', width: 6, align: 'right', priority: 50 },
+  { title: 'ALLOC', width: 6, align: 'right', priority: 45 },
+  { title: 'PHYS', width: 6, align: 'right', priority: 30 },
+];
+
+/** The cells of DISK_FIGURE_COLS for one disk. */
+export function diskFigures(b: DiskView): string[] {
+  return [
+    humanBytes(b.rdBytesPerSec),
+    humanBytes(b.wrBytesPerSec),
+    humanCount(b.rdReqPerSec, 6),
+    humanCount(b.wrReqPerSec, 6),
+    formatMs(b.rdLatencyMs ?? null),
+    formatMs(b.wrLatencyMs ?? null),
+    formatMs(b.flLatencyMs ?? null),
+    humanBytes(b.capacityBytes),
+    humanBytes(b.allocationBytes),
+    humanBytes(b.physicalBytes ?? null),
+  ];
+}
+
+const COLS: SimpleColumn[] = [
+  { title: 'HOST', width: 12, align: 'left', priority: 50 },
+  { title: 'DOMAIN', width: 14, align: 'left', priority: 100 },
+  { title: 'DEV', width: 6, align: 'left', priority: 90 },
+  { title: 'SOURCE', width: 24, align: 'left', priority: 85, flex: true },
+  ...DISK_FIGURE_COLS,
   { title: 'ERRS', width: 5, align: 'right', priority: 40 },
-  { title: 'CAP', width: 6, align: 'right', priority: 45 },
-  { title: 'ALLOC', width: 6, align: 'right', priority: 30 },
-  { title: 'PHYS', width: 6, align: 'right', priority: 25 },
 ];
 
 export function disksSpec(frame: Frame, refs: readonly DiskRef[], width: number): ListSpec {
@@ -60,17 +81,8 @@ export function disksSpec(frame: Frame, refs: readonly DiskRef[], width: number)
         cleanText(d.name),
         cleanText(b.name),
         truncateStart(cleanText(b.path ?? '-'), sourceW),
-        humanBytes(b.rdBytesPerSec),
-        humanBytes(b.wrBytesPerSec),
-        humanCount(b.rdReqPerSec, 6),
-        humanCount(b.wrReqPerSec, 6),
-        formatMs(b.rdLatencyMs ?? null),
-        formatMs(b.wrLatencyMs ?? null),
-        formatMs(b.flLatencyMs ?? null),
+        ...diskFigures(b),
         b.errors === null ? '-' : humanCount(b.errors, 5),
-        humanBytes(b.capacityBytes),
-        humanBytes(b.allocationBytes),
-        humanBytes(b.physicalBytes ?? null),
       ];
       return simpleRow(placed, off ? all.slice(off) : all, width);
     },
