@@ -131,6 +131,7 @@ export function buildDomainView(input: DomainViewInput): DomainView {
     cpuTimeNs: ds.cpuTimeNs,
     vcpuTimeNs: active ? vcpuTimeSumNs(ds) : null,
     statsMonoNs: ds.statsMonoNs ?? null,
+    procMonoNs: ds.process?.monoNs ?? null,
     uptimeSec: active && started !== null ? Math.max(0, (hs.wallMs - started) / 1000) : null,
     disks,
     nics,

@@ -112,6 +112,8 @@ export interface DomainView {
   vcpuTimeNs: bigint | null;
   /** monotonic stamp (this process's clock) of the libvirt reading behind this tick's counters; rates are over its deltas */
   statsMonoNs: bigint | null;
+  /** the same clock's stamp of this tick's /proc scan of its QEMU (local hosts): rates from /proc (guestCpuSource 'proc', vCPU threads) are over its deltas */
+  procMonoNs?: bigint | null;
   /** seconds since the QEMU process started, when known */
   uptimeSec: number | null;
   disks: DiskView[];

@@ -38,5 +38,14 @@ export function domainCounters(d: DomainView): DomainCounters {
 
 /** The monotonic stamp of the domain's libvirt reading, in ms (3 decimals); null when unknown. */
 export function statsMonoMs(d: DomainView): number | null {
-  return d.statsMonoNs === null ? null : Math.round(Number(d.statsMonoNs) / 1e3) / 1e3;
+  return monoMs(d.statsMonoNs);
+}
+
+/** The monotonic stamp of the domain's /proc scan, in ms (3 decimals); null when /proc is not read. */
+export function procMonoMs(d: DomainView): number | null {
+  return monoMs(d.procMonoNs ?? null);
+}
+
+function monoMs(ns: bigint | null): number | null {
+  return ns === null ? null : Math.round(Number(ns) / 1e3) / 1e3;
 }

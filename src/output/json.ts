@@ -10,7 +10,7 @@
 import type { CapacityView } from '../model/capacity.js';
 import type { DomainView, HostView, ModelView } from '../model/view.js';
 import type { DomainAddresses } from '../types/sample.js';
-import { counterText as str, domainCounters, statsMonoMs } from './counters.js';
+import { counterText as str, domainCounters, procMonoMs, statsMonoMs } from './counters.js';
 
 export const JSON_SCHEMA_VERSION = 3;
 
@@ -122,6 +122,7 @@ export function domainJson(d: DomainView) {
     // ---- schema 3
     stateReason: d.stateReason ?? null,
     diskLatencyMs: round(d.diskLatencyMs ?? null, 3),
+    procMonoMs: procMonoMs(d),
     disks: d.disks.map((k) => ({
       name: k.name,
       path: k.path,

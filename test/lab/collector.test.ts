@@ -289,22 +289,38 @@ describeLab('collector against real guests', () => {
     expect(big(t0.vcpuTimeNs)).toBeLessThanOrEqual(vcpuSum(s0));
     expect(big(t2.vcpuTimeNs)).toBeGreaterThanOrEqual(vcpuSum(s0));
     expect(big(t2.vcpuTimeNs)).toBeLessThanOrEqual(vcpuSum(s1));
-    // Each rate is its counters' delta over virtop's own window (the stats
-    // call's stamps): the same ticks, not a window that merely overlaps.
+    // Each rate is its own counters' delta over its own window: %CPU from
+    // libvirt's cpu.time over the stats call's stamps; the guest's % from
+    // where guestCpuSource says it came: on this local host the vCPU
+    // threads' schedstat runtime (vcpuThreads[].cpuTimeNs) over the /proc
+    // scan's stamps, elsewhere Σ vcpu.N.time over the stats stamps. The same
+    // ticks, never a window that merely overlaps (a run compared the /proc
+    // figure with libvirt's counters and windows: 3.2 points apart).
     const hostCpus = ticks[2].hosts[0].cpus as number;
+    const threadsNs = (t: { vcpuThreads: { cpuTimeNs: string }[] }) => t.vcpuThreads.reduce((acc, x) => acc + big(x.cpuTimeNs), 0n);
     for (const [a, b] of [
       [t0, t1],
       [t1, t2],
     ]) {
-      const windowNs = (b.statsMonoMs - a.statsMonoMs) * 1e6;
-      expect(windowNs).toBeGreaterThan(0);
-      const guest = (Number(big(b.vcpuTimeNs) - big(a.vcpuTimeNs)) / windowNs / b.vcpus) * 100;
-      const host = (Number(big(b.cpuTimeNs) - big(a.cpuTimeNs)) / windowNs / hostCpus) * 100;
+      const statsNs = (b.statsMonoMs - a.statsMonoMs) * 1e6;
+      expect(statsNs).toBeGreaterThan(0);
+      const host = (Number(big(b.cpuTimeNs) - big(a.cpuTimeNs)) / statsNs / hostCpus) * 100;
+      let guest: number;
+      if (b.guestCpuSource === 'proc') {
+        const procNs = (b.procMonoMs - a.procMonoMs) * 1e6;
+        expect(procNs).toBeGreaterThan(0);
+        guest = (Number(threadsNs(b) - threadsNs(a)) / procNs / b.vcpuThreads.length) * 100;
+      } else {
+        guest = (Number(big(b.vcpuTimeNs) - big(a.vcpuTimeNs)) / statsNs / b.vcpus) * 100;
+      }
       // Tolerance: 2 points (the JSON rounds stamps to 1 µs and rates to 0.01).
-      if (b.vcpuPercent !== null) expect(Math.abs(b.vcpuPercent - guest)).toBeLessThan(2);
-      if (b.cpuPercent !== null) expect(Math.abs(b.cpuPercent - host)).toBeLessThan(2);
+      if (b.vcpuPercent !== null) expect(Math.abs(b.vcpuPercent - guest), `${b.guestCpuSource}: ${b.vcpuPercent} vs ${guest}`).toBeLessThan(2);
+      if (b.cpuPercent !== null) expect(Math.abs(b.cpuPercent - host), `${b.cpuPercent} vs ${host}`).toBeLessThan(2);
       if (b.vcpuPercent !== null) expect(b.vcpuPercent).toBeLessThanOrEqual(100.5);
     }
+    // This host is local: the guest's % comes from /proc, stamped by its scan.
+    expect(t2.guestCpuSource).toBe('proc');
+    expect(t2.procMonoMs).not.toBeNull();
     // Rates may be withheld on one tick for uncertain timing, not on both.
     expect([t1.vcpuPercent, t2.vcpuPercent].some((v) => v !== null)).toBe(true);
     expect(t2.vcpuThreads).toHaveLength(statNum(s1, 'vcpu.current'));

@@ -96,7 +96,7 @@ describe('json line', () => {
     // capacity: 2 running guests × 2 vCPUs on 4 host CPUs; alpha's 1 GiB of 16 GiB is committed
     expect(obj.hosts[0].capacity).toMatchObject({ vcpusActive: 4, overcommit: 1, memCommittedKiB: 1048576, memCommittedPercent: 6.25 });
     const b = obj.domains.find((d: { uuid: string }) => d.uuid === 'b');
-    expect(b).toMatchObject({ vcpuPercent: null, guestCpuPercent: null, vcpuTimeNs: null, rdBytes: null, statsMonoMs: null, stateReason: 'booted', diskLatencyMs: null });
+    expect(b).toMatchObject({ vcpuPercent: null, guestCpuPercent: null, vcpuTimeNs: null, rdBytes: null, statsMonoMs: null, stateReason: 'booted', diskLatencyMs: null, procMonoMs: null });
   });
 });
 
