@@ -105,6 +105,10 @@ export async function fillFromPerDomainCalls(
         errors: s?.errs ?? null,
         capacityBytes: null,
         allocationBytes: null,
+        rdTimesNs: s?.rdTimesNs ?? null,
+        wrTimesNs: s?.wrTimesNs ?? null,
+        flReqs: s?.flReqs ?? null,
+        flTimesNs: s?.flTimesNs ?? null,
       };
     });
   }

@@ -99,6 +99,16 @@ function deviceIndex(map: Map<string, number>, target: string): number {
   return i;
 }
 
+/** virDomainState paused, and the virDomainPausedReason codes the demo uses */
+const PAUSED = 3;
+const PAUSED_USER = 1;
+const PAUSED_IOERROR = 5;
+
+/** Staging's disk filled up (the pause every admin dreads); the others were paused by someone. */
+function pauseReason(name: string): number {
+  return /^staging/.test(name) ? PAUSED_IOERROR : PAUSED_USER;
+}
+
 const stateOf = (rec: RawStatsRecord): DomainState | null => {
   const s = rec.params['state.state'];
   return typeof s === 'number' ? (s as DomainState) : null;
@@ -115,7 +125,8 @@ export function demoSource(inner: LibvirtSource, workload = new DemoWorkload()):
         const s = stateOf(rec);
         if (s !== null) w.observe(rec.uuid, rec.name, s);
       }
-      return recs;
+      // The test driver pauses without a reason; the demo's pauses have one, so the screens can show it.
+      return recs.map((rec) => (stateOf(rec) === PAUSED ? { ...rec, params: { ...rec.params, 'state.reason': pauseReason(rec.name) } } : rec));
     },
     listAllDomains: async (flags) => {
       const list = await inner.listAllDomains(flags);
@@ -145,7 +156,17 @@ export function demoSource(inner: LibvirtSource, workload = new DemoWorkload()):
       const r = w.clock(uuid);
       if (!r) return st;
       const c = diskCounters(r.name, deviceIndex(r.disks, device), r.runSec);
-      return { rdReq: big(c.rdReq), rdBytes: big(c.rdBytes), wrReq: big(c.wrReq), wrBytes: big(c.wrBytes), errs: 0n };
+      return {
+        rdReq: big(c.rdReq),
+        rdBytes: big(c.rdBytes),
+        wrReq: big(c.wrReq),
+        wrBytes: big(c.wrBytes),
+        errs: 0n,
+        rdTimesNs: big(c.rdTimesNs),
+        wrTimesNs: big(c.wrTimesNs),
+        flReqs: big(c.flReq),
+        flTimesNs: big(c.flTimesNs),
+      };
     },
     interfaceStats: async (uuid, device) => {
       const st = await inner.interfaceStats(uuid, device);

@@ -132,7 +132,32 @@ export interface DiskCounters {
   wrBytes: number;
   rdReq: number;
   wrReq: number;
+  /** total time of those requests, ns */
+  rdTimesNs: number;
+  wrTimesNs: number;
+  flReq: number;
+  flTimesNs: number;
 }
+
+/**
+ * Mean ms per read, write and flush request by role: databases on fast
+ * storage, build hosts queueing behind their own bursts, Windows desktops on
+ * a slow pool; a guest's second disk is slower (a data volume on spinning
+ * disks).
+ */
+const LATENCY_MS: [RegExp, [number, number, number]][] = [
+  [/^db-primary/, [0.6, 1.8, 4]],
+  [/^db-/, [1.1, 3.2, 6]],
+  [/^web-/, [0.35, 0.9, 2]],
+  [/^build/, [4.5, 14, 30]],
+  [/^k8s-/, [0.9, 2.2, 5]],
+  [/^win/, [9, 24, 45]],
+  [/^monitor/, [1.5, 5, 9]],
+];
+const DEFAULT_LATENCY_MS: [number, number, number] = [0.8, 2, 5];
+
+/** One flush every this many writes. */
+const WRITES_PER_FLUSH = 25;
 
 /** Average request sizes: reads larger than writes, as on most database and web hosts. */
 const READ_IO_BYTES = 32 * 1024;
@@ -143,7 +168,12 @@ export function diskCounters(name: string, index: number, runSec: number): DiskC
   const share = deviceShare(index);
   const rdBytes = waveIntegral(rateWave(name, 10 + index, p.diskReadBps * share, p.cpuBusy.periodSec), runSec);
   const wrBytes = waveIntegral(rateWave(name, 20 + index, p.diskWriteBps * share, p.cpuBusy.periodSec), runSec);
-  return { rdBytes, wrBytes, rdReq: rdBytes / READ_IO_BYTES, wrReq: wrBytes / WRITE_IO_BYTES };
+  const rdReq = rdBytes / READ_IO_BYTES;
+  const wrReq = wrBytes / WRITE_IO_BYTES;
+  const flReq = wrReq / WRITES_PER_FLUSH;
+  const [rdMs, wrMs, flMs] = LATENCY_MS.find(([re]) => re.test(name))?.[1] ?? DEFAULT_LATENCY_MS;
+  const slower = 1 + index * 1.5;
+  return { rdBytes, wrBytes, rdReq, wrReq, rdTimesNs: rdReq * rdMs * slower * 1e6, wrTimesNs: wrReq * wrMs * slower * 1e6, flReq, flTimesNs: flReq * flMs * slower * 1e6 };
 }
 
 export interface NicCounters {

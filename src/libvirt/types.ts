@@ -102,6 +102,11 @@ export interface BlockStats {
   wrReq: bigint | null;
   wrBytes: bigint | null;
   errs: bigint | null;
+  /** request times and flushes (virDomainBlockStatsFlags' rd_total_times, wr_total_times, flush_operations, flush_total_times), ns; absent where the call does not give them */
+  rdTimesNs?: bigint | null;
+  wrTimesNs?: bigint | null;
+  flReqs?: bigint | null;
+  flTimesNs?: bigint | null;
 }
 
 /** virDomainInterfaceStats; -1 from libvirt becomes null. */

@@ -116,6 +116,19 @@ describe('device counters', () => {
     expect(vda.wrBytes / vda.wrReq).toBe(12 * 1024);
   });
 
+  it('request times give each role its latency: ms per read, write, flush; a second disk 2.5 times slower', () => {
+    const t = 600;
+    const ms = (c: ReturnType<typeof diskCounters>) => [c.rdTimesNs / c.rdReq / 1e6, c.wrTimesNs / c.wrReq / 1e6, c.flTimesNs / c.flReq / 1e6];
+    const close = (xs: number[], want: number[]) => xs.forEach((x, i) => expect(x).toBeCloseTo(want[i], 9));
+    close(ms(diskCounters('db-primary', 0, t)), [0.6, 1.8, 4]);
+    close(ms(diskCounters('web-07', 0, t)), [0.35, 0.9, 2]);
+    close(ms(diskCounters('win10-desk', 0, t)), [9, 24, 45]);
+    close(ms(diskCounters('db-primary', 1, t)), [1.5, 4.5, 10]);
+    close(ms(diskCounters('zz-unknown', 0, t)), [0.8, 2, 5]);
+    const c = diskCounters('build-01', 0, t);
+    expect(c.flReq).toBeCloseTo(c.wrReq / 25, 9);
+  });
+
   it('network counters grow with the role rates, drops only where the profile has them', () => {
     const t = 600;
     const web = nicCounters('web-01', 0, t);
