@@ -4,6 +4,7 @@
 // collector (XML only changes on define or device events).
 
 import { XMLParser } from 'fast-xml-parser';
+import { attr, obj, text, type Node } from './xml.js';
 
 export interface DiskDef {
   /** target dev, e.g. vda */
@@ -51,27 +52,6 @@ const parser = new XMLParser({
   parseAttributeValue: false,
   processEntities: true,
 });
-
-type Node = Record<string, unknown>;
-
-function obj(v: unknown): Node | null {
-  return v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Node) : null;
-}
-
-function text(v: unknown): string | null {
-  if (typeof v === 'string') return v;
-  if (typeof v === 'number') return String(v);
-  const o = obj(v);
-  if (o && typeof o['#text'] === 'string') return o['#text'];
-  if (o && typeof o['#text'] === 'number') return String(o['#text']);
-  return null;
-}
-
-function attr(v: unknown, name: string): string | null {
-  const o = obj(v);
-  const a = o?.[`@${name}`];
-  return typeof a === 'string' ? a : typeof a === 'number' ? String(a) : null;
-}
 
 const UNIT_KIB: Record<string, number> = {
   b: 1 / 1024,
