@@ -14,7 +14,8 @@
         "src/typed_params.cc",
         "src/workers_connect.cc",
         "src/workers_domain.cc",
-        "src/workers_node.cc"
+        "src/workers_node.cc",
+        "src/workers_storage.cc"
       ],
       "dependencies": [
         "<!(node -p \"require('node-addon-api').targets\"):node_addon_api_except"

@@ -49,6 +49,10 @@ Napi::Function Connection::Define(Napi::Env env) {
           InstanceMethod("vcpus", &Connection::Vcpus),
           InstanceMethod("interfaceAddresses", &Connection::InterfaceAddresses),
           InstanceMethod("nodeCellsFreeMemory", &Connection::NodeCellsFreeMemory),
+          InstanceMethod("listStoragePools", &Connection::ListStoragePools),
+          InstanceMethod("listVolumes", &Connection::ListVolumes),
+          InstanceMethod("listNetworks", &Connection::ListNetworks),
+          InstanceMethod("networkDhcpLeases", &Connection::NetworkDhcpLeases),
           InstanceMethod("create", &Connection::DomainOp<DomainOpWorker::kCreate>),
           InstanceMethod("shutdown", &Connection::DomainOp<DomainOpWorker::kShutdown>),
           InstanceMethod("reboot", &Connection::DomainOp<DomainOpWorker::kReboot>),
@@ -333,6 +337,40 @@ Napi::Value Connection::NodeCellsFreeMemory(const Napi::CallbackInfo& info) {
   ConnRef ref = AcquireOr(env, "nodeCellsFreeMemory", &rejected);
   if (!ref) return rejected;
   return Dispatch(new NodeCellsWorker(env, std::move(ref)));
+}
+
+Napi::Value Connection::ListStoragePools(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  Napi::Value rejected;
+  ConnRef ref = AcquireOr(env, "listStoragePools", &rejected);
+  if (!ref) return rejected;
+  return Dispatch(new ListPoolsWorker(env, std::move(ref)));
+}
+
+Napi::Value Connection::ListVolumes(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  std::string pool = ArgString(info, 0, "poolUuid");
+  Napi::Value rejected;
+  ConnRef ref = AcquireOr(env, "listVolumes", &rejected);
+  if (!ref) return rejected;
+  return Dispatch(new ListVolumesWorker(env, std::move(ref), pool));
+}
+
+Napi::Value Connection::ListNetworks(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  Napi::Value rejected;
+  ConnRef ref = AcquireOr(env, "listNetworks", &rejected);
+  if (!ref) return rejected;
+  return Dispatch(new ListNetworksWorker(env, std::move(ref)));
+}
+
+Napi::Value Connection::NetworkDhcpLeases(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  std::string net = ArgString(info, 0, "networkUuid");
+  Napi::Value rejected;
+  ConnRef ref = AcquireOr(env, "networkDhcpLeases", &rejected);
+  if (!ref) return rejected;
+  return Dispatch(new NetworkLeasesWorker(env, std::move(ref), net));
 }
 
 Napi::Value Connection::Vcpus(const Napi::CallbackInfo& info) {

@@ -48,6 +48,10 @@ class Connection : public Napi::ObjectWrap<Connection> {
   Napi::Value Vcpus(const Napi::CallbackInfo& info);
   Napi::Value InterfaceAddresses(const Napi::CallbackInfo& info);
   Napi::Value NodeCellsFreeMemory(const Napi::CallbackInfo& info);
+  Napi::Value ListStoragePools(const Napi::CallbackInfo& info);
+  Napi::Value ListVolumes(const Napi::CallbackInfo& info);
+  Napi::Value ListNetworks(const Napi::CallbackInfo& info);
+  Napi::Value NetworkDhcpLeases(const Napi::CallbackInfo& info);
 
   template <DomainOpWorker::Op op>
   Napi::Value DomainOp(const Napi::CallbackInfo& info);

@@ -198,4 +198,84 @@ class DomainOpWorker : public DomainWorker {
   uint32_t flags_;
 };
 
+// ---- storage and networks (workers_storage.cc) -----------------------------
+
+// virConnectListAllStoragePools with each pool's info, autostart, persistence and XML.
+class ListPoolsWorker : public ConnWorker {
+ public:
+  ListPoolsWorker(Napi::Env env, ConnRef ref);
+
+ protected:
+  void Run() override;
+  Napi::Value Result(Napi::Env env) override;
+
+ private:
+  struct Pool {
+    std::string name, uuid, xml;
+    int state = 0;  // virStoragePoolState
+    uint64_t capacity = 0, allocation = 0, available = 0;
+    bool autostart = false, persistent = false;
+  };
+  std::vector<Pool> pools_;
+};
+
+// virStoragePoolListAllVolumes of one pool (by UUID) with each volume's path and info.
+class ListVolumesWorker : public ConnWorker {
+ public:
+  ListVolumesWorker(Napi::Env env, ConnRef ref, std::string poolUuid);
+
+ protected:
+  void Run() override;
+  Napi::Value Result(Napi::Env env) override;
+  void Annotate(LvError& err) override;
+
+ private:
+  struct Volume {
+    std::string name, key, path;
+    int type = 0;  // virStorageVolType
+    uint64_t capacity = 0, allocation = 0;
+  };
+  std::string poolUuid_;
+  std::vector<Volume> vols_;
+};
+
+// virConnectListAllNetworks with each network's state, bridge and XML.
+class ListNetworksWorker : public ConnWorker {
+ public:
+  ListNetworksWorker(Napi::Env env, ConnRef ref);
+
+ protected:
+  void Run() override;
+  Napi::Value Result(Napi::Env env) override;
+
+ private:
+  struct Network {
+    std::string name, uuid, xml, bridge;
+    bool hasBridge = false, active = false, persistent = false, autostart = false;
+  };
+  std::vector<Network> nets_;
+};
+
+// virNetworkGetDHCPLeases of one network (by UUID).
+class NetworkLeasesWorker : public ConnWorker {
+ public:
+  NetworkLeasesWorker(Napi::Env env, ConnRef ref, std::string netUuid);
+
+ protected:
+  void Run() override;
+  Napi::Value Result(Napi::Env env) override;
+  void Annotate(LvError& err) override;
+
+ private:
+  struct Lease {
+    std::string iface, mac, ip, hostname, clientId;
+    bool hasMac = false, hasHostname = false, hasClientId = false;
+    int64_t expirySec = 0;
+    int type = 0;  // virIPAddrType
+    unsigned int prefix = 0;
+  };
+  std::string netUuid_;
+  std::vector<Lease> leases_;
+};
+
 }  // namespace virtop

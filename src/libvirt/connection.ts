@@ -22,6 +22,10 @@ import type {
   MemoryStats,
   NativeConnection,
   NodeCellFree,
+  StoragePoolEntry,
+  StorageVolumeEntry,
+  NetworkEntry,
+  DhcpLease,
   NodeCpuStats,
   NodeInfo,
   NodeMemoryStats,
@@ -174,6 +178,22 @@ export class Connection implements ConnectionApi {
 
   nodeCellsFreeMemory(): Promise<NodeCellFree[]> {
     return this.#call('nodeCellsFreeMemory', null, (n) => n.nodeCellsFreeMemory());
+  }
+
+  listStoragePools(): Promise<StoragePoolEntry[]> {
+    return this.#call('listStoragePools', null, (n) => n.listStoragePools());
+  }
+
+  listVolumes(poolUuid: string): Promise<StorageVolumeEntry[]> {
+    return this.#call('listVolumes', null, (n) => n.listVolumes(poolUuid));
+  }
+
+  listNetworks(): Promise<NetworkEntry[]> {
+    return this.#call('listNetworks', null, (n) => n.listNetworks());
+  }
+
+  networkDhcpLeases(networkUuid: string): Promise<DhcpLease[]> {
+    return this.#call('networkDhcpLeases', null, (n) => n.networkDhcpLeases(networkUuid));
   }
 
   create(uuid: string): Promise<void> {

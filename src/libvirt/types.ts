@@ -167,6 +167,64 @@ export interface NodeCellFree {
   freeBytes: bigint;
 }
 
+/** virStoragePoolState. */
+export const PoolState = { Inactive: 0, Building: 1, Running: 2, Degraded: 3, Inaccessible: 4 } as const;
+
+/** One storage pool (virConnectListAllStoragePools + virStoragePoolGetInfo, GetAutostart, IsPersistent, GetXMLDesc). */
+export interface StoragePoolEntry {
+  name: string;
+  uuid: string;
+  /** virStoragePoolState (PoolState) */
+  state: number;
+  capacityBytes: bigint;
+  allocationBytes: bigint;
+  availableBytes: bigint;
+  autostart: boolean;
+  persistent: boolean;
+  /** the pool's XML: type, target path, source */
+  xml: string;
+}
+
+/** virStorageVolType. */
+export const VolumeType = { File: 0, Block: 1, Dir: 2, Network: 3, NetDir: 4, Ploop: 5 } as const;
+
+/** One volume of a pool (virStoragePoolListAllVolumes + virStorageVolGetPath, GetInfo). */
+export interface StorageVolumeEntry {
+  name: string;
+  key: string;
+  path: string;
+  /** virStorageVolType (VolumeType) */
+  type: number;
+  capacityBytes: bigint;
+  allocationBytes: bigint;
+}
+
+/** One libvirt network (virConnectListAllNetworks + IsActive, IsPersistent, GetAutostart, GetXMLDesc, GetBridgeName). */
+export interface NetworkEntry {
+  name: string;
+  uuid: string;
+  active: boolean;
+  persistent: boolean;
+  autostart: boolean;
+  /** its bridge device; null for networks that have none of their own (forward to a host bridge, hostdev, macvtap) */
+  bridge: string | null;
+  /** the network's XML: forward mode, IP ranges, DHCP range */
+  xml: string;
+}
+
+/** One DHCP lease of a network (virNetworkGetDHCPLeases). */
+export interface DhcpLease {
+  iface: string;
+  /** seconds since the epoch; 0 for a lease that never expires */
+  expirySec: number;
+  type: 'ipv4' | 'ipv6';
+  mac: string | null;
+  ip: string;
+  prefix: number;
+  hostname: string | null;
+  clientId: string | null;
+}
+
 /** virDomainEventType: what a lifecycle event says happened. */
 export const LifecycleEventType = {
   Defined: 0,
@@ -227,6 +285,14 @@ export interface NativeConnection {
   interfaceAddresses(uuid: string, source: number): Promise<InterfaceAddresses[]>;
   /** virNodeGetCellsFreeMemory for every cell the driver has. */
   nodeCellsFreeMemory(): Promise<NodeCellFree[]>;
+  /** Every storage pool, active or not, with its info and XML. */
+  listStoragePools(): Promise<StoragePoolEntry[]>;
+  /** The volumes of an active pool (by UUID); a volume deleted meanwhile is left out. */
+  listVolumes(poolUuid: string): Promise<StorageVolumeEntry[]>;
+  /** Every libvirt network, active or not, with its bridge and XML. */
+  listNetworks(): Promise<NetworkEntry[]>;
+  /** The DHCP leases of a network (by UUID). */
+  networkDhcpLeases(networkUuid: string): Promise<DhcpLease[]>;
 
   create(uuid: string): Promise<void>;
   shutdown(uuid: string): Promise<void>;
