@@ -42,6 +42,8 @@ export interface SourcesOptions {
   threads: boolean;
   /** look guest IP addresses up on a slow loop of its own (default true) */
   addresses?: boolean;
+  /** read storage pools, volumes, networks and leases on a slow loop of its own (default true) */
+  inventory?: boolean;
 }
 
 /**
@@ -84,6 +86,7 @@ export function createCollector(opts: SourcesOptions): Collector {
                 // The host's own neighbour table is this machine's only when the URI is local.
                 ...(isLocalUri(uri) ? { neighbours: () => readNeighbours(procFs) } : {}),
               },
+        inventory: opts.inventory === false ? null : { connect: () => Connection.open(uri, { readonly: true }) },
       }),
   );
   collector = new Collector(hosts, opts.intervalMs);

@@ -15,7 +15,7 @@ import { ErrorCode } from '../libvirt/errors.js';
 import type { NeighbourEntry } from '../procfs/neigh.js';
 import type { AddressSource, DomainAddresses, GuestInterface, GuestIpAddress } from '../types/sample.js';
 import { systemClock, type Clock } from '../util/clock.js';
-import { settleWithin } from '../util/settle.js';
+import { SlowLoop } from './slow-loop.js';
 import { errorCode, errorMessage } from './source.js';
 
 type LibvirtAddressSource = Exclude<AddressSource, 'arp-table'>;
@@ -58,8 +58,6 @@ export interface AddressPollerOptions {
 // else is per domain and tried again next round — notably
 // ArgumentUnsupported, "QEMU guest agent is not configured" for one guest.
 const SOURCE_UNUSABLE = new Set<number>([ErrorCode.NoSupport, ErrorCode.OperationDenied, ErrorCode.OperationUnsupported, ErrorCode.AccessDenied]);
-/** close(): how long to wait for a lookup round, then for the connection's teardown */
-const CLOSE_WAIT_MS = 1000;
 
 function ipType(t: number | string, addr: string): 'ipv4' | 'ipv6' {
   if (t === 0 || t === 'ipv4') return 'ipv4';
@@ -108,11 +106,9 @@ interface Entry {
 }
 
 export class AddressPoller {
-  private conn: AddressLookup | null = null;
+  private readonly loop: SlowLoop<AddressLookup>;
   private readonly entries = new Map<string, Entry>();
   private readonly unusable = new Map<AddressSource, string>();
-  private running: Promise<void> | null = null;
-  private closed = false;
   private readonly clock: Clock;
   /** lookups done, for tests and the status of the poller */
   lookups = 0;
@@ -122,6 +118,7 @@ export class AddressPoller {
     private readonly opts: AddressPollerOptions,
   ) {
     this.clock = opts.clock ?? systemClock;
+    this.loop = new SlowLoop(opts.connect);
   }
 
   private get intervalMs(): number {
@@ -151,7 +148,7 @@ export class AddressPoller {
    * none is running. Returns at once; the round is never awaited by the tick.
    */
   update(targets: readonly AddressTarget[]): void {
-    if (this.closed) return;
+    if (this.loop.closed) return;
     const now = this.clock.wallMs();
     const live = new Set<string>();
     for (const t of targets) {
@@ -163,46 +160,23 @@ export class AddressPoller {
       else this.entries.set(t.uuid, { result: null, dueMs: now, retryUntilMs: 0, macs });
     }
     for (const k of [...this.entries.keys()]) if (!live.has(k)) this.entries.delete(k);
-    if (this.running) return;
+    if (this.loop.busy) return;
     const due = [...this.entries.entries()].filter(([, e]) => e.dueMs <= now).map(([k]) => k);
     if (due.length === 0) return;
-    this.running = this.round(due).finally(() => {
-      this.running = null;
-    });
+    this.loop.start(() => this.round(due));
   }
 
   /** Resolves when the round in flight (if any) is over; for tests and shutdown. */
-  async settle(): Promise<void> {
-    if (this.running) await this.running;
+  settle(): Promise<void> {
+    return this.loop.settle();
   }
 
-  async close(): Promise<void> {
-    this.closed = true;
-    // A lookup can hang (an unresponsive guest agent): give the round a
-    // moment to end, then close the connection under it rather than wait.
-    await settleWithin(this.settle(), CLOSE_WAIT_MS);
-    const c = this.conn;
-    this.conn = null;
-    // close() queues behind a lookup still running: the same bound again.
-    if (c) await settleWithin(c.close(), CLOSE_WAIT_MS);
-  }
-
-  private async connection(): Promise<AddressLookup | null> {
-    if (this.conn) return this.conn;
-    try {
-      this.conn = await this.opts.connect();
-      if (this.closed) {
-        await this.conn.close().catch(() => undefined);
-        this.conn = null;
-      }
-      return this.conn;
-    } catch {
-      return null;
-    }
+  close(): Promise<void> {
+    return this.loop.close();
   }
 
   private async round(uuids: string[]): Promise<void> {
-    const c = await this.connection();
+    const c = await this.loop.connection().catch(() => null);
     if (!c) {
       // No connection for now: try again after the usual interval.
       const next = this.clock.wallMs() + this.intervalMs;
@@ -215,7 +189,7 @@ export class AddressPoller {
     const limit = Math.max(1, this.opts.concurrency ?? 2);
     let i = 0;
     const worker = async (): Promise<void> => {
-      while (i < uuids.length && !this.closed) {
+      while (i < uuids.length && !this.loop.closed) {
         const uuid = uuids[i++];
         const result = await this.lookup(c, uuid, this.entries.get(uuid)?.macs ?? []);
         const e = this.entries.get(uuid);

@@ -6,7 +6,6 @@
 // become the sample's status.
 
 import { parseDomainXml, type DomainDef } from '../libvirt/domain-xml.js';
-import { ClosedError, ErrorCode, isConnectionLost, LibvirtError } from '../libvirt/errors.js';
 import { withAccessHint } from '../libvirt/hints.js';
 import { LifecycleEventType, ListFlags, StatsGroup, type DomainListEntry, type LifecycleEvent, type RawStatsRecord } from '../libvirt/types.js';
 import type { HostInfo, HostSample, DomainSample, ConnectionStatus, Draft } from '../types/sample.js';
@@ -16,8 +15,9 @@ import { mapLimit } from '../util/pool.js';
 import { isActiveState } from '../types/state.js';
 import { domainFromRecord, isThinRecord, stateName } from './bulk.js';
 import { fillFromPerDomainCalls, Unsupported } from './fallback.js';
-import { errorCode, errorMessage, type Connector, type LibvirtSource } from './source.js';
+import { connectionLost, errorMessage, type Connector, type LibvirtSource } from './source.js';
 import { AddressPoller, type AddressPollerOptions } from './addresses.js';
+import { InventoryPoller, type InventoryPollerOptions } from './inventory.js';
 import { DomainProcessReader, type ProcessCache } from './domain-process.js';
 import { HostReadings } from './host-readings.js';
 import type { ProcProbe } from './proc-probe.js';
@@ -41,6 +41,8 @@ export interface HostCollectorOptions {
   onDomainEvent?: (uri: string, ev: LifecycleEvent) => void;
   /** guest IP lookups on a slow loop of their own (never awaited by a tick); null/undefined: none */
   addresses?: AddressPollerOptions | null;
+  /** storage pools, volumes, networks and leases on a slow loop of their own; null/undefined: none */
+  inventory?: InventoryPollerOptions | null;
   /** read host capacity files (KSM, hugepages, NUMA, PSI) at most this often, default 2 s */
   extraEveryMs?: number;
   /** look for vhost workers again this often (a full /proc scan), default 60 s */
@@ -53,17 +55,6 @@ export const DEFAULT_STATS_MASK =
 // VIR_CONNECT_GET_ALL_DOMAINS_STATS_NOWAIT: a domain busy with a job (migration,
 // snapshot) reports what it can at once instead of stalling the whole tick.
 const STATS_NOWAIT = 1 << 29;
-
-// Plain errors (fakes in tests, or anything not wrapped by src/libvirt) that
-// carry one of these virErrorNumber codes also mean the connection is gone:
-const PLAIN_LOST_CODES = new Set<number>([ErrorCode.NoConnect, ErrorCode.InvalidConn, ErrorCode.Rpc]);
-
-function connectionLost(e: unknown): boolean {
-  if (e instanceof LibvirtError) return isConnectionLost(e);
-  if (e instanceof ClosedError) return true;
-  const code = errorCode(e);
-  return code !== null && PLAIN_LOST_CODES.has(code);
-}
 
 const BACKOFF_MS = [500, 1000, 2000, 4000, 8000];
 const LIST_REFRESH_TICKS = 30;
@@ -97,6 +88,8 @@ export class HostCollector {
   private closed = false;
   /** guest IP addresses, looked up off the hot path */
   readonly addresses: AddressPoller | null;
+  /** pools, volumes, networks and leases, read off the hot path */
+  readonly inventory: InventoryPoller | null;
   private readonly readings: HostReadings;
   /** local hosts' QEMU processes; null when /proc is not read */
   private readonly processes: DomainProcessReader | null;
@@ -109,6 +102,7 @@ export class HostCollector {
   ) {
     this.clock = opts.clock ?? systemClock;
     this.addresses = opts.addresses ? new AddressPoller(uri, { clock: this.clock, ...opts.addresses }) : null;
+    this.inventory = opts.inventory ? new InventoryPoller(uri, { clock: this.clock, ...opts.inventory }) : null;
     this.readings = new HostReadings(uri, opts.proc, this.clock, opts.extraEveryMs);
     this.processes =
       opts.proc && isLocalUri(uri) ? new DomainProcessReader(opts.proc, this.clock, () => this.opts.threads ?? true, opts.vhostRescanMs) : null;
@@ -151,7 +145,7 @@ export class HostCollector {
     this.conn = null;
     // The /proc handles close at once even if a libvirt close waits behind a hung call.
     this.opts.proc?.close?.();
-    await Promise.all([c?.close().catch(() => undefined), this.addresses?.close()]);
+    await Promise.all([c?.close().catch(() => undefined), this.addresses?.close(), this.inventory?.close()]);
   }
 
   private async ensureConnected(): Promise<LibvirtSource | null> {
@@ -267,6 +261,9 @@ export class HostCollector {
           if (a !== undefined) d.addresses = a;
         }
       }
+      // Pools and networks: the slow loop's last round, and a new one if due (not awaited).
+      this.inventory?.update();
+      const inventory = this.inventory?.get();
       // The libvirt calls are done: stamp the sample now, /proc reads are quick.
       const monoNs = this.clock.monoNs();
       this.status = 'connected';
@@ -282,6 +279,7 @@ export class HostCollector {
         domains,
         tickLatencyMs: Number(monoNs - t0) / 1e6,
         ...(extra !== undefined ? { extra } : {}),
+        ...(inventory !== undefined ? { inventory } : {}),
       };
     } catch (e) {
       if (this.lost || connectionLost(e)) {

@@ -1,6 +1,7 @@
 // The slice of a libvirt connection the collector uses. The real one is
 // src/libvirt Connection; tests pass fakes fed with recorded stats.
 
+import { ClosedError, ErrorCode, isConnectionLost, LibvirtError } from '../libvirt/errors.js';
 import type { NativeConnection } from '../libvirt/types.js';
 
 export type LibvirtSource = Pick<
@@ -37,3 +38,14 @@ export function errorMessage(e: unknown): string {
   return String(e);
 }
 
+// Plain errors (fakes in tests, or anything not wrapped by src/libvirt) that
+// carry one of these virErrorNumber codes also mean the connection is gone:
+const PLAIN_LOST_CODES = new Set<number>([ErrorCode.NoConnect, ErrorCode.InvalidConn, ErrorCode.Rpc]);
+
+/** The error says the connection is gone (not just this call failed). */
+export function connectionLost(e: unknown): boolean {
+  if (e instanceof LibvirtError) return isConnectionLost(e);
+  if (e instanceof ClosedError) return true;
+  const code = errorCode(e);
+  return code !== null && PLAIN_LOST_CODES.has(code);
+}

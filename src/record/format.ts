@@ -17,11 +17,16 @@ import type {
   HostCounters,
   HostExtra,
   HostInfo,
+  HostInventory,
   HostSample,
   HugepagesSample,
   KsmSample,
+  LeaseSample,
+  NetworkSample,
   NicSample,
   NumaNodeSample,
+  PoolSample,
+  PoolStateName,
   PressureLine,
   PressureSample,
   ProcessSample,
@@ -30,6 +35,7 @@ import type {
   ThreadSample,
   VcpuSample,
   VhostSample,
+  VolumeSample,
 } from '../types/sample.js';
 
 export const RECORDING_FORMAT = 'virtop-recording';
@@ -299,6 +305,44 @@ const domainSample = record<DomainSample>({
   addresses: opt(nul(addresses)),
 });
 
+const POOL_STATES = ['inactive', 'building', 'running', 'degraded', 'inaccessible'] as const satisfies readonly PoolStateName[];
+
+const volume = record<VolumeSample>({ name: str, path: str, type: str, capacityBytes: big, allocationBytes: big });
+
+const pool = record<PoolSample>({
+  name: str,
+  uuid: str,
+  state: oneOf(POOL_STATES),
+  type: strN,
+  targetPath: strN,
+  source: strN,
+  capacityBytes: big,
+  allocationBytes: big,
+  availableBytes: big,
+  autostart: bool,
+  persistent: bool,
+  volumes: nul(arr(volume)),
+  error: strN,
+});
+
+const lease = record<LeaseSample>({ mac: strN, ip: str, prefix: num, type: oneOf(['ipv4', 'ipv6'] as const), hostname: strN, expiresWallMs: numN });
+
+const network = record<NetworkSample>({
+  name: str,
+  uuid: str,
+  active: bool,
+  persistent: bool,
+  autostart: bool,
+  forward: strN,
+  bridge: strN,
+  addresses: arr(str),
+  dhcpSize: numN,
+  leases: nul(arr(lease)),
+  error: strN,
+});
+
+const inventory = record<HostInventory>({ atWallMs: num, pools: arr(pool), networks: arr(network), error: strN });
+
 const hostSample = record<HostSample>({
   uri: str,
   monoNs: big,
@@ -311,6 +355,7 @@ const hostSample = record<HostSample>({
   tickLatencyMs: num,
   stale: opt(bool),
   extra: opt(nul(hostExtra)),
+  inventory: opt(inventory),
 });
 
 const header = record<RecordingHeader>({

@@ -229,6 +229,78 @@ export interface HostSample {
   readonly stale?: boolean;
   /** capacity readings (KSM, hugepages, NUMA, PSI); local hosts only, undefined when not read */
   readonly extra?: HostExtra | null;
+  /** storage pools and networks, from the slow loop's last round; undefined until it has answered */
+  readonly inventory?: HostInventory;
+}
+
+export type PoolStateName = 'inactive' | 'building' | 'running' | 'degraded' | 'inaccessible';
+
+export interface VolumeSample {
+  readonly name: string;
+  readonly path: string;
+  /** file, block, dir, network, netdir, ploop */
+  readonly type: string;
+  readonly capacityBytes: bigint;
+  readonly allocationBytes: bigint;
+}
+
+/** One storage pool as the slow loop last saw it. */
+export interface PoolSample {
+  readonly name: string;
+  readonly uuid: string;
+  readonly state: PoolStateName;
+  /** dir, fs, netfs, logical, disk, iscsi, rbd, ...; null when its XML could not be read */
+  readonly type: string | null;
+  readonly targetPath: string | null;
+  readonly source: string | null;
+  readonly capacityBytes: bigint;
+  readonly allocationBytes: bigint;
+  readonly availableBytes: bigint;
+  readonly autostart: boolean;
+  readonly persistent: boolean;
+  /** its volumes (active pools only); null when not listed */
+  readonly volumes: readonly VolumeSample[] | null;
+  /** what could not be read about it */
+  readonly error: string | null;
+}
+
+export interface LeaseSample {
+  readonly mac: string | null;
+  readonly ip: string;
+  readonly prefix: number;
+  readonly type: 'ipv4' | 'ipv6';
+  readonly hostname: string | null;
+  /** when it expires, wall ms; null for a lease that never does */
+  readonly expiresWallMs: number | null;
+}
+
+/** One libvirt network as the slow loop last saw it. */
+export interface NetworkSample {
+  readonly name: string;
+  readonly uuid: string;
+  readonly active: boolean;
+  readonly persistent: boolean;
+  readonly autostart: boolean;
+  /** nat, route, open, bridge, isolated, hostdev, ...; null when its XML could not be read */
+  readonly forward: string | null;
+  readonly bridge: string | null;
+  /** its addresses, address/prefix */
+  readonly addresses: readonly string[];
+  /** IPv4 addresses its DHCP ranges hold; null without DHCP (or IPv6 only) */
+  readonly dhcpSize: number | null;
+  /** its DHCP leases; null when not asked (inactive, no DHCP) or the driver keeps none */
+  readonly leases: readonly LeaseSample[] | null;
+  readonly error: string | null;
+}
+
+/** What the slow storage and network loop found on a host. */
+export interface HostInventory {
+  /** when the round ended, wall ms */
+  readonly atWallMs: number;
+  readonly pools: readonly PoolSample[];
+  readonly networks: readonly NetworkSample[];
+  /** why the round failed as a whole (the list calls); null when it did not */
+  readonly error: string | null;
 }
 
 /** /proc/pressure line: share of time stalled, averaged over 10/60/300 s, and the total in µs. */

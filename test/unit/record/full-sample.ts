@@ -148,6 +148,43 @@ export function fullHost(tick: number, domains: DomainSample[], uri = 'qemu:///s
       },
       error: null,
     },
+    inventory: {
+      atWallMs: 1_700_000_000_000 + Number(t),
+      pools: [
+        {
+          name: 'default',
+          uuid: '5e7d2c18-94a3-4f60-b1d7-3a8c6e0f9d54',
+          state: 'running',
+          type: 'dir',
+          targetPath: '/var/lib/libvirt/images',
+          source: null,
+          capacityBytes: 100n * 2n ** 30n,
+          allocationBytes: 40n * 2n ** 30n + t,
+          availableBytes: 60n * 2n ** 30n - t,
+          autostart: true,
+          persistent: true,
+          volumes: [{ name: 'a b.qcow2', path: '/var/lib/libvirt/images/a b.qcow2', type: 'file', capacityBytes: 10n * 2n ** 30n, allocationBytes: 2n ** 30n }],
+          error: null,
+        },
+        { name: 'off', uuid: 'u-off', state: 'inactive', type: null, targetPath: null, source: null, capacityBytes: 0n, allocationBytes: 0n, availableBytes: 0n, autostart: false, persistent: true, volumes: null, error: 'pool XML does not parse: x' },
+      ],
+      networks: [
+        {
+          name: 'default',
+          uuid: '9a05da11-7f3c-4a1e-8d2b-6c0e4f5a1b22',
+          active: true,
+          persistent: true,
+          autostart: true,
+          forward: 'nat',
+          bridge: 'virbr0',
+          addresses: ['192.168.122.1/24'],
+          dhcpSize: 253,
+          leases: [{ mac: '52:54:00:00:00:01', ip: '192.168.122.10', prefix: 24, type: 'ipv4', hostname: null, expiresWallMs: 1_700_000_360_000 }],
+          error: null,
+        },
+      ],
+      error: null,
+    },
   };
 }
 
