@@ -4,7 +4,7 @@
 // addresses belong to which NIC. Pure functions, no I/O; unknown is null.
 
 import type { AddressSource, DomainAddresses, DomainSample, GuestIpAddress, ProcessSample } from '../types/sample.js';
-import { counterRate, cpuPercent, measuredElapsedNs, scanElapsedNs, sumKnown } from './rates.js';
+import { counterRate, cpuPercent, scanElapsedNs, sumKnown } from './rates.js';
 
 // ---------------------------------------------------------------------------
 // CPU

@@ -5,8 +5,9 @@ import type { DomainSample, HostSample, Snapshot } from '../types/sample.js';
 import { RingBuffer, type RingKind } from '../util/ring.js';
 import { isActiveState } from '../types/state.js';
 export { isActiveState };
-import type { DomainView, HostView, ModelView } from './view.js';
+import type { DomainView, HostView, ModelView, NetworkView, PoolView } from './view.js';
 import { capacityOf } from './capacity.js';
+import { networkViews, PoolGrowth, poolViews, volumeIndex } from './storage.js';
 import { buildDomainView, staleView, toNum } from './domain-view.js';
 import { sumAvailable } from './rates.js';
 import { contentionCaused, nextStealStreak } from './insight.js';
@@ -57,6 +58,8 @@ interface HostState {
   lastConnectedMonoNs: bigint | null;
   cpuHistory: RingBuffer;
   times: RingBuffer;
+  /** its pools' allocation over the slow loop's rounds */
+  growth: PoolGrowth;
 }
 
 
@@ -130,6 +133,7 @@ export class Model {
           lastConnectedMonoNs: null,
           cpuHistory: new RingBuffer(this.historySize),
           times: new RingBuffer(this.historySize),
+          growth: new PoolGrowth(),
         };
         this.hosts.set(hs.uri, host);
       }
@@ -193,6 +197,17 @@ export class Model {
 
       const active = hostDomainViews.filter((d) => d.active);
       const info = hs.info ?? prevHost?.info ?? null;
+      // Pools and networks: the slow loop's last round (a stale tick keeps the one before).
+      const inv = hs.inventory ?? prevHost?.inventory;
+      let pools: PoolView[] | null = null;
+      let networks: NetworkView[] | null = null;
+      if (inv) {
+        host.growth.add(inv);
+        pools = poolViews(inv, host.growth, hostDomainViews);
+        networks = networkViews(inv, hostDomainViews);
+        const onVolume = volumeIndex(pools);
+        for (const d of hostDomainViews) for (const k of d.disks) k.pool = k.path === null ? null : (onVolume.get(k.path)?.pool ?? null);
+      }
       hostViews.push({
         uri: hs.uri,
         hostname: info?.hostname ?? null,
@@ -223,6 +238,10 @@ export class Model {
           hs.status === 'connected' && !hs.stale
             ? capacityOf({ cpus, memoryKiB: hostMemKiB, hostCpuPercent }, hs.counters, hs.extra, hostDomainViews)
             : null,
+        pools,
+        networks,
+        inventoryWallMs: inv?.atWallMs ?? null,
+        inventoryError: inv?.error ?? null,
       });
       domainViews.push(...hostDomainViews);
       if (hs.status === 'connected' && !hs.stale) host.prev = hs;

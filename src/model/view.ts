@@ -1,7 +1,7 @@
 // What views (batch formatters, TUI panes) read. Produced by Model.ingest;
 // plain data, rates already computed, unknowns as null.
 
-import type { AddressSource, ConnectionStatus, DomainAddresses, GuestIpAddress, StateName } from '../types/sample.js';
+import type { AddressSource, ConnectionStatus, DomainAddresses, GuestIpAddress, PoolStateName, StateName } from '../types/sample.js';
 import type { CapacityView } from './capacity.js';
 import type { GuestStatsState } from './insight.js';
 
@@ -37,6 +37,8 @@ export interface DiskView {
   allocationBytes: number | null;
   /** host storage the source takes (block.N.physical), bytes */
   physicalBytes?: number | null;
+  /** the storage pool whose volume it is (matched by path); null when none of the host's pools holds it */
+  pool?: string | null;
   /** mean ms per request over the last interval (model/latency.ts); null with no request in it */
   rdLatencyMs?: number | null;
   wrLatencyMs?: number | null;
@@ -163,6 +165,70 @@ export interface DomainView {
   addresses?: DomainAddresses | null;
 }
 
+// ---- storage pools and networks (figures: src/model/storage.ts)
+
+export interface VolumeView {
+  name: string;
+  path: string;
+  type: string;
+  capacityBytes: number;
+  allocationBytes: number;
+  /** domains with a disk on it (by path); empty: unused */
+  usedBy: string[];
+}
+
+export interface PoolView {
+  name: string;
+  uuid: string;
+  state: PoolStateName;
+  type: string | null;
+  targetPath: string | null;
+  source: string | null;
+  capacityBytes: number;
+  allocationBytes: number;
+  availableBytes: number;
+  /** allocation over capacity; null for an inactive or empty pool */
+  usedPercent: number | null;
+  /** Σ its volumes' capacities over its capacity: above 1, thin volumes promise more than it holds */
+  overcommitRatio: number | null;
+  /** allocation growth from the kept history, bytes per hour (negative: shrinking); null until it spans GROWTH_MIN_SPAN_MS */
+  growthBytesPerHour: number | null;
+  /** at that growth, seconds until it is full; null when not growing */
+  fullInSec: number | null;
+  autostart: boolean;
+  persistent: boolean;
+  volumes: VolumeView[] | null;
+  error: string | null;
+}
+
+export interface LeaseView {
+  mac: string | null;
+  ip: string;
+  hostname: string | null;
+  /** the domain whose NIC has that MAC, when it is one of the host's */
+  domain: string | null;
+  expiresWallMs: number | null;
+}
+
+export interface NetworkView {
+  name: string;
+  uuid: string;
+  active: boolean;
+  forward: string | null;
+  bridge: string | null;
+  addresses: string[];
+  /** leases held; null when the driver keeps none or the network has no DHCP */
+  leasesUsed: number | null;
+  /** addresses its DHCP ranges hold */
+  leasesTotal: number | null;
+  leases: LeaseView[] | null;
+  /** domains with a NIC on it (its name or its bridge as the NIC's source) */
+  guests: string[];
+  autostart: boolean;
+  persistent: boolean;
+  error: string | null;
+}
+
 export interface HostView {
   uri: string;
   hostname: string | null;
@@ -192,6 +258,13 @@ export interface HostView {
   vcpusActive: number;
   /** capacity figures (src/model/capacity.ts); null when the host is not connected */
   capacity?: CapacityView | null;
+  /** storage pools and libvirt networks (src/model/storage.ts); null until the slow loop has answered */
+  pools?: PoolView[] | null;
+  networks?: NetworkView[] | null;
+  /** when the slow loop's round behind them ended, wall ms */
+  inventoryWallMs?: number | null;
+  /** why (part of) that round failed */
+  inventoryError?: string | null;
 }
 
 export interface ModelView {
