@@ -11,7 +11,7 @@
 // from the remainder first, so no precision is lost to the division.
 // An unknown value (null) gives no series at all, never a 0.
 
-import type { DomainSample, HostSample, Snapshot, StateName } from '../types/sample.js';
+import type { DomainSample, HostInventory, HostSample, PoolStateName, Snapshot, StateName } from '../types/sample.js';
 
 export type MetricType = 'counter' | 'gauge';
 
@@ -30,6 +30,8 @@ export interface Series {
 const DOM = ['host', 'domain', 'uuid'] as const;
 const DEV = [...DOM, 'target_device'] as const;
 const VCPU = [...DOM, 'vcpu'] as const;
+const POOL = ['host', 'pool'] as const;
+const NET = ['host', 'network'] as const;
 
 function def(name: string, type: MetricType, labelNames: readonly string[], help: string): MetricDef {
   return { name, type, labelNames, help };
@@ -145,7 +147,24 @@ export const METRICS = {
     'Time a vCPU waited in the host run queue instead of running (seen by the guest as steal time), in seconds.',
   ),
   vcpuWait: def('libvirt_domain_vcpu_wait_seconds_total', 'counter', VCPU, 'Time a vCPU spent waiting on I/O as libvirt reports it (vcpu.N.wait), in seconds.'),
+
+  // Storage pools and networks, as of the slow loop's last round (every 30 s).
+  poolCapacity: def('libvirt_storage_pool_capacity_bytes', 'gauge', POOL, 'Size of a storage pool, in bytes.'),
+  poolAllocation: def('libvirt_storage_pool_allocation_bytes', 'gauge', POOL, 'Space used in a storage pool, in bytes.'),
+  poolAvailable: def('libvirt_storage_pool_available_bytes', 'gauge', POOL, 'Free space in a storage pool, in bytes.'),
+  poolState: def('libvirt_storage_pool_state', 'gauge', POOL, 'Storage pool state: 0 inactive, 1 building, 2 running, 3 degraded, 4 inaccessible.'),
+  poolVolumesCapacity: def(
+    'virtop_storage_pool_volumes_capacity_bytes',
+    'gauge',
+    POOL,
+    'Sum of the capacities of the volumes of a storage pool, in bytes (above the pool capacity, thin volumes promise more than it holds).',
+  ),
+  netActive: def('virtop_network_active', 'gauge', NET, 'Whether a libvirt network is started (1) or not (0).'),
+  netLeases: def('virtop_network_dhcp_leases', 'gauge', NET, 'IPv4 DHCP leases held on a libvirt network.'),
+  netLeasesTotal: def('virtop_network_dhcp_range_addresses', 'gauge', NET, 'IPv4 addresses the DHCP ranges of a libvirt network hold.'),
 } as const satisfies Record<string, MetricDef>;
+
+const POOL_STATE_CODES: Record<PoolStateName, number> = { inactive: 0, building: 1, running: 2, degraded: 3, inaccessible: 4 };
 
 export type MetricKey = keyof typeof METRICS;
 export type SeriesMap = Map<MetricKey, Series[]>;
@@ -205,6 +224,7 @@ export class ExportState {
       if (!sample) continue;
       add('tickTime', host, sample.wallMs / 1000);
       for (const d of sample.domains) domainSeries(hs.uri, d, add);
+      if (sample.inventory) inventorySeries(hs.uri, sample.inventory, add);
     }
     return out;
   }
@@ -215,6 +235,23 @@ type Add = (k: MetricKey, labels: Record<string, string>, v: number | null | und
 const kib = (v: bigint | null): number | null => (v === null ? null : toFloat(v) * 1024);
 const flt = (v: bigint | null): number | null => (v === null ? null : toFloat(v));
 const secs = (v: bigint | null): number | null => (v === null ? null : nsToSeconds(v));
+
+function inventorySeries(uri: string, inv: HostInventory, add: Add): void {
+  for (const p of inv.pools) {
+    const l = { host: uri, pool: p.name };
+    add('poolState', l, POOL_STATE_CODES[p.state]);
+    add('poolCapacity', l, toFloat(p.capacityBytes));
+    add('poolAllocation', l, toFloat(p.allocationBytes));
+    add('poolAvailable', l, toFloat(p.availableBytes));
+    if (p.volumes) add('poolVolumesCapacity', l, p.volumes.reduce((acc, v) => acc + toFloat(v.capacityBytes), 0));
+  }
+  for (const n of inv.networks) {
+    const l = { host: uri, network: n.name };
+    add('netActive', l, n.active ? 1 : 0);
+    if (n.leases !== null && n.dhcpSize !== null) add('netLeases', l, n.leases.filter((x) => x.type === 'ipv4').length);
+    add('netLeasesTotal', l, n.dhcpSize);
+  }
+}
 
 function domainSeries(uri: string, d: DomainSample, add: Add): void {
   const l = { host: uri, domain: d.name, uuid: d.uuid };

@@ -8,7 +8,7 @@
 // renamed or removed.
 
 import type { CapacityView } from '../model/capacity.js';
-import type { DomainView, HostView, ModelView } from '../model/view.js';
+import type { DomainView, HostView, ModelView, NetworkView, PoolView } from '../model/view.js';
 import type { DomainAddresses } from '../types/sample.js';
 import { counterText as str, domainCounters, procMonoMs, statsMonoMs } from './counters.js';
 
@@ -40,6 +40,50 @@ function hostJson(h: HostView) {
     vcpusActive: h.vcpusActive,
     // ---- schema 2: what the capacity pane shows
     capacity: h.capacity ? capacityJson(h.capacity) : null,
+    // ---- schema 3: storage pools and libvirt networks, from the slow loop
+    pools: h.pools ? h.pools.map(poolJson) : null,
+    networks: h.networks ? h.networks.map(networkJson) : null,
+    inventoryTime: h.inventoryWallMs ? new Date(h.inventoryWallMs).toISOString() : null,
+    inventoryError: h.inventoryError ?? null,
+  };
+}
+
+function poolJson(p: PoolView) {
+  return {
+    name: p.name,
+    uuid: p.uuid,
+    type: p.type,
+    state: p.state,
+    targetPath: p.targetPath,
+    capacityBytes: p.capacityBytes,
+    allocationBytes: p.allocationBytes,
+    availableBytes: p.availableBytes,
+    usedPercent: round(p.usedPercent),
+    overcommitRatio: round(p.overcommitRatio, 3),
+    growthBytesPerHour: round(p.growthBytesPerHour, 0),
+    fullInSec: round(p.fullInSec, 0),
+    autostart: p.autostart,
+    persistent: p.persistent,
+    volumes: p.volumes ? p.volumes.map((v) => ({ name: v.name, path: v.path, type: v.type, capacityBytes: v.capacityBytes, allocationBytes: v.allocationBytes, usedBy: v.usedBy })) : null,
+    error: p.error,
+  };
+}
+
+function networkJson(n: NetworkView) {
+  return {
+    name: n.name,
+    uuid: n.uuid,
+    active: n.active,
+    forward: n.forward,
+    bridge: n.bridge,
+    addresses: n.addresses,
+    leasesUsed: n.leasesUsed,
+    leasesTotal: n.leasesTotal,
+    leases: n.leases ? n.leases.map((l) => ({ mac: l.mac, ip: l.ip, hostname: l.hostname, domain: l.domain, expires: l.expiresWallMs === null ? null : new Date(l.expiresWallMs).toISOString() })) : null,
+    guests: n.guests,
+    autostart: n.autostart,
+    persistent: n.persistent,
+    error: n.error,
   };
 }
 
@@ -139,6 +183,7 @@ export function domainJson(d: DomainView) {
       wrReqs: str(k.wrReqs),
       // schema 3
       physicalBytes: k.physicalBytes ?? null,
+      pool: k.pool ?? null,
       rdLatencyMs: round(k.rdLatencyMs ?? null, 3),
       wrLatencyMs: round(k.wrLatencyMs ?? null, 3),
       flLatencyMs: round(k.flLatencyMs ?? null, 3),

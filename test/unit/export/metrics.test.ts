@@ -38,6 +38,11 @@ describe('metric definitions', () => {
       'libvirt_domain_block_stats_write_bytes_total',
       'libvirt_domain_block_stats_read_requests_total',
       'libvirt_domain_block_stats_write_requests_total',
+      'libvirt_domain_block_stats_read_time_seconds_total',
+      'libvirt_domain_block_stats_flush_requests_total',
+      'libvirt_storage_pool_capacity_bytes',
+      'libvirt_storage_pool_allocation_bytes',
+      'libvirt_storage_pool_available_bytes',
       'libvirt_domain_interface_stats_receive_bytes_total',
       'libvirt_domain_interface_stats_transmit_bytes_total',
       'libvirt_domain_interface_stats_receive_packets_total',
@@ -121,6 +126,24 @@ describe('series from a snapshot', () => {
     expect(value(m, 'tickLatency', { host: 'qemu:///system' })).toBeCloseTo(0.012345, 9);
     expect(value(m, 'tickTime', { host: 'qemu:///system' })).toBe(1_700_000_003.00025); // wall ms 1_700_000_003_000.25
     expect(value(m, 'ticks', {})).toBe(4);
+  });
+
+  it('pools and networks from the slow loop: sizes, state, promised capacity, leases held of the DHCP range', () => {
+    const pl = { host: 'qemu:///system', pool: 'default' };
+    // tick 3: allocation 40 GiB + 3 bytes
+    expect(value(m, 'poolCapacity', pl)).toBe(100 * 2 ** 30);
+    expect(value(m, 'poolAllocation', pl)).toBe(40 * 2 ** 30 + 3);
+    expect(value(m, 'poolAvailable', pl)).toBe(60 * 2 ** 30 - 3);
+    expect(value(m, 'poolState', pl)).toBe(2);
+    expect(value(m, 'poolVolumesCapacity', pl)).toBe(10 * 2 ** 30);
+    const off = { host: 'qemu:///system', pool: 'off' };
+    expect(value(m, 'poolState', off)).toBe(0);
+    // an inactive pool lists no volumes: no promised-capacity series, not 0
+    expect(value(m, 'poolVolumesCapacity', off)).toBeUndefined();
+    const nl = { host: 'qemu:///system', network: 'default' };
+    expect(value(m, 'netActive', nl)).toBe(1);
+    expect(value(m, 'netLeases', nl)).toBe(1);
+    expect(value(m, 'netLeasesTotal', nl)).toBe(253);
   });
 
   it('a host that misses a tick keeps serving its last answered sample, marked stale', () => {

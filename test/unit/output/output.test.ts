@@ -100,6 +100,82 @@ describe('json line', () => {
   });
 });
 
+describe('json line: pools and networks (schema 3)', () => {
+  it('carries the slow loop’s pools and networks with their figures, and each disk’s pool', () => {
+    const m = new Model();
+    const disk = { name: 'vda', path: '/var/lib/libvirt/images/web.qcow2', rdReqs: 0n, rdBytes: 0n, wrReqs: 0n, wrBytes: 0n, errors: 0n, capacityBytes: null, allocationBytes: null };
+    const web = domain({ uuid: 'w', name: 'web', disks: [disk], nics: [{ name: 'vnet0', mac: '52:54:00:00:00:01', source: 'default', rxBytes: 0n, rxPkts: 0n, rxErrs: 0n, rxDrop: 0n, txBytes: 0n, txPkts: 0n, txErrs: 0n, txDrop: 0n }] });
+    const inventory = {
+      atWallMs: 1_700_000_000_000,
+      error: null,
+      pools: [
+        {
+          name: 'default',
+          uuid: 'p1',
+          state: 'running' as const,
+          type: 'dir',
+          targetPath: '/var/lib/libvirt/images',
+          source: null,
+          capacityBytes: 100n * 2n ** 30n,
+          allocationBytes: 25n * 2n ** 30n,
+          availableBytes: 75n * 2n ** 30n,
+          autostart: true,
+          persistent: true,
+          volumes: [{ name: 'web.qcow2', path: '/var/lib/libvirt/images/web.qcow2', type: 'file', capacityBytes: 150n * 2n ** 30n, allocationBytes: 25n * 2n ** 30n }],
+          error: null,
+        },
+      ],
+      networks: [
+        {
+          name: 'default',
+          uuid: 'n1',
+          active: true,
+          persistent: true,
+          autostart: false,
+          forward: 'nat',
+          bridge: 'virbr0',
+          addresses: ['192.168.122.1/24'],
+          dhcpSize: 253,
+          leases: [{ mac: '52:54:00:00:00:01', ip: '192.168.122.7', prefix: 24, type: 'ipv4' as const, hostname: 'web', expiresWallMs: 1_700_000_360_000 }],
+          error: null,
+        },
+      ],
+    };
+    const obj = JSON.parse(formatJsonLine(m.ingest(snapshot(0, [host({ monoNs: SEC, domains: [web], inventory })]))));
+    assertFrame(obj);
+    const h = obj.hosts[0];
+    expect(h.pools).toEqual([
+      {
+        name: 'default',
+        uuid: 'p1',
+        type: 'dir',
+        state: 'running',
+        targetPath: '/var/lib/libvirt/images',
+        capacityBytes: 107374182400,
+        allocationBytes: 26843545600,
+        availableBytes: 80530636800,
+        usedPercent: 25,
+        overcommitRatio: 1.5,
+        growthBytesPerHour: null,
+        fullInSec: null,
+        autostart: true,
+        persistent: true,
+        volumes: [{ name: 'web.qcow2', path: '/var/lib/libvirt/images/web.qcow2', type: 'file', capacityBytes: 161061273600, allocationBytes: 26843545600, usedBy: ['web'] }],
+        error: null,
+      },
+    ]);
+    expect(h.networks[0]).toMatchObject({ name: 'default', forward: 'nat', bridge: 'virbr0', leasesUsed: 1, leasesTotal: 253, guests: ['web'] });
+    expect(h.networks[0].leases).toEqual([{ mac: '52:54:00:00:00:01', ip: '192.168.122.7', hostname: 'web', domain: 'web', expires: '2023-11-14T22:19:20.000Z' }]);
+    expect(h).toMatchObject({ inventoryTime: '2023-11-14T22:13:20.000Z', inventoryError: null });
+    expect(obj.domains[0].disks[0].pool).toBe('default');
+  });
+
+  it('pools and networks are null until the slow loop has answered', () => {
+    const obj = JSON.parse(formatJsonLine(new Model().ingest(snapshot(0, [host({ monoNs: SEC, domains: [] })]))));
+    expect(obj.hosts[0]).toMatchObject({ pools: null, networks: null, inventoryTime: null, inventoryError: null });
+  });
+});
+
 describe('csv', () => {
   it('header then one row per domain, empty for unknown', () => {
     const view = twoTicks();
