@@ -10,6 +10,8 @@ import { bulkPreviewLines } from './panes/bulk.js';
 import { hostsSpec } from './panes/hosts.js';
 import { capacityLines } from './panes/capacity.js';
 import { noisySpec } from './panes/noisy.js';
+import { storageSpec } from './panes/storage.js';
+import { networksSpec } from './panes/networks.js';
 import type { DomainView, ModelView } from '../model/view.js';
 import { shortHost } from '../util/uri.js';
 import type { Palette } from '../theme/palette.js';
@@ -216,6 +218,8 @@ export class TuiApp {
   private listSpec(f: Frame, width: number): ListSpec {
     if (f.state.view === 'hosts') return hostsSpec(f, width);
     if (f.state.view === 'noisy') return noisySpec(f, this.derived.noisy(f), width);
+    if (f.state.view === 'storage') return storageSpec(f, this.derived.storage(f), width);
+    if (f.state.view === 'networks') return networksSpec(f, this.derived.networks(f), width);
     if (f.state.view === 'log') {
       const log = this.hooks.actionLog();
       return logSpec(f, log.entries, log.path, width);

@@ -10,7 +10,9 @@ import type { Frame } from './frame.js';
 import { cpuRows, type CpuRow } from './panes/cpus.js';
 import { diskRows, type DiskRef } from './panes/disks.js';
 import { nicRows, type NicRef } from './panes/nics.js';
+import { networkRows, type NetworkRow } from './panes/networks.js';
 import { noisyRows } from './panes/noisy.js';
+import { storageRows, type StorageRow } from './panes/storage.js';
 import type { UiState } from './state-types.js';
 
 export interface TableRows {
@@ -22,6 +24,7 @@ export class DerivedRows {
   private rowsCache: { view: ModelView; sort: string; reverse: boolean; filter: string; group: boolean; rows: DomainView[]; keys: string[] } | null = null;
   private listCache: { rows: readonly DomainView[]; view: ModelView; cpus: CpuRow[]; nics: NicRef[]; disks: DiskRef[] } | null = null;
   private noisyCache: { rows: readonly DomainView[]; view: ModelView; noisy: DomainView[] } | null = null;
+  private inventoryCache: { view: ModelView; storage: StorageRow[]; networks: NetworkRow[] } | null = null;
 
   /** The domain table's rows: filtered, sorted, and grouped by host when asked. */
   rows(view: ModelView, s: UiState): TableRows {
@@ -57,6 +60,24 @@ export class DerivedRows {
     return noisy;
   }
 
+  private inventory(frame: Frame): { storage: StorageRow[]; networks: NetworkRow[] } {
+    const c = this.inventoryCache;
+    if (c && c.view === frame.view) return c;
+    const next = { view: frame.view, storage: storageRows(frame), networks: networkRows(frame) };
+    this.inventoryCache = next;
+    return next;
+  }
+
+  /** Rows of view 5: pools, each followed by its volumes. */
+  storage(frame: Frame): StorageRow[] {
+    return this.inventory(frame).storage;
+  }
+
+  /** Rows of view 6: networks, each followed by its leases. */
+  networks(frame: Frame): NetworkRow[] {
+    return this.inventory(frame).networks;
+  }
+
   /** Per row of the list view shown, the domain Enter opens (null: the row is not a domain's). */
   listKeys(frame: Frame, logEntries: number): (string | null)[] {
     switch (frame.state.view) {
@@ -72,6 +93,10 @@ export class DerivedRows {
         return new Array<null>(logEntries).fill(null);
       case 'noisy':
         return this.noisy(frame).map((d) => d.key);
+      case 'storage':
+      case 'networks':
+        // Their rows are pools, volumes, networks and leases: Enter opens no domain.
+        return (frame.state.view === 'storage' ? this.storage(frame) : this.networks(frame)).map(() => null);
       default:
         return [];
     }

@@ -32,7 +32,7 @@ export interface TimeReaction {
   seekMs?: number;
 }
 
-export type ViewName = 'domains' | 'cpus' | 'nics' | 'disks' | 'hosts' | 'log' | 'noisy';
+export type ViewName = 'domains' | 'cpus' | 'nics' | 'disks' | 'hosts' | 'log' | 'noisy' | 'storage' | 'networks';
 export type ListView = Exclude<ViewName, 'domains'>;
 
 export type Overlay =

@@ -79,6 +79,8 @@ export const ACTIONS: Record<Command, Action> = {
     ok(withStatus({ ...s, groupByHost: !s.groupByHost }, s.groupByHost ? 'hosts mixed in one table' : 'domains grouped by host', 'info', ctx.nowMs)),
   [Command.ViewHosts]: view('hosts'),
   [Command.ViewNoisy]: view('noisy'),
+  [Command.ViewStorage]: view('storage'),
+  [Command.ViewNetworks]: view('networks'),
   [Command.ToggleIrix]: (s, ctx) => {
     const irix = !s.irix;
     return ok(withStatus({ ...s, irix }, irix ? 'host CPU figures: 100 % = one core (Irix mode)' : 'host CPU figures: 100 % = the whole host', 'info', ctx.nowMs));

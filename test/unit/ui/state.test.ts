@@ -156,7 +156,7 @@ describe('moving the selection', () => {
     expect(scrollFor(9, 9, 3, 10)).toBe(7);
     const s = reconcile({ ...start(), selectedKey: 'e' }, ['a', 'b', 'c', 'd', 'e'], 3);
     expect(s.scroll).toBe(2);
-    const l = reconcileList({ ...start(), listCursor: { cpus: 50, nics: 0, disks: 0, hosts: 0, log: 0, noisy: 0 } }, 'cpus', 10, 4);
+    const l = reconcileList({ ...start(), listCursor: { cpus: 50, nics: 0, disks: 0, hosts: 0, log: 0, noisy: 0, storage: 0, networks: 0 } }, 'cpus', 10, 4);
     expect(l.listCursor.cpus).toBe(9);
     expect(l.listScroll.cpus).toBe(6);
   });
@@ -267,7 +267,7 @@ describe('other commands', () => {
     expect(press(start(), ['enter'])[0].detailOpen).toBe(true);
     expect(press(start(), ['tab', 'tab'])[0].detailOpen).toBe(false);
     const c = ctx({ listKeys: ['x', 'y'] });
-    const [s] = press({ ...start(), view: 'nics', listCursor: { cpus: 0, nics: 1, disks: 0, hosts: 0, log: 0, noisy: 0 } }, ['enter'], c);
+    const [s] = press({ ...start(), view: 'nics', listCursor: { cpus: 0, nics: 1, disks: 0, hosts: 0, log: 0, noisy: 0, storage: 0, networks: 0 } }, ['enter'], c);
     expect(s).toMatchObject({ view: 'domains', selectedKey: 'y', detailOpen: true });
   });
 

@@ -1,0 +1,113 @@
+// View 5: every storage pool of the watched hosts, each followed by its
+// volumes: how full, how overcommitted by thin volumes, how fast it fills
+// and when it will be full; per volume its sizes and the domains using it.
+// A pool over POOL_CRIT_PERCENT used, or projected full within a day, is
+// marked as the fault it is about to be.
+
+import type { PoolView, VolumeView } from '../../model/view.js';
+import type { Role } from '../../theme/roles.js';
+import { shortHost } from '../../util/uri.js';
+import { formatDuration, formatPercent, humanBytes } from '../../util/units.js';
+import type { Frame } from '../frame.js';
+import { cleanText, truncateStart } from '../text.js';
+import { placeSimple, simpleHeader, simpleRow, type ListSpec, type SimpleColumn } from './list.js';
+
+export const POOL_WARN_PERCENT = 80;
+export const POOL_CRIT_PERCENT = 90;
+/** projected full within this: as urgent as a full pool */
+export const POOL_FULL_SOON_SEC = 24 * 3600;
+
+export type StorageRow = { host: string; pool: PoolView; volume: null } | { host: string; pool: PoolView; volume: VolumeView };
+
+/** Pools in the hosts' order, each followed by its volumes. */
+export function storageRows(frame: Frame): StorageRow[] {
+  const rows: StorageRow[] = [];
+  for (const h of frame.view.hosts) {
+    for (const pool of h.pools ?? []) {
+      rows.push({ host: h.uri, pool, volume: null });
+      for (const volume of pool.volumes ?? []) rows.push({ host: h.uri, pool, volume });
+    }
+  }
+  return rows;
+}
+
+export function poolRole(p: PoolView): Role | null {
+  if (p.state !== 'running' && p.state !== 'degraded') return p.state === 'inactive' ? null : 'gauge.crit';
+  if ((p.usedPercent ?? 0) >= POOL_CRIT_PERCENT || (p.fullInSec !== null && p.fullInSec < POOL_FULL_SOON_SEC)) return 'gauge.crit';
+  if ((p.usedPercent ?? 0) >= POOL_WARN_PERCENT || p.state === 'degraded') return 'gauge.warn';
+  return null;
+}
+
+const COLS: SimpleColumn[] = [
+  { title: 'HOST', width: 12, align: 'left', priority: 50 },
+  { title: 'POOL / VOLUME', width: 20, align: 'left', priority: 100 },
+  { title: 'TYPE', width: 7, align: 'left', priority: 60 },
+  { title: 'STATE', width: 8, align: 'left', priority: 90 },
+  { title: 'SIZE', width: 6, align: 'right', priority: 95 },
+  { title: 'USED', width: 6, align: 'right', priority: 94 },
+  { title: 'FREE', width: 6, align: 'right', priority: 93 },
+  { title: 'USE%', width: 5, align: 'right', priority: 92 },
+  { title: 'OVERC', width: 5, align: 'right', priority: 80 },
+  { title: 'GROW/h', width: 6, align: 'right', priority: 70 },
+  { title: 'FULL IN', width: 11, align: 'right', priority: 85 },
+  { title: 'PATH / USED BY', width: 16, align: 'left', priority: 40, flex: true },
+];
+
+export function storageSpec(frame: Frame, rows: readonly StorageRow[], width: number): ListSpec {
+  const cols = frame.multiHost ? COLS : COLS.slice(1);
+  const off = frame.multiHost ? 0 : 1;
+  const placed = placeSimple(cols, width);
+  const lastW = placed.find((c) => c.flex)?.w ?? 0;
+  const p = frame.palette;
+  const pools = rows.filter((r) => r.volume === null).length;
+  const waiting = frame.view.hosts.length > 0 && frame.view.hosts.every((h) => h.pools === null || h.pools === undefined);
+  return {
+    title: 'Storage pools',
+    info: `${pools} pool(s), ${rows.length - pools} volume(s)  0/Esc: domains`,
+    header: simpleHeader(placed),
+    count: rows.length,
+    cursor: frame.state.listCursor.storage,
+    scroll: frame.state.listScroll.storage,
+    empty: waiting ? 'pools not read yet: they are read every 30 s, apart from the ticks' : 'no storage pools',
+    format: (i, selected) => {
+      const r = rows[i];
+      const pool = r.pool;
+      let cells: string[];
+      if (r.volume === null) {
+        cells = [
+          cleanText(shortHost(r.host)),
+          cleanText(pool.name),
+          cleanText(pool.type ?? '?'),
+          pool.state,
+          pool.state === 'inactive' ? '-' : humanBytes(pool.capacityBytes),
+          pool.state === 'inactive' ? '-' : humanBytes(pool.allocationBytes),
+          pool.state === 'inactive' ? '-' : humanBytes(pool.availableBytes),
+          formatPercent(pool.usedPercent),
+          pool.overcommitRatio === null ? '-' : `${pool.overcommitRatio.toFixed(1)}x`,
+          pool.growthBytesPerHour === null ? '-' : humanBytes(pool.growthBytesPerHour),
+          pool.fullInSec === null ? '-' : formatDuration(pool.fullInSec),
+          truncateStart(cleanText(pool.error ? `⚠ ${pool.error}` : (pool.targetPath ?? pool.source ?? '')), lastW),
+        ];
+      } else {
+        const v = r.volume;
+        cells = [
+          '',
+          `  ${cleanText(v.name)}`,
+          cleanText(v.type),
+          '',
+          humanBytes(v.capacityBytes),
+          humanBytes(v.allocationBytes),
+          '',
+          formatPercent(v.capacityBytes > 0 ? (v.allocationBytes / v.capacityBytes) * 100 : null),
+          '',
+          '',
+          '',
+          cleanText(v.usedBy.length ? v.usedBy.join(', ') : 'unused'),
+        ];
+      }
+      const line = simpleRow(placed, off ? cells.slice(off) : cells, width);
+      const role = r.volume === null ? poolRole(pool) : null;
+      return role && !selected ? p.paint(role, line) : line;
+    },
+  };
+}

@@ -1,0 +1,96 @@
+import { describe, expect, it } from 'vitest';
+import type { ModelView, NetworkView, PoolView } from '../../../src/model/view.js';
+import { renderList } from '../../../src/ui/panes/list.js';
+import { networkRows, networksSpec } from '../../../src/ui/panes/networks.js';
+import { poolRole, storageRows, storageSpec } from '../../../src/ui/panes/storage.js';
+import { buildModel, makeFrame, strip } from './fixture.js';
+
+const GiB = 2 ** 30;
+const pool = (over: Partial<PoolView>): PoolView => ({
+  name: 'default',
+  uuid: 'p1',
+  state: 'running',
+  type: 'dir',
+  targetPath: '/var/lib/libvirt/images',
+  source: null,
+  capacityBytes: 100 * GiB,
+  allocationBytes: 40 * GiB,
+  availableBytes: 60 * GiB,
+  usedPercent: 40,
+  overcommitRatio: 1.6,
+  growthBytesPerHour: 2 * GiB,
+  fullInSec: 30 * 3600,
+  autostart: true,
+  persistent: true,
+  volumes: [
+    { name: 'web.qcow2', path: '/var/lib/libvirt/images/web.qcow2', type: 'file', capacityBytes: 80 * GiB, allocationBytes: 10 * GiB, usedBy: ['web-01'] },
+    { name: 'spare.raw', path: '/var/lib/libvirt/images/spare.raw', type: 'file', capacityBytes: 10 * GiB, allocationBytes: 0, usedBy: [] },
+  ],
+  error: null,
+  ...over,
+});
+const nat: NetworkView = {
+  name: 'default',
+  uuid: 'n1',
+  active: true,
+  forward: 'nat',
+  bridge: 'virbr0',
+  addresses: ['192.168.122.1/24'],
+  leasesUsed: 1,
+  leasesTotal: 253,
+  leases: [{ mac: '52:54:00:00:00:01', ip: '192.168.122.7', hostname: 'web', domain: 'web-01', expiresWallMs: null }],
+  guests: ['web-01', 'db-01'],
+  autostart: true,
+  persistent: true,
+  error: null,
+};
+
+function frameWith(pools: PoolView[] | null, networks: NetworkView[] | null) {
+  const { model, view } = buildModel(2);
+  const v: ModelView = { ...view, hosts: [{ ...view.hosts[0], pools, networks }] };
+  return makeFrame(model, v);
+}
+
+describe('view 5: storage pools', () => {
+  it('a row per pool with its figures, then its volumes with the domains using them', () => {
+    const f = frameWith([pool({}), pool({ name: 'vg0', uuid: 'p2', type: 'logical', state: 'inactive', volumes: null, usedPercent: null, overcommitRatio: null, growthBytesPerHour: null, fullInSec: null })], null);
+    const rows = storageRows(f);
+    expect(rows.map((r) => (r.volume ? `  ${r.volume.name}` : r.pool.name))).toEqual(['default', '  web.qcow2', '  spare.raw', 'vg0']);
+    const lines = renderList(storageSpec(f, rows, 130), 130, 7, f.palette).map(strip);
+    expect(lines[0]).toMatch(/^Storage pools +2 pool\(s\), 2 volume\(s\)/);
+    expect(lines[1]).toMatch(/^POOL \/ VOLUME +TYPE +STATE +SIZE +USED +FREE +USE% +OVERC +GROW\/h +FULL IN +PATH \/ USED BY/);
+    expect(lines[2]).toMatch(/^default +dir +running +100G +40G +60G +40\.0 +1\.6x +2\.0G +1d 06:00:00 +\/var\/lib\/libvirt\/images/);
+    expect(lines[3]).toMatch(/^ {2}web\.qcow2 +file +80G +10G +12\.5 +web-01/);
+    expect(lines[4]).toMatch(/^ {2}spare\.raw +file +10G +0B? +0\.0 +unused/);
+    expect(lines[5]).toMatch(/^vg0 +logical +inactive +- +- +- +- +- +- +-/);
+  });
+
+  it.each<[string, Partial<PoolView>, string | null]>([
+    ['40 % used, full in 30 h', {}, null],
+    ['85 % used', { usedPercent: 85 }, 'gauge.warn'],
+    ['92 % used', { usedPercent: 92 }, 'gauge.crit'],
+    ['full within a day', { fullInSec: 20 * 3600 }, 'gauge.crit'],
+    ['degraded', { state: 'degraded' }, 'gauge.warn'],
+    ['inaccessible', { state: 'inaccessible' }, 'gauge.crit'],
+    ['inactive', { state: 'inactive', usedPercent: null }, null],
+  ])('%s → %s', (_what, over, role) => {
+    expect(poolRole(pool(over))).toBe(role);
+  });
+
+  it('says when the slow loop has not answered yet', () => {
+    const f = frameWith(null, null);
+    expect(renderList(storageSpec(f, [], 100), 100, 4, f.palette).map(strip)[2]).toMatch(/pools not read yet: they are read every 30 s/);
+  });
+});
+
+describe('view 6: networks', () => {
+  it('a row per network with leases used of its range and its guests, then its leases', () => {
+    const f = frameWith(null, [nat, { ...nat, name: 'iso', uuid: 'n2', forward: 'isolated', bridge: 'virbr9', addresses: [], leasesUsed: null, leasesTotal: null, leases: null, guests: [] }]);
+    const rows = networkRows(f);
+    const lines = renderList(networksSpec(f, rows, 124), 124, 6, f.palette).map(strip);
+    expect(lines[0]).toMatch(/^Networks +2 network\(s\), 1 lease\(s\)/);
+    expect(lines[2]).toMatch(/^default +nat +virbr0 +active +192\.168\.122\.1\/24 +1\/253 +web-01, db-01/);
+    expect(lines[3]).toMatch(/^ {2}192\.168\.122\.7 +52:54:00:00:00:01 +web-01, host name web; expires never/);
+    expect(lines[4]).toMatch(/^iso +isolated +virbr9 +active +- +- +-/);
+  });
+});
