@@ -9,6 +9,7 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { localProcProbe } from '../../src/app/hosts.js';
 import { AddressPoller } from '../../src/collector/addresses.js';
+import { InventoryPoller } from '../../src/collector/inventory.js';
 import { readNeighbours } from '../../src/procfs/neigh.js';
 import { nodeProcFs } from '../../src/procfs/fs.js';
 import { HostCollector } from '../../src/collector/host.js';
@@ -167,4 +168,27 @@ describeLab('guest addresses on a real guest (DHCP lease on a link-local network
     const s = await hc.sample();
     expect(s.tickLatencyMs).toBeLessThan(5000);
   });
+
+  it('the pools and networks loop reads the same lease from the network: the guest’s MAC and address, one of the 90 in the range', async () => {
+    const poller = new InventoryPoller(LAB_CONNECT, { connect: async () => Connection.open(LAB_CONNECT, { readonly: true }) });
+    try {
+      poller.update();
+      await poller.settle();
+      const inv = poller.get();
+      expect(inv?.error ?? null).toBeNull();
+      const net = inv?.networks.find((n) => n.name === 'virtop-lab-ipnet');
+      expect(net, 'virtop-lab-ipnet in the inventory').toBeDefined();
+      expect(net).toMatchObject({ active: true, forward: 'isolated', dhcpSize: 90 });
+      expect(net!.leases?.filter((l) => l.mac === mac).map((l) => l.ip)).toEqual([leased]);
+      // The model names the domain behind the lease.
+      const hs = await hc.sample();
+      const v = model.ingest({ seq: seq++, monoNs: hs.monoNs, wallMs: hs.wallMs, hosts: [{ ...hs, inventory: inv }] });
+      const nv = v.hosts[0].networks?.find((n) => n.name === 'virtop-lab-ipnet');
+      expect(nv?.leases?.find((l) => l.mac === mac)?.domain).toBe(G);
+      expect(nv?.guests).toContain(G);
+    } finally {
+      await poller.close();
+    }
+  });
 });
+

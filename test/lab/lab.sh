@@ -40,6 +40,8 @@ NET_BRIDGE=virtoplab0
 # link-local /24 — narrow, so it never shadows other 169.254 routes such as a
 # cloud's metadata address
 IPNET_NAME=virtop-lab-ipnet
+# a transient dir pool over $WORK/disks (only test/lab/storage.test.ts creates it)
+POOL_NAME=virtop-lab-pool
 IPNET_BRIDGE=virtoplab1
 IPNET_PREFIX=169.254.77
 DEFAULT_GUESTS=(virtop-lab-spin virtop-lab-disk virtop-lab-netload virtop-lab-idle)
@@ -652,6 +654,10 @@ cmd_down() {
   else
     for g in $(lab_domains); do guest_down "$g"; done
     cmd_net_down
+    # The transient pool test/lab/storage.test.ts creates over the disk images, if a run left it.
+    if vsh pool-info "$POOL_NAME" >/dev/null 2>&1; then
+      vsh pool-destroy "$POOL_NAME" >/dev/null && log "down: destroyed the transient pool $POOL_NAME"
+    fi
   fi
 }
 
