@@ -17,6 +17,7 @@ import { findQemuPid } from '../procfs/qemu-pid.js';
 import { readHostExtra } from '../procfs/host-extra.js';
 import { ProcessReader } from '../procfs/process-reader.js';
 import { readVhost } from '../procfs/vhost.js';
+import { readBridgeTraffic } from '../procfs/bridge.js';
 import { readNeighbours } from '../procfs/neigh.js';
 
 export function localProcProbe(): ProcProbe {
@@ -32,6 +33,7 @@ export function localProcProbe(): ProcProbe {
     readHostCounters: () => readHostCounters(fs),
     readHostExtra: () => readHostExtra(fs),
     readVhost: (pid, known) => readVhost(fs, pid, known),
+    readBridges: (names) => readBridgeTraffic(fs, names),
     close: () => processes.close(),
   };
 }

@@ -4,11 +4,12 @@
 
 import { ErrorCode } from '../libvirt/errors.js';
 import type { NativeConnection } from '../libvirt/types.js';
-import type { HostCounters, HostExtra, HostInfo } from '../types/sample.js';
+import type { BridgeReading, HostCounters, HostExtra, HostInfo } from '../types/sample.js';
 import type { Clock } from '../util/clock.js';
 import { isLocalUri } from '../util/uri.js';
 import { hostCountersFromNode } from './node-counters.js';
 import type { ProcProbe } from './proc-probe.js';
+import { timedCall } from './timed.js';
 import { errorCode, type LibvirtSource } from './source.js';
 
 export class HostReadings {
@@ -41,6 +42,14 @@ export class HostReadings {
       libvirtVersion:
         ver === null ? null : `${Math.floor(ver / 1_000_000)}.${Math.floor(ver / 1000) % 1000}.${ver % 1000}`,
     };
+  }
+
+  /** Traffic through these bridges, for a local host whose /proc is read; undefined otherwise. */
+  async bridges(names: readonly string[]): Promise<BridgeReading | undefined> {
+    const read = this.proc?.readBridges;
+    if (!read || !isLocalUri(this.uri) || names.length === 0) return undefined;
+    const t = await timedCall(this.clock, () => read.call(this.proc, names));
+    return { monoNs: t.monoNs, spanNs: t.spanNs, bridges: t.value };
   }
 
   /** CPU and memory counters: /proc for a local host, else libvirt's node stats. */

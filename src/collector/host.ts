@@ -246,10 +246,11 @@ export class HostCollector {
 
     try {
       if (!this.info) this.info = await this.readings.info(c);
-      const [stats, counters, extra] = await Promise.all([
+      const [stats, counters, extra, bridges] = await Promise.all([
         timedCall(this.clock, () => c.getAllDomainStats(this.opts.statsMask ?? DEFAULT_STATS_MASK, isQemuUri(this.uri) ? STATS_NOWAIT : 0)),
         this.readings.counters(c),
         this.readings.extra(c),
+        this.readings.bridges(this.networkBridges()),
       ]);
       const list = await this.domainList(c, stats.value);
       const domains = await this.buildDomains(c, list, stats.value, stats.monoNs, stats.spanNs);
@@ -280,6 +281,7 @@ export class HostCollector {
         tickLatencyMs: Number(monoNs - t0) / 1e6,
         ...(extra !== undefined ? { extra } : {}),
         ...(inventory !== undefined ? { inventory } : {}),
+        ...(bridges !== undefined ? { bridges } : {}),
       };
     } catch (e) {
       if (this.lost || connectionLost(e)) {
@@ -292,6 +294,13 @@ export class HostCollector {
       this.lastError = `${this.uri}: ${errorMessage(e)}`;
       return base('connected', this.lastError);
     }
+  }
+
+  /** The bridges of the libvirt networks the slow loop last saw active. */
+  private networkBridges(): string[] {
+    const names = new Set<string>();
+    for (const n of this.inventory?.get()?.networks ?? []) if (n.active && n.bridge) names.add(n.bridge);
+    return [...names];
   }
 
   private async domainDef(c: LibvirtSource, uuid: string): Promise<{ def: DomainDef | null; error: string | null }> {

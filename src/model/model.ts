@@ -204,7 +204,7 @@ export class Model {
       if (inv) {
         host.growth.add(inv);
         pools = poolViews(inv, host.growth, hostDomainViews);
-        networks = networkViews(inv, hostDomainViews);
+        networks = networkViews(inv, hostDomainViews, { prev: prevHost?.bridges, cur: hs.stale ? undefined : hs.bridges });
         const onVolume = volumeIndex(pools);
         for (const d of hostDomainViews) for (const k of d.disks) k.pool = k.path === null ? null : (onVolume.get(k.path)?.pool ?? null);
       }

@@ -4,7 +4,8 @@
 // many of its DHCP addresses are taken and which guests are on it. Pure:
 // the growth history is kept by the caller (PoolGrowth) and handed in.
 
-import type { HostInventory, NetworkSample } from '../types/sample.js';
+import type { BridgeReading, HostInventory, NetworkSample } from '../types/sample.js';
+import { counterRate, scanElapsedNs } from './rates.js';
 import type { DomainView, NetworkView, PoolView } from './view.js';
 
 /** The growth rate needs this much history: a minute of a slow loop's rounds says little. */
@@ -147,7 +148,23 @@ export function volumeIndex(pools: readonly PoolView[]): Map<string, { pool: str
   return idx;
 }
 
-function networkView(n: NetworkSample, domains: readonly DomainView[]): NetworkView {
+/** Bytes per second through each bridge between two readings; a bridge missing from either has none. */
+export function bridgeRates(prev: BridgeReading | undefined, cur: BridgeReading | undefined): Map<string, { rx: number | null; tx: number | null }> {
+  const out = new Map<string, { rx: number | null; tx: number | null }>();
+  if (!cur) return out;
+  // Several files read one after another: their offsets inside the spans do not cancel.
+  const elapsed = prev ? scanElapsedNs(prev, cur, 0n) : null;
+  for (const b of cur.bridges) {
+    const p = prev?.bridges.find((x) => x.name === b.name);
+    out.set(b.name, {
+      rx: p && elapsed !== null ? counterRate(p.rxBytes, b.rxBytes, elapsed) : null,
+      tx: p && elapsed !== null ? counterRate(p.txBytes, b.txBytes, elapsed) : null,
+    });
+  }
+  return out;
+}
+
+function networkView(n: NetworkSample, domains: readonly DomainView[], rates: Map<string, { rx: number | null; tx: number | null }>): NetworkView {
   const guests: string[] = [];
   const byMac = new Map<string, string>();
   for (const d of domains) {
@@ -170,12 +187,16 @@ function networkView(n: NetworkSample, domains: readonly DomainView[]): NetworkV
     leasesTotal: n.dhcpSize,
     leases,
     guests,
+    rxBytesPerSec: n.bridge === null ? null : (rates.get(n.bridge)?.rx ?? null),
+    txBytesPerSec: n.bridge === null ? null : (rates.get(n.bridge)?.tx ?? null),
     autostart: n.autostart,
     persistent: n.persistent,
     error: n.error,
   };
 }
 
-export function networkViews(inv: HostInventory, domains: readonly DomainView[]): NetworkView[] {
-  return inv.networks.map((n) => networkView(n, domains));
+/** Networks with their guests, leases and, where the bridges were read twice, their traffic. */
+export function networkViews(inv: HostInventory, domains: readonly DomainView[], traffic: { prev?: BridgeReading; cur?: BridgeReading } = {}): NetworkView[] {
+  const rates = bridgeRates(traffic.prev, traffic.cur);
+  return inv.networks.map((n) => networkView(n, domains, rates));
 }

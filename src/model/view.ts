@@ -224,6 +224,9 @@ export interface NetworkView {
   leases: LeaseView[] | null;
   /** domains with a NIC on it (its name or its bridge as the NIC's source) */
   guests: string[];
+  /** bytes per second through its bridge (received, sent by the bridge: /sys/class/net/BR/statistics); null where not read (remote hosts) */
+  rxBytesPerSec: number | null;
+  txBytesPerSec: number | null;
   autostart: boolean;
   persistent: boolean;
   error: string | null;

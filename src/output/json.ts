@@ -81,6 +81,8 @@ function networkJson(n: NetworkView) {
     leasesTotal: n.leasesTotal,
     leases: n.leases ? n.leases.map((l) => ({ mac: l.mac, ip: l.ip, hostname: l.hostname, domain: l.domain, expires: l.expiresWallMs === null ? null : new Date(l.expiresWallMs).toISOString() })) : null,
     guests: n.guests,
+    rxBytesPerSec: round(n.rxBytesPerSec),
+    txBytesPerSec: round(n.txBytesPerSec),
     autostart: n.autostart,
     persistent: n.persistent,
     error: n.error,

@@ -8,6 +8,8 @@
 import type {
   AddressSource,
   BalloonSample,
+  BridgeReading,
+  BridgeTraffic,
   ConnectionStatus,
   DiskSample,
   DomainAddresses,
@@ -341,6 +343,9 @@ const network = record<NetworkSample>({
   error: strN,
 });
 
+const bridgeTraffic = record<BridgeTraffic>({ name: str, rxBytes: bigN, txBytes: bigN, error: strN });
+const bridgeReading = record<BridgeReading>({ monoNs: big, spanNs: big, bridges: arr(bridgeTraffic) });
+
 const inventory = record<HostInventory>({ atWallMs: num, pools: arr(pool), networks: arr(network), error: strN });
 
 const hostSample = record<HostSample>({
@@ -356,6 +361,7 @@ const hostSample = record<HostSample>({
   stale: opt(bool),
   extra: opt(nul(hostExtra)),
   inventory: opt(inventory),
+  bridges: opt(bridgeReading),
 });
 
 const header = record<RecordingHeader>({

@@ -231,6 +231,23 @@ export interface HostSample {
   readonly extra?: HostExtra | null;
   /** storage pools and networks, from the slow loop's last round; undefined until it has answered */
   readonly inventory?: HostInventory;
+  /** traffic through the bridges of the libvirt networks (local hosts), read beside the stats call */
+  readonly bridges?: BridgeReading;
+}
+
+/** One bridge's cumulative byte counters (/sys/class/net/BR/statistics). */
+export interface BridgeTraffic {
+  readonly name: string;
+  readonly rxBytes: bigint | null;
+  readonly txBytes: bigint | null;
+  readonly error: string | null;
+}
+
+export interface BridgeReading {
+  /** when they were read (middle of the reads), monotonic ns */
+  readonly monoNs: bigint;
+  readonly spanNs: bigint;
+  readonly bridges: readonly BridgeTraffic[];
 }
 
 export type PoolStateName = 'inactive' | 'building' | 'running' | 'degraded' | 'inaccessible';

@@ -1,10 +1,11 @@
 // View 6: every libvirt network of the watched hosts, each followed by its
-// DHCP leases: forward mode, bridge, addresses, how many of the DHCP range
+// DHCP leases: forward mode, bridge and the traffic through it, addresses, how many of the DHCP range
 // are taken (marked as it runs out) and the guests on it; per lease the
 // address, MAC, host name, the domain behind it and when it expires.
 
 import type { LeaseView, NetworkView } from '../../model/view.js';
 import type { Role } from '../../theme/roles.js';
+import { humanBytes } from '../../util/units.js';
 import { shortHost } from '../../util/uri.js';
 import type { Frame } from '../frame.js';
 import { cleanText } from '../text.js';
@@ -38,6 +39,8 @@ const COLS: SimpleColumn[] = [
   { title: 'BRIDGE', width: 8, align: 'left', priority: 85 },
   { title: 'STATE', width: 8, align: 'left', priority: 88 },
   { title: 'ADDRESS / MAC', width: 18, align: 'left', priority: 80 },
+  { title: 'RX/s', width: 6, align: 'right', priority: 84 },
+  { title: 'TX/s', width: 6, align: 'right', priority: 83 },
   { title: 'LEASES', width: 9, align: 'right', priority: 87 },
   { title: 'GUESTS / LEASE', width: 16, align: 'left', priority: 60, flex: true },
 ];
@@ -69,6 +72,8 @@ export function networksSpec(frame: Frame, rows: readonly NetworkRow[], width: n
           cleanText(n.bridge ?? '-'),
           n.active ? 'active' : 'inactive',
           cleanText(n.addresses[0] ?? '-'),
+          humanBytes(n.rxBytesPerSec),
+          humanBytes(n.txBytesPerSec),
           n.leasesTotal === null ? '-' : `${n.leasesUsed ?? '?'}/${n.leasesTotal}`,
           cleanText(n.error ? `⚠ ${n.error}` : n.guests.join(', ') || '-'),
         ];
@@ -76,7 +81,7 @@ export function networksSpec(frame: Frame, rows: readonly NetworkRow[], width: n
         const l = r.lease;
         const expires = l.expiresWallMs === null ? 'never' : formatLeft((l.expiresWallMs - frame.nowMs) / 1000);
         const who = [l.domain ?? 'not a domain here', l.hostname === null ? null : `host name ${l.hostname}`].filter((x) => x !== null).join(', ');
-        cells = ['', `  ${cleanText(l.ip)}`, '', '', '', cleanText(l.mac ?? '-'), '', cleanText(`${who}; expires ${expires}`)];
+        cells = ['', `  ${cleanText(l.ip)}`, '', '', '', cleanText(l.mac ?? '-'), '', '', '', cleanText(`${who}; expires ${expires}`)];
       }
       const line = simpleRow(placed, off ? cells.slice(off) : cells, width);
       const role = r.lease === null ? leaseRole(n) : null;

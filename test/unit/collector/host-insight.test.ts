@@ -5,6 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import type { AddressLookup, RawInterfaceAddresses } from '../../../src/collector/addresses.js';
 import { HostCollector } from '../../../src/collector/host.js';
+import type { InventoryLookup } from '../../../src/collector/inventory.js';
 import type { ProcProbe } from '../../../src/collector/proc-probe.js';
 import type { LibvirtSource } from '../../../src/collector/source.js';
 import type { DomainListEntry, RawStatsRecord } from '../../../src/libvirt/types.js';
@@ -82,10 +83,26 @@ function probe(log: string[]): ProcProbe {
       log.push(known === null ? `scan:${pid}` : `reread:${known.map((k) => k.tid).join()}`);
       return [{ tid: 7, cpuTimeNs: 5n, inQemuProcess: false }];
     },
+    readBridges: async (names) => {
+      log.push(`bridges:${names.join()}`);
+      return names.map((name) => ({ name, rxBytes: 10n, txBytes: 20n, error: null }));
+    },
   };
 }
 
-function setup(opts: { addresses?: AddressLookup; uri?: string } = {}) {
+/** A libvirt with one active NAT network on virbr0 and one inactive on virbr7. */
+const INVENTORY: InventoryLookup = {
+  listStoragePools: async () => [],
+  listVolumes: async () => [],
+  listNetworks: async () => [
+    { name: 'default', uuid: 'n1', active: true, persistent: true, autostart: true, bridge: 'virbr0', xml: "<network><name>default</name><forward mode='nat'/><bridge name='virbr0'/></network>" },
+    { name: 'off', uuid: 'n2', active: false, persistent: true, autostart: false, bridge: null, xml: "<network><name>off</name><bridge name='virbr7'/></network>" },
+  ],
+  networkDhcpLeases: async () => [],
+  close: async () => undefined,
+};
+
+function setup(opts: { addresses?: AddressLookup; uri?: string; inventory?: InventoryLookup } = {}) {
   const src = new Source();
   const log: string[] = [];
   let now = 1_000_000;
@@ -96,11 +113,25 @@ function setup(opts: { addresses?: AddressLookup; uri?: string } = {}) {
     clock,
     connect: async () => src as unknown as LibvirtSource,
     addresses: opts.addresses ? { connect: async () => opts.addresses as AddressLookup, intervalMs: 30_000 } : null,
+    inventory: opts.inventory ? { connect: async () => opts.inventory as InventoryLookup } : null,
   });
   return { hc, src, log, advance: (ms: number) => (now += ms) };
 }
 
 describe('HostCollector insight plumbing', () => {
+  it('carries the slow loop’s inventory once it answers, and reads the bridges of its active networks beside the stats call', async () => {
+    const { hc, log } = setup({ inventory: INVENTORY });
+    const first = await hc.sample();
+    expect(first.inventory).toBeUndefined();
+    expect(first.bridges).toBeUndefined();
+    await hc.inventory!.settle();
+    const second = await hc.sample();
+    expect(second.inventory?.networks.map((n) => n.name)).toEqual(['default', 'off']);
+    expect(second.bridges?.bridges).toEqual([{ name: 'virbr0', rxBytes: 10n, txBytes: 20n, error: null }]);
+    expect(log.filter((l) => l.startsWith('bridges:'))).toEqual(['bridges:virbr0']);
+    await hc.close();
+  });
+
   it('reads the capacity files at most every 2 s, local hosts only', async () => {
     const { hc, log, advance } = setup();
     expect((await hc.sample()).extra).toEqual(EXTRA);

@@ -144,6 +144,8 @@ describe('series from a snapshot', () => {
     expect(value(m, 'netActive', nl)).toBe(1);
     expect(value(m, 'netLeases', nl)).toBe(1);
     expect(value(m, 'netLeasesTotal', nl)).toBe(253);
+    expect(value(m, 'bridgeRx', { host: 'qemu:///system', bridge: 'virbr0' })).toBe(3_000_000);
+    expect(value(m, 'bridgeTx', { host: 'qemu:///system', bridge: 'virbr0' })).toBe(9_000_000);
   });
 
   it('a host that misses a tick keeps serving its last answered sample, marked stale', () => {

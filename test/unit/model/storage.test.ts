@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fullInSec, growthPerHour, networkViews, PoolGrowth, poolViews, volumeIndex } from '../../../src/model/storage.js';
+import { bridgeRates, fullInSec, growthPerHour, networkViews, PoolGrowth, poolViews, volumeIndex } from '../../../src/model/storage.js';
 import type { HostInventory, PoolSample } from '../../../src/types/sample.js';
 import { domainView } from '../../helpers/domain-view.js';
 
@@ -119,5 +119,22 @@ describe('networkViews', () => {
       ['192.168.122.11', null],
       ['fd00::10', 'a'],
     ]);
+  });
+});
+
+describe('bridgeRates', () => {
+  const reading = (monoNs: bigint, rx: bigint | null, tx: bigint | null, name = 'virbr0') => ({ monoNs, spanNs: 0n, bridges: [{ name, rxBytes: rx, txBytes: tx, error: null }] });
+
+  it('bytes per second between two readings, by bridge', () => {
+    expect(bridgeRates(reading(1_000_000_000n, 1000n, 50n), reading(3_000_000_000n, 5000n, 50n)).get('virbr0')).toEqual({ rx: 2000, tx: 0 });
+  });
+
+  it.each<[string, ReturnType<typeof reading> | undefined, ReturnType<typeof reading>]>([
+    ['no previous reading', undefined, reading(1n, 5n, 5n)],
+    ['the bridge was not there before', reading(0n, 1n, 1n, 'virbr1'), reading(1_000_000_000n, 5n, 5n)],
+    ['a counter went backwards (bridge recreated)', reading(0n, 900n, 900n), reading(1_000_000_000n, 5n, 5n)],
+    ['unreadable now', reading(0n, 1n, 1n), reading(1_000_000_000n, null, null)],
+  ])('none: %s', (_what, prev, cur) => {
+    expect(bridgeRates(prev, cur).get('virbr0')).toEqual({ rx: null, tx: null });
   });
 });

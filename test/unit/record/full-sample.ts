@@ -148,6 +148,7 @@ export function fullHost(tick: number, domains: DomainSample[], uri = 'qemu:///s
       },
       error: null,
     },
+    bridges: { monoNs: t * 1_000_000_000n + 500n, spanNs: 20_000n, bridges: [{ name: 'virbr0', rxBytes: 1_000_000n * t, txBytes: 3_000_000n * t, error: null }] },
     inventory: {
       atWallMs: 1_700_000_000_000 + Number(t),
       pools: [

@@ -40,6 +40,8 @@ const nat: NetworkView = {
   leasesTotal: 253,
   leases: [{ mac: '52:54:00:00:00:01', ip: '192.168.122.7', hostname: 'web', domain: 'web-01', expiresWallMs: null }],
   guests: ['web-01', 'db-01'],
+  rxBytesPerSec: 3 * 2 ** 20,
+  txBytesPerSec: 512 * 1024,
   autostart: true,
   persistent: true,
   error: null,
@@ -85,12 +87,13 @@ describe('view 5: storage pools', () => {
 
 describe('view 6: networks', () => {
   it('a row per network with leases used of its range and its guests, then its leases', () => {
-    const f = frameWith(null, [nat, { ...nat, name: 'iso', uuid: 'n2', forward: 'isolated', bridge: 'virbr9', addresses: [], leasesUsed: null, leasesTotal: null, leases: null, guests: [] }]);
+    const f = frameWith(null, [nat, { ...nat, name: 'iso', uuid: 'n2', forward: 'isolated', bridge: 'virbr9', addresses: [], leasesUsed: null, leasesTotal: null, leases: null, guests: [], rxBytesPerSec: null, txBytesPerSec: null }]);
     const rows = networkRows(f);
-    const lines = renderList(networksSpec(f, rows, 124), 124, 6, f.palette).map(strip);
+    const lines = renderList(networksSpec(f, rows, 140), 140, 6, f.palette).map(strip);
     expect(lines[0]).toMatch(/^Networks +2 network\(s\), 1 lease\(s\)/);
-    expect(lines[2]).toMatch(/^default +nat +virbr0 +active +192\.168\.122\.1\/24 +1\/253 +web-01, db-01/);
+    expect(lines[1]).toMatch(/^NETWORK \/ LEASE +FORWARD +BRIDGE +STATE +ADDRESS \/ MAC +RX\/s +TX\/s +LEASES +GUESTS \/ LEASE/);
+    expect(lines[2]).toMatch(/^default +nat +virbr0 +active +192\.168\.122\.1\/24 +3\.0M +512K +1\/253 +web-01, db-01/);
     expect(lines[3]).toMatch(/^ {2}192\.168\.122\.7 +52:54:00:00:00:01 +web-01, host name web; expires never/);
-    expect(lines[4]).toMatch(/^iso +isolated +virbr9 +active +- +- +-/);
+    expect(lines[4]).toMatch(/^iso +isolated +virbr9 +active +- +- +- +- +-/);
   });
 });
