@@ -48,7 +48,7 @@ export interface TuiOptions {
 }
 
 /** What the screen needs from the collector's loop. */
-export type RefreshControl = Pick<Collector, 'start' | 'stop' | 'setInterval' | 'requestTick' | 'onSnapshot'>;
+export type RefreshControl = Pick<Collector, 'start' | 'stop' | 'setInterval' | 'requestTick' | 'onSnapshot'> & Partial<Pick<Collector, 'refreshInventory'>>;
 
 function settingsToFile(state: UiState, theme: string | null, keys: Record<string, string[]>): ConfigFile {
   return {
@@ -140,6 +140,11 @@ export async function runTui(opts: TuiOptions): Promise<number> {
         return log.lastError ? { ok: false, message: `${sum.message} (${log.lastError})` } : sum;
       },
       actionLog: () => ({ entries: log.entries(), path: log.path }),
+      refreshInventory: () => {
+        if (!loop.refreshInventory) return 'nothing to read again: this is a recording';
+        loop.refreshInventory();
+        return 'reading storage pools, volumes, networks and leases again…';
+      },
     };
     if (opts.replay) {
       hooks.replay = replayHooks(opts.replay, {

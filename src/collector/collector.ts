@@ -128,6 +128,12 @@ export class Collector {
    * arrived, or an action just ran). Bursts of requests collapse into one
    * tick; a tick in progress is never doubled.
    */
+  /** Reads every host's pools, volumes, networks and leases again at once (the refresh key), then samples. */
+  refreshInventory(): void {
+    for (const h of this.hosts) h.inventory?.refresh();
+    this.requestTick(0);
+  }
+
   requestTick(delayMs = 150): void {
     if (!this.running || this.early) return;
     this.early = setTimeout(() => {

@@ -50,6 +50,8 @@ export interface UiHooks {
   runAction(plan: Plan): Promise<{ ok: boolean; message: string }>;
   /** runs the tagged domains' plans; resolves to a summary */
   runBulk(plans: Plan[]): Promise<{ ok: boolean; message: string }>;
+  /** read pools, volumes, networks and leases again now; says what happens, for the status line */
+  refreshInventory?(): string;
   /** the action log, for view L */
   actionLog(): { entries: readonly ActionLogEntry[]; path: string | null };
   /** time controls, only when the screen plays a recording (--replay); Z pauses through setPaused */
@@ -348,6 +350,10 @@ export class TuiApp {
         (r) => this.setStatus(r.message, r.ok ? 'ok' : 'error'),
         (e: unknown) => this.setStatus((e as Error).message, 'error'),
       );
+    }
+    if (reaction.refreshInventory) {
+      const msg = this.hooks.refreshInventory?.() ?? 'pools and networks are not read here';
+      this.state = withStatus(this.state, msg, 'info', this.clock());
     }
     if (reaction.redraw) {
       this.screen.realloc();

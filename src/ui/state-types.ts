@@ -91,6 +91,8 @@ export interface Reaction {
   setIntervalSec?: number;
   setPaused?: boolean;
   writeConfig?: boolean;
+  /** read pools, volumes, networks and leases again now */
+  refreshInventory?: boolean;
   /** repaint the whole terminal */
   redraw?: boolean;
   /** the action changed nothing on screen */

@@ -150,6 +150,7 @@ export const ACTIONS: Record<Command, Action> = {
   },
   [Command.WriteConfig]: (s) => [s, { writeConfig: true }],
   [Command.Redraw]: (s) => [s, { redraw: true }],
+  [Command.RefreshInventory]: (s) => [s, { refreshInventory: true }],
 };
 
 /** One keypress: overlays first (they take every key), then the keymap. */

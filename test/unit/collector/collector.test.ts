@@ -72,6 +72,24 @@ describe('Collector', () => {
     c.stop();
   });
 
+  it('refreshInventory asks every host’s pools and networks loop to read again, and samples at once', async () => {
+    vi.useFakeTimers();
+    const a = fakeHost(() => 5);
+    const b = fakeHost(() => 5);
+    const refreshed: string[] = [];
+    (a.host as unknown as { inventory: unknown }).inventory = { refresh: () => refreshed.push('a') };
+    // b has no loop (inventory reading off): nothing to ask.
+    (b.host as unknown as { inventory: unknown }).inventory = null;
+    const c = new Collector([a.host, b.host], 10_000, fakeClock);
+    c.start();
+    await vi.advanceTimersByTimeAsync(50);
+    c.refreshInventory();
+    await vi.advanceTimersByTimeAsync(50);
+    expect(refreshed).toEqual(['a']);
+    expect(a.stats().calls).toBe(2);
+    c.stop();
+  });
+
   it('tick() while a tick runs returns the same snapshot', async () => {
     const { host, stats } = fakeHost(() => 20);
     const c = new Collector([host], 1000);

@@ -247,6 +247,12 @@ describe('interval prompt', () => {
 });
 
 describe('other commands', () => {
+  it('Ctrl-R asks for pools and networks to be read again; 5 and 6 open their views', () => {
+    expect(press(start(), ['C-r'])[1][0]).toEqual({ refreshInventory: true });
+    expect(press(start(), ['5'])[0].view).toBe('storage');
+    expect(press(start(), ['6'])[0].view).toBe('networks');
+  });
+
   it('Z pauses and resumes', () => {
     const [s, r] = press(start(), ['Z']);
     expect(s.paused).toBe(true);
