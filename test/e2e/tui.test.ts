@@ -95,6 +95,16 @@ describe.skipIf(!ready)('virtop TUI in tmux', () => {
     keys('3');
     s = await waitFor((x) => /Block devices/.test(x), 'view 3');
     expect(s).toContain('/var/lib/libvirt/images/');
+    expect(s).toMatch(/RDms\s+WRms/);
+    // views 5 and 6: the demo host's pool with its volumes and their users, its two networks
+    keys('5');
+    s = await waitFor((x) => /Storage pools\s+1 pool\(s\), \d+ volume\(s\)/.test(x), 'view 5 with the pool read');
+    expect(s).toMatch(/default\s+dir\s+running\s+100G/);
+    expect(s).toMatch(/ {2}web-01-vda\.qcow2\s+file\s+40G.*web-01/);
+    keys('6');
+    s = await waitFor((x) => /Networks\s+2 network\(s\)/.test(x), 'view 6');
+    expect(s).toMatch(/default\s+nat\s+virbr0\s+active\s+192\.168\.122\.1\/24/);
+    expect(s).toMatch(/storage-net\s+isolated\s+virbr1/);
     keys('0');
     await waitFor((x) => tableNames(x).length === 16, 'back to domains');
 
