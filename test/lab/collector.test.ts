@@ -271,7 +271,8 @@ describeLab('collector against real guests', () => {
     expect(disk.disks[0].rdLatencyMs, 'disk guest read latency').not.toBeNull();
     expect(disk.disks[0].wrLatencyMs, 'disk guest write latency').not.toBeNull();
     expect(disk.disks[0].physicalBytes).toBe(statNum(w.after[LAB_GUESTS.disk], 'block.0.physical'));
-    expect(measured).toBeGreaterThan(2);
+    // At least the disk guest's reads and writes (the idle guests may finish no request in a window).
+    expect(measured).toBeGreaterThanOrEqual(2);
   });
 
   it('memory: balloon current equals virsh, RSS within 10 % of /proc VmRSS', async () => {
