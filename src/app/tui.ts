@@ -12,7 +12,7 @@ import type { Snapshot } from '../types/sample.js';
 import type { Collector } from '../collector/collector.js';
 import type { ReplaySource } from '../record/replay.js';
 import { replayHooks } from './timetravel.js';
-import { saveConfig, type ConfigFile, type Settings } from '../config/config.js';
+import { saveConfig, type ConfigFile, type LatencyThresholds, type Settings } from '../config/config.js';
 import { Model } from '../model/model.js';
 import { Palette } from '../theme/palette.js';
 import type { Theme } from '../theme/roles.js';
@@ -50,7 +50,7 @@ export interface TuiOptions {
 /** What the screen needs from the collector's loop. */
 export type RefreshControl = Pick<Collector, 'start' | 'stop' | 'setInterval' | 'requestTick' | 'onSnapshot'> & Partial<Pick<Collector, 'refreshInventory'>>;
 
-function settingsToFile(state: UiState, theme: string | null, keys: Record<string, string[]>): ConfigFile {
+function settingsToFile(state: UiState, theme: string | null, keys: Record<string, string[]>, latencyMs: LatencyThresholds | null): ConfigFile {
   return {
     ...(theme ? { theme } : {}),
     columns: [...state.columns],
@@ -60,6 +60,7 @@ function settingsToFile(state: UiState, theme: string | null, keys: Record<strin
     io: state.io,
     // W rewrites the file: the user's key overrides go back in as they were
     ...(Object.keys(keys).length ? { keys } : {}),
+    ...(latencyMs ? { latencyMs } : {}),
   };
 }
 
@@ -119,7 +120,7 @@ export async function runTui(opts: TuiOptions): Promise<number> {
       // Paused means no sampling at all; resuming samples at once.
       setPaused: (paused) => (paused ? loop.stop() : loop.start()),
       writeConfig: async (state) => {
-        await saveConfig(opts.configPath, settingsToFile(state, opts.settings.theme, opts.settings.keys));
+        await saveConfig(opts.configPath, settingsToFile(state, opts.settings.theme, opts.settings.keys, opts.settings.latencyMs));
         return `settings written to ${opts.configPath}`;
       },
       runAction: async (plan) => {
@@ -164,6 +165,7 @@ export async function runTui(opts: TuiOptions): Promise<number> {
         columns: cols.columns,
         io: opts.settings.io,
         readonly: opts.options.readonly,
+        latencyMs: opts.settings.latencyMs ?? undefined,
       });
       app = new TuiApp(screen, blessed, palette, history, keymap, hooks, state);
       const ui = app;

@@ -21,7 +21,17 @@ export interface ConfigFile {
   io?: 'bytes' | 'reqs';
   /** key overrides: command name → the keys that trigger it (they replace its default keys) */
   keys?: Record<string, string[]>;
+  /** disk latency (ms per request) from which it is marked as slow (warn) and as a stall (crit) */
+  latencyMs?: LatencyThresholds;
 }
+
+export interface LatencyThresholds {
+  warn: number;
+  crit: number;
+}
+
+/** 20 ms is slow for any SSD-backed or cached disk; 100 ms is what a guest feels as a stall. */
+export const DEFAULT_LATENCY_MS: LatencyThresholds = { warn: 20, crit: 100 };
 
 export interface ConfigLoad {
   path: string;
@@ -102,6 +112,13 @@ export function validateConfig(json: unknown, path: string): { config: ConfigFil
           else warnings.push(`${path}: "keys.${cmd}" must be a key or a non-empty list of keys; its default keys stay`);
         }
         break;
+      case 'latencyMs': {
+        const ok = (x: unknown): x is number => typeof x === 'number' && Number.isFinite(x) && x > 0 && x <= 600_000;
+        if (isObject(v) && ok(v.warn) && ok(v.crit) && v.warn < v.crit && Object.keys(v).every((x) => x === 'warn' || x === 'crit')) {
+          config.latencyMs = { warn: v.warn, crit: v.crit };
+        } else warn(k, 'must be {"warn": MS, "crit": MS} with 0 < warn < crit (ms per request)');
+        break;
+      }
       case 'version':
         break;
       default:
@@ -190,6 +207,8 @@ export interface Settings {
   /** the config file's key overrides, and the line of each (for messages) */
   keys: Record<string, string[]>;
   keyLines: Record<string, number>;
+  /** disk latency marks; null: the built-in DEFAULT_LATENCY_MS */
+  latencyMs: LatencyThresholds | null;
 }
 
 /** Command-line options win over the file; the file wins over built-in defaults. */
@@ -204,5 +223,6 @@ export function mergeSettings(cli: CliSettings, file: ConfigFile, keyLines: Reco
     io: file.io ?? 'bytes',
     keys: file.keys ?? {},
     keyLines,
+    latencyMs: file.latencyMs ?? null,
   };
 }

@@ -14,6 +14,7 @@ export function initialState(opts: {
   io?: IoUnit;
   readonly?: boolean;
   irix?: boolean;
+  latencyMs?: { warn: number; crit: number };
 }): UiState {
   return {
     view: 'domains',
@@ -36,6 +37,7 @@ export function initialState(opts: {
     tagged: [],
     groupByHost: false,
     irix: opts.irix ?? false,
+    ...(opts.latencyMs ? { latencyMs: opts.latencyMs } : {}),
   };
 }
 

@@ -45,6 +45,8 @@ export interface CellContext {
   gauge: (percent: number) => Role;
   /** Irix mode: host CPU figures with 100 % = one core instead of the whole host */
   irix?: boolean;
+  /** disk latency marks (config "latencyMs"); absent: LATENCY_WARN_MS, LATENCY_CRIT_MS */
+  latencyMs?: { warn: number; crit: number };
 }
 
 export interface Cell {
@@ -93,16 +95,16 @@ function stealCell(d: DomainView): Cell {
 }
 
 /**
- * Disk latency above which a cell is marked, ms per request: 20 ms is slow
- * for any SSD-backed or cached disk; 100 ms is what a guest feels as a
- * stall.
+ * Disk latency from which a cell is marked, ms per request, unless the
+ * config's "latencyMs" says otherwise: 20 ms is slow for any SSD-backed or
+ * cached disk; 100 ms is what a guest feels as a stall.
  */
 export const LATENCY_WARN_MS = 20;
 export const LATENCY_CRIT_MS = 100;
 
-export function latencyRole(ms: number | null): Role | null {
+export function latencyRole(ms: number | null, limits: { warn: number; crit: number } = { warn: LATENCY_WARN_MS, crit: LATENCY_CRIT_MS }): Role | null {
   if (ms === null) return null;
-  return ms >= LATENCY_CRIT_MS ? 'gauge.crit' : ms >= LATENCY_WARN_MS ? 'gauge.warn' : null;
+  return ms >= limits.crit ? 'gauge.crit' : ms >= limits.warn ? 'gauge.warn' : null;
 }
 
 /** The state letter; a pause on a disk error is marked as the fault it is. */
@@ -230,12 +232,12 @@ export const COLUMNS: readonly ColumnDef[] = [
     align: 'right',
     sort: () => 'latency',
     priority: 35,
-    description: `disk latency: the worst disk's mean ms per read/write request over the tick; marked from ${LATENCY_WARN_MS} and ${LATENCY_CRIT_MS} ms`,
-    cell: (d) => {
+    description: `disk latency: the worst disk's mean ms per read/write request over the tick; marked from ${LATENCY_WARN_MS} and ${LATENCY_CRIT_MS} ms (config "latencyMs")`,
+    cell: (d, ctx) => {
       const v = d.diskLatencyMs ?? null;
       // No request in the tick is not "fast": it is "-".
       if (v === null) return d.active && d.initializing ? INIT : UNKNOWN;
-      return { text: formatMs(v), role: latencyRole(v) };
+      return { text: formatMs(v), role: latencyRole(v, ctx.latencyMs) };
     },
   },
   {

@@ -196,7 +196,7 @@ const DISK_COLS: SimpleColumn[] = [
   ...DISK_FIGURE_COLS,
 ];
 
-function diskSection(d: DomainView, width: number, p: Palette): Section {
+function diskSection(d: DomainView, width: number, p: Palette, latencyMs?: { warn: number; crit: number }): Section {
   const placed = placeSimple(DISK_COLS, width);
   const sourceW = placed.find((c) => c.title === 'SOURCE')?.w ?? 0;
   return {
@@ -208,7 +208,7 @@ function diskSection(d: DomainView, width: number, p: Palette): Section {
         [cleanText(k.name), truncateStart(cleanText(k.path ?? '-'), sourceW), ...diskFigures(k)],
         width,
       );
-      const role = latencyRole(k.latencyMs ?? null);
+      const role = latencyRole(k.latencyMs ?? null, latencyMs);
       return role ? p.paint(role, line) : line;
     }),
     empty: 'no disks',
@@ -312,11 +312,11 @@ export function renderDetail(frame: Frame, d: DomainView | null, width: number, 
   if (width >= 140) {
     const cw = Math.floor(width * 0.5);
     const tw = width - cw - 1;
-    const sectionsW = [insightSection(d, tw, p), vcpuSection(d, tw, p), diskSection(d, tw, p), nicSection(d, tw)];
+    const sectionsW = [insightSection(d, tw, p), vcpuSection(d, tw, p), diskSection(d, tw, p, frame.state.latencyMs), nicSection(d, tw)];
     lines = joinColumns(chartsArea(frame, d, cw, body), tablesArea(sectionsW, tw, body, p), body, cw, tw, p.paint('pane.border', '│'));
   } else {
     const tablesH = body >= 12 ? Math.floor(body * 0.45) : 0;
-    const sections = tablesH ? [insightSection(d, width, p), vcpuSection(d, width, p), diskSection(d, width, p), nicSection(d, width)] : [];
+    const sections = tablesH ? [insightSection(d, width, p), vcpuSection(d, width, p), diskSection(d, width, p, frame.state.latencyMs), nicSection(d, width)] : [];
     lines = [...chartsArea(frame, d, width, body - tablesH), ...tablesArea(sections, width, tablesH, p)];
   }
   return [titleLine(d, width, p), ...bar, ...lines].slice(0, height);

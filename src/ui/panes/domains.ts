@@ -166,7 +166,7 @@ export function renderDomainTable(
   });
   const lines: string[] = [tableHeader(placed, frame, width)];
   const pageSize = tablePageSize(height);
-  const ctx: CellContext = { io: state.io, gauge: (v) => p.gauge(v), irix: state.irix };
+  const ctx: CellContext = { io: state.io, gauge: (v) => p.gauge(v), irix: state.irix, latencyMs: state.latencyMs };
   if (rows.length === 0) {
     const msg =
       frame.view.seq < 0

@@ -48,6 +48,20 @@ describe('loadConfig', () => {
     expect(r.warnings.join('\n')).toMatch(/"extra" is not a setting/);
   });
 
+  it.each<[string, unknown, { warn: number; crit: number } | null]>([
+    ['disk latency marks', { warn: 5, crit: 50 }, { warn: 5, crit: 50 }],
+    ['fractions of a ms', { warn: 0.5, crit: 2.5 }, { warn: 0.5, crit: 2.5 }],
+    ['warn not below crit', { warn: 50, crit: 50 }, null],
+    ['a missing bound', { warn: 5 }, null],
+    ['a negative bound', { warn: -1, crit: 5 }, null],
+    ['an unknown field', { warn: 5, crit: 50, info: 1 }, null],
+    ['not an object', 20, null],
+  ])('"latencyMs": %s', (_what, value, expected) => {
+    const r = validateConfig({ latencyMs: value }, '/c.json');
+    expect(r.config.latencyMs ?? null).toEqual(expected);
+    expect(r.warnings).toEqual(expected ? [] : ['/c.json: "latencyMs" must be {"warn": MS, "crit": MS} with 0 < warn < crit (ms per request); ignored']);
+  });
+
   it('reports an unreadable path without throwing', async () => {
     const dir = join(home(), 'config.json');
     mkdirSync(dir);
@@ -83,7 +97,7 @@ describe('mergeSettings', () => {
 
   it('takes the file over built-in defaults', () => {
     const s = mergeSettings(cli, { interval: 5, sort: 'mem', reverse: true, theme: 'light', columns: ['id'] });
-    expect(s).toEqual({ intervalSec: 5, sort: 'mem', reverse: true, theme: 'light', themeFromCli: false, columns: ['id'], io: 'bytes', keys: {}, keyLines: {} });
+    expect(s).toEqual({ intervalSec: 5, sort: 'mem', reverse: true, theme: 'light', themeFromCli: false, columns: ['id'], io: 'bytes', keys: {}, keyLines: {}, latencyMs: null });
   });
 
   it('lets the command line win over the file', () => {

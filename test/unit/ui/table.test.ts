@@ -99,6 +99,14 @@ describe('domain table cells', () => {
     expect(cell(id, view(over))).toEqual({ text, role });
   });
 
+  it('marks latency from the config’s thresholds when it has them', () => {
+    const strict: CellContext = { ...ctx, latencyMs: { warn: 2, crit: 10 } };
+    expect(cell('lat', view({ diskLatencyMs: 1.5 }), strict).role).toBeNull();
+    expect(cell('lat', view({ diskLatencyMs: 2 }), strict).role).toBe('gauge.warn');
+    expect(cell('lat', view({ diskLatencyMs: 12 }), strict).role).toBe('gauge.crit');
+    expect(cell('lat', view({ diskLatencyMs: 12 })).role).toBeNull();
+  });
+
   it('shows requests per second after the I/O toggle', () => {
     const reqs: CellContext = { ...ctx, io: 'reqs' };
     expect(cell('rd', view(), reqs).text).toBe('12');
