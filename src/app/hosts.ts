@@ -9,6 +9,7 @@ import { isLocalUri } from '../util/uri.js';
 import type { AddressLookup } from '../collector/addresses.js';
 import type { LibvirtSource } from '../collector/source.js';
 import { Connection } from '../libvirt/connection.js';
+import { demoLeases } from '../demo/leases.js';
 import { demoSource } from '../demo/source.js';
 import { demoUri } from '../util/paths.js';
 import { nodeProcFs } from '../procfs/fs.js';
@@ -88,7 +89,16 @@ export function createCollector(opts: SourcesOptions): Collector {
                 // The host's own neighbour table is this machine's only when the URI is local.
                 ...(isLocalUri(uri) ? { neighbours: () => readNeighbours(procFs) } : {}),
               },
-        inventory: opts.inventory === false ? null : { connect: () => Connection.open(uri, { readonly: true }) },
+        inventory:
+          opts.inventory === false
+            ? null
+            : {
+                connect: async () => {
+                  const conn = await Connection.open(uri, { readonly: true });
+                  // The test driver keeps no DHCP leases; the demo's guests get some.
+                  return uri === demoUri() ? demoLeases(conn) : conn;
+                },
+              },
       }),
   );
   collector = new Collector(hosts, opts.intervalMs);

@@ -102,8 +102,9 @@ describe.skipIf(!ready)('virtop TUI in tmux', () => {
     expect(s).toMatch(/default\s+dir\s+running\s+100G/);
     expect(s).toMatch(/ {2}web-01-vda\.qcow2\s+file\s+40G.*web-01/);
     keys('6');
-    s = await waitFor((x) => /Networks\s+2 network\(s\)/.test(x), 'view 6');
-    expect(s).toMatch(/default\s+nat\s+virbr0\s+active\s+192\.168\.122\.1\/24/);
+    s = await waitFor((x) => /Networks\s+2 network\(s\), \d+ lease\(s\)/.test(x), 'view 6');
+    expect(s).toMatch(/default\s+nat\s+virbr0\s+active\s+192\.168\.122\.1\/24\s+-\s+-\s+11\/253/);
+    expect(s).toMatch(/ {2}192\.168\.122\.10\s+52:54:00:[0-9a-f:]{8}\s+build-runner, host name build-runner; expires in \d+ min/);
     expect(s).toMatch(/storage-net\s+isolated\s+virbr1/);
     keys('0');
     await waitFor((x) => tableNames(x).length === 16, 'back to domains');
