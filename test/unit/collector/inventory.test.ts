@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { InventoryPoller, networkSample, poolSample, type InventoryLookup } from '../../../src/collector/inventory.js';
 import { LibvirtError } from '../../../src/libvirt/errors.js';
 import type { DhcpLease, NetworkEntry, StoragePoolEntry, StorageVolumeEntry } from '../../../src/libvirt/types.js';
+import { NAT_NETWORK } from '../../helpers/networks.js';
 
 const GiB = 2n ** 30n;
 const images: StoragePoolEntry = {
@@ -17,15 +18,7 @@ const images: StoragePoolEntry = {
 };
 const offPool: StoragePoolEntry = { ...images, name: 'vg0', uuid: 'p2', state: 0, capacityBytes: 0n, allocationBytes: 0n, availableBytes: 0n, autostart: false, xml: "<pool type='logical'><name>vg0</name><source><device path='/dev/sdb'/></source><target><path>/dev/vg0</path></target></pool>" };
 const vols: StorageVolumeEntry[] = [{ name: 'a.qcow2', key: 'k', path: '/var/lib/libvirt/images/a.qcow2', type: 0, capacityBytes: 20n * GiB, allocationBytes: 3n * GiB }];
-const nat: NetworkEntry = {
-  name: 'default',
-  uuid: 'n1',
-  active: true,
-  persistent: true,
-  autostart: true,
-  bridge: 'virbr0',
-  xml: "<network><name>default</name><forward mode='nat'/><bridge name='virbr0'/><ip address='192.168.122.1' netmask='255.255.255.0'><dhcp><range start='192.168.122.2' end='192.168.122.254'/></dhcp></ip></network>",
-};
+const nat = NAT_NETWORK;
 const iso: NetworkEntry = { ...nat, name: 'iso', uuid: 'n2', bridge: 'virbr9', xml: "<network><name>iso</name><bridge name='virbr9'/></network>" };
 const lease: DhcpLease = { iface: 'virbr0', expirySec: 1_700_000_600, type: 'ipv4', mac: '52:54:00:AA:BB:CC', ip: '192.168.122.50', prefix: 24, hostname: 'web-01', clientId: null };
 

@@ -1,16 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { demoLeases, type DemoLeaseSource } from '../../../src/demo/leases.js';
 import type { NetworkEntry } from '../../../src/libvirt/types.js';
+import { NAT_NETWORK } from '../../helpers/networks.js';
 
-const nat: NetworkEntry = {
-  name: 'default',
-  uuid: 'n1',
-  active: true,
-  persistent: true,
-  autostart: true,
-  bridge: 'virbr0',
-  xml: "<network><name>default</name><forward mode='nat'/><ip address='192.168.122.1' netmask='255.255.255.0'><dhcp><range start='192.168.122.2' end='192.168.122.254'/></dhcp></ip></network>",
-};
+const nat = NAT_NETWORK;
 const iso: NetworkEntry = { ...nat, name: 'iso', uuid: 'n2', bridge: 'virbr1', xml: "<network><name>iso</name><ip address='10.0.0.1' netmask='255.255.255.0'/></network>" };
 const dom = (name: string, nics: [string, string][]) =>
   `<domain type='test'><name>${name}</name><devices>${nics.map(([net, mac]) => `<interface type='network'><mac address='${mac}'/><source network='${net}'/></interface>`).join('')}</devices></domain>`;
