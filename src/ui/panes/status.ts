@@ -72,7 +72,7 @@ export function renderStatus(frame: Frame, width: number, p: Palette = frame.pal
   const leftRoom = Math.max(0, width - rightText.length);
   const left = new LineBuilder(leftRoom, p.reset);
   if (problem) left.add(cleanText(problem.text), p.open(LEVEL_ROLE[problem.level]));
-  else left.add('? help  / filter  Enter detail  1 2 3 4 H L views  c capacity  Space tag  Z pause  s S p b v act  q quit', p.open('chart.label'));
+  else left.add('? help  / filter  Enter detail  1-6 H L views  c capacity  Space tag  Z pause  s S p b v act  q quit', p.open('chart.label'));
   lb.raw(left.toString(), leftRoom);
   lb.add(rightText, p.open('chart.label'));
   return lb.toString();

@@ -19,13 +19,16 @@ export const POOL_FULL_SOON_SEC = 24 * 3600;
 
 export type StorageRow = { host: string; pool: PoolView; volume: null } | { host: string; pool: PoolView; volume: VolumeView };
 
-/** Pools in the hosts' order, each followed by its volumes. */
+const byName = new Intl.Collator();
+
+/** Pools in the hosts' order, each followed by its volumes by name. */
 export function storageRows(frame: Frame): StorageRow[] {
   const rows: StorageRow[] = [];
   for (const h of frame.view.hosts) {
     for (const pool of h.pools ?? []) {
       rows.push({ host: h.uri, pool, volume: null });
-      for (const volume of pool.volumes ?? []) rows.push({ host: h.uri, pool, volume });
+      const volumes = [...(pool.volumes ?? [])].sort((a, b) => byName.compare(a.name, b.name));
+      for (const volume of volumes) rows.push({ host: h.uri, pool, volume });
     }
   }
   return rows;
@@ -40,7 +43,7 @@ export function poolRole(p: PoolView): Role | null {
 
 const COLS: SimpleColumn[] = [
   { title: 'HOST', width: 12, align: 'left', priority: 50 },
-  { title: 'POOL / VOLUME', width: 20, align: 'left', priority: 100 },
+  { title: 'POOL / VOLUME', width: 26, align: 'left', priority: 100 },
   { title: 'TYPE', width: 7, align: 'left', priority: 60 },
   { title: 'STATE', width: 8, align: 'left', priority: 90 },
   { title: 'SIZE', width: 6, align: 'right', priority: 95 },

@@ -54,16 +54,16 @@ function frameWith(pools: PoolView[] | null, networks: NetworkView[] | null) {
 }
 
 describe('view 5: storage pools', () => {
-  it('a row per pool with its figures, then its volumes with the domains using them', () => {
+  it('a row per pool with its figures, then its volumes by name with the domains using them', () => {
     const f = frameWith([pool({}), pool({ name: 'vg0', uuid: 'p2', type: 'logical', state: 'inactive', volumes: null, usedPercent: null, overcommitRatio: null, growthBytesPerHour: null, fullInSec: null })], null);
     const rows = storageRows(f);
-    expect(rows.map((r) => (r.volume ? `  ${r.volume.name}` : r.pool.name))).toEqual(['default', '  web.qcow2', '  spare.raw', 'vg0']);
+    expect(rows.map((r) => (r.volume ? `  ${r.volume.name}` : r.pool.name))).toEqual(['default', '  spare.raw', '  web.qcow2', 'vg0']);
     const lines = renderList(storageSpec(f, rows, 130), 130, 7, f.palette).map(strip);
     expect(lines[0]).toMatch(/^Storage pools +2 pool\(s\), 2 volume\(s\)/);
     expect(lines[1]).toMatch(/^POOL \/ VOLUME +TYPE +STATE +SIZE +USED +FREE +USE% +OVERC +GROW\/h +FULL IN +PATH \/ USED BY/);
     expect(lines[2]).toMatch(/^default +dir +running +100G +40G +60G +40\.0 +1\.6x +2\.0G +1d 06:00:00 +\/var\/lib\/libvirt\/images/);
-    expect(lines[3]).toMatch(/^ {2}web\.qcow2 +file +80G +10G +12\.5 +web-01/);
-    expect(lines[4]).toMatch(/^ {2}spare\.raw +file +10G +0B? +0\.0 +unused/);
+    expect(lines[3]).toMatch(/^ {2}spare\.raw +file +10G +0B? +0\.0 +unused/);
+    expect(lines[4]).toMatch(/^ {2}web\.qcow2 +file +80G +10G +12\.5 +web-01/);
     expect(lines[5]).toMatch(/^vg0 +logical +inactive +- +- +- +- +- +- +-/);
   });
 
