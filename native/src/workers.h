@@ -219,7 +219,7 @@ class ListPoolsWorker : public ConnWorker {
   std::vector<Pool> pools_;
 };
 
-// virStoragePoolListAllVolumes of one pool (by UUID) with each volume's path and info.
+// virStoragePoolListAllVolumes of one pool (by UUID) with each volume's path, info and XML.
 class ListVolumesWorker : public ConnWorker {
  public:
   ListVolumesWorker(Napi::Env env, ConnRef ref, std::string poolUuid);
@@ -231,7 +231,7 @@ class ListVolumesWorker : public ConnWorker {
 
  private:
   struct Volume {
-    std::string name, key, path;
+    std::string name, key, path, xml;
     int type = 0;  // virStorageVolType
     uint64_t capacity = 0, allocation = 0;
   };

@@ -1,4 +1,4 @@
-// Storage pools and their volumes, libvirt networks and their DHCP leases.
+// Storage pools and their volumes (with their XML, for the format), libvirt networks and their DHCP leases.
 // Every call runs off the JS thread like the domain calls. An object that
 // vanishes between being listed and being asked about (a pool undefined, a
 // volume deleted, a network destroyed) is left out, not an error: it is
@@ -140,13 +140,18 @@ void ListVolumesWorker::Run() {
       if (key != nullptr) e.key = key;
       virStorageVolInfo info{};
       char* path = virStorageVolGetPath(v);
+      char* xml = nullptr;
       if (path == nullptr) {
         if (!Vanished(VIR_ERR_NO_STORAGE_VOL)) ok = Fail("virStorageVolGetPath");
       } else if (virStorageVolGetInfo(v, &info) < 0) {
         free(path);
         if (!Vanished(VIR_ERR_NO_STORAGE_VOL)) ok = Fail("virStorageVolGetInfo");
+      } else if ((xml = virStorageVolGetXMLDesc(v, 0)) == nullptr) {
+        free(path);
+        if (!Vanished(VIR_ERR_NO_STORAGE_VOL)) ok = Fail("virStorageVolGetXMLDesc");
       } else {
         e.path = Take(path);
+        e.xml = Take(xml);
         e.type = info.type;
         e.capacity = info.capacity;
         e.allocation = info.allocation;
@@ -170,6 +175,7 @@ Napi::Value ListVolumesWorker::Result(Napi::Env env) {
     o.Set("type", e.type);
     o.Set("capacityBytes", Napi::BigInt::New(env, e.capacity));
     o.Set("allocationBytes", Napi::BigInt::New(env, e.allocation));
+    o.Set("xml", e.xml);
     arr.Set(k++, o);
   }
   return arr;

@@ -7,7 +7,7 @@
 // and that is an action, not monitoring.
 
 import { ErrorCode } from '../libvirt/errors.js';
-import { parseNetworkXml, parsePoolXml, rangeSize } from '../libvirt/pool-network-xml.js';
+import { parseNetworkXml, parsePoolXml, rangeSize, volumeFormat } from '../libvirt/pool-network-xml.js';
 import { PoolState, type DhcpLease, type NetworkEntry, type StoragePoolEntry, type StorageVolumeEntry } from '../libvirt/types.js';
 import type { HostInventory, LeaseSample, NetworkSample, PoolSample, PoolStateName, VolumeSample } from '../types/sample.js';
 import { systemClock, type Clock } from '../util/clock.js';
@@ -56,7 +56,14 @@ export function poolSample(e: StoragePoolEntry, volumes: readonly StorageVolumeE
 }
 
 function volumeSample(v: StorageVolumeEntry): VolumeSample {
-  return { name: v.name, path: v.path, type: VOLUME_TYPES[v.type] ?? `type-${v.type}`, capacityBytes: v.capacityBytes, allocationBytes: v.allocationBytes };
+  return {
+    name: v.name,
+    path: v.path,
+    type: VOLUME_TYPES[v.type] ?? `type-${v.type}`,
+    format: volumeFormat(v.xml),
+    capacityBytes: v.capacityBytes,
+    allocationBytes: v.allocationBytes,
+  };
 }
 
 /** Binding output → the sample's network; `leases` null when not asked or not kept. */

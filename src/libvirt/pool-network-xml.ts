@@ -70,6 +70,13 @@ export function parsePoolXml(xml: string): XmlResult<PoolDef> {
   return { ok: true, value: { type, targetPath: text(target?.path), source } };
 }
 
+/** A volume's format from its XML (<target><format type='qcow2'/>); null when it names none or does not parse. */
+export function volumeFormat(xml: string): string | null {
+  const vol = root(xml, 'volume');
+  if (typeof vol === 'string') return null;
+  return attr(obj(obj(vol.target)?.format), 'type');
+}
+
 /** A dotted netmask as a prefix length; null for a mask that is not contiguous ones. */
 function maskPrefix(mask: string): number | null {
   const parts = mask.split('.').map(Number);

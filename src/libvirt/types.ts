@@ -188,7 +188,7 @@ export interface StoragePoolEntry {
 /** virStorageVolType. */
 export const VolumeType = { File: 0, Block: 1, Dir: 2, Network: 3, NetDir: 4, Ploop: 5 } as const;
 
-/** One volume of a pool (virStoragePoolListAllVolumes + virStorageVolGetPath, GetInfo). */
+/** One volume of a pool (virStoragePoolListAllVolumes + virStorageVolGetPath, GetInfo, GetXMLDesc). */
 export interface StorageVolumeEntry {
   name: string;
   key: string;
@@ -197,6 +197,8 @@ export interface StorageVolumeEntry {
   type: number;
   capacityBytes: bigint;
   allocationBytes: bigint;
+  /** the volume's XML: its format (qcow2, raw, ...), backing store */
+  xml: string;
 }
 
 /** One libvirt network (virConnectListAllNetworks + IsActive, IsPersistent, GetAutostart, GetXMLDesc, GetBridgeName). */

@@ -113,6 +113,7 @@ export function poolViews(inv: HostInventory, growth: PoolGrowth, domains: reado
         name: v.name,
         path: v.path,
         type: v.type,
+        format: v.format ?? null,
         capacityBytes: Number(v.capacityBytes),
         allocationBytes: Number(v.allocationBytes),
         usedBy: users.get(v.path) ?? [],

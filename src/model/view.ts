@@ -171,6 +171,8 @@ export interface VolumeView {
   name: string;
   path: string;
   type: string;
+  /** qcow2, raw, ...; null when its XML names none */
+  format: string | null;
   capacityBytes: number;
   allocationBytes: number;
   /** domains with a disk on it (by path); empty: unused */

@@ -64,7 +64,9 @@ function poolJson(p: PoolView) {
     fullInSec: round(p.fullInSec, 0),
     autostart: p.autostart,
     persistent: p.persistent,
-    volumes: p.volumes ? p.volumes.map((v) => ({ name: v.name, path: v.path, type: v.type, capacityBytes: v.capacityBytes, allocationBytes: v.allocationBytes, usedBy: v.usedBy })) : null,
+    volumes: p.volumes
+      ? p.volumes.map((v) => ({ name: v.name, path: v.path, type: v.type, format: v.format, capacityBytes: v.capacityBytes, allocationBytes: v.allocationBytes, usedBy: v.usedBy }))
+      : null,
     error: p.error,
   };
 }

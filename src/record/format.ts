@@ -309,7 +309,7 @@ const domainSample = record<DomainSample>({
 
 const POOL_STATES = ['inactive', 'building', 'running', 'degraded', 'inaccessible'] as const satisfies readonly PoolStateName[];
 
-const volume = record<VolumeSample>({ name: str, path: str, type: str, capacityBytes: big, allocationBytes: big });
+const volume = record<VolumeSample>({ name: str, path: str, type: str, format: opt(strN), capacityBytes: big, allocationBytes: big });
 
 const pool = record<PoolSample>({
   name: str,

@@ -257,6 +257,8 @@ export interface VolumeSample {
   readonly path: string;
   /** file, block, dir, network, netdir, ploop */
   readonly type: string;
+  /** qcow2, raw, ... from its XML; null when it names none; absent in recordings made before it */
+  readonly format?: string | null;
   readonly capacityBytes: bigint;
   readonly allocationBytes: bigint;
 }

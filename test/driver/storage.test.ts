@@ -37,6 +37,7 @@ describe('storage pools and volumes', () => {
       type: 0,
       capacityBytes: 40n * 2n ** 30n,
       allocationBytes: 5632n * 2n ** 20n,
+      xml: expect.stringMatching(/<format type=['"]qcow2['"]\/>/),
     });
   });
 

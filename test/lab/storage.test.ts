@@ -76,7 +76,7 @@ describeLab('storage pools and volumes on the real daemon', () => {
     const p = inv.pools.find((x) => x.name === POOL)!;
     const v = p.volumes?.find((x) => x.path === volPath);
     expect(v, `${volPath} in ${p.volumes?.map((x) => x.path).join(', ')}`).toBeDefined();
-    expect(v).toMatchObject({ name: `${G}.qcow2`, type: 'file' });
+    expect(v).toMatchObject({ name: `${G}.qcow2`, type: 'file', format: 'qcow2' });
     expect(Number(v!.capacityBytes)).toBe(volBefore.Capacity);
     const [a, b] = [volBefore.Allocation as number, volAfter.Allocation as number];
     expect(Math.min(a, b) <= Number(v!.allocationBytes) && Number(v!.allocationBytes) <= Math.max(a, b)).toBe(true);

@@ -96,7 +96,8 @@ export function storageSpec(frame: Frame, rows: readonly StorageRow[], width: nu
         cells = [
           '',
           `  ${cleanText(v.name)}`,
-          cleanText(v.type),
+          // The format says more than "file" (qcow2 grows, raw does not).
+          cleanText(v.format ?? v.type),
           '',
           humanBytes(v.capacityBytes),
           humanBytes(v.allocationBytes),

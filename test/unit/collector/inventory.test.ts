@@ -17,7 +17,17 @@ const images: StoragePoolEntry = {
   xml: "<pool type='dir'><name>default</name><target><path>/var/lib/libvirt/images</path></target></pool>",
 };
 const offPool: StoragePoolEntry = { ...images, name: 'vg0', uuid: 'p2', state: 0, capacityBytes: 0n, allocationBytes: 0n, availableBytes: 0n, autostart: false, xml: "<pool type='logical'><name>vg0</name><source><device path='/dev/sdb'/></source><target><path>/dev/vg0</path></target></pool>" };
-const vols: StorageVolumeEntry[] = [{ name: 'a.qcow2', key: 'k', path: '/var/lib/libvirt/images/a.qcow2', type: 0, capacityBytes: 20n * GiB, allocationBytes: 3n * GiB }];
+const vols: StorageVolumeEntry[] = [
+  {
+    name: 'a.qcow2',
+    key: 'k',
+    path: '/var/lib/libvirt/images/a.qcow2',
+    type: 0,
+    capacityBytes: 20n * GiB,
+    allocationBytes: 3n * GiB,
+    xml: "<volume type='file'><name>a.qcow2</name><target><path>/var/lib/libvirt/images/a.qcow2</path><format type='qcow2'/></target></volume>",
+  },
+];
 const nat = NAT_NETWORK;
 const iso: NetworkEntry = { ...nat, name: 'iso', uuid: 'n2', bridge: 'virbr9', xml: "<network><name>iso</name><bridge name='virbr9'/></network>" };
 const lease: DhcpLease = { iface: 'virbr0', expirySec: 1_700_000_600, type: 'ipv4', mac: '52:54:00:AA:BB:CC', ip: '192.168.122.50', prefix: 24, hostname: 'web-01', clientId: null };
@@ -53,7 +63,7 @@ describe('poolSample / networkSample', () => {
       availableBytes: 60n * GiB,
       autostart: true,
       persistent: true,
-      volumes: [{ name: 'a.qcow2', path: '/var/lib/libvirt/images/a.qcow2', type: 'file', capacityBytes: 20n * GiB, allocationBytes: 3n * GiB }],
+      volumes: [{ name: 'a.qcow2', path: '/var/lib/libvirt/images/a.qcow2', type: 'file', format: 'qcow2', capacityBytes: 20n * GiB, allocationBytes: 3n * GiB }],
       error: null,
     });
     expect(networkSample(nat, [lease], null)).toEqual({

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseNetworkXml, parsePoolXml, rangeSize } from '../../../src/libvirt/pool-network-xml.js';
+import { parseNetworkXml, parsePoolXml, rangeSize, volumeFormat } from '../../../src/libvirt/pool-network-xml.js';
 
 describe('parsePoolXml', () => {
   it.each<[string, string, { type: string; targetPath: string | null; source: string | null }]>([
@@ -62,5 +62,16 @@ describe('rangeSize', () => {
     ['fd00::10', 'fd00::ff', null],
   ])('%s - %s → %s', (start, end, n) => {
     expect(rangeSize({ start, end })).toBe(n);
+  });
+});
+
+describe('volumeFormat', () => {
+  it.each<[string, string, string | null]>([
+    ['qcow2', "<volume type='file'><name>a</name><target><path>/x/a</path><format type='qcow2'/></target></volume>", 'qcow2'],
+    ['raw', '<volume type="file"><name>b</name><target><path>/x/b</path><format type="raw"/></target></volume>', 'raw'],
+    ['an LV names none', "<volume type='block'><name>lv</name><target><path>/dev/vg0/lv</path></target></volume>", null],
+    ['not XML', '<volume', null],
+  ])('%s', (_what, xml, format) => {
+    expect(volumeFormat(xml)).toBe(format);
   });
 });

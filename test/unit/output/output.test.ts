@@ -121,7 +121,7 @@ describe('json line: pools and networks (schema 3)', () => {
           availableBytes: 75n * 2n ** 30n,
           autostart: true,
           persistent: true,
-          volumes: [{ name: 'web.qcow2', path: '/var/lib/libvirt/images/web.qcow2', type: 'file', capacityBytes: 150n * 2n ** 30n, allocationBytes: 25n * 2n ** 30n }],
+          volumes: [{ name: 'web.qcow2', path: '/var/lib/libvirt/images/web.qcow2', type: 'file', format: 'qcow2', capacityBytes: 150n * 2n ** 30n, allocationBytes: 25n * 2n ** 30n }],
           error: null,
         },
       ],
@@ -160,7 +160,7 @@ describe('json line: pools and networks (schema 3)', () => {
         fullInSec: null,
         autostart: true,
         persistent: true,
-        volumes: [{ name: 'web.qcow2', path: '/var/lib/libvirt/images/web.qcow2', type: 'file', capacityBytes: 161061273600, allocationBytes: 26843545600, usedBy: ['web'] }],
+        volumes: [{ name: 'web.qcow2', path: '/var/lib/libvirt/images/web.qcow2', type: 'file', format: 'qcow2', capacityBytes: 161061273600, allocationBytes: 26843545600, usedBy: ['web'] }],
         error: null,
       },
     ]);

@@ -164,7 +164,7 @@ export function fullHost(tick: number, domains: DomainSample[], uri = 'qemu:///s
           availableBytes: 60n * 2n ** 30n - t,
           autostart: true,
           persistent: true,
-          volumes: [{ name: 'a b.qcow2', path: '/var/lib/libvirt/images/a b.qcow2', type: 'file', capacityBytes: 10n * 2n ** 30n, allocationBytes: 2n ** 30n }],
+          volumes: [{ name: 'a b.qcow2', path: '/var/lib/libvirt/images/a b.qcow2', type: 'file', format: 'qcow2', capacityBytes: 10n * 2n ** 30n, allocationBytes: 2n ** 30n }],
           error: null,
         },
         { name: 'off', uuid: 'u-off', state: 'inactive', type: null, targetPath: null, source: null, capacityBytes: 0n, allocationBytes: 0n, availableBytes: 0n, autostart: false, persistent: true, volumes: null, error: 'pool XML does not parse: x' },

@@ -23,8 +23,8 @@ const pool = (over: Partial<PoolView>): PoolView => ({
   autostart: true,
   persistent: true,
   volumes: [
-    { name: 'web.qcow2', path: '/var/lib/libvirt/images/web.qcow2', type: 'file', capacityBytes: 80 * GiB, allocationBytes: 10 * GiB, usedBy: ['web-01'] },
-    { name: 'spare.raw', path: '/var/lib/libvirt/images/spare.raw', type: 'file', capacityBytes: 10 * GiB, allocationBytes: 0, usedBy: [] },
+    { name: 'web.qcow2', path: '/var/lib/libvirt/images/web.qcow2', type: 'file', format: 'qcow2', capacityBytes: 80 * GiB, allocationBytes: 10 * GiB, usedBy: ['web-01'] },
+    { name: 'spare.raw', path: '/var/lib/libvirt/images/spare.raw', type: 'file', format: null, capacityBytes: 10 * GiB, allocationBytes: 0, usedBy: [] },
   ],
   error: null,
   ...over,
@@ -63,7 +63,7 @@ describe('view 5: storage pools', () => {
     expect(lines[1]).toMatch(/^POOL \/ VOLUME +TYPE +STATE +SIZE +USED +FREE +USE% +OVERC +GROW\/h +FULL IN +PATH \/ USED BY/);
     expect(lines[2]).toMatch(/^default +dir +running +100G +40G +60G +40\.0 +1\.6x +2\.0G +1d 06:00:00 +\/var\/lib\/libvirt\/images/);
     expect(lines[3]).toMatch(/^ {2}spare\.raw +file +10G +0B? +0\.0 +unused/);
-    expect(lines[4]).toMatch(/^ {2}web\.qcow2 +file +80G +10G +12\.5 +web-01/);
+    expect(lines[4]).toMatch(/^ {2}web\.qcow2 +qcow2 +80G +10G +12\.5 +web-01/);
     expect(lines[5]).toMatch(/^vg0 +logical +inactive +- +- +- +- +- +- +-/);
   });
 
