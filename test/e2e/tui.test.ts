@@ -100,7 +100,7 @@ describe.skipIf(!ready)('virtop TUI in tmux', () => {
     keys('5');
     s = await waitFor((x) => /Storage pools\s+1 pool\(s\), \d+ volume\(s\)/.test(x), 'view 5 with the pool read');
     expect(s).toMatch(/default\s+dir\s+running\s+100G/);
-    expect(s).toMatch(/ {2}web-01-vda\.qcow2\s+file\s+40G.*web-01/);
+    expect(s).toMatch(/ {2}web-01-vda\.qcow2\s+qcow2\s+40G.*web-01/);
     keys('6');
     s = await waitFor((x) => /Networks\s+2 network\(s\), \d+ lease\(s\)/.test(x), 'view 6');
     expect(s).toMatch(/default\s+nat\s+virbr0\s+active\s+192\.168\.122\.1\/24\s+-\s+-\s+11\/253/);
