@@ -7,7 +7,7 @@
 // and that is an action, not monitoring.
 
 import { ErrorCode } from '../libvirt/errors.js';
-import { parseNetworkXml, parsePoolXml, rangeSize, volumeFormat } from '../libvirt/pool-network-xml.js';
+import { parseNetworkXml, parsePoolXml, rangeSize, volumeFormat, type NetworkDef, type XmlResult } from '../libvirt/pool-network-xml.js';
 import { PoolState, type DhcpLease, type NetworkEntry, type StoragePoolEntry, type StorageVolumeEntry } from '../libvirt/types.js';
 import type { HostInventory, LeaseSample, NetworkSample, PoolSample, PoolStateName, VolumeSample } from '../types/sample.js';
 import { systemClock, type Clock } from '../util/clock.js';
@@ -66,9 +66,13 @@ function volumeSample(v: StorageVolumeEntry): VolumeSample {
   };
 }
 
-/** Binding output → the sample's network; `leases` null when not asked or not kept. */
-export function networkSample(e: NetworkEntry, leases: readonly DhcpLease[] | null, error: string | null): NetworkSample {
-  const def = parseNetworkXml(e.xml);
+/** Binding output → the sample's network; `leases` null when not asked or not kept. `def`: its XML, when already read. */
+export function networkSample(
+  e: NetworkEntry,
+  leases: readonly DhcpLease[] | null,
+  error: string | null,
+  def: XmlResult<NetworkDef> = parseNetworkXml(e.xml),
+): NetworkSample {
   const errors = [def.ok ? null : def.error, error].filter((x): x is string => x !== null);
   let dhcpSize: number | null = null;
   if (def.ok) {
@@ -102,11 +106,6 @@ function leaseSample(l: DhcpLease): LeaseSample {
     hostname: l.hostname,
     expiresWallMs: l.expirySec > 0 ? l.expirySec * 1000 : null,
   };
-}
-
-function hasDhcp(e: NetworkEntry): boolean {
-  const def = parseNetworkXml(e.xml);
-  return def.ok && def.value.dhcpRanges.length > 0;
 }
 
 export class InventoryPoller {
@@ -204,16 +203,19 @@ export class InventoryPoller {
   }
 
   private async network(c: InventoryLookup, n: NetworkEntry): Promise<NetworkSample> {
-    if (!n.active || this.noLeases || !hasDhcp(n)) return networkSample(n, null, null);
+    // Its XML is read once, for whether it has DHCP and for the sample.
+    const def = parseNetworkXml(n.xml);
+    const dhcp = def.ok && def.value.dhcpRanges.length > 0;
+    if (!n.active || this.noLeases || !dhcp) return networkSample(n, null, null, def);
     try {
-      return networkSample(n, await c.networkDhcpLeases(n.uuid), null);
+      return networkSample(n, await c.networkDhcpLeases(n.uuid), null, def);
     } catch (e) {
       const code = errorCode(e);
       if (code === ErrorCode.NoSupport || code === ErrorCode.OperationUnsupported) {
         this.noLeases = true;
-        return networkSample(n, null, null);
+        return networkSample(n, null, null, def);
       }
-      return networkSample(n, null, `leases: ${errorMessage(e)}`);
+      return networkSample(n, null, `leases: ${errorMessage(e)}`, def);
     }
   }
 }

@@ -5,7 +5,7 @@
 
 import type { DomainSample, HostSample, ThreadSample } from '../types/sample.js';
 import { isActiveState, stateReasonName } from '../types/state.js';
-import { diskLatency, worstLatencyMs, type DiskLatency } from './latency.js';
+import { diskLatency, NO_LATENCY, worstLatencyMs } from './latency.js';
 import { guestCounterRate, guestCpu, guestStatsState, meanSteal, nicAddresses, overhead, vcpuTimeSumNs } from './insight.js';
 import { counterRate, cpuPercent, guestUsedKiB, measuredElapsedNs, percentOf, scanElapsedNs, sumAvailable, sumKnown } from './rates.js';
 import type { DiskView, DomainView, NicView, VcpuThreadView } from './view.js';
@@ -179,7 +179,6 @@ export function buildDomainView(input: DomainViewInput): DomainView {
 }
 
 /** Which counter each per-second rate of a device comes from. */
-const NO_LATENCY: DiskLatency = { rdLatencyMs: null, wrLatencyMs: null, flLatencyMs: null, latencyMs: null };
 const DISK_RATES = { rdBytesPerSec: 'rdBytes', wrBytesPerSec: 'wrBytes', rdReqPerSec: 'rdReqs', wrReqPerSec: 'wrReqs' } as const;
 const NIC_RATES = { rxBytesPerSec: 'rxBytes', txBytesPerSec: 'txBytes', rxPktsPerSec: 'rxPkts', txPktsPerSec: 'txPkts' } as const;
 

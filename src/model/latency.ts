@@ -29,7 +29,8 @@ export interface DiskLatency {
   latencyMs: number | null;
 }
 
-const NONE: DiskLatency = { rdLatencyMs: null, wrLatencyMs: null, flLatencyMs: null, latencyMs: null };
+/** Every latency unknown: a disk seen for the first time, or a guest that is not running. */
+export const NO_LATENCY: DiskLatency = { rdLatencyMs: null, wrLatencyMs: null, flLatencyMs: null, latencyMs: null };
 
 function plus(a: bigint | null | undefined, b: bigint | null | undefined): bigint | null {
   return a == null || b == null ? null : a + b;
@@ -37,7 +38,7 @@ function plus(a: bigint | null | undefined, b: bigint | null | undefined): bigin
 
 /** A disk's latencies against the same disk in the previous sample (undefined: it was not there). */
 export function diskLatency(prev: DiskSample | undefined, cur: DiskSample): DiskLatency {
-  if (!prev) return NONE;
+  if (!prev) return NO_LATENCY;
   return {
     rdLatencyMs: perRequestMs(prev.rdReqs, cur.rdReqs, prev.rdTimesNs, cur.rdTimesNs),
     wrLatencyMs: perRequestMs(prev.wrReqs, cur.wrReqs, prev.wrTimesNs, cur.wrTimesNs),
