@@ -44,6 +44,7 @@ Napi::Function Connection::Define(Napi::Env env) {
           InstanceMethod("nodeCpuStats", &Connection::NodeCpuStats),
           InstanceMethod("nodeMemoryStats", &Connection::NodeMemoryStats),
           InstanceMethod("blockStats", &Connection::BlockStats),
+          InstanceMethod("diskErrors", &Connection::DiskErrors),
           InstanceMethod("interfaceStats", &Connection::InterfaceStats),
           InstanceMethod("memoryStats", &Connection::MemoryStats),
           InstanceMethod("vcpus", &Connection::Vcpus),
@@ -299,6 +300,15 @@ Napi::Value Connection::BlockStats(const Napi::CallbackInfo& info) {
   if (!ref) return rejected;
   return Dispatch(
       new DomainQueryWorker(env, std::move(ref), uuid, DomainQueryWorker::kBlockStats, dev));
+}
+
+Napi::Value Connection::DiskErrors(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  std::string uuid = ArgString(info, 0, "uuid");
+  Napi::Value rejected;
+  ConnRef ref = AcquireOr(env, "diskErrors", &rejected);
+  if (!ref) return rejected;
+  return Dispatch(new DomainQueryWorker(env, std::move(ref), uuid, DomainQueryWorker::kDiskErrors));
 }
 
 Napi::Value Connection::InterfaceStats(const Napi::CallbackInfo& info) {

@@ -43,6 +43,7 @@ class Connection : public Napi::ObjectWrap<Connection> {
   Napi::Value NodeMemoryStats(const Napi::CallbackInfo& info);
 
   Napi::Value BlockStats(const Napi::CallbackInfo& info);
+  Napi::Value DiskErrors(const Napi::CallbackInfo& info);
   Napi::Value InterfaceStats(const Napi::CallbackInfo& info);
   Napi::Value MemoryStats(const Napi::CallbackInfo& info);
   Napi::Value Vcpus(const Napi::CallbackInfo& info);

@@ -137,7 +137,7 @@ class AllDomainStatsWorker : public ConnWorker {
 
 class DomainQueryWorker : public DomainWorker {
  public:
-  enum Op { kInfo, kXml, kBlockStats, kInterfaceStats, kMemoryStats, kVcpus };
+  enum Op { kInfo, kXml, kBlockStats, kInterfaceStats, kMemoryStats, kVcpus, kDiskErrors };
   DomainQueryWorker(Napi::Env env, ConnRef ref, std::string uuid, Op op,
                     std::string device = std::string(), uint32_t flags = 0);
 
@@ -154,6 +154,7 @@ class DomainQueryWorker : public DomainWorker {
   std::vector<int64_t> counters_;  // block: 5, interface: 8 (-1 = unsupported)
   std::vector<std::pair<int, uint64_t>> memStats_;
   std::vector<virVcpuInfo> vcpus_;
+  std::vector<std::pair<std::string, int>> diskErrors_;  // target, virDomainDiskErrorCode
 };
 
 // virDomainInterfaceAddresses: the guest's addresses per interface, from

@@ -204,6 +204,26 @@ void DomainQueryWorker::Run() {
       vcpus_.resize(n);
       return;
     }
+    case kDiskErrors: {
+      // First the count, then the errors; QEMU keeps each disk's error until the guest resumes.
+      int n = virDomainGetDiskErrors(dom(), nullptr, 0, 0);
+      if (n < 0) {
+        Fail("virDomainGetDiskErrors");
+        return;
+      }
+      if (n == 0) return;
+      std::vector<virDomainDiskError> errs(n);
+      n = virDomainGetDiskErrors(dom(), errs.data(), static_cast<unsigned int>(n), 0);
+      if (n < 0) {
+        Fail("virDomainGetDiskErrors");
+        return;
+      }
+      for (int k = 0; k < n; k++) {
+        diskErrors_.emplace_back(errs[k].disk != nullptr ? errs[k].disk : "", errs[k].error);
+        free(errs[k].disk);
+      }
+      return;
+    }
   }
 }
 
@@ -268,6 +288,16 @@ Napi::Value DomainQueryWorker::Result(Napi::Env env) {
         o.Set("state", vcpus_[k].state);
         o.Set("cpuTimeNs", Napi::BigInt::New(env, static_cast<uint64_t>(vcpus_[k].cpuTime)));
         o.Set("cpu", vcpus_[k].cpu);
+        arr.Set(static_cast<uint32_t>(k), o);
+      }
+      return arr;
+    }
+    case kDiskErrors: {
+      Napi::Array arr = Napi::Array::New(env, diskErrors_.size());
+      for (size_t k = 0; k < diskErrors_.size(); k++) {
+        Napi::Object o = Napi::Object::New(env);
+        o.Set("disk", diskErrors_[k].first);
+        o.Set("error", diskErrors_[k].second);
         arr.Set(static_cast<uint32_t>(k), o);
       }
       return arr;

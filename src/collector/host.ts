@@ -7,7 +7,7 @@
 
 import { parseDomainXml, type DomainDef } from '../libvirt/domain-xml.js';
 import { withAccessHint } from '../libvirt/hints.js';
-import { LifecycleEventType, ListFlags, StatsGroup, type DomainListEntry, type LifecycleEvent, type RawStatsRecord } from '../libvirt/types.js';
+import { LifecycleEventType, ListFlags, StatsGroup, type DiskErrorEntry, type DomainListEntry, type LifecycleEvent, type RawStatsRecord } from '../libvirt/types.js';
 import type { HostInfo, HostSample, DomainSample, ConnectionStatus, Draft } from '../types/sample.js';
 import { systemClock, type Clock } from '../util/clock.js';
 import { isLocalUri, isQemuUri, isRemoteUri } from '../util/uri.js';
@@ -22,6 +22,7 @@ import { DomainProcessReader, type ProcessCache } from './domain-process.js';
 import { HostReadings } from './host-readings.js';
 import type { ProcProbe } from './proc-probe.js';
 import { timedCall } from './timed.js';
+import { pausedOnIoError, withDiskErrors } from './disk-errors.js';
 
 export interface HostCollectorOptions {
   connect: Connector;
@@ -70,6 +71,8 @@ interface DomainCache extends ProcessCache {
   def?: { def: DomainDef | null; error: string | null };
   /** balloon.last-update at which its XML was last re-read because the cached XML has no stats period */
   periodSeen?: string;
+  /** the disk errors of its current pause on an I/O error (undefined: not paused so, or not asked yet) */
+  diskErrors?: readonly DiskErrorEntry[];
 }
 
 export class HostCollector {
@@ -367,7 +370,27 @@ export class HostCollector {
         ds = { ...filled.value, errors: [...filled.value.errors], vcpus: [...filled.value.vcpus], disks: [...filled.value.disks], nics: [...filled.value.nics], statsMonoNs: filled.monoNs, statsSpanNs: filled.spanNs };
       }
       if (active && this.processes) ds.process = await this.processes.read(ds, this.cacheOf(rec.uuid));
+      await this.addDiskErrors(c, ds);
       return ds;
     });
+  }
+
+  /** For a guest paused on an I/O error: which disk and why, asked once per pause. */
+  private async addDiskErrors(c: LibvirtSource, ds: Draft<DomainSample>): Promise<void> {
+    const cache = this.cacheOf(ds.uuid);
+    if (!pausedOnIoError(ds)) {
+      cache.diskErrors = undefined;
+      return;
+    }
+    if (cache.diskErrors === undefined) {
+      try {
+        cache.diskErrors = await c.diskErrors(ds.uuid);
+      } catch (e) {
+        // Not kept: asked again next tick.
+        ds.errors.push(`virDomainGetDiskErrors: ${errorMessage(e)}`);
+        return;
+      }
+    }
+    ds.disks = withDiskErrors(ds.disks, cache.diskErrors);
   }
 }

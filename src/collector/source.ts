@@ -19,6 +19,7 @@ export type LibvirtSource = Pick<
   | 'interfaceStats'
   | 'memoryStats'
   | 'vcpus'
+  | 'diskErrors'
   | 'close'
   | 'onLifecycle'
   | 'onClose'

@@ -103,6 +103,8 @@ function deviceIndex(map: Map<string, number>, target: string): number {
 const PAUSED = 3;
 const PAUSED_USER = 1;
 const PAUSED_IOERROR = 5;
+/** virDomainDiskErrorCode: no space left on the host storage */
+const DISK_ERROR_NOSPACE = 2;
 
 /** Staging's disk filled up (the pause every admin dreads); the others were paused by someone. */
 function pauseReason(name: string): number {
@@ -167,6 +169,13 @@ export function demoSource(inner: LibvirtSource, workload = new DemoWorkload()):
         flReqs: big(c.flReq),
         flTimesNs: big(c.flTimesNs),
       };
+    },
+    // The test driver gives every disk of every guest an error; the demo's one
+    // I/O-error pause (staging) is its first disk filling up.
+    diskErrors: async (uuid) => {
+      const [first] = await inner.diskErrors(uuid);
+      const r = w.clock(uuid);
+      return first && r && pauseReason(r.name) === PAUSED_IOERROR ? [{ disk: first.disk, error: DISK_ERROR_NOSPACE }] : [];
     },
     interfaceStats: async (uuid, device) => {
       const st = await inner.interfaceStats(uuid, device);

@@ -13,6 +13,7 @@ import { loadAddon } from './addon.js';
 import { ClosedError, fromNativeError } from './errors.js';
 import type {
   BlockStats,
+  DiskErrorEntry,
   CloseEvent,
   DomainInfo,
   DomainListEntry,
@@ -170,6 +171,10 @@ export class Connection implements ConnectionApi {
 
   vcpus(uuid: string): Promise<VcpuInfo[]> {
     return this.#call('vcpus', uuid, (n) => n.vcpus(uuid));
+  }
+
+  diskErrors(uuid: string): Promise<DiskErrorEntry[]> {
+    return this.#call('diskErrors', uuid, (n) => n.diskErrors(uuid));
   }
 
   interfaceAddresses(uuid: string, source: number): Promise<InterfaceAddresses[]> {

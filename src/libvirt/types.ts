@@ -109,6 +109,15 @@ export interface BlockStats {
   flTimesNs?: bigint | null;
 }
 
+/** One disk's error from virDomainGetDiskErrors: its target (vda) and a virDomainDiskErrorCode. */
+export interface DiskErrorEntry {
+  disk: string;
+  error: number;
+}
+
+/** virDomainDiskErrorCode by value. */
+export const DISK_ERROR_NAMES = ['none', 'unspec', 'nospace'] as const;
+
 /** virDomainInterfaceStats; -1 from libvirt becomes null. */
 export interface InterfaceStats {
   rxBytes: bigint | null;
@@ -283,6 +292,8 @@ export interface NativeConnection {
   interfaceStats(uuid: string, device: string): Promise<InterfaceStats>;
   memoryStats(uuid: string): Promise<MemoryStats>;
   vcpus(uuid: string): Promise<VcpuInfo[]>;
+  /** virDomainGetDiskErrors: the disks that hit an I/O error (kept by QEMU until the guest resumes). */
+  diskErrors(uuid: string): Promise<DiskErrorEntry[]>;
   /** virDomainInterfaceAddresses(source: AddressSourceCode); the agent source needs a read-write connection. */
   interfaceAddresses(uuid: string, source: number): Promise<InterfaceAddresses[]>;
   /** virNodeGetCellsFreeMemory for every cell the driver has. */

@@ -77,6 +77,7 @@ export function buildDomainView(input: DomainViewInput): DomainView {
       wrTimesNs: d.wrTimesNs ?? null,
       flReqs: d.flReqs ?? null,
       flTimesNs: d.flTimesNs ?? null,
+      ioError: d.ioError ?? null,
     };
   });
   const nics: NicView[] = ds.nics.map((n) => ({

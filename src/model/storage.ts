@@ -48,8 +48,10 @@ export function growthPerHour(points: readonly GrowthPoint[]): number | null {
   return sxx === 0 ? null : (sxy / sxx) * 3600_000;
 }
 
-/** Seconds until `availableBytes` are used up at `bytesPerHour`; null when not growing. */
+/** Seconds until `availableBytes` are used up at `bytesPerHour`; 0 when none are left; null when not growing. */
 export function fullInSec(availableBytes: number, bytesPerHour: number | null): number | null {
+  // A full pool is full now, whatever its history says (often too short to tell a growth).
+  if (availableBytes <= 0) return 0;
   if (bytesPerHour === null || bytesPerHour <= 0) return null;
   return (availableBytes / bytesPerHour) * 3600;
 }
@@ -133,7 +135,7 @@ export function poolViews(inv: HostInventory, growth: PoolGrowth, domains: reado
       usedPercent: active ? pct(allocation, capacity) : null,
       overcommitRatio: active && promised !== null && capacity > 0 ? promised / capacity : null,
       growthBytesPerHour: g,
-      fullInSec: fullInSec(available, g),
+      fullInSec: active ? fullInSec(available, g) : null,
       autostart: p.autostart,
       persistent: p.persistent,
       volumes,

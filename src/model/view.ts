@@ -1,7 +1,7 @@
 // What views (batch formatters, TUI panes) read. Produced by Model.ingest;
 // plain data, rates already computed, unknowns as null.
 
-import type { AddressSource, ConnectionStatus, DomainAddresses, GuestIpAddress, PoolStateName, StateName } from '../types/sample.js';
+import type { DiskIoError, AddressSource, ConnectionStatus, DomainAddresses, GuestIpAddress, PoolStateName, StateName } from '../types/sample.js';
 import type { CapacityView } from './capacity.js';
 import type { GuestStatsState } from './insight.js';
 
@@ -50,6 +50,8 @@ export interface DiskView {
   wrTimesNs?: bigint | null;
   flReqs?: bigint | null;
   flTimesNs?: bigint | null;
+  /** the I/O error that paused the guest on this disk ('nospace', 'unspec'); null for none or not known */
+  ioError?: DiskIoError | null;
 }
 
 export interface NicView {

@@ -196,6 +196,7 @@ export function domainJson(d: DomainView) {
       wrTimesNs: str(k.wrTimesNs),
       flReqs: str(k.flReqs),
       flTimesNs: str(k.flTimesNs),
+      ioError: k.ioError ?? null,
     })),
     nics: d.nics.map((n) => ({
       name: n.name,

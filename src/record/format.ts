@@ -6,6 +6,7 @@
 // Pure: no I/O here (see writer.ts and reader.ts).
 
 import type {
+  DiskIoError,
   AddressSource,
   BalloonSample,
   BridgeReading,
@@ -236,6 +237,7 @@ const disk = record<DiskSample>({
   wrTimesNs: opt(bigN),
   flReqs: opt(bigN),
   flTimesNs: opt(bigN),
+  ioError: opt(nul(oneOf(['unspec', 'nospace'] as const satisfies readonly DiskIoError[]))),
 });
 
 const nic = record<NicSample>({
@@ -269,7 +271,7 @@ const process_ = record<ProcessSample>({
 });
 
 const addresses = record<DomainAddresses>({
-  source: nul(oneOf(['lease', 'agent', 'arp'] as const satisfies readonly AddressSource[])),
+  source: nul(oneOf(['lease', 'agent', 'arp', 'arp-table'] as const satisfies readonly AddressSource[])),
   interfaces: arr(
     record<GuestInterface>({
       name: str,

@@ -76,7 +76,12 @@ export interface DiskSample {
   readonly wrTimesNs?: bigint | null;
   readonly flReqs?: bigint | null;
   readonly flTimesNs?: bigint | null;
+  /** the error that paused the guest on this disk (virDomainGetDiskErrors), null for none; absent unless the guest is paused on an I/O error */
+  readonly ioError?: DiskIoError | null;
 }
+
+/** virDomainDiskErrorCode: 'nospace' (the host storage is full) or 'unspec' (any other I/O error). */
+export type DiskIoError = 'unspec' | 'nospace';
 
 export interface NicSample {
   /** host-side target dev (vnet0) */

@@ -273,6 +273,13 @@ describe('domain queries (test:///default)', () => {
     }
   });
 
+  it('diskErrors names each disk with a virDomainDiskErrorCode (the test driver gives every disk one)', async () => {
+    const c = await pool.open(DEFAULT_URI);
+    const errs = await c.diskErrors(DEFAULT_DOMAIN.uuid);
+    expect(errs.map((e) => e.disk)).toEqual(['vda']);
+    expect([1, 2]).toContain(errs[0].error);
+  });
+
   it('an unknown UUID rejects with VIR_ERR_NO_DOMAIN (42) and full context', async () => {
     const c = await pool.open(DEFAULT_URI);
     for (const call of [
@@ -280,6 +287,7 @@ describe('domain queries (test:///default)', () => {
       () => c.domainXml(UNKNOWN_UUID, 0),
       () => c.blockStats(UNKNOWN_UUID, 'vda'),
       () => c.memoryStats(UNKNOWN_UUID),
+      () => c.diskErrors(UNKNOWN_UUID),
       () => c.suspend(UNKNOWN_UUID),
     ]) {
       const err = await rejection(call());

@@ -115,6 +115,15 @@ describe('virtop --demo batch output', () => {
     expect(byName('web-01').txBytesPerSec).toBeGreaterThan(byName('win2019-ad').txBytesPerSec);
     const paused = rows.find((x) => x.state === 'paused')!;
     expect(paused.cpuPercent).toBe(0);
+    // Staging's disk filled up: paused on an I/O error, its first disk named; a guest paused by hand names none.
+    type Paused = { name: string; state: string; stateReason: string; disks: { name: string; ioError: string | null }[] };
+    for (const d of second.domains as Paused[]) {
+      if (d.state !== 'paused') continue;
+      const staging = d.name.startsWith('staging');
+      expect(d.stateReason, d.name).toBe(staging ? 'ioerror' : 'user');
+      expect(d.disks.map((k) => k.ioError), d.name).toEqual(d.disks.map((_, i) => (staging && i === 0 ? 'nospace' : null)));
+    }
+    expect((second.domains as Paused[]).some((d) => d.stateReason === 'ioerror')).toBe(true);
   });
 
   it('the demo’s guests report memory stats as real guests do: fresh stamps, no false STALE', async () => {

@@ -25,7 +25,10 @@
 # virtop-lab-nostats* is an idle guest whose balloon has no stats period;
 # virtop-lab-ipaddr* an idle guest on virtop-lab-ipnet, a second isolated
 # network whose DHCP hands out IPv4 link-local addresses (169.254.77.0/24),
-# so guest IP lookups (lease, ARP) have something to find.
+# so guest IP lookups (lease, ARP) have something to find;
+# virtop-lab-full* writes its whole disk, whose image sits on a small tmpfs
+# ($WORK/full, mounted while such a guest is defined): the tmpfs fills, QEMU
+# gets ENOSPC and pauses the guest, as a full thin pool would.
 set -euo pipefail
 
 LAB_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -40,8 +43,6 @@ NET_BRIDGE=virtoplab0
 # link-local /24 — narrow, so it never shadows other 169.254 routes such as a
 # cloud's metadata address
 IPNET_NAME=virtop-lab-ipnet
-# a transient dir pool over $WORK/disks (only test/lab/storage.test.ts creates it)
-POOL_NAME=virtop-lab-pool
 IPNET_BRIDGE=virtoplab1
 IPNET_PREFIX=169.254.77
 DEFAULT_GUESTS=(virtop-lab-spin virtop-lab-disk virtop-lab-netload virtop-lab-idle)
@@ -51,6 +52,9 @@ PACKAGES=(libvirt-daemon-system libvirt-clients libvirt-dev qemu-system-x86 qemu
 GUEST_MODULES=(virtio_pci virtio_blk virtio_net virtio_balloon button evdev)
 DISK_SIZE=${VIRTOP_LAB_DISK_SIZE:-64M}
 DISK_BPS=${VIRTOP_LAB_DISK_BPS:-16777216} # disk guest read+write cap, bytes/s
+# the full guests' filesystem: far smaller than their 64 MiB disk
+FULL_DIR=$WORK/full
+FULL_FS_SIZE=${VIRTOP_LAB_FULL_FS_SIZE:-8m}
 
 log() { printf 'lab: %s\n' "$*" >&2; }
 die() { printf 'lab: error: %s\n' "$*" >&2; exit 1; }
@@ -323,6 +327,11 @@ case $load in
         dd if=/dev/zero of=/dev/vda bs=64k count=256 seek=256 oflag=direct 2>/dev/null
       done ) &
     ;;
+  fill)
+    # write the whole disk once, after READY is out; the host's small tmpfs
+    # under the image fills first and QEMU pauses the guest mid-write
+    ( sleep 2; dd if=/dev/zero of=/dev/vda bs=64k oflag=direct 2>/dev/null ) &
+    ;;
   net)
     # small link-local multicast echo requests to all-nodes, link scope only
     wait_ll
@@ -409,7 +418,13 @@ cmd_build() {
 }
 
 ensure_disk() {
-  local img=$WORK/disks/$1.qcow2
+  local img
+  img=$(disk_path "$1")
+  if [[ $img == "$FULL_DIR"/* ]]; then
+    # a full guest starts with an empty disk every time: the last one filled it
+    full_fs_up
+    rm -f "$img"
+  fi
   [[ -f $img ]] && return 0
   mkdir -p "$WORK/disks"
   qemu-img create -q -f qcow2 "$img" "$DISK_SIZE"
@@ -430,11 +445,38 @@ guest_spec() {
     idle*) LOAD=idle VCPU_MAX=4 VCPU_CUR=1 ;;
     nostats*) LOAD=idle VCPU_MAX=1 VCPU_CUR=1 STATS_PERIOD= ;;
     ipaddr*) LOAD=idle VCPU_MAX=1 VCPU_CUR=1 GUEST_NET=$IPNET_NAME DHCP=1 ;;
-    *) die "unknown lab guest '$1' (names: ${PREFIX}{spin,disk,netload,idle,nostats,ipaddr}[suffix])" ;;
+    full*) LOAD=fill VCPU_MAX=1 VCPU_CUR=1 ;;
+    *) die "unknown lab guest '$1' (names: ${PREFIX}{spin,disk,netload,idle,nostats,ipaddr,full}[suffix])" ;;
   esac
 }
 
 console_log() { echo "$WORK/logs/$1.console.log"; }
+
+# A guest's disk image: the full guests' on the small tmpfs, the others' in $WORK/disks.
+disk_path() {
+  case ${1#"$PREFIX"} in
+    full*) echo "$FULL_DIR/$1.qcow2" ;;
+    *) echo "$WORK/disks/$1.qcow2" ;;
+  esac
+}
+
+# The full guests' tmpfs, mounted once; a fresh (empty) image each time such a guest starts.
+full_fs_up() {
+  mkdir -p "$FULL_DIR"
+  if ! mountpoint -q "$FULL_DIR"; then
+    mount -t tmpfs -o "size=$FULL_FS_SIZE,mode=0755" virtop-lab-full "$FULL_DIR" ||
+      die "cannot mount a $FULL_FS_SIZE tmpfs on $FULL_DIR (the full-disk guest needs one; root and mount rights)"
+    log "up: mounted a $FULL_FS_SIZE tmpfs on $FULL_DIR"
+  fi
+}
+
+full_fs_down_if_unused() {
+  lab_domains | grep -q "^${PREFIX}full" && return 0
+  if mountpoint -q "$FULL_DIR" 2>/dev/null; then
+    umount "$FULL_DIR" && log "down: unmounted $FULL_DIR"
+  fi
+  return 0
+}
 
 # Host CPU pinning (needs LOAD from guest_spec).  With >= 2 host CPUs the spin
 # guest gets the last host CPU to itself (as far as lab guests go) and every
@@ -468,6 +510,9 @@ domain_xml() {
   local DISK_IOTUNE=""
   [[ $LOAD == disk ]] && DISK_IOTUNE="
       <iotune><total_bytes_sec>$DISK_BPS</total_bytes_sec></iotune>"
+  # tmpfs has no O_DIRECT (cache=none); stop on a write error, whatever QEMU's default
+  local DISK_DRIVER="cache='none'"
+  [[ $LOAD == fill ]] && DISK_DRIVER="cache='writeback' error_policy='stop'"
   cat <<XML
 <domain type='qemu'>
   <name>$name</name>
@@ -489,8 +534,8 @@ domain_xml() {
   <devices>
     <emulator>$emulator</emulator>
     <disk type='file' device='disk'>
-      <driver name='qemu' type='qcow2' cache='none'/>
-      <source file='$WORK/disks/$name.qcow2'/>
+      <driver name='qemu' type='qcow2' $DISK_DRIVER/>
+      <source file='$(disk_path "$name")'/>
       <target dev='vda' bus='virtio'/>$DISK_IOTUNE
     </disk>
     <interface type='network'>
@@ -637,6 +682,7 @@ guest_down() {
   rm -f "$WORK/run/$name.started"
   log "down: removed $name"
   [[ $name != "${PREFIX}ipaddr"* ]] || ipnet_down_if_unused
+  [[ $name != "${PREFIX}full"* ]] || { rm -f "$(disk_path "$name")"; full_fs_down_if_unused; }
 }
 
 cmd_net_down() {
@@ -654,10 +700,13 @@ cmd_down() {
   else
     for g in $(lab_domains); do guest_down "$g"; done
     cmd_net_down
-    # The transient pool test/lab/storage.test.ts creates over the disk images, if a run left it.
-    if vsh pool-info "$POOL_NAME" >/dev/null 2>&1; then
-      vsh pool-destroy "$POOL_NAME" >/dev/null && log "down: destroyed the transient pool $POOL_NAME"
-    fi
+    # The transient pools the storage tests create (over the disk images, over
+    # the full guests' tmpfs), if a run left them: before the tmpfs goes.
+    local pool
+    for pool in $(vsh pool-list --name 2>/dev/null | grep "^$PREFIX" || true); do
+      vsh pool-destroy "$pool" >/dev/null && log "down: destroyed the transient pool $pool"
+    done
+    full_fs_down_if_unused
   fi
 }
 

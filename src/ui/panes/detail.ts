@@ -13,7 +13,7 @@ import type { Frame } from '../frame.js';
 import { latencyRole, stateRole } from '../table.js';
 import { cleanText, LineBuilder, padEnd, padStart, truncateStart } from '../text.js';
 import { insightSection, nicAddressText } from './insight.js';
-import { DISK_FIGURE_COLS, diskFigures } from './disks.js';
+import { DISK_FIGURE_COLS, diskErrorText, diskFigures } from './disks.js';
 import { placeSimple, simpleHeader, simpleRow, type SimpleColumn } from './list.js';
 import { rewindPoint, type RewindPoint } from '../rewind.js';
 import { domainAt, rewindBar, selectedRewind } from './timebar.js';
@@ -278,6 +278,14 @@ export function tablesArea(sections: Section[], width: number, height: number, p
   return out.slice(0, height);
 }
 
+/** The state's reason; for an I/O-error pause, the disks libvirt names and why: "ioerror: vda no space". */
+export function stateReasonText(d: DomainView): string {
+  const reason = d.stateReason ?? '';
+  const hit = reason === 'ioerror' ? d.disks.filter((k) => k.ioError) : [];
+  if (!hit.length) return reason;
+  return `${reason}: ${hit.map((k) => `${cleanText(k.name)} ${diskErrorText(k.ioError ?? null)}`).join(', ')}`;
+}
+
 function titleLine(d: DomainView, width: number, p: Palette): string {
   const lb = new LineBuilder(width, p.reset);
   const sep = p.open('pane.border');
@@ -285,7 +293,7 @@ function titleLine(d: DomainView, width: number, p: Palette): string {
   lb.add(d.state, p.open(stateRole(d.state)));
   // Why, where it matters: a pause (an I/O error above all), a crash, a shut-off guest.
   const reason = d.stateReason ?? null;
-  if (reason !== null && reason !== 'unknown' && d.state !== 'running') lb.add(` (${reason})`, p.open(reason === 'ioerror' ? 'gauge.crit' : stateRole(d.state)));
+  if (reason !== null && reason !== 'unknown' && d.state !== 'running') lb.add(` (${stateReasonText(d)})`, p.open(reason === 'ioerror' ? 'gauge.crit' : stateRole(d.state)));
   if (d.id !== null) lb.add(` id ${d.id}`);
   lb.add(' │ ', sep).add(`${d.vcpus ?? '-'}/${d.maxVcpus ?? '-'} vCPUs`);
   lb.add(' │ ', sep).add(`mem ${humanKiB(d.memCurrentKiB)} of ${humanKiB(d.memMaxKiB)}`);

@@ -3,6 +3,7 @@
 // over the tick) and sizes.
 
 import type { DiskView, DomainView } from '../../model/view.js';
+import type { DiskIoError } from '../../types/sample.js';
 import { shortHost } from '../../util/uri.js';
 import { formatMs, humanBytes, humanCount } from '../../util/units.js';
 import type { Frame } from '../frame.js';
@@ -50,6 +51,15 @@ export function diskFigures(b: DiskView): string[] {
   ];
 }
 
+const DISK_ERROR_TEXT: Readonly<Record<DiskIoError, [long: string, short: string]>> = { nospace: ['no space', 'NOSPC'], unspec: ['I/O error', 'IOERR'] };
+
+/** The error that paused the guest on a disk, in words, or in at most `max` cells. */
+export function diskErrorText(e: DiskIoError | null, max = Infinity): string {
+  if (e === null) return '-';
+  const [long, short] = DISK_ERROR_TEXT[e];
+  return long.length <= max ? long : short;
+}
+
 const COLS: SimpleColumn[] = [
   { title: 'HOST', width: 12, align: 'left', priority: 50 },
   { title: 'DOMAIN', width: 14, align: 'left', priority: 100 },
@@ -73,7 +83,7 @@ export function disksSpec(frame: Frame, refs: readonly DiskRef[], width: number)
     cursor: state.listCursor.disks,
     scroll: state.listScroll.disks,
     empty: 'no block devices',
-    format: (i) => {
+    format: (i, selected) => {
       const { d, i: k } = refs[i];
       const b = d.disks[k];
       const all = [
@@ -82,9 +92,11 @@ export function disksSpec(frame: Frame, refs: readonly DiskRef[], width: number)
         cleanText(b.name),
         truncateStart(cleanText(b.path ?? '-'), sourceW),
         ...diskFigures(b),
-        b.errors === null ? '-' : humanCount(b.errors, 5),
+        b.ioError ? diskErrorText(b.ioError, 5) : b.errors === null ? '-' : humanCount(b.errors, 5),
       ];
-      return simpleRow(placed, off ? all.slice(off) : all, width);
+      const line = simpleRow(placed, off ? all.slice(off) : all, width);
+      // The disk that paused its guest stands out (the theme's critical role).
+      return b.ioError && !selected ? frame.palette.paint('gauge.crit', line) : line;
     },
   };
 }

@@ -88,7 +88,7 @@ export function storageSpec(frame: Frame, rows: readonly StorageRow[], width: nu
           formatPercent(pool.usedPercent),
           pool.overcommitRatio === null ? '-' : `${pool.overcommitRatio.toFixed(1)}x`,
           pool.growthBytesPerHour === null ? '-' : humanBytes(pool.growthBytesPerHour),
-          pool.fullInSec === null ? '-' : formatDuration(pool.fullInSec),
+          pool.fullInSec === null ? '-' : pool.fullInSec === 0 ? 'full' : formatDuration(pool.fullInSec),
           truncateStart(cleanText(pool.error ? `⚠ ${pool.error}` : (pool.targetPath ?? pool.source ?? '')), lastW),
         ];
       } else {

@@ -69,6 +69,13 @@ class FakeSource implements LibvirtSource {
     this.calls.push('vcpus');
     return [{ number: 0, state: 1, cpuTimeNs: 40n, cpu: 1 }];
   }
+  diskErrorList: { disk: string; error: number }[] = [];
+  diskErrorFailure: Error | null = null;
+  async diskErrors() {
+    this.calls.push('diskErrors');
+    if (this.diskErrorFailure) throw this.diskErrorFailure;
+    return this.diskErrorList;
+  }
   async close() {}
   async setKeepAlive() {}
   onLifecycle() {
@@ -133,6 +140,41 @@ describe('HostCollector', () => {
     const s = await hc.sample();
     expect(s.domains[0].cpuTimeNs).toBe(5n);
     expect(s.domains[0].errors.join()).toMatch(/Domain not found/);
+  });
+
+  it('a guest paused on an I/O error names its disk, asked once per pause', async () => {
+    const src = new FakeSource();
+    // virDomainPausedReason 5 = ioerror; virDomainDiskErrorCode 2 = nospace
+    src.records = [{ name: 'a', uuid: 'u-a', params: { 'state.state': 3, 'state.reason': 5, 'block.count': 1, 'block.0.name': 'vda', 'block.0.path': '/img/a.qcow2' } }];
+    src.diskErrorList = [{ disk: 'vda', error: 2 }];
+    const { hc } = collectorWith([src]);
+    const s1 = await hc.sample();
+    expect(s1.domains[0].disks[0]).toMatchObject({ name: 'vda', ioError: 'nospace' });
+    await hc.sample();
+    expect(src.calls.filter((c) => c === 'diskErrors')).toHaveLength(1);
+    // resumed: no call, no error; paused again by a different fault: asked again
+    src.records = [{ name: 'a', uuid: 'u-a', params: { 'state.state': 1, 'state.reason': 3, 'block.count': 1, 'block.0.name': 'vda' } }];
+    const s3 = await hc.sample();
+    expect(s3.domains[0].disks[0].ioError).toBeUndefined();
+    src.records = [{ name: 'a', uuid: 'u-a', params: { 'state.state': 3, 'state.reason': 5, 'block.count': 1, 'block.0.name': 'vda' } }];
+    src.diskErrorList = [{ disk: 'vdb', error: 1 }];
+    const s4 = await hc.sample();
+    expect(src.calls.filter((c) => c === 'diskErrors')).toHaveLength(2);
+    expect(s4.domains[0].disks[0].ioError).toBeNull(); // the error was on another disk
+  });
+
+  it('a guest paused by the user is not asked for disk errors; a failed ask is shown and retried', async () => {
+    const src = new FakeSource();
+    src.records = [{ name: 'a', uuid: 'u-a', params: { 'state.state': 3, 'state.reason': 1 } }];
+    const { hc } = collectorWith([src]);
+    await hc.sample();
+    expect(src.calls).not.toContain('diskErrors');
+    src.records = [{ name: 'a', uuid: 'u-a', params: { 'state.state': 3, 'state.reason': 5 } }];
+    src.diskErrorFailure = err(1, 'internal error');
+    const s = await hc.sample();
+    expect(s.domains[0].errors.join()).toMatch(/virDomainGetDiskErrors: .*internal error/);
+    await hc.sample();
+    expect(src.calls.filter((c) => c === 'diskErrors')).toHaveLength(2);
   });
 
   it('goes to "failed" when it never connected, with libvirt’s reason', async () => {

@@ -46,6 +46,7 @@ function fakeDriver(guests: Guest[]): LibvirtSource {
     ),
     memoryStats: async (uuid) => (find(uuid), { actual_balloon: 4194304n, unused: 1n, available: 4194304n, rss: 1n, swap_in: 5n }),
     domainXml: notUsed,
+    diskErrors: notUsed,
     nodeInfo: async () => ({ model: 'x86_64', memoryKiB: 1n << 28n, cpus: 32, mhz: 2600, nodes: 1, sockets: 2, cores: 8, threads: 2 }),
     nodeCpuStats: notUsed,
     nodeMemoryStats: notUsed,

@@ -26,6 +26,9 @@ describe('growthPerHour', () => {
     [GiB, 0, null],
     [GiB, -GiB, null],
     [GiB, null, null],
+    // nothing left: full now, growing or not
+    [0, null, 0],
+    [0, 2 * GiB, 0],
   ])('full in: %s bytes free at %s/h → %s s', (free, rate, expected) => {
     expect(fullInSec(free, rate)).toBe(expected);
   });

@@ -57,6 +57,7 @@ export function fullDomain(i: number, tick: number, over: Partial<DomainSample> 
         wrTimesNs: 5_000_000n * t,
         flReqs: 3n * t,
         flTimesNs: 30_000_000n * t,
+        ioError: tick % 2 === 0 ? 'nospace' : null,
       },
     ],
     nics: [
@@ -97,7 +98,8 @@ export function fullDomain(i: number, tick: number, over: Partial<DomainSample> 
     statsMonoNs: 1_000_000_000n * t + 2_000_000n,
     statsSpanNs: 1_000_000n,
     addresses: {
-      source: 'lease',
+      // every source a recording may hold, virtop's own ARP-table read included
+      source: (['lease', 'agent', 'arp', 'arp-table'] as const)[tick % 4],
       interfaces: [
         {
           name: `vnet${i}`,

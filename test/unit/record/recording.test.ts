@@ -150,11 +150,25 @@ describe('files that are not (whole) recordings', () => {
     for (let i = at; i < at + 64; i++) buf[i] ^= 0x5a;
     const path = join(dir, 'corrupt.gz');
     writeFileSync(path, buf);
-    const { rec, snaps: back } = await all(path);
+    // Flipped deflate bits either stop the stream there (reading ends, with a
+    // note) or decode to a garbled line that still looks like a record; that
+    // one is found when it is used (records are parsed lazily). Which one
+    // happens depends on the bytes; either way what comes back is the
+    // records before the damage, unchanged, and the damage is told.
+    const rec = await readRecording(path);
+    const back: Snapshot[] = [];
+    let failed: string | null = null;
+    for (let i = 0; i < rec.length && failed === null; i++) {
+      try {
+        back.push(rec.get(i));
+      } catch (e) {
+        failed = (e as Error).message;
+      }
+    }
     expect(back).toStrictEqual(snaps.slice(0, back.length));
     expect(back.length).toBeGreaterThan(5);
     expect(back.length).toBeLessThan(30);
-    expect(rec.report.damaged).toMatch(/damaged/);
+    expect(rec.report.damaged ?? failed).toMatch(/damaged/);
   });
 
   it.each([

@@ -67,6 +67,12 @@ describe('view 5: storage pools', () => {
     expect(lines[5]).toMatch(/^vg0 +logical +inactive +- +- +- +- +- +- +-/);
   });
 
+  it('a pool with nothing left is full now: FULL IN says so, growth or none', () => {
+    const f = frameWith([pool({ availableBytes: 0, allocationBytes: 100 * 2 ** 30, usedPercent: 100, growthBytesPerHour: null, fullInSec: 0, volumes: [] })], null);
+    const lines = renderList(storageSpec(f, storageRows(f), 130), 130, 3, f.palette).map(strip);
+    expect(lines[2]).toMatch(/^default +dir +running +100G +100G +0B? +100\.0 +1\.6x +- +full +\/var/);
+  });
+
   it.each<[string, Partial<PoolView>, string | null]>([
     ['40 % used, full in 30 h', {}, null],
     ['85 % used', { usedPercent: 85 }, 'gauge.warn'],

@@ -2,8 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { Model } from '../../../src/model/model.js';
 import { buildKeymap } from '../../../src/ui/keymap.js';
 import { cpuRows, cpusSpec } from '../../../src/ui/panes/cpus.js';
-import { renderDetail, tablesArea, waitRole } from '../../../src/ui/panes/detail.js';
-import { diskRows, disksSpec } from '../../../src/ui/panes/disks.js';
+import { renderDetail, stateReasonText, tablesArea, waitRole } from '../../../src/ui/panes/detail.js';
+import { diskErrorText, diskRows, disksSpec } from '../../../src/ui/panes/disks.js';
+import type { DiskView } from '../../../src/model/view.js';
+import type { DiskIoError } from '../../../src/types/sample.js';
+import { domainView } from '../../helpers/domain-view.js';
 import { renderDomainTable, sortDescending } from '../../../src/ui/panes/domains.js';
 import { renderHeader } from '../../../src/ui/panes/header.js';
 import { helpLines } from '../../../src/ui/panes/help.js';
@@ -170,6 +173,43 @@ describe('detail pane', () => {
     expect(waitRole(null)).toBeNull();
     expect(waitRole(6)).toBe('gauge.warn');
     expect(waitRole(25)).toBe('gauge.crit');
+  });
+});
+
+describe('a guest paused on an I/O error', () => {
+  const { model, view } = buildModel(1, 1);
+  const disk = (name: string, ioError: DiskIoError | null): DiskView => ({
+    name,
+    path: `/pool/${name}.qcow2`,
+    rdBytesPerSec: null,
+    wrBytesPerSec: null,
+    rdReqPerSec: null,
+    wrReqPerSec: null,
+    errors: null,
+    capacityBytes: 1 << 30,
+    allocationBytes: 1 << 29,
+    ioError,
+  });
+  const d = domainView({ state: 'paused', stateReason: 'ioerror', disks: [disk('vda', null), disk('vdb', 'nospace')] });
+  const f = makeFrame(model, { ...view, domains: [d] });
+
+  it('the detail title names the disk and why', () => {
+    expect(stateReasonText(d)).toBe('ioerror: vdb no space');
+    expect(stateReasonText({ ...d, disks: [disk('vda', 'unspec'), disk('vdb', 'nospace')] })).toBe('ioerror: vda I/O error, vdb no space');
+    // libvirt named no disk: the reason alone
+    expect(stateReasonText({ ...d, disks: [disk('vda', null)] })).toBe('ioerror');
+    expect(strip(renderDetail(f, d, 120, 4)[0])).toContain('paused (ioerror: vdb no space)');
+  });
+
+  it('view 3 marks that disk: its ERRS cell says why, its row in the critical role', () => {
+    const refs = diskRows([d]);
+    const lines = renderList(disksSpec(f, refs, 160), 160, 5, f.palette);
+    expect(strip(lines[2])).not.toContain('NOSPC');
+    expect(strip(lines[3])).toMatch(/vdb .* NOSPC$/);
+    const colored = renderList(disksSpec({ ...f, palette: palette() }, refs, 160), 160, 5, palette());
+    expect(colored[3]).not.toBe(strip(colored[3]));
+    expect(diskErrorText('nospace')).toBe('no space');
+    expect(diskErrorText(null)).toBe('-');
   });
 });
 
