@@ -8,6 +8,8 @@ import type { BridgeReading, HostInventory, NetworkSample } from '../types/sampl
 import { counterRate, scanElapsedNs } from './rates.js';
 import type { DomainView, NetworkView, PoolView } from './view.js';
 
+const byName = new Intl.Collator();
+
 /** The growth rate needs this much history: a minute of a slow loop's rounds says little. */
 export const GROWTH_MIN_SPAN_MS = 10 * 60_000;
 /** and looks back at most this far */
@@ -100,6 +102,8 @@ function diskUsers(domains: readonly DomainView[]): Map<string, string[]> {
       } else users.set(k.path, [d.name]);
     }
   }
+  // By name: the domains' order changes from tick to tick, the lists should not.
+  for (const list of users.values()) list.sort(byName.compare);
   return users;
 }
 
@@ -189,7 +193,7 @@ function networkView(n: NetworkSample, domains: readonly DomainView[], rates: Ma
     leasesUsed: n.leases === null || n.dhcpSize === null ? null : n.leases.filter((l) => l.type === 'ipv4').length,
     leasesTotal: n.dhcpSize,
     leases,
-    guests,
+    guests: guests.sort(byName.compare),
     rxBytesPerSec: n.bridge === null ? null : (rates.get(n.bridge)?.rx ?? null),
     txBytesPerSec: n.bridge === null ? null : (rates.get(n.bridge)?.tx ?? null),
     autostart: n.autostart,

@@ -207,6 +207,7 @@ export class TuiApp {
       rowKeys: keys,
       pageSize: this.pageSize(),
       listKeys,
+      listOpens: this.derived.listOpens(f),
       sortCycle: sortCycle(placed, this.state.io),
       nowMs: this.clock(),
       selected: byKey(selectedKey),

@@ -10,9 +10,9 @@ import type { Frame } from './frame.js';
 import { cpuRows, type CpuRow } from './panes/cpus.js';
 import { diskRows, type DiskRef } from './panes/disks.js';
 import { nicRows, type NicRef } from './panes/nics.js';
-import { networkRows, type NetworkRow } from './panes/networks.js';
+import { networkOpens, networkRows, type NetworkRow } from './panes/networks.js';
 import { noisyRows } from './panes/noisy.js';
-import { storageRows, type StorageRow } from './panes/storage.js';
+import { storageOpens, storageRows, type StorageRow } from './panes/storage.js';
 import type { UiState } from './state-types.js';
 
 export interface TableRows {
@@ -24,7 +24,7 @@ export class DerivedRows {
   private rowsCache: { view: ModelView; sort: string; reverse: boolean; filter: string; group: boolean; rows: DomainView[]; keys: string[] } | null = null;
   private listCache: { rows: readonly DomainView[]; view: ModelView; cpus: CpuRow[]; nics: NicRef[]; disks: DiskRef[] } | null = null;
   private noisyCache: { rows: readonly DomainView[]; view: ModelView; noisy: DomainView[] } | null = null;
-  private inventoryCache: { view: ModelView; storage: StorageRow[]; networks: NetworkRow[] } | null = null;
+  private inventoryCache: { view: ModelView; opened: UiState['opened']; storage: StorageRow[]; networks: NetworkRow[] } | null = null;
 
   /** The domain table's rows: filtered, sorted, and grouped by host when asked. */
   rows(view: ModelView, s: UiState): TableRows {
@@ -62,8 +62,8 @@ export class DerivedRows {
 
   private inventory(frame: Frame): { storage: StorageRow[]; networks: NetworkRow[] } {
     const c = this.inventoryCache;
-    if (c && c.view === frame.view) return c;
-    const next = { view: frame.view, storage: storageRows(frame), networks: networkRows(frame) };
+    if (c && c.view === frame.view && c.opened === frame.state.opened) return c;
+    const next = { view: frame.view, opened: frame.state.opened, storage: storageRows(frame), networks: networkRows(frame) };
     this.inventoryCache = next;
     return next;
   }
@@ -94,11 +94,26 @@ export class DerivedRows {
       case 'noisy':
         return this.noisy(frame).map((d) => d.key);
       case 'storage':
+        // A volume's row opens the domain using it; a pool's opens the pool (listOpens).
+        return this.storage(frame).map((r) => (r.volume ? domainKeyByName(frame.view, r.host, r.volume.usedBy[0]) : null));
       case 'networks':
-        // Their rows are pools, volumes, networks and leases: Enter opens no domain.
-        return (frame.state.view === 'storage' ? this.storage(frame) : this.networks(frame)).map(() => null);
+        // A lease's row opens the domain holding it.
+        return this.networks(frame).map((r) => (r.lease ? domainKeyByName(frame.view, r.host, r.lease.domain) : null));
       default:
         return [];
     }
   }
+
+  /** Views 5 and 6: per row, the pool or network Enter opens; null elsewhere. */
+  listOpens(frame: Frame): (string | null)[] | undefined {
+    if (frame.state.view === 'storage') return storageOpens(this.storage(frame));
+    if (frame.state.view === 'networks') return networkOpens(this.networks(frame));
+    return undefined;
+  }
+}
+
+/** The key of the domain called `name` on `host`, if the model has it. */
+function domainKeyByName(view: ModelView, host: string, name: string | null | undefined): string | null {
+  if (!name) return null;
+  return view.domains.find((d) => d.host === host && d.name === name)?.key ?? null;
 }

@@ -77,7 +77,7 @@ export const DEFAULT_BINDINGS: Record<Command, CommandInfo> = {
   [Command.PageDown]: { keys: ['pagedown', 'C-f'], help: 'one page down', section: 'Move' },
   [Command.Home]: { keys: ['home', 'g'], help: 'first row', section: 'Move' },
   [Command.End]: { keys: ['end', 'G'], help: 'last row; when rewound (←), back to live', section: 'Move' },
-  [Command.ToggleDetail]: { keys: ['enter', 'tab'], help: 'open or close the detail pane of the selected domain', section: 'Views' },
+  [Command.ToggleDetail]: { keys: ['enter', 'tab'], help: 'open or close the detail pane of the selected domain; in views 5 and 6, a pool’s volumes or a network’s leases', section: 'Views' },
   [Command.ViewDomains]: { keys: ['0'], help: 'domains (the main table)', section: 'Views' },
   [Command.ViewCpus]: { keys: ['1'], help: 'physical CPUs and the vCPUs that last ran on them', section: 'Views' },
   [Command.ViewNics]: { keys: ['2'], help: 'all network interfaces', section: 'Views' },

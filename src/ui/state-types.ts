@@ -34,6 +34,15 @@ export interface TimeReaction {
 
 export type ViewName = 'domains' | 'cpus' | 'nics' | 'disks' | 'hosts' | 'log' | 'noisy' | 'storage' | 'networks';
 export type ListView = Exclude<ViewName, 'domains'>;
+/** The views whose rows open: a pool to its volumes, a network to its leases. */
+export type InventoryView = 'storage' | 'networks';
+
+/** The pool or network opened in view 5 or 6 (Enter), and where the cursor was before. */
+export interface OpenedItem {
+  /** inventoryKey(host, uuid) */
+  key: string;
+  cursorWas: number;
+}
 
 export type Overlay =
   | { kind: 'help'; scroll: number }
@@ -86,6 +95,8 @@ export interface UiState {
   rewindAt?: number | null;
   /** set when the screen plays a recording (--replay): where playback is */
   replay?: ReplayStatus | null;
+  /** the pool (view 5) or network (view 6) opened alone; absent or null: all of them, one row each */
+  opened?: Partial<Record<InventoryView, OpenedItem | null>>;
 }
 
 export interface Reaction {
@@ -114,6 +125,8 @@ export interface ActionContext {
   pageSize: number;
   /** rows of the current list view (1, 2, 3) and the domain each belongs to */
   listKeys: readonly (string | null)[];
+  /** views 5 and 6: per row, the pool or network Enter opens (inventoryKey); null for the rows inside one */
+  listOpens?: readonly (string | null)[];
   /** sortable columns in on-screen order */
   sortCycle: readonly SortKey[];
   nowMs: number;

@@ -13,7 +13,7 @@ import { handleHelp } from './overlays/help.js';
 import { handlePrompt } from './overlays/prompt.js';
 import { backToLive, isRewound, TIME_ACTIONS } from './rewind.js';
 import { moveSelection, withStatus } from './selection.js';
-import type { Action, ActionContext, Reaction, UiState, ViewName } from './state-types.js';
+import type { Action, ActionContext, InventoryView, Reaction, UiState, ViewName } from './state-types.js';
 import type { IoUnit } from './table.js';
 
 export { initialState, moveSelection, reconcile, reconcileList, scrollFor, selectKey, withStatus } from './selection.js';
@@ -62,6 +62,18 @@ function stepSort(dir: 1 | -1): Action {
   };
 }
 
+/**
+ * Opens the pool or network with this key alone (its volumes or leases), or
+ * closes the one open (same key, or null) with the cursor back where it was.
+ */
+function toggleOpened(s: UiState, v: InventoryView, key: string | null): UiState {
+  const cur = s.opened?.[v] ?? null;
+  const at = (n: number) => ({ listCursor: { ...s.listCursor, [v]: n }, listScroll: { ...s.listScroll, [v]: 0 } });
+  if (cur && (key === null || key === cur.key)) return { ...s, opened: { ...s.opened, [v]: null }, ...at(cur.cursorWas) };
+  if (key === null) return s;
+  return { ...s, opened: { ...s.opened, [v]: { key, cursorWas: s.listCursor[v] } }, ...at(0) };
+}
+
 function view(v: ViewName): Action {
   return (s) => ok(s.view === v ? s : { ...s, view: v, overlay: null });
 }
@@ -105,6 +117,8 @@ export const ACTIONS: Record<Command, Action> = {
   // End leaves rewind first (back to live); otherwise it goes to the last row.
   [Command.End]: (s, ctx) => ok(isRewound(s) ? backToLive(s, ctx.nowMs) : moveSelection(s, ctx, 0, Number.MAX_SAFE_INTEGER)),
   [Command.ToggleDetail]: (s, ctx) => {
+    const opens = ctx.listOpens?.[s.view === 'domains' ? -1 : s.listCursor[s.view]] ?? null;
+    if ((s.view === 'storage' || s.view === 'networks') && opens !== null) return ok(toggleOpened(s, s.view, opens));
     if (s.view !== 'domains') {
       // From a list view, Enter opens the detail of the row's domain.
       const key = ctx.listKeys[s.listCursor[s.view]] ?? null;
@@ -115,6 +129,8 @@ export const ACTIONS: Record<Command, Action> = {
     return ok({ ...s, detailOpen: !s.detailOpen });
   },
   [Command.Back]: (s) => {
+    // An opened pool or network closes first, back to the list of them all.
+    if ((s.view === 'storage' || s.view === 'networks') && s.opened?.[s.view]) return ok(toggleOpened(s, s.view, null));
     if (s.view !== 'domains') return ok({ ...s, view: 'domains' });
     if (s.detailOpen) return ok({ ...s, detailOpen: false });
     if (s.filter !== '') return ok({ ...s, filter: '' });

@@ -96,16 +96,30 @@ describe.skipIf(!ready)('virtop TUI in tmux', () => {
     s = await waitFor((x) => /Block devices/.test(x), 'view 3');
     expect(s).toContain('/var/lib/libvirt/images/');
     expect(s).toMatch(/RDms\s+WRms/);
-    // views 5 and 6: the demo host's pool with its volumes and their users, its two networks
+    // views 5 and 6: the demo host's pool, opened (Enter) to its volumes and their users; its two networks, one opened to its leases
     keys('5');
     s = await waitFor((x) => /Storage pools\s+1 pool\(s\), \d+ volume\(s\)/.test(x), 'view 5 with the pool read');
     expect(s).toMatch(/default\s+dir\s+running\s+100G/);
+    keys('Enter');
+    s = await waitFor((x) => /Storage pool default\s+\d+ volume\(s\)\s+Esc: all pools/.test(x), 'the pool opened');
     expect(s).toMatch(/ {2}web-01-vda\.qcow2\s+qcow2\s+40G.*web-01/);
+    keys('Escape');
+    await waitFor((x) => /Storage pools\s+1 pool\(s\)/.test(x), 'back to the list of pools');
     keys('6');
     s = await waitFor((x) => /Networks\s+2 network\(s\), \d+ lease\(s\)/.test(x), 'view 6');
     expect(s).toMatch(/default\s+nat\s+virbr0\s+active\s+192\.168\.122\.1\/24\s+-\s+-\s+11\/253/);
-    expect(s).toMatch(/ {2}192\.168\.122\.10\s+52:54:00:[0-9a-f:]{8}\s+build-runner, host name build-runner; expires in \d+ min/);
     expect(s).toMatch(/storage-net\s+isolated\s+virbr1/);
+    keys('Enter');
+    s = await waitFor((x) => /Network default\s+11 lease\(s\)/.test(x), 'the network opened');
+    expect(s).toMatch(/ {2}192\.168\.122\.10\s+52:54:00:[0-9a-f:]{8}\s+build-runner, host name build-runner; expires in \d+ min/);
+    // Enter on a lease (the first, under the network's row) opens the domain holding it
+    const holder = /^ {2}192\.168\.122\.\d+\s+\S+\s+([\w-]+),/m.exec(s)?.[1];
+    expect(holder).toBeDefined();
+    keys('Down');
+    keys('Enter');
+    s = await waitFor((x) => x.includes(`▌${holder} `), 'the detail of the lease’s domain');
+    keys('Escape');
+    await waitFor((x) => !x.includes(`▌${holder} `), 'detail closed');
     keys('0');
     await waitFor((x) => tableNames(x).length === 16, 'back to domains');
 

@@ -18,6 +18,11 @@ export interface ListSpec {
   format: (i: number, selected: boolean) => string;
 }
 
+/** A pool's or network's key among all hosts' (what views 5 and 6 open by). */
+export function inventoryKey(host: string, uuid: string): string {
+  return `${host}#${uuid}`;
+}
+
 /** The title bar and the column header above a list's rows. */
 export const LIST_HEADER_ROWS = 2;
 

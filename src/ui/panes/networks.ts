@@ -1,7 +1,8 @@
-// View 6: every libvirt network of the watched hosts, each followed by its
-// DHCP leases: forward mode, bridge and the traffic through it, addresses, how many of the DHCP range
-// are taken (marked as it runs out) and the guests on it; per lease the
-// address, MAC, host name, the domain behind it and when it expires.
+// View 6: every libvirt network of the watched hosts, a row each: forward
+// mode, bridge and the traffic through it, addresses, how many of the DHCP
+// range are taken (marked as it runs out) and the guests on it. Enter opens
+// one network: per lease the address, MAC, host name, the domain behind it
+// and when it expires.
 
 import type { LeaseView, NetworkView } from '../../model/view.js';
 import type { Role } from '../../theme/roles.js';
@@ -9,20 +10,37 @@ import { humanBytes } from '../../util/units.js';
 import { shortHost } from '../../util/uri.js';
 import type { Frame } from '../frame.js';
 import { cleanText } from '../text.js';
-import { placeSimple, simpleHeader, simpleRow, type ListSpec, type SimpleColumn } from './list.js';
+import { inventoryKey, placeSimple, simpleHeader, simpleRow, type ListSpec, type SimpleColumn } from './list.js';
+
+const byName = new Intl.Collator();
 
 export type NetworkRow = { host: string; net: NetworkView; lease: null } | { host: string; net: NetworkView; lease: LeaseView };
 
-/** Networks in the hosts' order, each followed by its leases. */
+/**
+ * One row per network, by name within each host in the hosts' order; with a network opened (Enter),
+ * that network alone followed by its leases. A network opened and then gone
+ * shows them all again.
+ */
 export function networkRows(frame: Frame): NetworkRow[] {
-  const rows: NetworkRow[] = [];
+  const open = frame.state.opened?.networks?.key ?? null;
+  const all: NetworkRow[] = [];
   for (const h of frame.view.hosts) {
-    for (const net of h.networks ?? []) {
-      rows.push({ host: h.uri, net, lease: null });
+    for (const net of [...(h.networks ?? [])].sort((a, b) => byName.compare(a.name, b.name))) {
+      if (inventoryKey(h.uri, net.uuid) !== open) {
+        all.push({ host: h.uri, net, lease: null });
+        continue;
+      }
+      const rows: NetworkRow[] = [{ host: h.uri, net, lease: null }];
       for (const lease of net.leases ?? []) rows.push({ host: h.uri, net, lease });
+      return rows;
     }
   }
-  return rows;
+  return all;
+}
+
+/** Per row, the network Enter opens (or closes, when it is the one open); null for a lease. */
+export function networkOpens(rows: readonly NetworkRow[]): (string | null)[] {
+  return rows.map((r) => (r.lease === null ? inventoryKey(r.host, r.net.uuid) : null));
 }
 
 /** A DHCP range 90 % taken is about to turn guests away. */
@@ -50,11 +68,15 @@ export function networksSpec(frame: Frame, rows: readonly NetworkRow[], width: n
   const off = frame.multiHost ? 0 : 1;
   const placed = placeSimple(cols, width);
   const p = frame.palette;
-  const nets = rows.filter((r) => r.lease === null).length;
+  const openKey = frame.state.opened?.networks?.key;
+  const opened = openKey ? rows.find((r) => inventoryKey(r.host, r.net.uuid) === openKey)?.net : undefined;
+  const leases = frame.view.hosts.reduce((n, h) => n + (h.networks ?? []).reduce((k, net) => k + (net.leases?.length ?? 0), 0), 0);
   const waiting = frame.view.hosts.length > 0 && frame.view.hosts.every((h) => h.networks === null || h.networks === undefined);
   return {
-    title: 'Networks',
-    info: `${nets} network(s), ${rows.length - nets} lease(s)  0/Esc: domains`,
+    title: opened ? `Network ${cleanText(opened.name)}` : 'Networks',
+    info: opened
+      ? `${opened.leases === null ? 'no DHCP leases' : `${opened.leases.length} lease(s)`}  Esc: all networks`
+      : `${rows.length} network(s), ${leases} lease(s)  Enter: its leases  0/Esc: domains`,
     header: simpleHeader(placed),
     count: rows.length,
     cursor: frame.state.listCursor.networks,

@@ -1,6 +1,6 @@
-// View 5: every storage pool of the watched hosts, each followed by its
-// volumes: how full, how overcommitted by thin volumes, how fast it fills
-// and when it will be full; per volume its sizes and the domains using it.
+// View 5: every storage pool of the watched hosts, a row each: how full, how
+// overcommitted by thin volumes, how fast it fills and when it will be full.
+// Enter opens one pool: its volumes, their sizes and the domains using them.
 // A pool over POOL_CRIT_PERCENT used, or projected full within a day, is
 // marked as the fault it is about to be.
 
@@ -10,7 +10,7 @@ import { shortHost } from '../../util/uri.js';
 import { formatDuration, formatPercent, humanBytes } from '../../util/units.js';
 import type { Frame } from '../frame.js';
 import { cleanText, truncateStart } from '../text.js';
-import { placeSimple, simpleHeader, simpleRow, type ListSpec, type SimpleColumn } from './list.js';
+import { inventoryKey, placeSimple, simpleHeader, simpleRow, type ListSpec, type SimpleColumn } from './list.js';
 
 export const POOL_WARN_PERCENT = 80;
 export const POOL_CRIT_PERCENT = 90;
@@ -21,17 +21,32 @@ export type StorageRow = { host: string; pool: PoolView; volume: null } | { host
 
 const byName = new Intl.Collator();
 
-/** Pools in the hosts' order, each followed by its volumes by name. */
+/**
+ * One row per pool, by name within each host in the hosts' order; with a pool opened (Enter), that pool
+ * alone followed by its volumes by name. A pool opened and then gone shows
+ * them all again.
+ */
 export function storageRows(frame: Frame): StorageRow[] {
-  const rows: StorageRow[] = [];
+  const open = frame.state.opened?.storage?.key ?? null;
+  const all: StorageRow[] = [];
   for (const h of frame.view.hosts) {
-    for (const pool of h.pools ?? []) {
-      rows.push({ host: h.uri, pool, volume: null });
+    for (const pool of [...(h.pools ?? [])].sort((a, b) => byName.compare(a.name, b.name))) {
+      if (inventoryKey(h.uri, pool.uuid) !== open) {
+        all.push({ host: h.uri, pool, volume: null });
+        continue;
+      }
+      const rows: StorageRow[] = [{ host: h.uri, pool, volume: null }];
       const volumes = [...(pool.volumes ?? [])].sort((a, b) => byName.compare(a.name, b.name));
       for (const volume of volumes) rows.push({ host: h.uri, pool, volume });
+      return rows;
     }
   }
-  return rows;
+  return all;
+}
+
+/** Per row, the pool Enter opens (or closes, when it is the one open); null for a volume. */
+export function storageOpens(rows: readonly StorageRow[]): (string | null)[] {
+  return rows.map((r) => (r.volume === null ? inventoryKey(r.host, r.pool.uuid) : null));
 }
 
 export function poolRole(p: PoolView): Role | null {
@@ -62,11 +77,14 @@ export function storageSpec(frame: Frame, rows: readonly StorageRow[], width: nu
   const placed = placeSimple(cols, width);
   const lastW = placed.find((c) => c.flex)?.w ?? 0;
   const p = frame.palette;
-  const pools = rows.filter((r) => r.volume === null).length;
+  const opened = frame.state.opened?.storage ? rows.find((r) => inventoryKey(r.host, r.pool.uuid) === frame.state.opened?.storage?.key)?.pool : undefined;
+  const volumes = frame.view.hosts.reduce((n, h) => n + (h.pools ?? []).reduce((k, pool) => k + (pool.volumes?.length ?? 0), 0), 0);
   const waiting = frame.view.hosts.length > 0 && frame.view.hosts.every((h) => h.pools === null || h.pools === undefined);
   return {
-    title: 'Storage pools',
-    info: `${pools} pool(s), ${rows.length - pools} volume(s)  0/Esc: domains`,
+    title: opened ? `Storage pool ${cleanText(opened.name)}` : 'Storage pools',
+    info: opened
+      ? `${opened.volumes === null ? 'volumes not listed (pool not running)' : `${opened.volumes.length} volume(s)`}  Esc: all pools`
+      : `${rows.length} pool(s), ${volumes} volume(s)  Enter: its volumes  0/Esc: domains`,
     header: simpleHeader(placed),
     count: rows.length,
     cursor: frame.state.listCursor.storage,

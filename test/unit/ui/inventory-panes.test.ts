@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { ModelView, NetworkView, PoolView } from '../../../src/model/view.js';
 import { renderList } from '../../../src/ui/panes/list.js';
-import { networkRows, networksSpec } from '../../../src/ui/panes/networks.js';
-import { poolRole, storageRows, storageSpec } from '../../../src/ui/panes/storage.js';
+import { networkOpens, networkRows, networksSpec } from '../../../src/ui/panes/networks.js';
+import { poolRole, storageOpens, storageRows, storageSpec } from '../../../src/ui/panes/storage.js';
+import type { UiState } from '../../../src/ui/state-types.js';
 import { buildModel, makeFrame, strip } from './fixture.js';
 
 const GiB = 2 ** 30;
@@ -47,24 +48,41 @@ const nat: NetworkView = {
   error: null,
 };
 
-function frameWith(pools: PoolView[] | null, networks: NetworkView[] | null) {
+function frameWith(pools: PoolView[] | null, networks: NetworkView[] | null, opened: UiState['opened'] = {}) {
   const { model, view } = buildModel(2);
   const v: ModelView = { ...view, hosts: [{ ...view.hosts[0], pools, networks }] };
-  return makeFrame(model, v);
+  return makeFrame(model, v, { opened });
 }
+const HOST = 'qemu:///system';
 
 describe('view 5: storage pools', () => {
-  it('a row per pool with its figures, then its volumes by name with the domains using them', () => {
-    const f = frameWith([pool({}), pool({ name: 'vg0', uuid: 'p2', type: 'logical', state: 'inactive', volumes: null, usedPercent: null, overcommitRatio: null, growthBytesPerHour: null, fullInSec: null })], null);
+  const vg0 = pool({ name: 'vg0', uuid: 'p2', type: 'logical', state: 'inactive', volumes: null, usedPercent: null, overcommitRatio: null, growthBytesPerHour: null, fullInSec: null });
+
+  it('a row per pool with its figures', () => {
+    const f = frameWith([pool({}), vg0], null);
     const rows = storageRows(f);
-    expect(rows.map((r) => (r.volume ? `  ${r.volume.name}` : r.pool.name))).toEqual(['default', '  spare.raw', '  web.qcow2', 'vg0']);
-    const lines = renderList(storageSpec(f, rows, 130), 130, 7, f.palette).map(strip);
-    expect(lines[0]).toMatch(/^Storage pools +2 pool\(s\), 2 volume\(s\)/);
+    expect(rows.map((r) => r.pool.name)).toEqual(['default', 'vg0']);
+    expect(storageOpens(rows)).toEqual([`${HOST}#p1`, `${HOST}#p2`]);
+    expect(storageRows(frameWith([vg0, pool({})], null)).map((r) => r.pool.name)).toEqual(['default', 'vg0']);
+    const lines = renderList(storageSpec(f, rows, 130), 130, 5, f.palette).map(strip);
+    expect(lines[0]).toMatch(/^Storage pools +2 pool\(s\), 2 volume\(s\)  Enter: its volumes  0\/Esc: domains/);
     expect(lines[1]).toMatch(/^POOL \/ VOLUME +TYPE +STATE +SIZE +USED +FREE +USE% +OVERC +GROW\/h +FULL IN +PATH \/ USED BY/);
     expect(lines[2]).toMatch(/^default +dir +running +100G +40G +60G +40\.0 +1\.6x +2\.0G +1d 06:00:00 +\/var\/lib\/libvirt\/images/);
+    expect(lines[3]).toMatch(/^vg0 +logical +inactive +- +- +- +- +- +- +-/);
+  });
+
+  it('a pool opened: it alone, then its volumes by name with the domains using them', () => {
+    const f = frameWith([pool({}), vg0], null, { storage: { key: `${HOST}#p1`, cursorWas: 0 } });
+    const rows = storageRows(f);
+    expect(rows.map((r) => (r.volume ? `  ${r.volume.name}` : r.pool.name))).toEqual(['default', '  spare.raw', '  web.qcow2']);
+    expect(storageOpens(rows)).toEqual([`${HOST}#p1`, null, null]);
+    const lines = renderList(storageSpec(f, rows, 130), 130, 6, f.palette).map(strip);
+    expect(lines[0]).toMatch(/^Storage pool default +2 volume\(s\)  Esc: all pools/);
+    expect(lines[2]).toMatch(/^default +dir +running +100G/);
     expect(lines[3]).toMatch(/^ {2}spare\.raw +file +10G +0B? +0\.0 +unused/);
     expect(lines[4]).toMatch(/^ {2}web\.qcow2 +qcow2 +80G +10G +12\.5 +web-01/);
-    expect(lines[5]).toMatch(/^vg0 +logical +inactive +- +- +- +- +- +- +-/);
+    // the pool went away meanwhile: all pools again
+    expect(storageRows(frameWith([vg0], null, { storage: { key: `${HOST}#p1`, cursorWas: 0 } })).map((r) => r.pool.name)).toEqual(['vg0']);
   });
 
   it('a pool with nothing left is full now: FULL IN says so, growth or none', () => {
@@ -92,14 +110,28 @@ describe('view 5: storage pools', () => {
 });
 
 describe('view 6: networks', () => {
-  it('a row per network with leases used of its range and its guests, then its leases', () => {
-    const f = frameWith(null, [nat, { ...nat, name: 'iso', uuid: 'n2', forward: 'isolated', bridge: 'virbr9', addresses: [], leasesUsed: null, leasesTotal: null, leases: null, guests: [], rxBytesPerSec: null, txBytesPerSec: null }]);
+  const iso: NetworkView = { ...nat, name: 'iso', uuid: 'n2', forward: 'isolated', bridge: 'virbr9', addresses: [], leasesUsed: null, leasesTotal: null, leases: null, guests: [], rxBytesPerSec: null, txBytesPerSec: null };
+
+  it('a row per network with leases used of its range and its guests', () => {
+    const f = frameWith(null, [nat, iso]);
     const rows = networkRows(f);
-    const lines = renderList(networksSpec(f, rows, 140), 140, 6, f.palette).map(strip);
-    expect(lines[0]).toMatch(/^Networks +2 network\(s\), 1 lease\(s\)/);
+    expect(networkOpens(rows)).toEqual([`${HOST}#n1`, `${HOST}#n2`]);
+    // by name, whatever order libvirt listed them in
+    expect(networkRows(frameWith(null, [iso, nat])).map((r) => r.net.name)).toEqual(['default', 'iso']);
+    const lines = renderList(networksSpec(f, rows, 140), 140, 5, f.palette).map(strip);
+    expect(lines[0]).toMatch(/^Networks +2 network\(s\), 1 lease\(s\)  Enter: its leases  0\/Esc: domains/);
     expect(lines[1]).toMatch(/^NETWORK \/ LEASE +FORWARD +BRIDGE +STATE +ADDRESS \/ MAC +RX\/s +TX\/s +LEASES +GUESTS \/ LEASE/);
     expect(lines[2]).toMatch(/^default +nat +virbr0 +active +192\.168\.122\.1\/24 +3\.0M +512K +1\/253 +web-01, db-01/);
+    expect(lines[3]).toMatch(/^iso +isolated +virbr9 +active +- +- +- +- +-/);
+  });
+
+  it('a network opened: it alone, then its leases', () => {
+    const f = frameWith(null, [nat, iso], { networks: { key: `${HOST}#n1`, cursorWas: 0 } });
+    const rows = networkRows(f);
+    expect(networkOpens(rows)).toEqual([`${HOST}#n1`, null]);
+    const lines = renderList(networksSpec(f, rows, 140), 140, 5, f.palette).map(strip);
+    expect(lines[0]).toMatch(/^Network default +1 lease\(s\)  Esc: all networks/);
+    expect(lines[2]).toMatch(/^default +nat +virbr0/);
     expect(lines[3]).toMatch(/^ {2}192\.168\.122\.7 +52:54:00:00:00:01 +web-01, host name web; expires never/);
-    expect(lines[4]).toMatch(/^iso +isolated +virbr9 +active +- +- +- +- +-/);
   });
 });

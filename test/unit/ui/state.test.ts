@@ -277,6 +277,30 @@ describe('other commands', () => {
     expect(s).toMatchObject({ view: 'domains', selectedKey: 'y', detailOpen: true });
   });
 
+  it('views 5 and 6: Enter opens a pool or network alone, Enter or Esc closes it with the cursor back; a volume opens its domain', () => {
+    const cursor = (storage: number) => ({ cpus: 0, nics: 0, disks: 0, hosts: 0, log: 0, noisy: 0, storage, networks: 0 });
+    // the list of pools, cursor on the second
+    const list = ctx({ listKeys: [null, null, null], listOpens: ['h#p1', 'h#p2', 'h#p3'] });
+    let [s] = press({ ...start(), view: 'storage', listCursor: cursor(1) }, ['enter'], list);
+    expect(s).toMatchObject({ view: 'storage', opened: { storage: { key: 'h#p2', cursorWas: 1 } }, detailOpen: false });
+    expect(s.listCursor.storage).toBe(0);
+    // inside it: the pool's row, then its volumes; the second volume is used by domain 'd'
+    const inside = ctx({ listKeys: [null, null, 'd'], listOpens: ['h#p2', null, null] });
+    const [closed] = press(s, ['enter'], inside);
+    expect(closed).toMatchObject({ view: 'storage', opened: { storage: null } });
+    expect(closed.listCursor.storage).toBe(1);
+    const [back] = press(s, ['escape'], inside);
+    expect(back).toMatchObject({ view: 'storage', opened: { storage: null } });
+    expect(back.listCursor.storage).toBe(1);
+    // Esc again: back to the domains
+    expect(press(back, ['escape'], list)[0].view).toBe('domains');
+    [s] = press({ ...s, listCursor: cursor(2) }, ['enter'], inside);
+    expect(s).toMatchObject({ view: 'domains', selectedKey: 'd', detailOpen: true });
+    // a volume no domain uses: nothing happens
+    const [same] = press({ ...start(), view: 'storage', opened: { storage: { key: 'h#p2', cursorWas: 1 } }, listCursor: cursor(1) }, ['enter'], inside);
+    expect(same).toMatchObject({ view: 'storage', opened: { storage: { key: 'h#p2', cursorWas: 1 } } });
+  });
+
   it('q, F10 and Ctrl-C quit; W asks to write the config', () => {
     for (const k of ['q', 'f10', 'C-c']) expect(press(start(), [k])[1][0].quit).toBe(true);
     expect(press(start(), ['W'])[1][0].writeConfig).toBe(true);
