@@ -139,6 +139,8 @@ export function domainFromRecord(
       name,
       mac: nicDef?.mac ?? null,
       source: nicDef?.source ?? null,
+      type: nicDef?.type ?? null,
+      bridge: nicDef?.bridge ?? null,
       rxBytes: big(p, `${prefix}rx.bytes`),
       rxPkts: big(p, `${prefix}rx.pkts`),
       rxErrs: big(p, `${prefix}rx.errs`),

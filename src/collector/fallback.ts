@@ -119,6 +119,8 @@ export async function fillFromPerDomainCalls(
         name: n.target as string,
         mac: n.mac,
         source: n.source,
+        type: n.type,
+        bridge: n.bridge,
         rxBytes: s?.rxBytes ?? null,
         rxPkts: s?.rxPackets ?? null,
         rxErrs: s?.rxErrs ?? null,

@@ -96,6 +96,8 @@ export class HostCollector {
   private readonly readings: HostReadings;
   /** local hosts' QEMU processes; null when /proc is not read */
   private readonly processes: DomainProcessReader | null;
+  /** host bridges the guests' NICs were plugged into at the last tick (their traffic is read with the networks') */
+  private nicBridges = new Set<string>();
   /** what is kept per domain between ticks; dropped with the domain */
   private readonly perDomain = new Map<string, DomainCache>();
 
@@ -257,6 +259,7 @@ export class HostCollector {
       ]);
       const list = await this.domainList(c, stats.value);
       const domains = await this.buildDomains(c, list, stats.value, stats.monoNs, stats.spanNs);
+      this.nicBridges = new Set(domains.flatMap((d) => d.nics.map((n) => n.bridge ?? null)).filter((b): b is string => b !== null));
       // Addresses: merge the slow loop's last answers, and let it start a round if one is due (not awaited).
       if (this.addresses) {
         this.addresses.update(domains.map((d) => ({ uuid: d.uuid, active: isActiveState(d.state), nics: d.nics.length, macs: d.nics.map((n) => n.mac) })));
@@ -299,9 +302,9 @@ export class HostCollector {
     }
   }
 
-  /** The bridges of the libvirt networks the slow loop last saw active. */
+  /** The bridges of the libvirt networks the slow loop last saw active, and those the guests' NICs were on last tick. */
   private networkBridges(): string[] {
-    const names = new Set<string>();
+    const names = new Set<string>(this.nicBridges);
     for (const n of this.inventory?.get()?.networks ?? []) if (n.active && n.bridge) names.add(n.bridge);
     return [...names];
   }

@@ -162,8 +162,8 @@ export const METRICS = {
   netActive: def('virtop_network_active', 'gauge', NET, 'Whether a libvirt network is started (1) or not (0).'),
   netLeases: def('virtop_network_dhcp_leases', 'gauge', NET, 'IPv4 DHCP leases held on a libvirt network.'),
   netLeasesTotal: def('virtop_network_dhcp_range_addresses', 'gauge', NET, 'IPv4 addresses the DHCP ranges of a libvirt network hold.'),
-  bridgeRx: def('virtop_bridge_receive_bytes_total', 'counter', ['host', 'bridge'], 'Bytes received by the bridge of a libvirt network (local hosts; /sys/class/net/BR/statistics).'),
-  bridgeTx: def('virtop_bridge_transmit_bytes_total', 'counter', ['host', 'bridge'], 'Bytes sent by the bridge of a libvirt network (local hosts).'),
+  bridgeRx: def('virtop_bridge_receive_bytes_total', 'counter', ['host', 'bridge'], 'Bytes received by the bridge of a libvirt network, or a host bridge guest NICs are plugged into (local hosts; /sys/class/net/BR/statistics).'),
+  bridgeTx: def('virtop_bridge_transmit_bytes_total', 'counter', ['host', 'bridge'], 'Bytes sent by the bridge of a libvirt network, or a host bridge guest NICs are plugged into (local hosts).'),
 } as const satisfies Record<string, MetricDef>;
 
 const POOL_STATE_CODES: Record<PoolStateName, number> = { inactive: 0, building: 1, running: 2, degraded: 3, inaccessible: 4 };

@@ -23,6 +23,8 @@ export interface NicDef {
   type: string;
   /** network name, bridge name or direct dev */
   source: string | null;
+  /** the host bridge it is plugged into: a bridge interface's source, or (live XML) the bridge of its libvirt network */
+  bridge: string | null;
   model: string | null;
 }
 
@@ -127,6 +129,7 @@ export function parseDomainXml(xml: string): DomainXmlResult {
       mac: attr(obj(n)?.mac, 'address'),
       type,
       source: attr(src, 'network') ?? attr(src, 'bridge') ?? attr(src, 'dev') ?? null,
+      bridge: type === 'bridge' || type === 'network' ? (attr(src, 'bridge') ?? null) : null,
       model: attr(obj(n)?.model, 'type'),
     });
   }

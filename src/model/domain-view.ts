@@ -84,6 +84,8 @@ export function buildDomainView(input: DomainViewInput): DomainView {
     name: n.name,
     mac: n.mac,
     source: n.source,
+    type: n.type ?? null,
+    bridge: n.bridge ?? null,
     ...deviceRates(p?.nics.find((x) => x.name === n.name), n, NIC_RATES, se),
     rxBytes: n.rxBytes,
     txBytes: n.txBytes,

@@ -7,7 +7,7 @@ import { isActiveState } from '../types/state.js';
 export { isActiveState };
 import type { DomainView, HostView, ModelView, NetworkView, PoolView } from './view.js';
 import { capacityOf } from './capacity.js';
-import { networkViews, PoolGrowth, poolViews, volumeIndex } from './storage.js';
+import { hostBridgeViews, networkViews, PoolGrowth, poolViews, volumeIndex } from './storage.js';
 import { buildDomainView, staleView, toNum } from './domain-view.js';
 import { sumAvailable } from './rates.js';
 import { contentionCaused, nextStealStreak } from './insight.js';
@@ -208,6 +208,7 @@ export class Model {
         const onVolume = volumeIndex(pools);
         for (const d of hostDomainViews) for (const k of d.disks) k.pool = k.path === null ? null : (onVolume.get(k.path)?.pool ?? null);
       }
+      const bridges = hostBridgeViews(hostDomainViews, networks, { prev: prevHost?.bridges, cur: hs.stale ? undefined : hs.bridges });
       hostViews.push({
         uri: hs.uri,
         hostname: info?.hostname ?? null,
@@ -240,6 +241,7 @@ export class Model {
             : null,
         pools,
         networks,
+        bridges,
         inventoryWallMs: inv?.atWallMs ?? null,
         inventoryError: inv?.error ?? null,
       });

@@ -6,7 +6,7 @@
 
 import type { BridgeReading, HostInventory, NetworkSample } from '../types/sample.js';
 import { counterRate, scanElapsedNs } from './rates.js';
-import type { DomainView, NetworkView, PoolView } from './view.js';
+import type { DomainView, HostBridgeView, NetworkView, PoolView, TapView } from './view.js';
 
 const byName = new Intl.Collator();
 
@@ -171,15 +171,31 @@ export function bridgeRates(prev: BridgeReading | undefined, cur: BridgeReading 
   return out;
 }
 
-function networkView(n: NetworkSample, domains: readonly DomainView[], rates: Map<string, { rx: number | null; tx: number | null }>): NetworkView {
+type Rates = Map<string, { rx: number | null; tx: number | null }>;
+
+/** The guests and taps whose NICs `on` says are on it, both by name. */
+function attached(domains: readonly DomainView[], on: (nic: DomainView['nics'][number]) => boolean): { guests: string[]; taps: TapView[] } {
   const guests: string[] = [];
-  const byMac = new Map<string, string>();
+  const taps: TapView[] = [];
   for (const d of domains) {
     for (const nic of d.nics) {
-      if (nic.mac) byMac.set(nic.mac.toLowerCase(), d.name);
-      if (nic.source !== null && (nic.source === n.name || nic.source === n.bridge) && !guests.includes(d.name)) guests.push(d.name);
+      if (!on(nic)) continue;
+      if (!guests.includes(d.name)) guests.push(d.name);
+      taps.push({ tap: nic.name, domain: d.name, mac: nic.mac });
     }
   }
+  guests.sort(byName.compare);
+  taps.sort((a, b) => byName.compare(a.tap, b.tap) || byName.compare(a.domain, b.domain));
+  return { guests, taps };
+}
+
+function networkView(n: NetworkSample, domains: readonly DomainView[], rates: Rates): NetworkView {
+  const byMac = new Map<string, string>();
+  for (const d of domains) for (const nic of d.nics) if (nic.mac) byMac.set(nic.mac.toLowerCase(), d.name);
+  const { guests, taps } = attached(
+    domains,
+    (nic) => (nic.source !== null && (nic.source === n.name || nic.source === n.bridge)) || (n.bridge !== null && nic.bridge === n.bridge),
+  );
   const leases =
     n.leases?.map((l) => ({ mac: l.mac, ip: l.ip, hostname: l.hostname, domain: l.mac ? (byMac.get(l.mac) ?? null) : null, expiresWallMs: l.expiresWallMs })) ?? null;
   return {
@@ -193,7 +209,8 @@ function networkView(n: NetworkSample, domains: readonly DomainView[], rates: Ma
     leasesUsed: n.leases === null || n.dhcpSize === null ? null : n.leases.filter((l) => l.type === 'ipv4').length,
     leasesTotal: n.dhcpSize,
     leases,
-    guests: guests.sort(byName.compare),
+    guests,
+    taps,
     rxBytesPerSec: n.bridge === null ? null : (rates.get(n.bridge)?.rx ?? null),
     txBytesPerSec: n.bridge === null ? null : (rates.get(n.bridge)?.tx ?? null),
     autostart: n.autostart,
@@ -206,4 +223,26 @@ function networkView(n: NetworkSample, domains: readonly DomainView[], rates: Ma
 export function networkViews(inv: HostInventory, domains: readonly DomainView[], traffic: { prev?: BridgeReading; cur?: BridgeReading } = {}): NetworkView[] {
   const rates = bridgeRates(traffic.prev, traffic.cur);
   return inv.networks.map((n) => networkView(n, domains, rates));
+}
+
+/**
+ * The host bridges guests are plugged into directly (<interface
+ * type='bridge'>: br0 on a real LAN) that none of the libvirt networks owns,
+ * by name, with their guests, taps and traffic.
+ */
+export function hostBridgeViews(
+  domains: readonly DomainView[],
+  networks: readonly NetworkView[] | null,
+  traffic: { prev?: BridgeReading; cur?: BridgeReading } = {},
+): HostBridgeView[] {
+  const owned = new Set((networks ?? []).map((n) => n.bridge).filter((b) => b !== null));
+  const names = new Set<string>();
+  for (const d of domains) for (const nic of d.nics) if (nic.type === 'bridge' && nic.bridge && !owned.has(nic.bridge)) names.add(nic.bridge);
+  const rates = bridgeRates(traffic.prev, traffic.cur);
+  return [...names].sort(byName.compare).map((name) => ({
+    name,
+    ...attached(domains, (nic) => nic.bridge === name),
+    rxBytesPerSec: rates.get(name)?.rx ?? null,
+    txBytesPerSec: rates.get(name)?.tx ?? null,
+  }));
 }

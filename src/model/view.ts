@@ -58,6 +58,10 @@ export interface NicView {
   name: string;
   mac: string | null;
   source: string | null;
+  /** interface type (network, bridge, direct, ...); null when the XML is unknown */
+  type?: string | null;
+  /** the host bridge it is plugged into; null for none or unknown */
+  bridge?: string | null;
   rxBytesPerSec: number | null;
   txBytesPerSec: number | null;
   rxPktsPerSec: number | null;
@@ -226,14 +230,35 @@ export interface NetworkView {
   /** addresses its DHCP ranges hold */
   leasesTotal: number | null;
   leases: LeaseView[] | null;
-  /** domains with a NIC on it (its name or its bridge as the NIC's source) */
+  /** domains with a NIC on it (its name or its bridge as the NIC's source), by name */
   guests: string[];
+  /** the guests' tap devices on it */
+  taps: TapView[];
   /** bytes per second through its bridge (received, sent by the bridge: /sys/class/net/BR/statistics); null where not read (remote hosts) */
   rxBytesPerSec: number | null;
   txBytesPerSec: number | null;
   autostart: boolean;
   persistent: boolean;
   error: string | null;
+}
+
+/** A guest NIC's host-side device on a bridge. */
+export interface TapView {
+  /** host-side device (vnet0) */
+  tap: string;
+  domain: string;
+  mac: string | null;
+}
+
+/** A host bridge that guest NICs are plugged into directly (<interface type='bridge'>), not a libvirt network's. */
+export interface HostBridgeView {
+  name: string;
+  /** domains with a NIC on it, by name */
+  guests: string[];
+  taps: TapView[];
+  /** bytes per second through it (/sys/class/net/BR/statistics, local hosts); null where not read */
+  rxBytesPerSec: number | null;
+  txBytesPerSec: number | null;
 }
 
 export interface HostView {
@@ -268,6 +293,8 @@ export interface HostView {
   /** storage pools and libvirt networks (src/model/storage.ts); null until the slow loop has answered */
   pools?: PoolView[] | null;
   networks?: NetworkView[] | null;
+  /** host bridges guest NICs use that no libvirt network owns (br0), with their traffic; from the domains' XML, so known from the first tick */
+  bridges?: HostBridgeView[];
   /** when the slow loop's round behind them ended, wall ms */
   inventoryWallMs?: number | null;
   /** why (part of) that round failed */

@@ -8,7 +8,7 @@
 // renamed or removed.
 
 import type { CapacityView } from '../model/capacity.js';
-import type { DomainView, HostView, ModelView, NetworkView, PoolView } from '../model/view.js';
+import type { DomainView, HostView, ModelView, NetworkView, PoolView, TapView } from '../model/view.js';
 import type { DomainAddresses } from '../types/sample.js';
 import { counterText as str, domainCounters, procMonoMs, statsMonoMs } from './counters.js';
 
@@ -45,7 +45,18 @@ function hostJson(h: HostView) {
     networks: h.networks ? h.networks.map(networkJson) : null,
     inventoryTime: h.inventoryWallMs ? new Date(h.inventoryWallMs).toISOString() : null,
     inventoryError: h.inventoryError ?? null,
+    bridges: (h.bridges ?? []).map((b) => ({
+      name: b.name,
+      guests: b.guests,
+      taps: b.taps.map(tapJson),
+      rxBytesPerSec: round(b.rxBytesPerSec),
+      txBytesPerSec: round(b.txBytesPerSec),
+    })),
   };
+}
+
+function tapJson(t: TapView) {
+  return { tap: t.tap, domain: t.domain, mac: t.mac };
 }
 
 function poolJson(p: PoolView) {
@@ -83,6 +94,7 @@ function networkJson(n: NetworkView) {
     leasesTotal: n.leasesTotal,
     leases: n.leases ? n.leases.map((l) => ({ mac: l.mac, ip: l.ip, hostname: l.hostname, domain: l.domain, expires: l.expiresWallMs === null ? null : new Date(l.expiresWallMs).toISOString() })) : null,
     guests: n.guests,
+    taps: n.taps.map(tapJson),
     rxBytesPerSec: round(n.rxBytesPerSec),
     txBytesPerSec: round(n.txBytesPerSec),
     autostart: n.autostart,
@@ -214,6 +226,9 @@ export function domainJson(d: DomainView) {
       txBytes: str(n.txBytes),
       rxPkts: str(n.rxPkts),
       txPkts: str(n.txPkts),
+      // schema 3
+      type: n.type ?? null,
+      bridge: n.bridge ?? null,
     })),
     vcpuThreads: d.vcpuThreads.map((t) => ({
       vcpu: t.vcpu,

@@ -244,6 +244,8 @@ const nic = record<NicSample>({
   name: str,
   mac: strN,
   source: strN,
+  type: opt(strN),
+  bridge: opt(strN),
   rxBytes: bigN,
   rxPkts: bigN,
   rxErrs: bigN,

@@ -89,6 +89,10 @@ export interface NicSample {
   readonly mac: string | null;
   /** bridge or network name, from domain XML */
   readonly source: string | null;
+  /** the interface type (domain XML): network, bridge, direct, user, ...; absent in recordings made before it */
+  readonly type?: string | null;
+  /** the host bridge it is plugged into (a bridge interface's source; a network interface's bridge in the live XML); absent in older recordings */
+  readonly bridge?: string | null;
   readonly rxBytes: bigint | null;
   readonly rxPkts: bigint | null;
   readonly rxErrs: bigint | null;

@@ -10,7 +10,7 @@ import type { Frame } from './frame.js';
 import { cpuRows, type CpuRow } from './panes/cpus.js';
 import { diskRows, type DiskRef } from './panes/disks.js';
 import { nicRows, type NicRef } from './panes/nics.js';
-import { networkOpens, networkRows, type NetworkRow } from './panes/networks.js';
+import { networkOpens, networkRowDomain, networkRows, type NetworkRow } from './panes/networks.js';
 import { noisyRows } from './panes/noisy.js';
 import { storageOpens, storageRows, type StorageRow } from './panes/storage.js';
 import type { UiState } from './state-types.js';
@@ -97,8 +97,8 @@ export class DerivedRows {
         // A volume's row opens the domain using it; a pool's opens the pool (listOpens).
         return this.storage(frame).map((r) => (r.volume ? domainKeyByName(frame.view, r.host, r.volume.usedBy[0]) : null));
       case 'networks':
-        // A lease's row opens the domain holding it.
-        return this.networks(frame).map((r) => (r.lease ? domainKeyByName(frame.view, r.host, r.lease.domain) : null));
+        // A lease's or a tap's row opens its domain.
+        return this.networks(frame).map((r) => domainKeyByName(frame.view, r.host, networkRowDomain(r)));
       default:
         return [];
     }

@@ -106,11 +106,13 @@ describe.skipIf(!ready)('virtop TUI in tmux', () => {
     keys('Escape');
     await waitFor((x) => /Storage pools\s+1 pool\(s\)/.test(x), 'back to the list of pools');
     keys('6');
-    s = await waitFor((x) => /Networks\s+2 network\(s\), \d+ lease\(s\)/.test(x), 'view 6');
+    s = await waitFor((x) => /Networks\s+2 network\(s\), 1 host bridge\(s\), \d+ lease\(s\)/.test(x), 'view 6');
+    // the demo's br0: guests plugged straight into a host bridge, no libvirt network
+    expect(s).toMatch(/^br0\s+host\s+br0\s.*mail-relay, staging-api, win2019-ad/m);
     expect(s).toMatch(/default\s+nat\s+virbr0\s+active\s+192\.168\.122\.1\/24\s+-\s+-\s+11\/253/);
     expect(s).toMatch(/storage-net\s+isolated\s+virbr1/);
     keys('Enter');
-    s = await waitFor((x) => /Network default\s+11 lease\(s\)/.test(x), 'the network opened');
+    s = await waitFor((x) => /Network default\s+11 lease\(s\), \d+ tap\(s\)/.test(x), 'the network opened');
     expect(s).toMatch(/ {2}192\.168\.122\.10\s+52:54:00:[0-9a-f:]{8}\s+build-runner, host name build-runner; expires in \d+ min/);
     // Enter on a lease (the first, under the network's row) opens the domain holding it
     const holder = /^ {2}192\.168\.122\.\d+\s+\S+\s+([\w-]+),/m.exec(s)?.[1];

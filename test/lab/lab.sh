@@ -26,6 +26,9 @@
 # virtop-lab-ipaddr* an idle guest on virtop-lab-ipnet, a second isolated
 # network whose DHCP hands out IPv4 link-local addresses (169.254.77.0/24),
 # so guest IP lookups (lease, ARP) have something to find;
+# virtop-lab-brnet* is a netload guest plugged straight into a plain host
+# bridge (virtoplab2, no address, made with ip link while such a guest is
+# defined): what <interface type='bridge'> guests on br0 look like;
 # virtop-lab-full* writes its whole disk, whose image sits on a small tmpfs
 # ($WORK/full, mounted while such a guest is defined): the tmpfs fills, QEMU
 # gets ENOSPC and pauses the guest, as a full thin pool would.
@@ -52,6 +55,8 @@ PACKAGES=(libvirt-daemon-system libvirt-clients libvirt-dev qemu-system-x86 qemu
 GUEST_MODULES=(virtio_pci virtio_blk virtio_net virtio_balloon button evdev)
 DISK_SIZE=${VIRTOP_LAB_DISK_SIZE:-64M}
 DISK_BPS=${VIRTOP_LAB_DISK_BPS:-16777216} # disk guest read+write cap, bytes/s
+# the brnet guests' host bridge: not a libvirt network, no address
+HOST_BRIDGE=virtoplab2
 # the full guests' filesystem: far smaller than their 64 MiB disk
 FULL_DIR=$WORK/full
 FULL_FS_SIZE=${VIRTOP_LAB_FULL_FS_SIZE:-8m}
@@ -437,7 +442,7 @@ guest_spec() {
   local base=${1#"$PREFIX"}
   MEM_MAX=256 MEM_CUR=192
   STATS_PERIOD=1 # balloon stats period (s); empty: none
-  GUEST_NET=$NET_NAME DHCP=
+  GUEST_NET=$NET_NAME DHCP= GUEST_BRIDGE=
   case $base in
     spin*) LOAD=spin VCPU_MAX=2 VCPU_CUR=2 ;;
     disk*) LOAD=disk VCPU_MAX=1 VCPU_CUR=1 ;;
@@ -446,7 +451,8 @@ guest_spec() {
     nostats*) LOAD=idle VCPU_MAX=1 VCPU_CUR=1 STATS_PERIOD= ;;
     ipaddr*) LOAD=idle VCPU_MAX=1 VCPU_CUR=1 GUEST_NET=$IPNET_NAME DHCP=1 ;;
     full*) LOAD=fill VCPU_MAX=1 VCPU_CUR=1 ;;
-    *) die "unknown lab guest '$1' (names: ${PREFIX}{spin,disk,netload,idle,nostats,ipaddr,full}[suffix])" ;;
+    brnet*) LOAD=net VCPU_MAX=1 VCPU_CUR=1 GUEST_BRIDGE=$HOST_BRIDGE ;;
+    *) die "unknown lab guest '$1' (names: ${PREFIX}{spin,disk,netload,idle,nostats,ipaddr,full,brnet}[suffix])" ;;
   esac
 }
 
@@ -538,10 +544,7 @@ domain_xml() {
       <source file='$(disk_path "$name")'/>
       <target dev='vda' bus='virtio'/>$DISK_IOTUNE
     </disk>
-    <interface type='network'>
-      <source network='$GUEST_NET'/>
-      <model type='virtio'/>
-    </interface>
+$(interface_xml)
     <serial type='pty'>
       <log file='$(console_log "$name")' append='off'/>
       <target port='0'/>
@@ -555,6 +558,32 @@ domain_xml() {
   </devices>
 </domain>
 XML
+}
+
+# the guest's NIC: on its lab network, or plugged straight into the host bridge
+interface_xml() {
+  if [[ -n $GUEST_BRIDGE ]]; then
+    printf "    <interface type='bridge'>\n      <source bridge='%s'/>\n      <model type='virtio'/>\n    </interface>" "$GUEST_BRIDGE"
+  else
+    printf "    <interface type='network'>\n      <source network='%s'/>\n      <model type='virtio'/>\n    </interface>" "$GUEST_NET"
+  fi
+}
+
+# The brnet guests' bridge: a plain Linux bridge, up, with no address (nothing routes to or from it).
+host_bridge_up() {
+  if ! ip link show "$HOST_BRIDGE" >/dev/null 2>&1; then
+    ip link add "$HOST_BRIDGE" type bridge || die "cannot create the host bridge $HOST_BRIDGE (ip link add; needs root)"
+    log "up: created host bridge $HOST_BRIDGE"
+  fi
+  ip link set "$HOST_BRIDGE" up
+}
+
+host_bridge_down_if_unused() {
+  lab_domains | grep -q "^${PREFIX}brnet" && return 0
+  if ip link show "$HOST_BRIDGE" >/dev/null 2>&1; then
+    ip link del "$HOST_BRIDGE" && log "down: removed host bridge $HOST_BRIDGE"
+  fi
+  return 0
 }
 
 network_xml() {
@@ -644,6 +673,7 @@ guest_up() {
     vsh undefine "$name" >/dev/null
   fi
   ensure_disk "$name"
+  [[ -z $GUEST_BRIDGE ]] || host_bridge_up
   local f
   f=$(mktemp)
   domain_xml "$name" >"$f"
@@ -683,6 +713,7 @@ guest_down() {
   log "down: removed $name"
   [[ $name != "${PREFIX}ipaddr"* ]] || ipnet_down_if_unused
   [[ $name != "${PREFIX}full"* ]] || { rm -f "$(disk_path "$name")"; full_fs_down_if_unused; }
+  [[ $name != "${PREFIX}brnet"* ]] || host_bridge_down_if_unused
 }
 
 cmd_net_down() {
@@ -707,6 +738,7 @@ cmd_down() {
       vsh pool-destroy "$pool" >/dev/null && log "down: destroyed the transient pool $pool"
     done
     full_fs_down_if_unused
+    host_bridge_down_if_unused
   fi
 }
 

@@ -56,7 +56,7 @@ const def: DomainDef = {
   maxVcpus: 4,
   currentVcpus: 2,
   disks: [{ target: 'vda', source: '/x', device: 'disk', bus: 'virtio' }],
-  nics: [{ target: 'vnet7', mac: '52:54:00:12:34:56', type: 'network', source: 'virtop-lab-net', model: 'virtio' }],
+  nics: [{ target: 'vnet7', mac: '52:54:00:12:34:56', type: 'network', source: 'virtop-lab-net', bridge: 'virtoplab0', model: 'virtio' }],
   hasBalloon: true,
   balloonStatsPeriodSec: 1,
 };
@@ -75,7 +75,7 @@ describe('domainFromRecord', () => {
     ]);
     expect(d.disks).toHaveLength(1);
     expect(d.disks[0]).toMatchObject({ name: 'vda', path: '/var/lib/virtop-lab/disk.qcow2', rdBytes: 409600n, wrReqs: 50n, errors: null, capacityBytes: 67108864n });
-    expect(d.nics[0]).toMatchObject({ name: 'vnet7', mac: '52:54:00:12:34:56', source: 'virtop-lab-net', txDrop: 2n });
+    expect(d.nics[0]).toMatchObject({ name: 'vnet7', mac: '52:54:00:12:34:56', source: 'virtop-lab-net', type: 'network', bridge: 'virtoplab0', txDrop: 2n });
     expect(d.balloon).toMatchObject({ currentKiB: 262144n, maximumKiB: 393216n, unusedKiB: 100000n, availableKiB: 230000n, lastUpdateSec: 1_764_000_000n, swapInKiB: null });
     expect(d.memMaxKiB).toBe(393216n);
     expect(isThinRecord(params)).toBe(false);

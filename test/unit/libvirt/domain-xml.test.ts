@@ -16,9 +16,10 @@ const XML = `<domain type='kvm' id='7'>
     <disk type='volume' device='disk'><source pool='default' volume='v1'/><target dev='vdc' bus='virtio'/></disk>
     <disk type='file' device='cdrom'><target dev='sda' bus='sata'/></disk>
     <interface type='network'>
-      <mac address='52:54:00:aa:bb:cc'/><source network='default'/><target dev='vnet3'/><model type='virtio'/>
+      <mac address='52:54:00:aa:bb:cc'/><source network='default' portid='0b8c5e8e-1d3c-4e5a-9d5e-2f4c1a0b9c11' bridge='virbr0'/><target dev='vnet3'/><model type='virtio'/>
     </interface>
     <interface type='bridge'><mac address='52:54:00:aa:bb:cd'/><source bridge='br0'/></interface>
+    <interface type='direct'><mac address='52:54:00:aa:bb:ce'/><source dev='eno1' mode='vepa'/><target dev='macvtap0'/></interface>
     <memballoon model='virtio'><stats period='5'/></memballoon>
   </devices>
 </domain>`;
@@ -41,8 +42,10 @@ describe('parseDomainXml', () => {
       { target: 'sda', source: null, device: 'cdrom', bus: 'sata' },
     ]);
     expect(d.nics).toEqual([
-      { target: 'vnet3', mac: '52:54:00:aa:bb:cc', type: 'network', source: 'default', model: 'virtio' },
-      { target: null, mac: '52:54:00:aa:bb:cd', type: 'bridge', source: 'br0', model: null },
+      // a network interface in the live XML names its bridge too; a direct (macvtap) one has none
+      { target: 'vnet3', mac: '52:54:00:aa:bb:cc', type: 'network', source: 'default', bridge: 'virbr0', model: 'virtio' },
+      { target: null, mac: '52:54:00:aa:bb:cd', type: 'bridge', source: 'br0', bridge: 'br0', model: null },
+      { target: 'macvtap0', mac: '52:54:00:aa:bb:ce', type: 'direct', source: 'eno1', bridge: null, model: null },
     ]);
     expect(d.hasBalloon).toBe(true);
     expect(d.balloonStatsPeriodSec).toBe(5);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { bridgeRates, fullInSec, growthPerHour, networkViews, PoolGrowth, poolViews, volumeIndex } from '../../../src/model/storage.js';
+import { bridgeRates, fullInSec, growthPerHour, hostBridgeViews, networkViews, PoolGrowth, poolViews, volumeIndex } from '../../../src/model/storage.js';
 import type { HostInventory, PoolSample } from '../../../src/types/sample.js';
 import { domainView } from '../../helpers/domain-view.js';
 
@@ -118,11 +118,46 @@ describe('networkViews', () => {
       [c, b, a],
     );
     expect(n).toMatchObject({ leasesUsed: 2, leasesTotal: 253, guests: ['a', 'b'] });
+    expect(n.taps).toEqual([
+      { tap: 'vnet0', domain: 'a', mac: '52:54:00:00:00:0a' },
+      { tap: 'vnet0', domain: 'b', mac: '52:54:00:00:00:0b' },
+    ]);
     expect(n.leases!.map((l) => [l.ip, l.domain])).toEqual([
       ['192.168.122.10', 'a'],
       ['192.168.122.11', null],
       ['fd00::10', 'a'],
     ]);
+  });
+});
+
+describe('hostBridgeViews', () => {
+  const nic = (name: string, type: string, bridge: string | null, mac: string) => ({
+    name, mac, source: bridge, type, bridge, rxBytesPerSec: null, txBytesPerSec: null, rxPktsPerSec: null, txPktsPerSec: null, rxErrs: null, txErrs: null, rxDrop: null, txDrop: null,
+  });
+  const files = domainView({ key: 'k1', name: 'files', nics: [nic('vnet3', 'bridge', 'br0', '52:54:00:00:00:03'), nic('vnet4', 'network', 'virbr0', '52:54:00:00:00:04')] });
+  const backup = domainView({ key: 'k2', name: 'backup', nics: [nic('vnet1', 'bridge', 'br0', '52:54:00:00:00:01')] });
+  const odd = domainView({ key: 'k3', name: 'odd', nics: [nic('vnet9', 'bridge', 'virbr0', '52:54:00:00:00:09'), nic('macvtap0', 'direct', null, '52:54:00:00:00:0f')] });
+  const reading = (monoNs: bigint, rx: bigint) => ({ monoNs, spanNs: 0n, bridges: [{ name: 'br0', rxBytes: rx, txBytes: 0n, error: null }] });
+  const virbr0 = { bridge: 'virbr0' } as Parameters<typeof hostBridgeViews>[1] extends readonly (infer N)[] | null ? N : never;
+
+  it('the bridges guests plug into directly, by name, with guests, taps and traffic; a network’s bridge and a direct NIC are not among them', () => {
+    const [br0, ...rest] = hostBridgeViews([files, odd, backup], [virbr0], { prev: reading(0n, 0n), cur: reading(2_000_000_000n, 4096n) });
+    expect(rest).toEqual([]);
+    expect(br0).toEqual({
+      name: 'br0',
+      guests: ['backup', 'files'],
+      taps: [
+        { tap: 'vnet1', domain: 'backup', mac: '52:54:00:00:00:01' },
+        { tap: 'vnet3', domain: 'files', mac: '52:54:00:00:00:03' },
+      ],
+      rxBytesPerSec: 2048,
+      txBytesPerSec: 0,
+    });
+  });
+
+  it('before the networks are read, a bridge interface on virbr0 counts as a host bridge; rates need two readings', () => {
+    const views = hostBridgeViews([odd], null);
+    expect(views.map((b) => [b.name, b.guests, b.rxBytesPerSec])).toEqual([['virbr0', ['odd'], null]]);
   });
 });
 

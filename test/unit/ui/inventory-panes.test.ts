@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { ModelView, NetworkView, PoolView } from '../../../src/model/view.js';
+import type { HostBridgeView, ModelView, NetworkView, PoolView } from '../../../src/model/view.js';
 import { renderList } from '../../../src/ui/panes/list.js';
-import { networkOpens, networkRows, networksSpec } from '../../../src/ui/panes/networks.js';
+import { networkOpens, networkRowDomain, networkRows, networksSpec, type NetworkRow } from '../../../src/ui/panes/networks.js';
 import { poolRole, storageOpens, storageRows, storageSpec } from '../../../src/ui/panes/storage.js';
 import type { UiState } from '../../../src/ui/state-types.js';
 import { buildModel, makeFrame, strip } from './fixture.js';
@@ -41,6 +41,10 @@ const nat: NetworkView = {
   leasesTotal: 253,
   leases: [{ mac: '52:54:00:00:00:01', ip: '192.168.122.7', hostname: 'web', domain: 'web-01', expiresWallMs: null }],
   guests: ['web-01', 'db-01'],
+  taps: [
+    { tap: 'vnet0', domain: 'web-01', mac: '52:54:00:00:00:01' },
+    { tap: 'vnet4', domain: 'db-01', mac: '52:54:00:00:00:04' },
+  ],
   rxBytesPerSec: 3 * 2 ** 20,
   txBytesPerSec: 512 * 1024,
   autostart: true,
@@ -48,9 +52,9 @@ const nat: NetworkView = {
   error: null,
 };
 
-function frameWith(pools: PoolView[] | null, networks: NetworkView[] | null, opened: UiState['opened'] = {}) {
+function frameWith(pools: PoolView[] | null, networks: NetworkView[] | null, opened: UiState['opened'] = {}, bridges: HostBridgeView[] = []) {
   const { model, view } = buildModel(2);
-  const v: ModelView = { ...view, hosts: [{ ...view.hosts[0], pools, networks }] };
+  const v: ModelView = { ...view, hosts: [{ ...view.hosts[0], pools, networks, bridges }] };
   return makeFrame(model, v, { opened });
 }
 const HOST = 'qemu:///system';
@@ -110,28 +114,43 @@ describe('view 5: storage pools', () => {
 });
 
 describe('view 6: networks', () => {
-  const iso: NetworkView = { ...nat, name: 'iso', uuid: 'n2', forward: 'isolated', bridge: 'virbr9', addresses: [], leasesUsed: null, leasesTotal: null, leases: null, guests: [], rxBytesPerSec: null, txBytesPerSec: null };
+  const iso: NetworkView = { ...nat, name: 'iso', uuid: 'n2', forward: 'isolated', bridge: 'virbr9', addresses: [], leasesUsed: null, leasesTotal: null, leases: null, guests: [], taps: [], rxBytesPerSec: null, txBytesPerSec: null };
+  const br0: HostBridgeView = { name: 'br0', guests: ['files'], taps: [{ tap: 'vnet7', domain: 'files', mac: '52:54:00:00:00:07' }], rxBytesPerSec: 2048, txBytesPerSec: 1024 };
+  const name = (r: NetworkRow) => (r.kind === 'network' ? r.net.name : r.kind === 'bridge' ? r.bridge.name : r.kind === 'lease' ? r.lease.ip : r.tap.tap);
 
-  it('a row per network with leases used of its range and its guests', () => {
-    const f = frameWith(null, [nat, iso]);
+  it('a row per network with leases used of its range and its guests, then the host bridges', () => {
+    const f = frameWith(null, [nat, iso], {}, [br0]);
     const rows = networkRows(f);
-    expect(networkOpens(rows)).toEqual([`${HOST}#n1`, `${HOST}#n2`]);
+    expect(networkOpens(rows)).toEqual([`${HOST}#n1`, `${HOST}#n2`, `${HOST}#bridge:br0`]);
     // by name, whatever order libvirt listed them in
-    expect(networkRows(frameWith(null, [iso, nat])).map((r) => r.net.name)).toEqual(['default', 'iso']);
-    const lines = renderList(networksSpec(f, rows, 140), 140, 5, f.palette).map(strip);
-    expect(lines[0]).toMatch(/^Networks +2 network\(s\), 1 lease\(s\)  Enter: its leases  0\/Esc: domains/);
+    expect(networkRows(frameWith(null, [iso, nat])).map(name)).toEqual(['default', 'iso']);
+    const lines = renderList(networksSpec(f, rows, 140), 140, 6, f.palette).map(strip);
+    expect(lines[0]).toMatch(/^Networks +2 network\(s\), 1 host bridge\(s\), 1 lease\(s\)  Enter: its leases and taps  0\/Esc: domains/);
     expect(lines[1]).toMatch(/^NETWORK \/ LEASE +FORWARD +BRIDGE +STATE +ADDRESS \/ MAC +RX\/s +TX\/s +LEASES +GUESTS \/ LEASE/);
     expect(lines[2]).toMatch(/^default +nat +virbr0 +active +192\.168\.122\.1\/24 +3\.0M +512K +1\/253 +web-01, db-01/);
     expect(lines[3]).toMatch(/^iso +isolated +virbr9 +active +- +- +- +- +-/);
+    expect(lines[4]).toMatch(/^br0 +host +br0 +- +- +2\.0K +1\.0K +- +files/);
   });
 
-  it('a network opened: it alone, then its leases', () => {
+  it('a network opened: it alone, then its leases and its taps; a lease or a tap stands for its domain', () => {
     const f = frameWith(null, [nat, iso], { networks: { key: `${HOST}#n1`, cursorWas: 0 } });
     const rows = networkRows(f);
-    expect(networkOpens(rows)).toEqual([`${HOST}#n1`, null]);
-    const lines = renderList(networksSpec(f, rows, 140), 140, 5, f.palette).map(strip);
-    expect(lines[0]).toMatch(/^Network default +1 lease\(s\)  Esc: all networks/);
+    expect(rows.map(name)).toEqual(['default', '192.168.122.7', 'vnet0', 'vnet4']);
+    expect(networkOpens(rows)).toEqual([`${HOST}#n1`, null, null, null]);
+    expect(rows.map(networkRowDomain)).toEqual([null, 'web-01', 'web-01', 'db-01']);
+    const lines = renderList(networksSpec(f, rows, 140), 140, 6, f.palette).map(strip);
+    expect(lines[0]).toMatch(/^Network default +1 lease\(s\), 2 tap\(s\)  Esc: all networks/);
     expect(lines[2]).toMatch(/^default +nat +virbr0/);
     expect(lines[3]).toMatch(/^ {2}192\.168\.122\.7 +52:54:00:00:00:01 +web-01, host name web; expires never/);
+    expect(lines[4]).toMatch(/^ {2}vnet0 +tap +52:54:00:00:00:01 +web-01 *$/);
+  });
+
+  it('a host bridge opened: it alone, then its taps', () => {
+    const f = frameWith(null, [nat], { networks: { key: `${HOST}#bridge:br0`, cursorWas: 1 } }, [br0]);
+    const rows = networkRows(f);
+    expect(rows.map(name)).toEqual(['br0', 'vnet7']);
+    const lines = renderList(networksSpec(f, rows, 140), 140, 4, f.palette).map(strip);
+    expect(lines[0]).toMatch(/^Host bridge br0 +1 tap\(s\)  Esc: all networks/);
+    expect(lines[3]).toMatch(/^ {2}vnet7 +tap +52:54:00:00:00:07 +files *$/);
   });
 });
