@@ -94,12 +94,26 @@ class DomRef {
 struct EventRegistration {
   int lifecycleId = -1;      // virConnectDomainEventRegisterAny id, -1 if none
   bool closeCallback = false;
+  int poolLifecycleId = -1;  // virConnectStoragePoolEventRegisterAny ids
+  int poolRefreshId = -1;
+  int networkLifecycleId = -1;  // virConnectNetworkEventRegisterAny id
+};
+
+// Why a kind of event could not be registered (empty when it was).
+struct EventErrors {
+  LvError lifecycle;
+  LvError close;
+  // pool and network events: set when none of them could be registered
+  LvError inventory;
 };
 
 // Worker thread only (blocking): registers the connection's event callbacks
 // with the hub. Failures are recorded, never fatal for the connection.
 void RegisterEvents(virConnectPtr conn, const std::shared_ptr<EventHub>& hub,
-                    EventRegistration& reg, LvError& lifecycleErr, LvError& closeErr);
+                    EventRegistration& reg, EventErrors& errs);
+
+// Whether any pool or network event could be registered.
+bool HasInventoryEvents(const EventRegistration& reg);
 
 // Worker/helper thread only (blocking): deregisters callbacks and drops the
 // reference. Errors are ignored; the connection may already be dead.
@@ -141,8 +155,7 @@ class ConnState {
   virConnectPtr conn = nullptr;  // the state's own reference while Open
   std::string uri;
   EventRegistration reg;
-  LvError lifecycleError;  // set if lifecycle registration failed
-  LvError closeCbError;    // set if close-callback registration failed
+  EventErrors eventErrors;  // what could not be registered
   const std::shared_ptr<EventHub> hub;
   // Self-locking. Owned jointly with its threads, which keep it alive after
   // the ConnState is gone.

@@ -18,6 +18,7 @@ const char* OpMethodName(DomainOpWorker::Op op) {
     case DomainOpWorker::kSetMemory: return "setMemoryFlags";
     case DomainOpWorker::kSetVcpus: return "setVcpusFlags";
     case DomainOpWorker::kSetMemoryStatsPeriod: return "setMemoryStatsPeriod";
+    case DomainOpWorker::kSetAutostart: return "setAutostart";
   }
   return "domainOp";
 }
@@ -38,6 +39,8 @@ Napi::Function Connection::Define(Napi::Env env) {
           InstanceMethod("setKeepAlive", &Connection::SetKeepAlive),
           InstanceMethod("getAllDomainStats", &Connection::GetAllDomainStats),
           InstanceMethod("listAllDomains", &Connection::ListAllDomains),
+          InstanceMethod("listDomainNames", &Connection::ListDomainNames),
+          InstanceMethod("setAutostart", &Connection::DomainOp<DomainOpWorker::kSetAutostart>),
           InstanceMethod("domainInfo", &Connection::DomainInfo),
           InstanceMethod("domainXml", &Connection::DomainXml),
           InstanceMethod("nodeInfo", &Connection::NodeInfo),
@@ -66,6 +69,7 @@ Napi::Function Connection::Define(Napi::Env env) {
                          &Connection::DomainOp<DomainOpWorker::kSetMemoryStatsPeriod>),
           InstanceMethod("onLifecycle", &Connection::OnLifecycle),
           InstanceMethod("offLifecycle", &Connection::OffLifecycle),
+          InstanceMethod("onInventoryEvent", &Connection::OnInventoryEvent),
           InstanceMethod("onClose", &Connection::OnClose),
       });
 }
@@ -271,6 +275,15 @@ Napi::Value Connection::ListAllDomains(const Napi::CallbackInfo& info) {
   return Dispatch(new ListDomainsWorker(env, std::move(ref), flags));
 }
 
+Napi::Value Connection::ListDomainNames(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  uint32_t flags = ArgUint32(info, 0, "flags");
+  Napi::Value rejected;
+  ConnRef ref = AcquireOr(env, "listDomainNames", &rejected);
+  if (!ref) return rejected;
+  return Dispatch(new ListDomainNamesWorker(env, std::move(ref), flags));
+}
+
 Napi::Value Connection::DomainInfo(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   std::string uuid = ArgString(info, 0, "uuid");
@@ -414,6 +427,9 @@ Napi::Value Connection::DomainOp(const Napi::CallbackInfo& info) {
       flags = ArgUint32(info, 2, "flags");
       break;
     }
+    case DomainOpWorker::kSetAutostart:
+      arg = ArgBool(info, 1, "autostart") ? 1 : 0;
+      break;
     default: break;
   }
   Napi::Value rejected;
@@ -432,12 +448,28 @@ Napi::Value Connection::OnLifecycle(const Napi::CallbackInfo& info) {
     if (state_->phase != ConnState::Phase::Open) {
       // fall through to the error below, outside the lock
     } else if (state_->reg.lifecycleId < 0) {
-      throw state_->lifecycleError.ToJs(env);
+      throw state_->eventErrors.lifecycle.ToJs(env);
     } else {
       return Napi::Number::New(env, state_->hub->Add(env, EventHub::kLifecycle, cb));
     }
   }
   throw NotOpenError(env, "onLifecycle");
+}
+
+Napi::Value Connection::OnInventoryEvent(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  Napi::Function cb = ArgFunction(info, 0, "callback");
+  {
+    std::lock_guard<std::mutex> lock(state_->mu);
+    if (state_->phase != ConnState::Phase::Open) {
+      // error below
+    } else if (!HasInventoryEvents(state_->reg)) {
+      throw state_->eventErrors.inventory.ToJs(env);
+    } else {
+      return Napi::Number::New(env, state_->hub->Add(env, EventHub::kInventory, cb));
+    }
+  }
+  throw NotOpenError(env, "onInventoryEvent");
 }
 
 Napi::Value Connection::OffLifecycle(const Napi::CallbackInfo& info) {
@@ -453,7 +485,7 @@ Napi::Value Connection::OnClose(const Napi::CallbackInfo& info) {
     if (state_->phase != ConnState::Phase::Open) {
       // error below
     } else if (!state_->reg.closeCallback) {
-      throw state_->closeCbError.ToJs(env);
+      throw state_->eventErrors.close.ToJs(env);
     } else {
       state_->hub->Add(env, EventHub::kClose, cb);
       return env.Undefined();

@@ -43,6 +43,7 @@ class Connection : public Napi::ObjectWrap<Connection> {
   Napi::Value NodeMemoryStats(const Napi::CallbackInfo& info);
 
   Napi::Value BlockStats(const Napi::CallbackInfo& info);
+  Napi::Value ListDomainNames(const Napi::CallbackInfo& info);
   Napi::Value DiskErrors(const Napi::CallbackInfo& info);
   Napi::Value InterfaceStats(const Napi::CallbackInfo& info);
   Napi::Value MemoryStats(const Napi::CallbackInfo& info);
@@ -59,6 +60,7 @@ class Connection : public Napi::ObjectWrap<Connection> {
 
   Napi::Value OnLifecycle(const Napi::CallbackInfo& info);
   Napi::Value OffLifecycle(const Napi::CallbackInfo& info);
+  Napi::Value OnInventoryEvent(const Napi::CallbackInfo& info);
   Napi::Value OnClose(const Napi::CallbackInfo& info);
 
   // A reference for a worker, or empty (then *rejected is the promise to return).

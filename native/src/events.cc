@@ -42,6 +42,17 @@ void CallJs(Napi::Env env, Napi::Function fn, ListenerBox* box, EventPayload* da
     o.Set("uuid", ev->uuid);
     o.Set("event", ev->event);
     o.Set("detail", ev->detail);
+  } else if (ev->kind == EventHub::kInventory) {
+    o.Set("object", ev->object);
+    o.Set("name", ev->name);
+    o.Set("uuid", ev->uuid);
+    if (ev->refresh) {
+      o.Set("event", "refresh");
+      o.Set("detail", env.Null());
+    } else {
+      o.Set("event", ev->event);
+      o.Set("detail", ev->detail);
+    }
   } else {
     o.Set("reason", ev->reason);
   }
@@ -124,19 +135,33 @@ void EventHub::Emit(const EventPayload& p) {
   }
 }
 
-int EventHub::LifecycleCb(virConnectPtr /*conn*/, virDomainPtr dom, int event, int detail,
-                          void* opaque) {
+namespace {
+
+// An event about one libvirt object (domain, pool, network): its name and
+// UUID are local lookups on the object, no RPC.
+template <typename Obj>
+void EmitObjectEvent(void* opaque, EventHub::Kind kind, const char* object, Obj obj, const char* (*getName)(Obj),
+                   int (*getUuid)(Obj, char*), int event, int detail, bool refresh) {
   auto& hub = *static_cast<std::shared_ptr<EventHub>*>(opaque);
   EventPayload p;
-  p.kind = kLifecycle;
-  // Both are local lookups on the virDomain object, no RPC.
-  const char* name = virDomainGetName(dom);
+  p.kind = kind;
+  p.object = object;
+  p.refresh = refresh;
+  const char* name = getName(obj);
   if (name != nullptr) p.name = name;
   char uuid[VIR_UUID_STRING_BUFLEN];
-  if (virDomainGetUUIDString(dom, uuid) == 0) p.uuid = uuid;
+  if (getUuid(obj, uuid) == 0) p.uuid = uuid;
   p.event = event;
   p.detail = detail;
   hub->Emit(p);
+}
+
+}  // namespace
+
+int EventHub::LifecycleCb(virConnectPtr /*conn*/, virDomainPtr dom, int event, int detail,
+                          void* opaque) {
+  EmitObjectEvent(opaque, kLifecycle, "", dom, virDomainGetName, virDomainGetUUIDString, event,
+                  detail, false);
   return 0;
 }
 
@@ -146,6 +171,23 @@ void EventHub::CloseCb(virConnectPtr /*conn*/, int reason, void* opaque) {
   p.kind = kClose;
   p.reason = reason;
   hub->Emit(p);
+}
+
+void EventHub::PoolLifecycleCb(virConnectPtr /*conn*/, virStoragePoolPtr pool, int event,
+                               int detail, void* opaque) {
+  EmitObjectEvent(opaque, kInventory, "pool", pool, virStoragePoolGetName, virStoragePoolGetUUIDString, event,
+                detail, false);
+}
+
+void EventHub::PoolRefreshCb(virConnectPtr /*conn*/, virStoragePoolPtr pool, void* opaque) {
+  EmitObjectEvent(opaque, kInventory, "pool", pool, virStoragePoolGetName, virStoragePoolGetUUIDString, 0, 0,
+                true);
+}
+
+void EventHub::NetworkLifecycleCb(virConnectPtr /*conn*/, virNetworkPtr net, int event,
+                                  int detail, void* opaque) {
+  EmitObjectEvent(opaque, kInventory, "network", net, virNetworkGetName, virNetworkGetUUIDString, event, detail,
+                false);
 }
 
 void* EventHub::NewOpaque(const std::shared_ptr<EventHub>& hub) {

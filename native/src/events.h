@@ -1,7 +1,8 @@
-// Delivery of libvirt events (domain lifecycle, connection close) to JS.
+// Delivery of libvirt events (domain lifecycle, connection close, storage
+// pool and network lifecycle) to JS.
 //
-// Each open connection registers ONE lifecycle callback and ONE close
-// callback with libvirt (off the JS thread, while opening). Their opaque
+// Each open connection registers ONE callback per event kind with libvirt
+// (off the JS thread, while opening). Their opaque
 // points at the connection's EventHub, which fans events out to any number
 // of JS listeners, each backed by its own unref'd ThreadSafeFunction. Adding
 // and removing JS listeners therefore never calls libvirt and never blocks.
@@ -27,6 +28,9 @@ struct Listener;
 
 struct EventPayload {
   int kind = 0;
+  // kInventory: "pool" or "network"; refresh is a pool's refresh event (no event/detail)
+  std::string object;
+  bool refresh = false;
   std::string name;
   std::string uuid;
   int event = 0;
@@ -36,7 +40,7 @@ struct EventPayload {
 
 class EventHub {
  public:
-  enum Kind { kLifecycle = 0, kClose = 1 };
+  enum Kind { kLifecycle = 0, kClose = 1, kInventory = 2 };
 
   // JS thread.
   int Add(Napi::Env env, Kind kind, Napi::Function fn);
@@ -50,6 +54,9 @@ class EventHub {
   // NewOpaque and freed by libvirt through FreeOpaque.
   static int LifecycleCb(virConnectPtr conn, virDomainPtr dom, int event, int detail, void* opaque);
   static void CloseCb(virConnectPtr conn, int reason, void* opaque);
+  static void PoolLifecycleCb(virConnectPtr conn, virStoragePoolPtr pool, int event, int detail, void* opaque);
+  static void PoolRefreshCb(virConnectPtr conn, virStoragePoolPtr pool, void* opaque);
+  static void NetworkLifecycleCb(virConnectPtr conn, virNetworkPtr net, int event, int detail, void* opaque);
   static void* NewOpaque(const std::shared_ptr<EventHub>& hub);
   static void FreeOpaque(void* opaque);
 

@@ -10,6 +10,7 @@
 #include <napi.h>
 
 #include <string>
+#include <vector>
 
 #include "addon_data.h"
 #include "conn_state.h"
@@ -121,5 +122,18 @@ class DomainWorker : public ConnWorker {
   std::string name_;
   DomRef dom_;
 };
+
+// A JS array with one object per element, filled by fill(object, element).
+template <typename T, typename Fill>
+Napi::Array ObjectArray(Napi::Env env, const std::vector<T>& items, Fill fill) {
+  Napi::Array arr = Napi::Array::New(env, items.size());
+  uint32_t k = 0;
+  for (const T& item : items) {
+    Napi::Object o = Napi::Object::New(env);
+    fill(o, item);
+    arr.Set(k++, o);
+  }
+  return arr;
+}
 
 }  // namespace virtop

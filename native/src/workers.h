@@ -118,6 +118,21 @@ class ListDomainsWorker : public ConnWorker {
   std::vector<Entry> entries_;
 };
 
+// virConnectListAllDomains with a filter (autostart, persistent, ...): name
+// and UUID only, so one round trip however many domains there are.
+class ListDomainNamesWorker : public ConnWorker {
+ public:
+  ListDomainNamesWorker(Napi::Env env, ConnRef ref, uint32_t flags);
+
+ protected:
+  void Run() override;
+  Napi::Value Result(Napi::Env env) override;
+
+ private:
+  uint32_t flags_;
+  std::vector<std::pair<std::string, std::string>> entries_;  // name, uuid
+};
+
 class AllDomainStatsWorker : public ConnWorker {
  public:
   AllDomainStatsWorker(Napi::Env env, ConnRef ref, uint32_t stats, uint32_t flags);
@@ -186,7 +201,7 @@ class InterfaceAddressesWorker : public DomainWorker {
 class DomainOpWorker : public DomainWorker {
  public:
   enum Op { kCreate, kShutdown, kReboot, kDestroy, kSuspend, kResume,
-            kSetMemory, kSetVcpus, kSetMemoryStatsPeriod };
+            kSetMemory, kSetVcpus, kSetMemoryStatsPeriod, kSetAutostart };
   DomainOpWorker(Napi::Env env, ConnRef ref, std::string uuid, Op op,
                  uint64_t arg = 0, uint32_t flags = 0);
 

@@ -37,8 +37,8 @@ void OpenWorker::Run() {
   }
 
   EventRegistration reg;
-  LvError lcErr, closeErr;
-  RegisterEvents(c, state_->hub, reg, lcErr, closeErr);
+  EventErrors evErrs;
+  RegisterEvents(c, state_->hub, reg, evErrs);
 
   bool abandoned = false;
   {
@@ -48,8 +48,7 @@ void OpenWorker::Run() {
       state_->conn = c;
       state_->uri = uri_;
       state_->reg = reg;
-      state_->lifecycleError = lcErr;
-      state_->closeCbError = closeErr;
+      state_->eventErrors = evErrs;
     } else {
       abandoned = true;  // close() ran while we were connecting
     }

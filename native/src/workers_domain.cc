@@ -80,19 +80,41 @@ void ListDomainsWorker::Run() {
 }
 
 Napi::Value ListDomainsWorker::Result(Napi::Env env) {
-  Napi::Array arr = Napi::Array::New(env, entries_.size());
-  uint32_t k = 0;
-  for (const Entry& e : entries_) {
-    Napi::Object o = Napi::Object::New(env);
+  return ObjectArray(env, entries_, [](Napi::Object& o, const Entry& e) {
     o.Set("name", e.name);
     o.Set("uuid", e.uuid);
     o.Set("id", e.id);
     o.Set("state", e.state);
     o.Set("persistent", e.persistent);
     o.Set("active", e.active);
-    arr.Set(k++, o);
+  });
+}
+
+// ---- listDomainNames ------------------------------------------------------
+
+ListDomainNamesWorker::ListDomainNamesWorker(Napi::Env env, ConnRef ref, uint32_t flags)
+    : ConnWorker(env, "virtop:listDomainNames", std::move(ref)), flags_(flags) {}
+
+void ListDomainNamesWorker::Run() {
+  virDomainPtr* doms = nullptr;
+  int n = virConnectListAllDomains(conn(), &doms, flags_);
+  if (n < 0) {
+    Fail("virConnectListAllDomains");
+    return;
   }
-  return arr;
+  // Name and UUID live in the virDomain object: no further round trips.
+  for (int k = 0; k < n; k++) {
+    entries_.emplace_back(DomainName(doms[k]), DomainUuid(doms[k]));
+    virDomainFree(doms[k]);
+  }
+  free(doms);
+}
+
+Napi::Value ListDomainNamesWorker::Result(Napi::Env env) {
+  return ObjectArray(env, entries_, [](Napi::Object& o, const std::pair<std::string, std::string>& e) {
+    o.Set("name", e.first);
+    o.Set("uuid", e.second);
+  });
 }
 
 // ---- getAllDomainStats ----------------------------------------------------
@@ -403,6 +425,9 @@ void DomainOpWorker::Run() {
     case kSetMemoryStatsPeriod:
       if (virDomainSetMemoryStatsPeriod(d, static_cast<int>(arg_), flags_) < 0)
         Fail("virDomainSetMemoryStatsPeriod");
+      return;
+    case kSetAutostart:
+      if (virDomainSetAutostart(d, arg_ != 0 ? 1 : 0) < 0) Fail("virDomainSetAutostart");
       return;
   }
 }

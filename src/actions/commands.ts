@@ -17,6 +17,7 @@ export enum Command {
   Balloon = 'balloon',
   Vcpus = 'vcpus',
   StatsPeriod = 'stats-period',
+  Autostart = 'autostart',
 }
 
 /** Commands that need a typed value before they can be planned. */
@@ -33,6 +34,8 @@ export interface Plan {
   confirmAgain?: string | null;
   /** the states in which running still makes sense (re-checked just before the call) */
   validStates: readonly string[];
+  /** what it changes is read by the slow loop (autostart): read that again once it is done */
+  rereadsInventory?: boolean;
   run(ctl: HostControl): Promise<void>;
   /** past tense for the status line */
   done: string;
@@ -64,6 +67,7 @@ export interface PlanInput {
 const RUNNING = ['running', 'blocked'];
 const ACTIVE = ['running', 'blocked', 'paused', 'pmsuspended', 'shutdown', 'crashed'];
 const INACTIVE = ['shutoff', 'crashed', 'nostate'];
+const ANY_STATE = [...new Set([...ACTIVE, ...INACTIVE, 'blocked'])];
 
 /** Room kept above what the guest uses before a balloon shrink needs a double confirmation: 10 % of use, at least 64 MiB. */
 export function balloonMarginKiB(usedKiB: number): number {
@@ -117,6 +121,10 @@ export function planCommand(cmd: Command, d: DomainView, input: PlanInput = {}):
     }
     case Command.StatsPeriod:
       return withMeta(r, d, () => ['dommemstat', name, '--period', '2', '--live'], { periodSec: 2 });
+    case Command.Autostart: {
+      const on = d.autostart !== true;
+      return withMeta(r, d, () => (on ? ['autostart', name] : ['autostart', name, '--disable']), { autostart: on });
+    }
   }
 }
 
@@ -250,6 +258,25 @@ function planBare(cmd: Command, d: DomainView, input: PlanInput): BareResult {
           done: `enabled guest memory stats on ${where(d)}`,
         },
       };
+    case Command.Autostart: {
+      // Not known yet: the flag is read every 30 s; a toggle needs a side to toggle from.
+      if (d.autostart === null || d.autostart === undefined) return refuse(`${where(d)}: its autostart flag is not read yet (every 30 s, or Ctrl-R)`);
+      // A transient domain is left to libvirt, whose refusal says why.
+      const on = !d.autostart;
+      return {
+        ok: true,
+        plan: {
+          ...base,
+          summary: `${on ? 'enable' : 'disable'} autostart of ${where(d)}`,
+          // Switching it off means the guest stays down after the next host reboot: ask.
+          confirm: on ? null : `Disable autostart of ${d.name} on ${d.host}? It will not start after a host reboot. (y/N)`,
+          validStates: ANY_STATE,
+          rereadsInventory: true,
+          run: (c) => c.setAutostart(d.uuid, on),
+          done: `${on ? 'enabled' : 'disabled'} autostart of ${where(d)}`,
+        },
+      };
+    }
   }
 }
 

@@ -128,6 +128,7 @@ export async function runTui(opts: TuiOptions): Promise<number> {
         // Re-check against the newest data: the domain may have gone or changed state meanwhile.
         const r = await runPlan(plan, current(plan.domainKey), opts.control(plan.host));
         await log.record(plan, r);
+        if (r.ok && plan.rereadsInventory) loop.refreshInventory?.();
         if (r.refresh && !done) loop.requestTick(0);
         return { ok: r.ok, message: log.lastError ? `${r.message} (${log.lastError})` : r.message };
       },
@@ -136,6 +137,7 @@ export async function runTui(opts: TuiOptions): Promise<number> {
         if (!control) return { ok: false, message: 'actions are not available in this mode' };
         const results = await runBulk(plans, current, control, 4);
         for (const r of results) await log.record(r.plan, r.reaction);
+        if (results.some((r) => r.reaction.ok && r.plan.rereadsInventory)) loop.refreshInventory?.();
         if (!done) loop.requestTick(0);
         const sum = summarizeBulk(results);
         return log.lastError ? { ok: false, message: `${sum.message} (${log.lastError})` } : sum;

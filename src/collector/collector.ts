@@ -123,17 +123,17 @@ export class Collector {
     void loop();
   }
 
-  /**
-   * Samples soon rather than at the next interval (a lifecycle event
-   * arrived, or an action just ran). Bursts of requests collapse into one
-   * tick; a tick in progress is never doubled.
-   */
-  /** Reads every host's pools, volumes, networks and leases again at once (the refresh key), then samples. */
+  /** Reads every host's pools, volumes, networks, leases and autostart flags again at once (the refresh key, an autostart toggle), then samples. */
   refreshInventory(): void {
     for (const h of this.hosts) h.inventory?.refresh();
     this.requestTick(0);
   }
 
+  /**
+   * Samples soon rather than at the next interval (a lifecycle event
+   * arrived, or an action just ran). Bursts of requests collapse into one
+   * tick; a tick in progress is never doubled.
+   */
   requestTick(delayMs = 150): void {
     if (!this.running || this.early) return;
     this.early = setTimeout(() => {

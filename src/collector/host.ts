@@ -176,6 +176,8 @@ export class HostCollector {
         if (ev.event === LifecycleEventType.Defined || ev.event === LifecycleEventType.Undefined || ev.event === LifecycleEventType.Started) {
           this.forgetDef(ev.uuid);
         }
+        // A domain defined or undefined: its autostart flag is read again with the pools and networks.
+        if (ev.event === LifecycleEventType.Defined || ev.event === LifecycleEventType.Undefined) this.inventory?.refresh();
         // Any lifecycle change can change ids, persistence or the set of domains.
         this.listed = null;
         const cached = this.perDomain.get(ev.uuid);

@@ -1,5 +1,5 @@
-// Storage pools, their volumes, networks and their DHCP leases, off the hot
-// path. Listing volumes can be slow (a big logical or iSCSI pool) and these
+// Storage pools, their volumes, networks and their DHCP leases, and which
+// domains start with the host (autostart), off the hot path. Listing volumes can be slow (a big logical or iSCSI pool) and these
 // change slowly, so a per-host poller reads them on its own connection every
 // `intervalMs` (or at the next tick after refresh()), never awaited by a
 // tick; each tick merges its last round into the sample. It never asks
@@ -8,8 +8,8 @@
 
 import { ErrorCode } from '../libvirt/errors.js';
 import { parseNetworkXml, parsePoolXml, rangeSize, volumeFormat, type NetworkDef, type XmlResult } from '../libvirt/pool-network-xml.js';
-import { PoolState, type DhcpLease, type NetworkEntry, type StoragePoolEntry, type StorageVolumeEntry } from '../libvirt/types.js';
-import type { HostInventory, LeaseSample, NetworkSample, PoolSample, PoolStateName, VolumeSample } from '../types/sample.js';
+import { ListFlags, PoolState, type DhcpLease, type DomainName, type InventoryEvent, type NetworkEntry, type StoragePoolEntry, type StorageVolumeEntry } from '../libvirt/types.js';
+import type { DomainAutostart, HostInventory, LeaseSample, NetworkSample, PoolSample, PoolStateName, VolumeSample } from '../types/sample.js';
 import { systemClock, type Clock } from '../util/clock.js';
 import { SlowLoop } from './slow-loop.js';
 import { connectionLost, errorCode, errorMessage } from './source.js';
@@ -20,6 +20,10 @@ export interface InventoryLookup {
   listVolumes(poolUuid: string): Promise<StorageVolumeEntry[]>;
   listNetworks(): Promise<NetworkEntry[]>;
   networkDhcpLeases(networkUuid: string): Promise<DhcpLease[]>;
+  /** domains by a filter (ListFlags), names and UUIDs only: which autostart */
+  listDomainNames?(flags: number): Promise<DomainName[]>;
+  /** pool and network events; throws when the driver has none (then the poller only polls) */
+  onInventoryEvent?(cb: (ev: InventoryEvent) => void): number;
   close(): Promise<void>;
 }
 
@@ -108,6 +112,10 @@ function leaseSample(l: DhcpLease): LeaseSample {
   };
 }
 
+function flag(d: DomainName, autostart: boolean): DomainAutostart {
+  return { uuid: d.uuid, autostart };
+}
+
 export class InventoryPoller {
   private readonly loop: SlowLoop<InventoryLookup>;
   private last: HostInventory | undefined;
@@ -117,6 +125,10 @@ export class InventoryPoller {
   private readonly clock: Clock;
   /** rounds done, for tests */
   rounds = 0;
+  /** pool and network events heard (each makes the next tick start a round) */
+  events = 0;
+  /** the connection whose events it listens to */
+  private listening: InventoryLookup | null = null;
 
   constructor(
     readonly uri: string,
@@ -159,6 +171,7 @@ export class InventoryPoller {
     // A list that fails keeps the last round's answer for it, with the error beside.
     let pools = this.last?.pools ?? [];
     let networks = this.last?.networks ?? [];
+    let domainAutostart = this.last?.domainAutostart;
     let c: InventoryLookup | null = null;
     try {
       c = await this.loop.connection();
@@ -166,6 +179,7 @@ export class InventoryPoller {
       errors.push(`${this.uri}: cannot connect: ${errorMessage(e)}`);
     }
     if (c) {
+      this.listen(c);
       let lost = false;
       const listed = <T>(what: string, p: Promise<T>): Promise<T | null> =>
         p.catch((e: unknown) => {
@@ -185,11 +199,41 @@ export class InventoryPoller {
         for (const n of netList) fresh.push(await this.network(c, n));
         networks = fresh;
       }
+      // Autostart, two filtered lists: one round trip each, however many domains.
+      if (c.listDomainNames) {
+        const on = await listed('autostart domains', c.listDomainNames(ListFlags.Autostart));
+        const off = on && (await listed('domains without autostart', c.listDomainNames(ListFlags.NoAutostart)));
+        if (on && off) domainAutostart = [...on.map((d) => flag(d, true)), ...off.map((d) => flag(d, false))];
+      }
       if (lost) this.loop.drop(c);
     }
     if (this.loop.closed) return;
     this.rounds++;
-    this.last = { atWallMs: this.clock.wallMs(), pools, networks, error: errors.length ? errors.join('; ') : null };
+    this.last = {
+      atWallMs: this.clock.wallMs(),
+      pools,
+      networks,
+      ...(domainAutostart ? { domainAutostart } : {}),
+      error: errors.length ? errors.join('; ') : null,
+    };
+  }
+
+  /**
+   * A pool or network defined, started, stopped or undefined elsewhere (virsh,
+   * OpenStack), or a pool refreshed: read them all again at the next tick
+   * rather than up to a whole interval later. Once per connection.
+   */
+  private listen(c: InventoryLookup): void {
+    if (this.listening === c || !c.onInventoryEvent) return;
+    this.listening = c;
+    try {
+      c.onInventoryEvent(() => {
+        this.events++;
+        this.refresh();
+      });
+    } catch {
+      // A driver without these events: the interval alone keeps the lists fresh.
+    }
   }
 
   private async pool(c: InventoryLookup, p: StoragePoolEntry): Promise<PoolSample> {

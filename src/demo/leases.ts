@@ -1,7 +1,10 @@
-// DHCP leases for the demo host. libvirt's test driver keeps none, so the
-// demo's NAT network would show an empty lease list; this wraps the pools
-// and networks loop's connection and hands out one lease per guest NIC on a
-// network with DHCP, in its range, renewed every hour, as dnsmasq would.
+// DHCP leases and autostart flags for the demo host. libvirt's test driver
+// keeps no leases, so the demo's NAT network would show an empty lease list;
+// this wraps the pools and networks loop's connection and hands out one
+// lease per guest NIC on a network with DHCP, in its range, renewed every
+// hour, as dnsmasq would. Its guests never autostart either (the node XML
+// cannot say so): here the production ones do, the dev, staging, build and
+// backup ones do not, and the transient one cannot.
 
 import type { InventoryLookup } from '../collector/inventory.js';
 import { parseDomainXml } from '../libvirt/domain-xml.js';
@@ -15,6 +18,8 @@ export interface DemoLeaseSource extends InventoryLookup {
 }
 
 const LEASE_SEC = 3600;
+/** the demo guests that do not start with the host */
+const NOT_AUTOSTART = /^(dev|staging|build|backup)/;
 
 function ipv4(n: number): string {
   return [n >>> 24, (n >>> 16) & 255, (n >>> 8) & 255, n & 255].join('.');
@@ -31,6 +36,13 @@ export function demoLeases(inner: DemoLeaseSource, nowSec: () => number = () => 
     listVolumes: (u) => inner.listVolumes(u),
     listNetworks: () => inner.listNetworks(),
     close: () => inner.close(),
+    ...(inner.onInventoryEvent ? { onInventoryEvent: inner.onInventoryEvent.bind(inner) } : {}),
+    listDomainNames: async (flags) => {
+      const autostart = new Set((await inner.listAllDomains(ListFlags.Persistent)).filter((d) => !NOT_AUTOSTART.test(d.name)).map((d) => d.uuid));
+      const all = await inner.listAllDomains(0);
+      const want = (flags & ListFlags.Autostart) !== 0 ? true : (flags & ListFlags.NoAutostart) !== 0 ? false : null;
+      return all.filter((d) => want === null || autostart.has(d.uuid) === want).map((d) => ({ name: d.name, uuid: d.uuid }));
+    },
     networkDhcpLeases: async (uuid) => {
       const net = (await inner.listNetworks()).find((n) => n.uuid === uuid);
       const def = net ? parseNetworkXml(net.xml) : null;

@@ -17,9 +17,11 @@ import type {
   CloseEvent,
   DomainInfo,
   DomainListEntry,
+  DomainName,
   InterfaceAddresses,
   InterfaceStats,
   LifecycleEvent,
+  InventoryEvent,
   MemoryStats,
   NativeConnection,
   NodeCellFree,
@@ -235,6 +237,14 @@ export class Connection implements ConnectionApi {
     return this.#call('setVcpusFlags', uuid, (n) => n.setVcpusFlags(uuid, count, flags));
   }
 
+  setAutostart(uuid: string, autostart: boolean): Promise<void> {
+    return this.#call('setAutostart', uuid, (n) => n.setAutostart(uuid, autostart));
+  }
+
+  listDomainNames(flags: number): Promise<DomainName[]> {
+    return this.#call('listDomainNames', null, (n) => n.listDomainNames(flags));
+  }
+
   setMemoryStatsPeriod(uuid: string, periodSec: number, flags: number): Promise<void> {
     return this.#call('setMemoryStatsPeriod', uuid, (n) => n.setMemoryStatsPeriod(uuid, periodSec, flags));
   }
@@ -253,6 +263,19 @@ export class Connection implements ConnectionApi {
   /** Removes a listener; events already queued for it are dropped. */
   offLifecycle(id: number): void {
     this.#sync('offLifecycle', (n) => n.offLifecycle(id));
+  }
+
+  /**
+   * Adds a listener for storage pool and network events (defined, started,
+   * stopped, undefined, a pool's refresh); returns an id for offInventoryEvent.
+   * Throws a LibvirtError when the driver offers none of them.
+   */
+  onInventoryEvent(cb: (ev: InventoryEvent) => void): number {
+    return this.#sync('onInventoryEvent', (n) => n.onInventoryEvent(cb));
+  }
+
+  offInventoryEvent(id: number): void {
+    this.#sync('offInventoryEvent', (n) => n.offLifecycle(id));
   }
 
   /** Called when libvirt reports the connection dropped (EOF, keepalive,

@@ -79,6 +79,9 @@ export class LibvirtControl implements HostControl {
   setMemoryStatsPeriod(uuid: string, seconds: number) {
     return this.run((c) => c.setMemoryStatsPeriod(uuid, seconds, ModifyFlags.Live));
   }
+  setAutostart(uuid: string, on: boolean) {
+    return this.run((c) => c.setAutostart(uuid, on));
+  }
 
   async close(): Promise<void> {
     const c = this.conn;

@@ -13,10 +13,14 @@ export enum DomainState {
   PMSuspended = 7,
 }
 
-/** virConnectListAllDomains flags we use. */
+/** virConnectListAllDomainsFlags (libvirt-domain.h). */
 export const ListFlags = {
-  Active: 1,
-  Inactive: 2,
+  Active: 1 << 0,
+  Inactive: 1 << 1,
+  Persistent: 1 << 2,
+  Transient: 1 << 3,
+  Autostart: 1 << 10,
+  NoAutostart: 1 << 11,
 } as const;
 
 /** virDomainStatsTypes bits for virConnectGetAllDomainStats. */
@@ -93,6 +97,11 @@ export interface NodeMemoryStats {
   freeKiB: bigint | null;
   buffersKiB: bigint | null;
   cachedKiB: bigint | null;
+}
+
+export interface DomainName {
+  name: string;
+  uuid: string;
 }
 
 /** virDomainBlockStats; -1 from libvirt (unsupported) becomes null. */
@@ -258,6 +267,16 @@ export interface LifecycleEvent {
   detail: number;
 }
 
+/** A storage pool's or a network's lifecycle event, or a pool's refresh. */
+export interface InventoryEvent {
+  object: 'pool' | 'network';
+  name: string;
+  uuid: string;
+  /** virStoragePoolEventLifecycleType / virNetworkEventLifecycleType (0 defined, 1 undefined, 2 started, 3 stopped, ...), or 'refresh' for a pool's refresh */
+  event: number | 'refresh';
+  detail: number | null;
+}
+
 /** Fired when libvirt reports the connection closed (virConnectRegisterCloseCallback). */
 export interface CloseEvent {
   /** virConnectCloseReason: 0 error, 1 eof, 2 keepalive, 3 client */
@@ -282,6 +301,8 @@ export interface NativeConnection {
 
   getAllDomainStats(stats: number, flags: number): Promise<RawStatsRecord[]>;
   listAllDomains(flags: number): Promise<DomainListEntry[]>;
+  /** virConnectListAllDomains with a filter (ListFlags): names and UUIDs only, one round trip. */
+  listDomainNames(flags: number): Promise<DomainName[]>;
   domainInfo(uuid: string): Promise<DomainInfo>;
   domainXml(uuid: string, flags: number): Promise<string>;
   nodeInfo(): Promise<NodeInfo>;
@@ -316,10 +337,14 @@ export interface NativeConnection {
   setMemoryFlags(uuid: string, memKiB: number, flags: number): Promise<void>;
   setVcpusFlags(uuid: string, count: number, flags: number): Promise<void>;
   setMemoryStatsPeriod(uuid: string, periodSec: number, flags: number): Promise<void>;
+  /** virDomainSetAutostart; libvirt refuses it for a transient domain. */
+  setAutostart(uuid: string, autostart: boolean): Promise<void>;
 
   /** Registers lifecycle events; returns a callback id for offLifecycle. */
   onLifecycle(cb: (ev: LifecycleEvent) => void): number;
   offLifecycle(id: number): void;
+  /** Registers for pool and network events (one id space with onLifecycle: offLifecycle removes either); throws when the driver has none. */
+  onInventoryEvent(cb: (ev: InventoryEvent) => void): number;
   /** Called once when the connection drops (keepalive, EOF, error). */
   onClose(cb: (ev: CloseEvent) => void): void;
 }

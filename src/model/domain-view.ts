@@ -112,6 +112,9 @@ export function buildDomainView(input: DomainViewInput): DomainView {
     id: ds.id,
     state: ds.state,
     stateReason: stateReasonName(ds.state, ds.stateReason),
+    persistent: ds.persistent,
+    // from the slow loop's last round (model.ts); unknown until then
+    autostart: null,
     active,
     cpuPercent: cpuPct,
     vcpuPercent: vcpuPct,

@@ -76,6 +76,11 @@ export interface TimeSeries {
 // metrics x 3600 samples is then 82 MiB instead of 330 MiB as float64.
 const METRIC_KIND = (m: string): RingKind => (/Percent$/.test(m) ? 'pct16' : 'uf16');
 
+/** Running guests a host reboot would leave off: not autostart (a transient one never is). */
+export function notComingBack(domains: readonly DomainView[]): number {
+  return domains.filter((d) => (d.state === 'running' || d.state === 'blocked') && (d.persistent === false || d.autostart === false)).length;
+}
+
 export class Model {
   private readonly hosts = new Map<string, HostState>();
   private readonly domains = new Map<string, DomainState>();
@@ -207,6 +212,8 @@ export class Model {
         networks = networkViews(inv, hostDomainViews, { prev: prevHost?.bridges, cur: hs.stale ? undefined : hs.bridges });
         const onVolume = volumeIndex(pools);
         for (const d of hostDomainViews) for (const k of d.disks) k.pool = k.path === null ? null : (onVolume.get(k.path)?.pool ?? null);
+        const autostart = new Map((inv.domainAutostart ?? []).map((f) => [f.uuid, f.autostart]));
+        for (const d of hostDomainViews) d.autostart = autostart.get(d.uuid) ?? null;
       }
       const bridges = hostBridgeViews(hostDomainViews, networks, { prev: prevHost?.bridges, cur: hs.stale ? undefined : hs.bridges });
       hostViews.push({
@@ -227,6 +234,7 @@ export class Model {
         domainsTotal: hostDomainViews.length,
         domainsActive: active.length,
         domainsRunning: hostDomainViews.filter((d) => d.state === 'running' || d.state === 'blocked').length,
+        runningNoAutostart: inv?.domainAutostart ? notComingBack(hostDomainViews) : null,
         domainsPaused: hostDomainViews.filter((d) => d.state === 'paused' || d.state === 'pmsuspended').length,
         domainsInactive: hostDomainViews.length - active.length,
         guestCpuPercent: hostDomainViews.length ? sumAvailable(active.map((d) => d.cpuPercent)) : null,

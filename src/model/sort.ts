@@ -20,6 +20,8 @@ export const SORT_KEYS = {
   rss: (d: DomainView) => d.rssKiB,
   steal: (d: DomainView) => d.stealPercent ?? null,
   latency: (d: DomainView) => d.diskLatencyMs ?? null,
+  // autostart first (largest first), then persistent ones without it, then transient
+  autostart: (d: DomainView) => (d.autostart === null || d.autostart === undefined ? null : d.autostart ? 2 : d.persistent === false ? 0 : 1),
 } satisfies Record<string, (d: DomainView) => number | string | null>;
 
 export type SortKey = keyof typeof SORT_KEYS;

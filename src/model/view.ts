@@ -89,6 +89,10 @@ export interface DomainView {
   uuid: string;
   id: number | null;
   state: StateName;
+  /** defined for good (survives a shutdown) or transient; null when libvirt did not say */
+  persistent?: boolean | null;
+  /** starts with the host (virsh autostart); null until the slow loop has read it */
+  autostart?: boolean | null;
   /** why it is in that state (libvirt's reason, e.g. 'ioerror' for a pause on a disk error: types/state.ts); null when not given */
   stateReason?: string | null;
   active: boolean;
@@ -277,6 +281,8 @@ export interface HostView {
   domainsTotal: number;
   domainsActive: number;
   domainsRunning: number;
+  /** running guests that would not come back after a host reboot (no autostart, or transient); null until autostart is read */
+  runningNoAutostart?: number | null;
   domainsPaused: number;
   domainsInactive: number;
   /** sum of domains' %CPU (share of this host) */

@@ -53,7 +53,14 @@ export const CSV_COLUMNS = [
   // Added with JSON schema 3.
   'stateReason',
   'diskLatencyMs',
+  'persistent',
+  'autostart',
 ] as const;
+
+/** A yes/no column: 1, 0, or empty when unknown (as numbers are). */
+function flag(v: boolean | null | undefined): number | null {
+  return v === undefined || v === null ? null : v ? 1 : 0;
+}
 
 export function csvField(v: string | number | bigint | null): string {
   if (v === null) return '';
@@ -118,6 +125,8 @@ export function csvRows(view: ModelView, domains: readonly DomainView[] = view.d
       d.memUsableKiB ?? null,
       d.stateReason ?? null,
       d.diskLatencyMs ?? null,
+      flag(d.persistent),
+      flag(d.autostart),
     ]
       .map(csvField)
       .join(',');

@@ -181,6 +181,8 @@ export function domainJson(d: DomainView) {
     addresses: addressesJson(d.addresses),
     // ---- schema 3
     stateReason: d.stateReason ?? null,
+    persistent: d.persistent ?? null,
+    autostart: d.autostart ?? null,
     diskLatencyMs: round(d.diskLatencyMs ?? null, 3),
     procMonoMs: procMonoMs(d),
     disks: d.disks.map((k) => ({

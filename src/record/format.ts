@@ -6,6 +6,7 @@
 // Pure: no I/O here (see writer.ts and reader.ts).
 
 import type {
+  DomainAutostart,
   DiskIoError,
   AddressSource,
   BalloonSample,
@@ -350,7 +351,13 @@ const network = record<NetworkSample>({
 const bridgeTraffic = record<BridgeTraffic>({ name: str, rxBytes: bigN, txBytes: bigN, error: strN });
 const bridgeReading = record<BridgeReading>({ monoNs: big, spanNs: big, bridges: arr(bridgeTraffic) });
 
-const inventory = record<HostInventory>({ atWallMs: num, pools: arr(pool), networks: arr(network), error: strN });
+const inventory = record<HostInventory>({
+  atWallMs: num,
+  pools: arr(pool),
+  networks: arr(network),
+  domainAutostart: opt(arr(record<DomainAutostart>({ uuid: str, autostart: bool }))),
+  error: strN,
+});
 
 const hostSample = record<HostSample>({
   uri: str,

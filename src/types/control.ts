@@ -21,5 +21,7 @@ export interface HostControl {
   setMemory(uuid: string, kib: number, scope: ChangeScope): Promise<void>;
   setVcpus(uuid: string, count: number, scope: ChangeScope): Promise<void>;
   setMemoryStatsPeriod(uuid: string, seconds: number): Promise<void>;
+  /** start with the host (virsh autostart), or not */
+  setAutostart(uuid: string, on: boolean): Promise<void>;
   close(): Promise<void>;
 }

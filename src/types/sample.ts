@@ -327,8 +327,15 @@ export interface HostInventory {
   readonly atWallMs: number;
   readonly pools: readonly PoolSample[];
   readonly networks: readonly NetworkSample[];
+  /** which domains start with the host (virsh autostart), by UUID; absent where not read (older recordings, drivers without the filter) */
+  readonly domainAutostart?: readonly DomainAutostart[];
   /** why the round failed as a whole (the list calls); null when it did not */
   readonly error: string | null;
+}
+
+export interface DomainAutostart {
+  readonly uuid: string;
+  readonly autostart: boolean;
 }
 
 /** /proc/pressure line: share of time stalled, averaged over 10/60/300 s, and the total in µs. */

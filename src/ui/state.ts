@@ -34,6 +34,7 @@ const SORT_NAMES: Record<string, string> = {
   rss: 'RSS',
   steal: 'ST%',
   latency: 'disk latency',
+  autostart: 'AUTO',
 };
 
 export function sortName(k: SortKey): string {
@@ -107,6 +108,7 @@ export const ACTIONS: Record<Command, Action> = {
   [Command.DomainBalloon]: domainAction(Act.Balloon),
   [Command.DomainVcpus]: domainAction(Act.Vcpus),
   [Command.DomainMemStats]: domainAction(Act.StatsPeriod),
+  [Command.DomainAutostart]: domainAction(Act.Autostart),
   [Command.Quit]: (s) => [s, { quit: true }],
   [Command.Help]: (s) => ok({ ...s, overlay: { kind: 'help', scroll: 0 } }),
   [Command.Up]: (s, ctx) => ok(moveSelection(s, ctx, -1)),

@@ -23,6 +23,7 @@ export type ColumnId =
   | 'memmax'
   | 'mem'
   | 'rss'
+  | 'auto'
   | 'rd'
   | 'wr'
   | 'rx'
@@ -111,6 +112,13 @@ export function latencyRole(ms: number | null, limits: { warn: number; crit: num
 function stateCell(d: DomainView): Cell {
   if (d.state === 'paused' && d.stateReason === 'ioerror') return { text: stateLetter(d.state), role: 'gauge.crit' };
   return { text: stateLetter(d.state), role: stateRole(d.state) };
+}
+
+/** yes / no / tran (a transient domain never autostarts) / - (not read yet). */
+export function autostartText(d: Pick<DomainView, 'autostart' | 'persistent'>): string {
+  if (d.persistent === false) return 'tran';
+  if (d.autostart === null || d.autostart === undefined) return '-';
+  return d.autostart ? 'yes' : 'no';
 }
 
 /** CPU time in at most 9 cells: beyond 999 days only the days are shown. */
@@ -239,6 +247,16 @@ export const COLUMNS: readonly ColumnDef[] = [
       if (v === null) return d.active && d.initializing ? INIT : UNKNOWN;
       return { text: formatMs(v), role: latencyRole(v, ctx.latencyMs) };
     },
+  },
+  {
+    id: 'auto',
+    title: () => 'AUTO',
+    width: 4,
+    align: 'left',
+    sort: () => 'autostart',
+    priority: 30,
+    description: 'starts with the host (virsh autostart): yes, no, or tran for a transient domain (it never does); read every 30 s',
+    cell: (d) => ({ text: autostartText(d), role: null }),
   },
   {
     id: 'ovh',

@@ -1,5 +1,6 @@
 // The libvirt binding against libvirt's in-process test driver:
 // connection lifecycle, errors, listing, stats, per-domain queries, precision.
+import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 
 import {
@@ -27,6 +28,7 @@ import {
 
 const pool = new ConnectionPool();
 afterEach(() => pool.closeAll());
+const DEMO_XML = fileURLToPath(new URL('../../demo/host.xml', import.meta.url));
 
 async function rejection(p: Promise<unknown>): Promise<unknown> {
   try {
@@ -174,6 +176,25 @@ describe('listing and bulk stats (test:///default)', () => {
     ]);
     expect(await c.listAllDomains(ListFlags.Inactive)).toEqual([]);
     expect((await c.listAllDomains(ListFlags.Active)).map((d) => d.uuid)).toEqual([DEFAULT_DOMAIN.uuid]);
+  });
+
+  it('lists names by a filter, and setAutostart moves a domain from one autostart list to the other', async () => {
+    // The values are libvirt-domain.h's, written out: a wrong bit filters on something else.
+    expect(ListFlags).toEqual({ Active: 1, Inactive: 2, Persistent: 4, Transient: 8, Autostart: 1024, NoAutostart: 2048 });
+    const c = await pool.open(`test://${DEMO_XML}`);
+    const transient = await c.listDomainNames(ListFlags.Transient);
+    expect(transient.map((d) => d.name)).toEqual(['build-runner']);
+    const all = await c.listDomainNames(0);
+    expect(all).toHaveLength(16);
+    expect((await c.listDomainNames(ListFlags.Persistent)).length).toBe(15);
+    const web = all.find((d) => d.name === 'web-01')!;
+    expect(await c.listDomainNames(ListFlags.Autostart)).toEqual([]);
+    await c.setAutostart(web.uuid, true);
+    expect(await c.listDomainNames(ListFlags.Autostart)).toEqual([web]);
+    expect((await c.listDomainNames(ListFlags.NoAutostart)).map((d) => d.name)).not.toContain('web-01');
+    await c.setAutostart(web.uuid, false);
+    expect(await c.listDomainNames(ListFlags.Autostart)).toEqual([]);
+    // (The test driver lets a transient domain autostart; QEMU's refuses, and the action shows its reason.)
   });
 
   it('returns stats records {name, uuid, params} with state.state', async () => {

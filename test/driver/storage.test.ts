@@ -77,3 +77,14 @@ describe('networks and leases', () => {
     expect((err as LibvirtError).call).toBe('virNetworkGetDHCPLeases');
   });
 });
+
+describe('pool and network events', () => {
+  it('registers a listener on the test driver and removes it; a closed connection refuses', async () => {
+    const c = await pool.open(DEFAULT_URI, true);
+    const id = c.onInventoryEvent(() => undefined);
+    expect(Number.isInteger(id)).toBe(true);
+    expect(() => c.offInventoryEvent(id)).not.toThrow();
+    await c.close();
+    expect(() => c.onInventoryEvent(() => undefined)).toThrow();
+  });
+});

@@ -77,6 +77,24 @@ describeLab('actions on a real guest', () => {
     expect(statNum(await domstats(G), 'vcpu.current')).toBe(after.vcpus);
   });
 
+  it('autostart on and off: virsh dominfo agrees, the model reads it back', async () => {
+    const autostart = async () => /^Autostart:\s+(\S+)/m.exec(await virsh(['dominfo', G]))?.[1];
+    // The flag comes from the slow loop (every 30 s, and at once on request).
+    collector.refreshInventory();
+    const before = await until('the autostart flag read', (d) => d.autostart !== null && d.autostart !== undefined);
+    expect(before.persistent).toBe(true);
+    expect(before.autostart).toBe((await autostart()) === 'enable');
+    const first = !before.autostart;
+    for (const want of [first, !first]) {
+      const { refused, reaction } = await act(Command.Autostart);
+      expect(refused).toBeNull();
+      expect(reaction?.ok, reaction?.message).toBe(true);
+      expect(await autostart()).toBe(want ? 'enable' : 'disable');
+      collector.refreshInventory();
+      await until(`autostart ${want} in the model`, (d) => d.autostart === want);
+    }
+  });
+
   it('refuses bad input and sends nothing', async () => {
     const before = await domstats(G);
     for (const text of ['', 'abc', '10M', '9G', '-1G', '1.5x']) {

@@ -737,6 +737,11 @@ cmd_down() {
     for pool in $(vsh pool-list --name 2>/dev/null | grep "^$PREFIX" || true); do
       vsh pool-destroy "$pool" >/dev/null && log "down: destroyed the transient pool $pool"
     done
+    # and the transient network test/lab/storage.test.ts makes for its events
+    local net
+    for net in $(vsh net-list --name 2>/dev/null | grep "^${PREFIX}ev" || true); do
+      vsh net-destroy "$net" >/dev/null && log "down: destroyed the transient network $net"
+    done
     full_fs_down_if_unused
     host_bridge_down_if_unused
   fi

@@ -3,6 +3,8 @@
 // read by the pools and networks loop, its figures against virsh pool-info
 // and vol-info taken before and after (allocation moves while the disk
 // guest writes), and the disk guest's disk matched to its volume.
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { localProcProbe } from '../../src/app/hosts.js';
 import { HostCollector } from '../../src/collector/host.js';
@@ -11,9 +13,12 @@ import type { LibvirtSource } from '../../src/collector/source.js';
 import { Connection } from '../../src/libvirt/connection.js';
 import { Model } from '../../src/model/model.js';
 import type { HostInventory } from '../../src/types/sample.js';
-import { describeLab, ensureLab, LAB_CONNECT, LAB_GUESTS, LAB_WORK, type LabHandle, teardownLab, virsh } from './lab.js';
+import { describeLab, ensureLab, LAB_CONNECT, LAB_GUESTS, LAB_WORK, type LabHandle, teardownLab, virsh, waitFor } from './lab.js';
 
 const POOL = 'virtop-lab-pool';
+// transient ones the events test makes and destroys
+const EV_POOL = 'virtop-lab-evpool';
+const EV_NET = 'virtop-lab-evnet';
 const G = LAB_GUESTS.disk;
 
 /** virsh pool-info / vol-info --bytes by field: sizes as numbers (vol-info says "N bytes", pool-info "N"). */
@@ -80,6 +85,44 @@ describeLab('storage pools and volumes on the real daemon', () => {
     expect(Number(v!.capacityBytes)).toBe(volBefore.Capacity);
     const [a, b] = [volBefore.Allocation as number, volAfter.Allocation as number];
     expect(Math.min(a, b) <= Number(v!.allocationBytes) && Number(v!.allocationBytes) <= Math.max(a, b)).toBe(true);
+  });
+
+  it('pool and network events: one defined elsewhere is read at the next tick, not a whole interval later', async () => {
+    const poller = new InventoryPoller(LAB_CONNECT, { connect: async () => Connection.open(LAB_CONNECT, { readonly: true }) });
+    const names = () => ({ pools: poller.get()!.pools.map((p) => p.name), networks: poller.get()!.networks.map((n) => n.name) });
+    // One tick: update() starts a round when one is due (every 30 s) or an event asked for one.
+    const tick = async () => {
+      poller.update();
+      await poller.settle();
+    };
+    try {
+      await tick();
+      expect(poller.rounds).toBe(1);
+      expect(names().pools).not.toContain(EV_POOL);
+      // its own directory: libvirt refuses a second pool over the disks' one
+      await mkdir(`${LAB_WORK}/evpool`, { recursive: true });
+      await virsh(['pool-create-as', EV_POOL, 'dir', '--target', `${LAB_WORK}/evpool`]);
+      await waitFor('the pool event', async () => (poller.events > 0 ? true : undefined), 10_000, 50);
+      await tick();
+      expect(poller.rounds).toBe(2);
+      expect(names().pools).toContain(EV_POOL);
+      const heard = poller.events;
+      // isolated, no address: no dnsmasq, nothing routed
+      const f = join(LAB_WORK, `${EV_NET}.xml`);
+      await writeFile(f, `<network><name>${EV_NET}</name><bridge name='virtoplab5' stp='off'/></network>`);
+      await virsh(['net-create', f]);
+      await waitFor('the network event', async () => (poller.events > heard ? true : undefined), 10_000, 50);
+      await tick();
+      expect(poller.rounds).toBe(3);
+      expect(names().networks).toContain(EV_NET);
+      // Without an event, the next tick reads nothing (the interval is 30 s).
+      await tick();
+      expect(poller.rounds).toBe(3);
+    } finally {
+      await poller.close();
+      await virsh(['pool-destroy', EV_POOL]).catch(() => undefined);
+      await virsh(['net-destroy', EV_NET]).catch(() => undefined);
+    }
   });
 
   it('the model puts the guest’s disk on that pool and the guest on that volume', async () => {

@@ -29,6 +29,7 @@ export function capacitySegments(h: HostView, selected: DomainView | null): stri
   const out: string[] = [];
   if (c.memTotalKiB !== null) out.push(`commit ${humanKiB(c.memCurrentSumKiB)}/${humanKiB(c.memMaxSumKiB)} max`);
   if (c.memAvailableKiB !== null) out.push(`avail ${humanKiB(c.memAvailableKiB)}`);
+  if (h.runningNoAutostart) out.push(`${h.runningNoAutostart} no autostart`);
   if (selected && selected.host === h.uri && selected.active) {
     const r = headroom(c, { vcpus: selected.vcpus, memCurrentKiB: selected.memCurrentKiB, cpuCorePercent: selected.cpuCorePercent ?? null });
     if (r.fits !== null) out.push(`+${fitsText(r.fits)} like sel.`);
@@ -80,6 +81,12 @@ function hostSection(h: HostView, c: CapacityView | null, selected: DomainView |
     out.push(row('pressure cpu', psi(c.pressure.cpu)));
     out.push(row('pressure mem', psi(c.pressure.memory)));
     out.push(row('pressure io', psi(c.pressure.io)));
+  }
+  // Running guests a host reboot would leave off (no autostart, or transient).
+  const off = h.runningNoAutostart ?? null;
+  if (off !== null) {
+    const text = off === 0 ? 'every running guest autostarts' : `${off} running guest(s) would stay off: no autostart (toggle with a)`;
+    out.push(row('after reboot', text, p.open(off === 0 ? 'status.ok' : 'status.warn')));
   }
   if (selected && selected.host === h.uri && selected.active) {
     const r = headroom(c, { vcpus: selected.vcpus, memCurrentKiB: selected.memCurrentKiB, cpuCorePercent: selected.cpuCorePercent ?? null });

@@ -286,6 +286,13 @@ export function stateReasonText(d: DomainView): string {
   return `${reason}: ${hit.map((k) => `${cleanText(k.name)} ${diskErrorText(k.ioError ?? null)}`).join(', ')}`;
 }
 
+/** Whether it comes back after a host reboot: "autostart", "no autostart", "transient"; null while unknown. */
+export function bootText(d: Pick<DomainView, 'autostart' | 'persistent'>): string | null {
+  if (d.persistent === false) return 'transient';
+  if (d.autostart === null || d.autostart === undefined) return null;
+  return d.autostart ? 'autostart' : 'no autostart';
+}
+
 function titleLine(d: DomainView, width: number, p: Palette): string {
   const lb = new LineBuilder(width, p.reset);
   const sep = p.open('pane.border');
@@ -295,6 +302,8 @@ function titleLine(d: DomainView, width: number, p: Palette): string {
   const reason = d.stateReason ?? null;
   if (reason !== null && reason !== 'unknown' && d.state !== 'running') lb.add(` (${stateReasonText(d)})`, p.open(reason === 'ioerror' ? 'gauge.crit' : stateRole(d.state)));
   if (d.id !== null) lb.add(` id ${d.id}`);
+  const boot = bootText(d);
+  if (boot) lb.add(' │ ', sep).add(boot, p.open(d.persistent === false ? 'status.warn' : 'header.label'));
   lb.add(' │ ', sep).add(`${d.vcpus ?? '-'}/${d.maxVcpus ?? '-'} vCPUs`);
   lb.add(' │ ', sep).add(`mem ${humanKiB(d.memCurrentKiB)} of ${humanKiB(d.memMaxKiB)}`);
   if (d.uptimeSec !== null) lb.add(' │ ', sep).add(`up ${formatDuration(d.uptimeSec)}`);

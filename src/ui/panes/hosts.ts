@@ -1,5 +1,6 @@
 // View H: one row per watched host — CPU, memory used and committed to
-// guests, domains by state, vCPU overcommit, connection status and how long
+// guests, domains by state (and how many running ones a host reboot would
+// leave off: NOAUTO), vCPU overcommit, connection status and how long
 // its last tick took.
 
 import type { HostView } from '../../model/view.js';
@@ -21,6 +22,7 @@ const COLS: SimpleColumn[] = [
   { title: 'COMMIT', width: 7, align: 'right', priority: 79 },
   { title: 'MEM', width: 6, align: 'right', priority: 70 },
   { title: 'RUN', width: 4, align: 'right', priority: 75 },
+  { title: 'NOAUTO', width: 6, align: 'right', priority: 42 },
   { title: 'PAUSE', width: 5, align: 'right', priority: 40 },
   { title: 'OFF', width: 4, align: 'right', priority: 45 },
   { title: 'vCPU:pCPU', width: 9, align: 'right', priority: 65 },
@@ -60,6 +62,7 @@ export function hostsSpec(frame: Frame, width: number): ListSpec {
         humanKiB(h.guestMemKiB),
         humanKiB(h.memoryKiB),
         String(h.domainsRunning),
+        h.runningNoAutostart === null || h.runningNoAutostart === undefined ? '-' : String(h.runningNoAutostart),
         String(h.domainsPaused),
         String(h.domainsInactive),
         h.cpus ? `${h.vcpusActive}:${h.cpus}` : '-',

@@ -36,6 +36,7 @@ class Ctl implements HostControl {
   setMemory(u: string, k: number, s: ChangeScope) { return this.r(`setMemory ${u} ${k} ${s.config}`); }
   setVcpus(u: string, n: number) { return this.r(`setVcpus ${u} ${n}`); }
   setMemoryStatsPeriod(u: string) { return this.r(`period ${u}`); }
+  setAutostart(u: string, on: boolean) { return this.r(`autostart ${u} ${on}`); }
   async close() {}
 }
 

@@ -22,6 +22,7 @@ class RecordingControl implements HostControl {
   setMemory(u: string, kib: number, s: ChangeScope) { return this.rec(`setMemory ${u} ${kib} live=${s.live} config=${s.config}`); }
   setVcpus(u: string, n: number, s: ChangeScope) { return this.rec(`setVcpus ${u} ${n} live=${s.live} config=${s.config}`); }
   setMemoryStatsPeriod(u: string, sec: number) { return this.rec(`period ${u} ${sec}`); }
+  setAutostart(u: string, on: boolean) { return this.rec(`autostart ${u} ${on}`); }
   async close() {}
 }
 
@@ -33,6 +34,28 @@ async function planAndRun(cmd: Command, d: DomainView, text?: string, persist?: 
   return { ctl, error: null, reaction, plan: p.plan };
 }
 
+describe('autostart', () => {
+  it('the virsh equivalent and the log arguments say which way; the slow loop reads the flag again after', () => {
+    const on = planCommand(Command.Autostart, view({ autostart: false }));
+    const off = planCommand(Command.Autostart, view({ autostart: true }));
+    expect(on.ok && off.ok).toBe(true);
+    if (!on.ok || !off.ok) return;
+    expect([on.plan.virsh, on.plan.args, on.plan.summary]).toEqual([['autostart', 'web-01'], { autostart: true }, 'enable autostart of web-01 on qemu:///system']);
+    expect([off.plan.virsh, off.plan.args]).toEqual([['autostart', 'web-01', '--disable'], { autostart: false }]);
+    expect(on.plan.rereadsInventory).toBe(true);
+  });
+
+  it('refused while the flag is unknown; a transient domain is left to libvirt, whose reason is shown', async () => {
+    expect(planCommand(Command.Autostart, view({ autostart: null }))).toEqual({ ok: false, error: 'web-01 on qemu:///system: its autostart flag is not read yet (every 30 s, or Ctrl-R)' });
+    const ctl = new RecordingControl();
+    ctl.fail = new Error('Requested operation is not valid: cannot set autostart for transient domain');
+    const p = planCommand(Command.Autostart, view({ persistent: false, autostart: false }));
+    if (!p.ok) throw new Error(p.error);
+    const r = await runPlan(p.plan, view({ persistent: false, autostart: false }), ctl);
+    expect(r).toEqual({ ok: false, message: 'failed to enable autostart of web-01 on qemu:///system: Requested operation is not valid: cannot set autostart for transient domain', refresh: true });
+  });
+});
+
 describe('planCommand: state preconditions', () => {
   it.each([
     [Command.Start, view({ state: 'shutoff', id: null }), 'start u1', null],
@@ -42,6 +65,9 @@ describe('planCommand: state preconditions', () => {
     [Command.PauseResume, view(), 'suspend u1', null],
     [Command.PauseResume, view({ state: 'paused' }), 'resume u1', null],
     [Command.StatsPeriod, view({ balloonStatsPeriodSec: null }), 'period u1 2', null],
+    // autostart toggles whatever the state; turning it off asks
+    [Command.Autostart, view({ autostart: false }), 'autostart u1 true', null],
+    [Command.Autostart, view({ state: 'shutoff', id: null, autostart: true }), 'autostart u1 false', /Disable autostart of web-01 on qemu:\/\/\/system\? It will not start after a host reboot/],
   ])('%s on %o', async (cmd, d, call, confirm) => {
     const { ctl, error, reaction, plan } = await planAndRun(cmd, d);
     expect(error).toBeNull();

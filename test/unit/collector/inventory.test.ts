@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { InventoryPoller, networkSample, poolSample, type InventoryLookup } from '../../../src/collector/inventory.js';
 import { LibvirtError } from '../../../src/libvirt/errors.js';
-import type { DhcpLease, NetworkEntry, StoragePoolEntry, StorageVolumeEntry } from '../../../src/libvirt/types.js';
+import type { DhcpLease, InventoryEvent, NetworkEntry, StoragePoolEntry, StorageVolumeEntry } from '../../../src/libvirt/types.js';
 import { NAT_NETWORK } from '../../helpers/networks.js';
 
 const GiB = 2n ** 30n;
@@ -121,6 +121,43 @@ describe('InventoryPoller', () => {
     p.update();
     await p.settle();
     expect(p.rounds).toBe(3);
+  });
+
+  it('a pool or network event makes the next tick read them again; listens once per connection; a driver without events is polled', async () => {
+    let emit: ((ev: InventoryEvent) => void) | null = null;
+    let registrations = 0;
+    const { lookup } = fakeLookup({
+      onInventoryEvent: (cb) => {
+        registrations++;
+        emit = cb;
+        return 7;
+      },
+    });
+    const clock = { now: 1_000_000 };
+    const p = poller(lookup, clock);
+    p.update();
+    await p.settle();
+    expect(registrations).toBe(1);
+    // not due: no round
+    p.update();
+    await p.settle();
+    expect(p.rounds).toBe(1);
+    emit!({ object: 'pool', name: 'new', uuid: 'p9', event: 2, detail: 0 });
+    expect(p.events).toBe(1);
+    p.update();
+    await p.settle();
+    expect(p.rounds).toBe(2);
+    expect(registrations).toBe(1);
+
+    const { lookup: noEvents } = fakeLookup({
+      onInventoryEvent: () => {
+        throw new LibvirtError({ message: 'this function is not supported by the connection driver', code: 3, domain: 12, call: 'virConnectStoragePoolEventRegisterAny' });
+      },
+    });
+    const q = poller(noEvents, clock);
+    q.update();
+    await q.settle();
+    expect(q.get()).toMatchObject({ error: null });
   });
 
   it('stops asking for leases where the driver keeps none; a failed list says why and leaves the other', async () => {
