@@ -11,9 +11,10 @@ import { configPath, loadConfig, mergeSettings } from '../config/config.js';
 import { LibvirtControl } from '../libvirt/control.js';
 import { redirectStderr, restoreStderr } from '../libvirt/stderr.js';
 import { chooseTheme, noColorRequested, ThemeError } from '../theme/load.js';
-import { demoUri, packageRoot } from '../util/paths.js';
+import { demoUri, packageRoot, stateDir } from '../util/paths.js';
 import { EXIT_CLOSE_GRACE_MS, settleWithin } from '../util/settle.js';
 import { runBatch } from './batch.js';
+import { DomainXmlAccess, xmlBackupDir } from './domain-xml.js';
 import type { Options } from './options.js';
 import { FeedError, openFeed, type Feed } from './replay.js';
 import { fileStderrCapture, stderrLogPath } from './stderr-capture.js';
@@ -131,6 +132,8 @@ async function runInteractive(opts: Options, uris: string[], themeEnv: { themesD
     if (!c) controls.set(uri, (c = new LibvirtControl(uri, { readonly: opts.readonly })));
     return c;
   };
+  // The XML pane reads over read-only connections of its own; a recording has no XML to read.
+  const xml = feed.replay ? null : new DomainXmlAccess(xmlBackupDir(stateDir(process.env, homedir())));
   // From the first sample, which runs while the screen code loads, until the
   // connections are closed after it: whatever libvirt prints to stderr then
   // would end up on or under the screen (tui.ts says when it cannot start).
@@ -155,11 +158,12 @@ async function runInteractive(opts: Options, uris: string[], themeEnv: { themesD
       warnings: [...cfg.warnings, ...choice.warnings, ...(captureProblem ? [captureProblem] : [])],
       control,
       actionLog: new ActionLog(actionLogPath(process.env, homedir()), userName()),
+      ...(xml ? { xml } : {}),
       replay: feed.replay,
       stderrCapture,
     });
   } finally {
-    await settleWithin(Promise.all([collector.close(), ...[...controls.values()].map((c) => c.close())]), EXIT_CLOSE_GRACE_MS);
+    await settleWithin(Promise.all([collector.close(), ...[...controls.values()].map((c) => c.close()), xml?.close()]), EXIT_CLOSE_GRACE_MS);
     stderrCapture.stop();
     const rec = await feed.finish();
     if (rec.message) process.stderr.write(`virtop: ${rec.message}\n`);

@@ -20,6 +20,7 @@ import { TuiApp, type UiHooks } from '../ui/app.js';
 import { loadBlessed } from '../ui/blessed.js';
 import { buildKeymap } from '../ui/keymap.js';
 import type { StderrCapture } from './stderr-capture.js';
+import type { DomainXmlAccess } from './domain-xml.js';
 import { createScreen, exitCodeFor, installExitGuard, restoreScreen, type ExitReason, type TerminalIo } from '../ui/screen.js';
 import { initialState } from '../ui/state.js';
 import { normalizeColumns } from '../ui/table.js';
@@ -39,6 +40,8 @@ export interface TuiOptions {
   stderr?: NodeJS.WritableStream;
   /** the write side of a host, for domain actions (opened on first use) */
   control?: (uri: string) => HostControl;
+  /** the domain XML pane's reads and backups; absent: no XML (a recording) */
+  xml?: Pick<DomainXmlAccess, 'read' | 'save'>;
   /** where actions are recorded; an in-memory log when not given */
   actionLog?: ActionLog;
   /** the recording played back (--replay): the screen gets its time controls */
@@ -132,6 +135,16 @@ export async function runTui(opts: TuiOptions): Promise<number> {
         if (r.refresh && !done) loop.requestTick(0);
         return { ok: r.ok, message: log.lastError ? `${r.message} (${log.lastError})` : r.message };
       },
+      ...(opts.xml
+        ? {
+            domainXml: async (key: string, inactive: boolean) => {
+              const d = current(key);
+              if (!d) throw new Error('the domain is gone');
+              return (opts.xml as NonNullable<TuiOptions['xml']>).read(d.host, d.uuid, inactive);
+            },
+            saveXml: (name: string, xml: string, inactive: boolean) => (opts.xml as NonNullable<TuiOptions['xml']>).save(name, xml, inactive),
+          }
+        : {}),
       runBulk: async (plans) => {
         const control = opts.control;
         if (!control) return { ok: false, message: 'actions are not available in this mode' };

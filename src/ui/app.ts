@@ -9,6 +9,7 @@ import { logSpec } from './panes/actionlog.js';
 import { bulkPreviewLines } from './panes/bulk.js';
 import { hostsSpec } from './panes/hosts.js';
 import { capacityLines } from './panes/capacity.js';
+import { xmlLines, xmlLoaded } from './overlays/xml.js';
 import { noisySpec } from './panes/noisy.js';
 import { storageSpec } from './panes/storage.js';
 import { networksSpec } from './panes/networks.js';
@@ -52,6 +53,10 @@ export interface UiHooks {
   runBulk(plans: Plan[]): Promise<{ ok: boolean; message: string }>;
   /** read pools, volumes, networks and leases again now; says what happens, for the status line */
   refreshInventory?(): string;
+  /** the domain's XML (live, or its inactive definition), passwords hidden; absent when there is none to read (a recording) */
+  domainXml?(domainKey: string, inactive: boolean): Promise<string>;
+  /** writes a backup copy of a domain's XML; resolves to its path */
+  saveXml?(domainName: string, xml: string, inactive: boolean): Promise<string>;
   /** the action log, for view L */
   actionLog(): { entries: readonly ActionLogEntry[]; path: string | null };
   /** time controls, only when the screen plays a recording (--replay); Z pauses through setPaused */
@@ -261,6 +266,8 @@ export class TuiApp {
       lines = columnChooserLines(f.state.columns, o.cursor, f.palette, r.width);
     } else if (o?.kind === 'bulk-preview') {
       lines = bulkPreviewLines(o.bulk, o.scroll, f.palette, r.width, r.height);
+    } else if (o?.kind === 'xml') {
+      lines = xmlLines(o, r.width, r.height, f.palette);
     } else if (o?.kind === 'capacity') {
       const all = capacityLines(f, this.selectedDomain(f), r.width);
       const scroll = Math.min(o.scroll, Math.max(0, all.length - r.height));
@@ -314,7 +321,7 @@ export class TuiApp {
     p.detail.render(frame, layout.detail, opts);
     p.status.render(frame, layout.status, opts);
     const ok = this.state.overlay?.kind;
-    if (ok === 'help' || ok === 'columns' || ok === 'bulk-preview' || ok === 'capacity') {
+    if (ok === 'help' || ok === 'columns' || ok === 'bulk-preview' || ok === 'capacity' || ok === 'xml') {
       p.overlay.render(frame, this.overlayRect(layout), opts);
       p.overlay.box.setFront();
     } else p.overlay.hide();
@@ -352,6 +359,16 @@ export class TuiApp {
         (e: unknown) => this.setStatus((e as Error).message, 'error'),
       );
     }
+    if (reaction.loadXml) this.loadXml(reaction.loadXml.domainKey, reaction.loadXml.inactive);
+    if (reaction.saveXml) {
+      const { domainName, xml, inactive } = reaction.saveXml;
+      const save = this.hooks.saveXml;
+      if (!save) this.state = withStatus(this.state, 'backups cannot be written here', 'warn', this.clock());
+      else save(domainName, xml, inactive).then(
+        (path) => this.setStatus(`wrote ${path}`, 'ok'),
+        (e: unknown) => this.setStatus((e as Error).message, 'error'),
+      );
+    }
     if (reaction.refreshInventory) {
       const msg = this.hooks.refreshInventory?.() ?? 'pools and networks are not read here';
       this.state = withStatus(this.state, msg, 'info', this.clock());
@@ -362,6 +379,24 @@ export class TuiApp {
       return;
     }
     if (!reaction.none) this.draw(false);
+  }
+
+  /** Reads a domain's XML for the XML pane, which shows it when it arrives (unless closed or moved on meanwhile). */
+  private loadXml(domainKey: string, inactive: boolean): void {
+    const read = this.hooks.domainXml;
+    const done = (r: { xml: string } | { error: string }) => {
+      if (this.destroyed) return;
+      this.state = xmlLoaded(this.state, domainKey, inactive, r);
+      this.draw(false);
+    };
+    if (!read) {
+      done({ error: 'the XML cannot be read here (a recording has none)' });
+      return;
+    }
+    read(domainKey, inactive).then(
+      (xml) => done({ xml }),
+      (e: unknown) => done({ error: (e as Error).message }),
+    );
   }
 
   /** Replay controls (step, speed, jump) through the hooks; a failure goes to the status line. */

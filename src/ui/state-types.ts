@@ -51,7 +51,25 @@ export type Overlay =
   /** the steps of an action on guests: its prompt, confirmation and bulk preview (src/actions/workflow.ts) */
   | WorkflowStep
   /** the capacity pane (c): host headroom for the selected domain */
-  | { kind: 'capacity'; scroll: number };
+  | { kind: 'capacity'; scroll: number }
+  /** the domain XML pane (X) */
+  | XmlOverlay;
+
+/** The domain XML pane: the live XML or the inactive definition, scrolled, searched. */
+export interface XmlOverlay {
+  kind: 'xml';
+  domainKey: string;
+  domainName: string;
+  inactive: boolean;
+  /** the XML's lines; null while it is being read */
+  lines: string[] | null;
+  /** why it could not be read */
+  error: string | null;
+  scroll: number;
+  /** the search text; `searching` while it is being typed after / */
+  search: string;
+  searching: boolean;
+}
 
 export type StatusLevel = 'info' | 'ok' | 'warn' | 'error';
 
@@ -116,6 +134,10 @@ export interface Reaction {
   runBulk?: Plan[];
   /** replay controls: step, speed, jump (only with --replay) */
   time?: TimeReaction;
+  /** read this domain's XML for the XML pane */
+  loadXml?: { domainKey: string; inactive: boolean };
+  /** write the XML shown to a backup file */
+  saveXml?: { domainName: string; xml: string; inactive: boolean };
 }
 
 export interface ActionContext {

@@ -8,6 +8,7 @@ import type { SortKey } from '../model/sort.js';
 import { domainAction, handleWorkflowKey, toggleTag } from './domain-actions.js';
 import { Command, type Keymap } from './keymap.js';
 import { handleCapacity } from './overlays/capacity.js';
+import { handleXml, openXml } from './overlays/xml.js';
 import { handleColumns } from './overlays/columns.js';
 import { handleHelp } from './overlays/help.js';
 import { handlePrompt } from './overlays/prompt.js';
@@ -109,6 +110,7 @@ export const ACTIONS: Record<Command, Action> = {
   [Command.DomainVcpus]: domainAction(Act.Vcpus),
   [Command.DomainMemStats]: domainAction(Act.StatsPeriod),
   [Command.DomainAutostart]: domainAction(Act.Autostart),
+  [Command.ShowXml]: (s, ctx) => openXml(s, ctx),
   [Command.Quit]: (s) => [s, { quit: true }],
   [Command.Help]: (s) => ok({ ...s, overlay: { kind: 'help', scroll: 0 } }),
   [Command.Up]: (s, ctx) => ok(moveSelection(s, ctx, -1)),
@@ -178,6 +180,7 @@ export function handleKey(s: UiState, key: string, keymap: Keymap, ctx: ActionCo
   if (o?.kind === 'columns') return handleColumns(s, o, key);
   if (o?.kind === 'help') return handleHelp(s, o, key, ctx);
   if (o?.kind === 'action-prompt' || o?.kind === 'confirm' || o?.kind === 'bulk-preview') return handleWorkflowKey(s, o, key, ctx);
+  if (o?.kind === 'xml') return handleXml(s, o, key, ctx);
   if (o?.kind === 'capacity') return handleCapacity(s, o, key, keymap, ctx, (cmd, st, c) => ACTIONS[cmd](st, c));
   const cmd = keymap.get(key);
   if (cmd !== undefined) return ACTIONS[cmd](s, ctx);

@@ -2,7 +2,7 @@
 // the native addon (npm run build:native) and libvirt's test driver.
 
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { gunzipSync } from 'node:zlib';
 import { join } from 'node:path';
@@ -35,7 +35,7 @@ describe.skipIf(!ready)('virtop TUI in tmux', () => {
   beforeAll(() => {
     // The test runs the compiled program: compile the current sources.
     execFileSync('npx', ['tsc', '-p', 'tsconfig.build.json'], { cwd: ROOT, stdio: 'inherit' });
-    session.start(ROOT, [`XDG_CONFIG_HOME=${HOME}`]);
+    session.start(ROOT, [`XDG_CONFIG_HOME=${HOME}`, `XDG_STATE_HOME=${HOME}/state`]);
   }, 120_000);
 
   afterAll(() => session.kill());
@@ -138,6 +138,30 @@ describe.skipIf(!ready)('virtop TUI in tmux', () => {
     tmux('resize-window', '-t', SESSION, '-x', '160', '-y', '50');
     await waitFor((x) => tableNames(x).length === 16, 'the table after growing again');
 
+    // X: the selected domain's XML; / searches, w writes a backup (0600) where XDG_STATE_HOME points
+    keys('X');
+    s = await waitFor((x) => /[\w-]+ — live XML/.test(x) && /<domain type='test'/.test(x), 'the XML pane');
+    const selected = /([\w-]+) — live XML/.exec(s)![1];
+    expect(s).toContain(`<name>${selected}</name>`);
+    // the line under the pane's title is the first one shown
+    const firstShown = (x: string) => {
+      const rows = x.split('\n');
+      return rows[rows.findIndex((r) => r.includes('— live XML')) + 1] ?? '';
+    };
+    expect(firstShown(s)).toMatch(/<domain type='test'/);
+    keys('/');
+    type('memory');
+    keys('Enter');
+    await waitFor((x) => /<memory unit=/.test(firstShown(x)), 'the search scrolled to the <memory> line');
+    keys('w');
+    s = await waitFor((x) => /wrote \S+\.xml/.test(x), 'the backup written');
+    const written = /wrote (\S+\.xml)/.exec(s)![1];
+    expect(written.startsWith(join(HOME, 'state', 'virtop', 'xml'))).toBe(true);
+    expect(readFileSync(written, 'utf8')).toContain(`<name>${selected}</name>`);
+    expect(statSync(written).mode & 0o777).toBe(0o600);
+    keys('Escape');
+    await waitFor((x) => !x.includes('— live XML'), 'the XML pane closed');
+
     // W writes the settings where XDG_CONFIG_HOME points
     keys('W');
     await waitFor((x) => /settings written to/.test(x), 'the config written message');
@@ -181,8 +205,8 @@ describe.skipIf(!ready)('virtop TUI in tmux', () => {
     const file = join(HOME, 'virtop', 'config.json');
     const before = readFileSync(file, 'utf8');
     const cfg = JSON.parse(before);
-    // quit moves to X (q is then free); sort-mem asks for m, which domain-mem-stats keeps
-    cfg.keys = { quit: ['X'], 'sort-mem': ['M', 'm'] };
+    // quit moves to Q (q is then free); sort-mem asks for m, which domain-mem-stats keeps
+    cfg.keys = { quit: ['Q'], 'sort-mem': ['M', 'm'] };
     const text = JSON.stringify(cfg, null, 2);
     writeFileSync(file, text);
     const line = text.split('\n').findIndex((l) => l.includes('"sort-mem"')) + 1;
@@ -193,8 +217,8 @@ describe.skipIf(!ready)('virtop TUI in tmux', () => {
       keys('?');
       await waitFor((x) => x.includes('select the row above'), 'help after q');
       keys('Escape');
-      keys('X');
-      await waitFor(promptBack, 'the shell prompt after X', 5000);
+      keys('Q');
+      await waitFor(promptBack, 'the shell prompt after Q', 5000);
     } finally {
       writeFileSync(file, before);
     }

@@ -41,9 +41,9 @@ describe('keymap', () => {
   });
 
   it('takes overrides: they replace the command’s default keys, which are then free', () => {
-    const r = buildKeymap({ [Command.Quit]: ['X', 'C-q'], [Command.SortCpu]: ['q'] });
+    const r = buildKeymap({ [Command.Quit]: ['Q', 'C-q'], [Command.SortCpu]: ['q'] });
     expect(r.problems).toEqual([]);
-    expect(r.keymap.get('X')).toBe(Command.Quit);
+    expect(r.keymap.get('Q')).toBe(Command.Quit);
     expect(r.keymap.get('C-q')).toBe(Command.Quit);
     expect(r.keymap.get('q')).toBe(Command.SortCpu); // quit's old key, now sort-cpu's
     expect(r.keymap.get('P')).toBeUndefined();
