@@ -99,7 +99,7 @@ describe.skipIf(!ready)('virtop TUI in tmux', () => {
     // views 5 and 6: the demo host's pool, opened (Enter) to its volumes and their users; its two networks, one opened to its leases
     keys('5');
     s = await waitFor((x) => /Storage pools\s+1 pool\(s\), \d+ volume\(s\)/.test(x), 'view 5 with the pool read');
-    expect(s).toMatch(/default\s+dir\s+running\s+100G/);
+    expect(s).toMatch(/default\s+dir\s+running\s+(yes|no)\s+100G/);
     keys('Enter');
     s = await waitFor((x) => /Storage pool default\s+\d+ volume\(s\)\s+Esc: all pools/.test(x), 'the pool opened');
     expect(s).toMatch(/ {2}web-01-vda\.qcow2\s+qcow2\s+40G.*web-01/);
@@ -109,7 +109,7 @@ describe.skipIf(!ready)('virtop TUI in tmux', () => {
     s = await waitFor((x) => /Networks\s+2 network\(s\), 1 host bridge\(s\), \d+ lease\(s\)/.test(x), 'view 6');
     // the demo's br0: guests plugged straight into a host bridge, no libvirt network
     expect(s).toMatch(/^br0\s+host\s+br0\s.*mail-relay, staging-api, win2019-ad/m);
-    expect(s).toMatch(/default\s+nat\s+virbr0\s+active\s+192\.168\.122\.1\/24\s+-\s+-\s+11\/253/);
+    expect(s).toMatch(/default\s+nat\s+virbr0\s+active\s+(yes|no)\s+192\.168\.122\.1\/24\s+-\s+-\s+11\/253/);
     expect(s).toMatch(/storage-net\s+isolated\s+virbr1/);
     keys('Enter');
     s = await waitFor((x) => /Network default\s+11 lease\(s\), \d+ tap\(s\)/.test(x), 'the network opened');

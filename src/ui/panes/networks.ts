@@ -11,6 +11,7 @@ import { humanBytes } from '../../util/units.js';
 import { shortHost } from '../../util/uri.js';
 import type { Frame } from '../frame.js';
 import { cleanText } from '../text.js';
+import { autostartText } from '../table.js';
 import { inventoryKey, placeSimple, simpleHeader, simpleRow, type ListSpec, type SimpleColumn } from './list.js';
 
 const byName = new Intl.Collator();
@@ -80,6 +81,7 @@ const COLS: SimpleColumn[] = [
   { title: 'FORWARD', width: 8, align: 'left', priority: 90 },
   { title: 'BRIDGE', width: 8, align: 'left', priority: 85 },
   { title: 'STATE', width: 8, align: 'left', priority: 88 },
+  { title: 'AUTO', width: 4, align: 'left', priority: 38 },
   { title: 'ADDRESS / MAC', width: 18, align: 'left', priority: 80 },
   { title: 'RX/s', width: 6, align: 'right', priority: 84 },
   { title: 'TX/s', width: 6, align: 'right', priority: 83 },
@@ -97,6 +99,7 @@ function cellsOf(r: NetworkRow, nowMs: number): string[] {
         cleanText(n.forward ?? '?'),
         cleanText(n.bridge ?? '-'),
         n.active ? 'active' : 'inactive',
+        autostartText(n),
         cleanText(n.addresses[0] ?? '-'),
         humanBytes(n.rxBytesPerSec),
         humanBytes(n.txBytesPerSec),
@@ -107,16 +110,16 @@ function cellsOf(r: NetworkRow, nowMs: number): string[] {
     case 'bridge': {
       const b = r.bridge;
       // Not a libvirt network: no forward mode, state, addresses or leases of libvirt's.
-      return [cleanText(shortHost(r.host)), cleanText(b.name), 'host', cleanText(b.name), '-', '-', humanBytes(b.rxBytesPerSec), humanBytes(b.txBytesPerSec), '-', cleanText(b.guests.join(', ') || '-')];
+      return [cleanText(shortHost(r.host)), cleanText(b.name), 'host', cleanText(b.name), '-', '-', '-', humanBytes(b.rxBytesPerSec), humanBytes(b.txBytesPerSec), '-', cleanText(b.guests.join(', ') || '-')];
     }
     case 'lease': {
       const l = r.lease;
       const expires = l.expiresWallMs === null ? 'never' : formatLeft((l.expiresWallMs - nowMs) / 1000);
       const who = [l.domain ?? 'not a domain here', l.hostname === null ? null : `host name ${l.hostname}`].filter((x) => x !== null).join(', ');
-      return ['', `  ${cleanText(l.ip)}`, '', '', '', cleanText(l.mac ?? '-'), '', '', '', cleanText(`${who}; expires ${expires}`)];
+      return ['', `  ${cleanText(l.ip)}`, '', '', '', '', cleanText(l.mac ?? '-'), '', '', '', cleanText(`${who}; expires ${expires}`)];
     }
     case 'tap':
-      return ['', `  ${cleanText(r.tap.tap)}`, 'tap', '', '', cleanText(r.tap.mac ?? '-'), '', '', '', cleanText(r.tap.domain)];
+      return ['', `  ${cleanText(r.tap.tap)}`, 'tap', '', '', '', cleanText(r.tap.mac ?? '-'), '', '', '', cleanText(r.tap.domain)];
   }
 }
 

@@ -10,6 +10,7 @@ import { shortHost } from '../../util/uri.js';
 import { formatDuration, formatPercent, humanBytes } from '../../util/units.js';
 import type { Frame } from '../frame.js';
 import { cleanText, truncateStart } from '../text.js';
+import { autostartText } from '../table.js';
 import { inventoryKey, placeSimple, simpleHeader, simpleRow, type ListSpec, type SimpleColumn } from './list.js';
 
 export const POOL_WARN_PERCENT = 80;
@@ -61,6 +62,7 @@ const COLS: SimpleColumn[] = [
   { title: 'POOL / VOLUME', width: 26, align: 'left', priority: 100 },
   { title: 'TYPE', width: 7, align: 'left', priority: 60 },
   { title: 'STATE', width: 8, align: 'left', priority: 90 },
+  { title: 'AUTO', width: 4, align: 'left', priority: 38 },
   { title: 'SIZE', width: 6, align: 'right', priority: 95 },
   { title: 'USED', width: 6, align: 'right', priority: 94 },
   { title: 'FREE', width: 6, align: 'right', priority: 93 },
@@ -100,6 +102,7 @@ export function storageSpec(frame: Frame, rows: readonly StorageRow[], width: nu
           cleanText(pool.name),
           cleanText(pool.type ?? '?'),
           pool.state,
+          autostartText(pool),
           pool.state === 'inactive' ? '-' : humanBytes(pool.capacityBytes),
           pool.state === 'inactive' ? '-' : humanBytes(pool.allocationBytes),
           pool.state === 'inactive' ? '-' : humanBytes(pool.availableBytes),
@@ -116,6 +119,7 @@ export function storageSpec(frame: Frame, rows: readonly StorageRow[], width: nu
           `  ${cleanText(v.name)}`,
           // The format says more than "file" (qcow2 grows, raw does not).
           cleanText(v.format ?? v.type),
+          '',
           '',
           humanBytes(v.capacityBytes),
           humanBytes(v.allocationBytes),

@@ -70,9 +70,9 @@ describe('view 5: storage pools', () => {
     expect(storageRows(frameWith([vg0, pool({})], null)).map((r) => r.pool.name)).toEqual(['default', 'vg0']);
     const lines = renderList(storageSpec(f, rows, 130), 130, 5, f.palette).map(strip);
     expect(lines[0]).toMatch(/^Storage pools +2 pool\(s\), 2 volume\(s\)  Enter: its volumes  0\/Esc: domains/);
-    expect(lines[1]).toMatch(/^POOL \/ VOLUME +TYPE +STATE +SIZE +USED +FREE +USE% +OVERC +GROW\/h +FULL IN +PATH \/ USED BY/);
-    expect(lines[2]).toMatch(/^default +dir +running +100G +40G +60G +40\.0 +1\.6x +2\.0G +1d 06:00:00 +\/var\/lib\/libvirt\/images/);
-    expect(lines[3]).toMatch(/^vg0 +logical +inactive +- +- +- +- +- +- +-/);
+    expect(lines[1]).toMatch(/^POOL \/ VOLUME +TYPE +STATE +AUTO +SIZE +USED +FREE +USE% +OVERC +GROW\/h +FULL IN +PATH \/ USED BY/);
+    expect(lines[2]).toMatch(/^default +dir +running +yes +100G +40G +60G +40\.0 +1\.6x +2\.0G +1d 06:00:00 +\/var\/lib\/libvirt\/images/);
+    expect(lines[3]).toMatch(/^vg0 +logical +inactive +yes +- +- +- +- +- +- +-/);
   });
 
   it('a pool opened: it alone, then its volumes by name with the domains using them', () => {
@@ -82,7 +82,7 @@ describe('view 5: storage pools', () => {
     expect(storageOpens(rows)).toEqual([`${HOST}#p1`, null, null]);
     const lines = renderList(storageSpec(f, rows, 130), 130, 6, f.palette).map(strip);
     expect(lines[0]).toMatch(/^Storage pool default +2 volume\(s\)  Esc: all pools/);
-    expect(lines[2]).toMatch(/^default +dir +running +100G/);
+    expect(lines[2]).toMatch(/^default +dir +running +yes +100G/);
     expect(lines[3]).toMatch(/^ {2}spare\.raw +file +10G +0B? +0\.0 +unused/);
     expect(lines[4]).toMatch(/^ {2}web\.qcow2 +qcow2 +80G +10G +12\.5 +web-01/);
     // the pool went away meanwhile: all pools again
@@ -92,7 +92,7 @@ describe('view 5: storage pools', () => {
   it('a pool with nothing left is full now: FULL IN says so, growth or none', () => {
     const f = frameWith([pool({ availableBytes: 0, allocationBytes: 100 * 2 ** 30, usedPercent: 100, growthBytesPerHour: null, fullInSec: 0, volumes: [] })], null);
     const lines = renderList(storageSpec(f, storageRows(f), 130), 130, 3, f.palette).map(strip);
-    expect(lines[2]).toMatch(/^default +dir +running +100G +100G +0B? +100\.0 +1\.6x +- +full +\/var/);
+    expect(lines[2]).toMatch(/^default +dir +running +yes +100G +100G +0B? +100\.0 +1\.6x +- +full +\/var/);
   });
 
   it.each<[string, Partial<PoolView>, string | null]>([
@@ -126,10 +126,10 @@ describe('view 6: networks', () => {
     expect(networkRows(frameWith(null, [iso, nat])).map(name)).toEqual(['default', 'iso']);
     const lines = renderList(networksSpec(f, rows, 140), 140, 6, f.palette).map(strip);
     expect(lines[0]).toMatch(/^Networks +2 network\(s\), 1 host bridge\(s\), 1 lease\(s\)  Enter: its leases and taps  0\/Esc: domains/);
-    expect(lines[1]).toMatch(/^NETWORK \/ LEASE +FORWARD +BRIDGE +STATE +ADDRESS \/ MAC +RX\/s +TX\/s +LEASES +GUESTS \/ LEASE/);
-    expect(lines[2]).toMatch(/^default +nat +virbr0 +active +192\.168\.122\.1\/24 +3\.0M +512K +1\/253 +web-01, db-01/);
-    expect(lines[3]).toMatch(/^iso +isolated +virbr9 +active +- +- +- +- +-/);
-    expect(lines[4]).toMatch(/^br0 +host +br0 +- +- +2\.0K +1\.0K +- +files/);
+    expect(lines[1]).toMatch(/^NETWORK \/ LEASE +FORWARD +BRIDGE +STATE +AUTO +ADDRESS \/ MAC +RX\/s +TX\/s +LEASES +GUESTS \/ LEASE/);
+    expect(lines[2]).toMatch(/^default +nat +virbr0 +active +yes +192\.168\.122\.1\/24 +3\.0M +512K +1\/253 +web-01, db-01/);
+    expect(lines[3]).toMatch(/^iso +isolated +virbr9 +active +yes +- +- +- +- +-/);
+    expect(lines[4]).toMatch(/^br0 +host +br0 +- +- +- +2\.0K +1\.0K +- +files/);
   });
 
   it('a network opened: it alone, then its leases and its taps; a lease or a tap stands for its domain', () => {
