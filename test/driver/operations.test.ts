@@ -15,6 +15,12 @@ import {
   type LifecycleEvent,
 } from '../../src/libvirt/index.js';
 import { ConnectionPool, DEFAULT_DOMAIN, DEFAULT_URI, sleep, waitFor, xmlText } from './helpers/env.js';
+import { planBulk, runBulk, virshLine } from '../../src/actions/bulk.js';
+import { Command, planCommand, runPlan } from '../../src/actions/commands.js';
+import { InventoryPoller } from '../../src/collector/inventory.js';
+import { Connection } from '../../src/libvirt/connection.js';
+import { LibvirtControl } from '../../src/libvirt/control.js';
+import { domainView } from '../helpers/domain-view.js';
 
 const pool = new ConnectionPool();
 afterEach(() => pool.closeAll());
@@ -175,5 +181,43 @@ describe('lifecycle events', () => {
     await sleep(100);
     expect(seen).toEqual([]);
     expect(() => watcher.onLifecycle(() => {})).toThrow(ClosedError);
+  });
+});
+
+describe('autostart through the actions layer', () => {
+  it('toggles, in bulk with a preview, read back by the inventory loop; read-only mode refuses', async () => {
+    // test:///default shares its state between the connections open at once: keep one open throughout
+    await pool.open(DEFAULT_URI, true);
+    const poller = new InventoryPoller(DEFAULT_URI, { connect: async () => Connection.open(DEFAULT_URI, { readonly: true }) });
+    const ctl = new LibvirtControl(DEFAULT_URI, { readonly: false });
+    const read = async () => {
+      poller.refresh();
+      poller.update();
+      await poller.settle();
+      return poller.get()?.domainAutostart?.find((f) => f.uuid === uuid)?.autostart;
+    };
+    const view = (autostart: boolean) => domainView({ key: `${DEFAULT_URI}#${uuid}`, host: DEFAULT_URI, uuid, name: DEFAULT_DOMAIN.name, autostart, persistent: true });
+    try {
+      expect(await read()).toBe(false);
+      const p = planCommand(Command.Autostart, view(false));
+      if (!p.ok) throw new Error(p.error);
+      expect(await runPlan(p.plan, view(false), ctl)).toMatchObject({ ok: true, message: `enabled autostart of test on ${DEFAULT_URI}` });
+      expect(await read()).toBe(true);
+
+      const bulk = planBulk(Command.Autostart, [view(true)]);
+      expect(bulk.plans.map(virshLine)).toEqual([`virsh -c ${DEFAULT_URI} autostart test --disable`]);
+      const results = await runBulk(bulk.plans, () => view(true), () => ctl);
+      expect(results.map((r) => r.reaction.ok)).toEqual([true]);
+      expect(await read()).toBe(false);
+
+      const ro = new LibvirtControl(DEFAULT_URI, { readonly: true });
+      const again = planCommand(Command.Autostart, view(false));
+      if (!again.ok) throw new Error(again.error);
+      expect((await runPlan(again.plan, view(false), ro)).message).toMatch(/read-only mode: actions are disabled/);
+      expect(await read()).toBe(false);
+    } finally {
+      await ctl.close();
+      await poller.close();
+    }
   });
 });
