@@ -10,6 +10,8 @@ export type SnapshotListener = (snap: Snapshot) => void;
 
 const FIRST_SAMPLE_DEADLINE_MS = 10_000;
 const HUNG_SAMPLE_MS = 30_000;
+/** intervals without an answer after which a host is 'unresponsive' */
+const UNRESPONSIVE_INTERVALS = 2;
 
 interface PendingSample {
   promise: Promise<HostSample>;
@@ -152,7 +154,8 @@ export class Collector {
       uri: h.uri,
       monoNs,
       wallMs: this.clock.wallMs(),
-      status: 'connected',
+      // Late once is a slow tick; no answer for more than two intervals is a hung host.
+      status: waitedSec * 1000 > UNRESPONSIVE_INTERVALS * this.intervalMs ? 'unresponsive' : 'connected',
       error: `${h.uri}: no answer from libvirt for ${waitedSec.toFixed(1)} s`,
       info: null,
       counters: null,

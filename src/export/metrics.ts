@@ -50,7 +50,8 @@ export const STATE_CODES: Record<StateName, number> = {
 };
 
 export const METRICS = {
-  up: def('virtop_up', 'gauge', ['host'], 'Whether virtop is connected to the libvirt host (1) or not (0) as of its last tick.'),
+  up: def('virtop_up', 'gauge', ['host'], 'Whether virtop is connected to the libvirt host (1) or not (0) as of its last tick; 0 too while it is unresponsive (see virtop_host_unresponsive_seconds).'),
+  unresponsive: def('virtop_host_unresponsive_seconds', 'gauge', ['host'], 'While the host is unresponsive (connected, but its libvirt call has not answered for more than two intervals): seconds it has waited. Absent otherwise.'),
   stale: def(
     'virtop_host_stale',
     'gauge',
@@ -196,7 +197,8 @@ export class ExportState {
     this.snap = snap;
     for (const h of snap.hosts) {
       if (h.status === 'connected' && !h.stale) this.lastFresh.set(h.uri, h);
-      else if (h.status !== 'connected') this.lastFresh.delete(h.uri);
+      // an unresponsive host is still connected: its last figures come back with its first answer
+      else if (h.status !== 'connected' && h.status !== 'unresponsive') this.lastFresh.delete(h.uri);
     }
   }
 
@@ -219,6 +221,7 @@ export class ExportState {
       const host = { host: hs.uri };
       const up = hs.status === 'connected';
       add('up', host, up ? 1 : 0);
+      if (hs.status === 'unresponsive') add('unresponsive', host, hs.tickLatencyMs / 1000);
       if (!up) continue;
       const sample = hs.stale ? this.lastFresh.get(hs.uri) : hs;
       add('stale', host, hs.stale ? 1 : 0);

@@ -231,6 +231,8 @@ export class Model {
             ? null
             : Number(hs.monoNs - host.lastConnectedMonoNs) / 1e9,
         tickLatencyMs: hs.tickLatencyMs,
+        // a stale sample's latency is how long its call has waited so far
+        unresponsiveSec: hs.status === 'unresponsive' ? hs.tickLatencyMs / 1000 : null,
         domainsTotal: hostDomainViews.length,
         domainsActive: active.length,
         domainsRunning: hostDomainViews.filter((d) => d.state === 'running' || d.state === 'blocked').length,

@@ -277,6 +277,8 @@ export interface HostView {
   error: string | null;
   /** seconds since the host was last seen connected, while it is not */
   downForSec: number | null;
+  /** while unresponsive: seconds its pending call has gone unanswered */
+  unresponsiveSec?: number | null;
   tickLatencyMs: number;
   domainsTotal: number;
   domainsActive: number;

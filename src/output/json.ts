@@ -26,6 +26,8 @@ function hostJson(h: HostView) {
     status: h.status,
     error: h.error,
     tickLatencyMs: round(h.tickLatencyMs, 3),
+    // schema 3: how long an unresponsive host's call has waited
+    sinceSec: h.status === 'unresponsive' ? round(h.unresponsiveSec ?? null, 1) : null,
     domains: {
       total: h.domainsTotal,
       active: h.domainsActive,

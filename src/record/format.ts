@@ -154,7 +154,7 @@ const boolN = nul(bool);
 const bigN = nul(big);
 
 const STATES = ['nostate', 'running', 'blocked', 'paused', 'shutdown', 'shutoff', 'crashed', 'pmsuspended'] as const satisfies readonly StateName[];
-const STATUSES = ['connected', 'reconnecting', 'failed'] as const satisfies readonly ConnectionStatus[];
+const STATUSES = ['connected', 'reconnecting', 'failed', 'unresponsive'] as const satisfies readonly ConnectionStatus[];
 
 const hostInfo = record<HostInfo>({
   uri: str,

@@ -217,7 +217,12 @@ export interface HostCounters {
   readonly memFreeKiB: bigint | null;
 }
 
-export type ConnectionStatus = 'connected' | 'reconnecting' | 'failed';
+/**
+ * connected; reconnecting (lost, trying again); failed (never connected);
+ * unresponsive: connected, but its call has not answered for more than two
+ * intervals (a hung daemon): its samples are stale until the first answer.
+ */
+export type ConnectionStatus = 'connected' | 'reconnecting' | 'failed' | 'unresponsive';
 
 export interface HostSample {
   readonly uri: string;

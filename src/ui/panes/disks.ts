@@ -33,6 +33,7 @@ export const DISK_FIGURE_COLS: readonly SimpleColumn[] = [
   { title: 'CAP', width: 6, align: 'right', priority: 50 },
   { title: 'ALLOC', width: 6, align: 'right', priority: 45 },
   { title: 'PHYS', width: 6, align: 'right', priority: 30 },
+  { title: 'POOL', width: 10, align: 'left', priority: 25 },
 ];
 
 /** The cells of DISK_FIGURE_COLS for one disk. */
@@ -48,6 +49,8 @@ export function diskFigures(b: DiskView): string[] {
     humanBytes(b.capacityBytes),
     humanBytes(b.allocationBytes),
     humanBytes(b.physicalBytes ?? null),
+    // the storage pool holding it (view 5); '-' for none of the host's pools, or not read yet
+    cleanText(b.pool ?? '-'),
   ];
 }
 

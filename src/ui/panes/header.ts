@@ -31,8 +31,13 @@ export function hostLine(h: HostView, width: number, p: Palette, selected: Domai
   // Several URIs can reach the same machine (or report the same hostname): show the URI's short form too.
   const short = shortHost(h.uri);
   const name = cleanText(h.hostname ? (multiHost && h.hostname !== short ? `${h.hostname} (${short})` : h.hostname) : short);
-  const statusRole = h.status === 'connected' ? 'host.connected' : h.status === 'reconnecting' ? 'host.reconnecting' : 'host.failed';
+  const statusRole = h.status === 'connected' ? 'host.connected' : h.status === 'reconnecting' || h.status === 'unresponsive' ? 'host.reconnecting' : 'host.failed';
   lb.add('● ', p.open(statusRole)).add(name, p.open('header.value')).add(' ');
+  if (h.status === 'unresponsive') {
+    // Connected, but its daemon has not answered: the figures below it are its last ones.
+    lb.add(`unresponsive: no answer for ${ago(h.unresponsiveSec ?? 0)}`, p.open(statusRole));
+    return lb.toString();
+  }
   if (h.status !== 'connected') {
     const since = h.downForSec !== null ? ` (lost ${ago(h.downForSec)} ago)` : '';
     lb.add(`${h.status}${since}`, p.open(statusRole));

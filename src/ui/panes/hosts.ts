@@ -32,6 +32,7 @@ const COLS: SimpleColumn[] = [
 export function statusText(h: HostView): string {
   if (h.status === 'reconnecting') return h.downForSec === null ? 'reconnecting' : `lost ${Math.round(h.downForSec)}s`;
   if (h.status === 'failed') return 'failed';
+  if (h.status === 'unresponsive') return `hung ${Math.round(h.unresponsiveSec ?? 0)}s`;
   return h.error ? 'slow' : 'connected';
 }
 

@@ -140,6 +140,39 @@ describe('Collector with a slow host', () => {
   });
 });
 
+describe('Collector with a host that stops answering', () => {
+  it('late once is connected and stale; no answer for more than two intervals is unresponsive; the first answer is connected again', async () => {
+    vi.useFakeTimers();
+    let delay = 10;
+    const h = fakeHost(() => delay);
+    const c = new Collector([h.host], 1000, fakeClock);
+    const first = c.tick();
+    await vi.advanceTimersByTimeAsync(20);
+    expect((await first).hosts[0]).toMatchObject({ status: 'connected' });
+    delay = 4500; // hangs for 4.5 s
+    const seen: { status: string; stale?: boolean; waited: number }[] = [];
+    for (let i = 0; i < 4; i++) {
+      const t = c.tick();
+      await vi.advanceTimersByTimeAsync(1000);
+      const s = (await t).hosts[0];
+      seen.push({ status: s.status, stale: s.stale, waited: s.tickLatencyMs });
+    }
+    // waited 1, 2, 3, 4 s with a 1 s interval: unresponsive once past 2 s
+    expect(seen).toEqual([
+      { status: 'connected', stale: true, waited: 1000 },
+      { status: 'connected', stale: true, waited: 2000 },
+      { status: 'unresponsive', stale: true, waited: 3000 },
+      { status: 'unresponsive', stale: true, waited: 4000 },
+    ]);
+    delay = 10;
+    await vi.advanceTimersByTimeAsync(600);
+    const back = c.tick();
+    await vi.advanceTimersByTimeAsync(50);
+    expect((await back).hosts[0]).toMatchObject({ status: 'connected' });
+    expect((await back).hosts[0].stale).toBeFalsy();
+  });
+});
+
 describe('Collector with a hung host', () => {
   it('abandons a connection whose call hangs far beyond the tick, then samples afresh', async () => {
     vi.useFakeTimers();

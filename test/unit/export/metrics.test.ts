@@ -158,6 +158,20 @@ describe('series from a snapshot', () => {
     expect(value(s, 'tickTime', { host: 'qemu:///system' })).toBe(fresh.hosts[0].wallMs / 1000);
   });
 
+  it('an unresponsive host is down, says how long it has waited, and comes back with its figures', () => {
+    const fresh = fullSnapshot(1, 2);
+    const hung = { ...fullHost(2, []), status: 'unresponsive' as const, stale: true, info: null, counters: null, tickLatencyMs: 7500 };
+    const s = seriesOf([fresh, { seq: 2, monoNs: 2n, wallMs: 2, hosts: [hung] }]);
+    expect(value(s, 'up', { host: 'qemu:///system' })).toBe(0);
+    expect(value(s, 'unresponsive', { host: 'qemu:///system' })).toBe(7.5);
+    expect(s.get('cpuTime')).toEqual([]);
+    // still stale on the next tick, now connected again: the last answered sample is served
+    const later = seriesOf([fresh, { seq: 2, monoNs: 2n, wallMs: 2, hosts: [hung] }, { seq: 3, monoNs: 3n, wallMs: 3, hosts: [{ ...hung, status: 'connected' as const }] }]);
+    expect(value(later, 'up', { host: 'qemu:///system' })).toBe(1);
+    expect(value(later, 'unresponsive', { host: 'qemu:///system' })).toBeUndefined();
+    expect(value(later, 'cpuTime', { uuid: fresh.hosts[0].domains[1].uuid })).toBe(nsToSeconds(fresh.hosts[0].domains[1].cpuTimeNs as bigint));
+  });
+
   it('a disconnected host is down and has no domain series', () => {
     const down = { ...fullHost(2, []), status: 'reconnecting' as const, error: 'gone' };
     const s = seriesOf([fullSnapshot(1, 2), { seq: 2, monoNs: 2n, wallMs: 2, hosts: [down] }]);
