@@ -2,8 +2,10 @@
 // $XDG_STATE_HOME/virtop/actions.log (default ~/.local/state/virtop/), and
 // the latest entries in memory for the log pane. Appends are single
 // write() calls with O_APPEND, so concurrent virtops never interleave lines.
+// Past `maxBytes` the file is renamed to actions.log.1 (the one before that
+// is dropped) and a new one begins, so years of actions stay bounded.
 
-import { appendFile, mkdir } from 'node:fs/promises';
+import { appendFile, mkdir, rename, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { stateDir } from '../util/paths.js';
 import type { Plan, Reaction } from './commands.js';
@@ -24,6 +26,9 @@ export function actionLogPath(env: NodeJS.ProcessEnv, home: string): string {
   return join(stateDir(env, home), 'actions.log');
 }
 
+/** Where the action log starts again: 10 MiB of JSON lines is tens of thousands of actions. */
+export const ACTION_LOG_MAX_BYTES = 10 * 1024 * 1024;
+
 export class ActionLog {
   private readonly recent: ActionLogEntry[] = [];
   /** the last write problem, shown once in the status line */
@@ -34,6 +39,7 @@ export class ActionLog {
     private readonly user: string,
     private readonly keep = 500,
     private readonly now: () => Date = () => new Date(),
+    private readonly maxBytes = ACTION_LOG_MAX_BYTES,
   ) {}
 
   entries(): readonly ActionLogEntry[] {
@@ -56,6 +62,7 @@ export class ActionLog {
     if (this.path) {
       try {
         await mkdir(join(this.path, '..'), { recursive: true, mode: 0o700 });
+        await this.rotateIfFull();
         await appendFile(this.path, `${JSON.stringify(entry)}\n`, { mode: 0o600 });
         this.lastError = null;
       } catch (e) {
@@ -63,5 +70,15 @@ export class ActionLog {
       }
     }
     return entry;
+  }
+
+  /** A full log becomes actions.log.1; a rename is atomic, so no line is split or lost. */
+  private async rotateIfFull(): Promise<void> {
+    if (!this.path) return;
+    const size = await stat(this.path).then(
+      (s) => s.size,
+      () => 0,
+    );
+    if (size >= this.maxBytes) await rename(this.path, `${this.path}.1`);
   }
 }

@@ -46,6 +46,26 @@ export function num(params: Record<string, ParamValue>, key: string): number | n
   return null;
 }
 
+/**
+ * The indices N that `group.N.*` keys carry, below `limit`, in order. Read
+ * from the keys, not counted up to the limit: a count of 10^9 (a driver bug,
+ * a hostile server) must not loop 10^9 times.
+ */
+export function indicesOf(params: Record<string, ParamValue>, group: string, limit: number): number[] {
+  const prefix = `${group}.`;
+  const seen = new Set<number>();
+  for (const k of Object.keys(params)) {
+    if (!k.startsWith(prefix)) continue;
+    const dot = k.indexOf('.', prefix.length);
+    if (dot < 0) continue;
+    const digits = k.slice(prefix.length, dot);
+    if (!/^\d{1,9}$/.test(digits)) continue;
+    const i = Number(digits);
+    if (i < limit) seen.add(i);
+  }
+  return [...seen].sort((a, b) => a - b);
+}
+
 export function str(params: Record<string, ParamValue>, key: string): string | null {
   const v = params[key];
   return typeof v === 'string' ? v : null;
@@ -90,7 +110,7 @@ export function domainFromRecord(
 
   const vcpus: VcpuSample[] = [];
   const vcpuMax = num(p, 'vcpu.maximum') ?? def?.maxVcpus ?? null;
-  for (let i = 0; vcpuMax !== null && i < vcpuMax; i++) {
+  for (const i of vcpuMax === null ? [] : indicesOf(p, 'vcpu', vcpuMax)) {
     const prefix = `vcpu.${i}.`;
     if (p[`${prefix}state`] === undefined && p[`${prefix}time`] === undefined) continue;
     vcpus.push({
@@ -104,7 +124,7 @@ export function domainFromRecord(
 
   const disks: DiskSample[] = [];
   const blockCount = num(p, 'block.count') ?? 0;
-  for (let i = 0; i < blockCount; i++) {
+  for (const i of indicesOf(p, 'block', blockCount)) {
     const prefix = `block.${i}.`;
     const name = str(p, `${prefix}name`);
     if (name === null) continue;
@@ -130,7 +150,7 @@ export function domainFromRecord(
 
   const nics: NicSample[] = [];
   const netCount = num(p, 'net.count') ?? 0;
-  for (let i = 0; i < netCount; i++) {
+  for (const i of indicesOf(p, 'net', netCount)) {
     const prefix = `net.${i}.`;
     const name = str(p, `${prefix}name`);
     if (name === null) continue;

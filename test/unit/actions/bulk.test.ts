@@ -108,6 +108,18 @@ describe('ActionLog', () => {
     expect(log.entries().map((e) => e.result)).toEqual(['failed: boom', 'third']);
   });
 
+  it('past its size the log starts again: the full one becomes actions.log.1, the one before it is dropped; no line is split', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'virtop-log-'));
+    const path = join(dir, 'actions.log');
+    // each line is about 200 bytes: a 500-byte cap rotates every third line
+    const log = new ActionLog(path, 'alice', 10, () => new Date('2026-11-24T10:00:00Z'), 500);
+    const b = planBulk(Command.Balloon, views().slice(0, 1), { text: '192M' });
+    for (let i = 0; i < 7; i++) await log.record(b.plans[0], { ok: true, message: `n${i}`, refresh: true });
+    const results = (f: string) => readFileSync(f, 'utf8').trim().split('\n').map((l) => JSON.parse(l).result);
+    expect(results(`${path}.1`)).toEqual(['n3', 'n4', 'n5']);
+    expect(results(path)).toEqual(['n6']);
+  });
+
   it('reports an unwritable log instead of throwing', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'virtop-log-'));
     writeFileSync(join(dir, 'file'), 'not a directory');

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { domainFromRecord, isThinRecord, stateName } from '../../../src/collector/bulk.js';
+import { domainFromRecord, indicesOf, isThinRecord, stateName } from '../../../src/collector/bulk.js';
 import type { DomainDef } from '../../../src/libvirt/domain-xml.js';
 
 // Shape recorded from libvirt 9.0's qemu driver (virsh domstats --raw on a lab guest).
@@ -110,3 +110,16 @@ describe('domainFromRecord', () => {
     expect(stateName(code as number | null)).toBe(name);
   });
 });
+
+describe('indicesOf', () => {
+  it.each<[string, Record<string, string | number>, string, number, number[]]>([
+    ['in order, each once', { 'block.2.name': 'vdc', 'block.0.name': 'vda', 'block.0.path': '/a', 'block.count': 3 }, 'block', 3, [0, 2]],
+    ['none at or past the limit', { 'net.0.name': 'vnet0', 'net.1.name': 'vnet1' }, 'net', 1, [0]],
+    ['not the group, not an index', { 'block.count': 5, 'blockx.1.name': 'a', 'block.1e3.name': 'b', 'block..name': 'c' }, 'block', 5, []],
+    // a count of 10^9 (a driver bug, a hostile server) costs what the keys cost, not 10^9 steps
+    ['a huge count', { 'vcpu.current': 1, 'vcpu.0.state': 1, 'vcpu.999999999.time': 5 }, 'vcpu', 1e9, [0, 999999999]],
+  ])('%s', (_what, params, group, limit, want) => {
+    expect(indicesOf(params, group, limit)).toEqual(want);
+  });
+});
+
