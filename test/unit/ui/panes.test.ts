@@ -68,6 +68,19 @@ describe('domain table', () => {
     expect(t.pageSize).toBe(29);
   });
 
+  it('hostile names keep every row aligned and reach the terminal as text, not control', () => {
+    const names = ['bidi \u202Eevil\u202C x', 'zero\u200Bwidth', 'two\nlines', 'esc \u001b[31mred\u001b[0m', `${'长'.repeat(150)}`, 'x'.repeat(300), "$(rm -rf ~) `id`; 'q'"];
+    const { model, view } = buildModel(names.length, 2, Object.fromEntries(names.map((n, i) => [i, n])));
+    for (const width of [80, 160]) {
+      const t = renderDomainTable(makeFrame(model, view), width, names.length + 2, label);
+      expectWidth(t.lines, width);
+      for (const line of t.lines.map(strip)) {
+        // no ESC, newline, bidi override or zero-width character left raw for the terminal to act on
+        expect(line).not.toMatch(/[\u001b\n\r\u202a-\u202e\u2066-\u2069\u200b-\u200f]/);
+      }
+    }
+  });
+
   it('shows "init" before a second sample and "-" for unknowns', () => {
     const { model, view } = buildModel(3, 1);
     const lines = renderDomainTable(makeFrame(model, view), 120, 6, label).lines.map(strip);
