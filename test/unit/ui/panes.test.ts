@@ -9,6 +9,7 @@ import type { DiskIoError } from '../../../src/types/sample.js';
 import { domainView } from '../../helpers/domain-view.js';
 import { renderDomainTable, sortDescending } from '../../../src/ui/panes/domains.js';
 import { renderHeader } from '../../../src/ui/panes/header.js';
+import { statusText } from '../../../src/ui/panes/hosts.js';
 import { helpLines } from '../../../src/ui/panes/help.js';
 import { renderList } from '../../../src/ui/panes/list.js';
 import { nicRows, nicsSpec } from '../../../src/ui/panes/nics.js';
@@ -44,6 +45,14 @@ describe('header', () => {
     expect(lines[0]).toMatch(/ PAUSED $/);
     expect(lines[0]).toContain('2 hosts');
     expect(lines[2]).toBe('● hv2 reconnecting (lost 12s ago): connection reset\\x1b[31m'.padEnd(120));
+  });
+
+  it('an unresponsive host says how long it has not answered; view H says hung', () => {
+    const { model, view } = buildModel(3);
+    const hung = { ...view.hosts[0], uri: 'qemu+ssh://hv3/system', hostname: null, status: 'unresponsive' as const, unresponsiveSec: 9.4, downForSec: 9.6 };
+    const lines = renderHeader(makeFrame(model, { ...view, hosts: [view.hosts[0], hung] }), 120, 3).map(strip);
+    expect(lines[2]).toBe('● hv3 unresponsive: no answer for 9s'.padEnd(120));
+    expect(statusText(hung)).toBe('hung 9s');
   });
 
   it('collapses many hosts into a "+N more" line', () => {
