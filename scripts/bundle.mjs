@@ -5,8 +5,10 @@
 // loading from about 200 ms to 40 ms of CPU on the 2-core bench VM.
 //
 // Left out of the bundle: blessed (CommonJS, reads its terminfo files next
-// to its own sources; loaded with require) and prom-client (CommonJS, only
-// the exporter mode loads it).
+// to its own sources; loaded with require), prom-client (CommonJS, only
+// the exporter mode loads it), and yaml and bcryptjs (only the exporter's
+// --web.config.file needs them; yaml's CommonJS build requires "process",
+// which a bundled ES module cannot).
 
 import { build } from 'esbuild';
 import { createHash } from 'node:crypto';
@@ -83,7 +85,7 @@ const result = await build({
   format: 'esm',
   platform: 'node',
   target: 'node20',
-  external: ['blessed', 'prom-client'],
+  external: ['blessed', 'prom-client', 'yaml', 'bcryptjs'],
   sourcemap: 'linked',
   logLevel: 'warning',
   plugins: [ownMetaUrl, lazyStringWidth],

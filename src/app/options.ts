@@ -21,6 +21,8 @@ export interface Options {
   theme: string | null;
   /** --prometheus: serve /metrics here instead of showing anything; null when not given */
   prometheus: ListenAddress | null;
+  /** --web.config.file: TLS and basic auth for the exporter (exporter-toolkit's format); null when not given */
+  webConfigFile: string | null;
   /** --record FILE: write every snapshot to this gzip NDJSON file */
   record: string | null;
   /** --replay FILE: play this recording instead of watching hosts */

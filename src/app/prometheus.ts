@@ -4,11 +4,13 @@
 // many scrapers can share one virtop.
 
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { Options } from './options.js';
 import type { Collector } from '../collector/collector.js';
 import { formatAddress, type ListenAddress } from '../export/address.js';
 import { PrometheusExporter } from '../export/prometheus.js';
+import { BasicAuth, loadWebConfig, WebConfigError, type WebConfig } from '../export/web-config.js';
 import { EXIT_CLOSE_GRACE_MS, settleWithin } from '../util/settle.js';
 import { FeedError, openFeed } from './replay.js';
 
@@ -35,11 +37,18 @@ function listenError(e: NodeJS.ErrnoException, where: string): string {
   }
 }
 
-/** Starts the HTTP server. Rejects with a one-line Error when it cannot listen. */
-export async function serveMetrics(exporter: PrometheusExporter, listen: ListenAddress): Promise<ExporterServer> {
-  const server = createServer((req, res) => {
+/** Starts the HTTP (or, with a web config's TLS, HTTPS) server. Rejects with a one-line Error when it cannot listen. */
+export async function serveMetrics(exporter: PrometheusExporter, listen: ListenAddress, web: WebConfig | null = null): Promise<ExporterServer> {
+  const auth = new BasicAuth(web?.users ?? new Map());
+  const onRequest = (req: IncomingMessage, res: ServerResponse) => {
+    // Every path, the index included, is behind the password when there is one.
+    if (!auth.allows(req.headers.authorization)) {
+      res.writeHead(401, { 'WWW-Authenticate': 'Basic realm="virtop"', 'Content-Type': 'text/plain' }).end('unauthorized\n');
+      return;
+    }
     void handle(exporter, req, res);
-  });
+  };
+  const server: Server = web?.tls ? (createHttpsServer({ cert: web.tls.cert, key: web.tls.key }, onRequest) as unknown as Server) : createServer(onRequest);
   const where = formatAddress(listen.host, listen.port);
   await new Promise<void>((resolve, reject) => {
     const onError = (e: NodeJS.ErrnoException) => reject(new Error(listenError(e, where)));
@@ -102,17 +111,22 @@ export async function runPrometheus(
   collector: Pick<Collector, 'onSnapshot' | 'start' | 'stop'>,
   io: PrometheusIo,
   signal: AbortSignal,
+  webConfigPath: string | null = null,
 ): Promise<number> {
   const exporter = new PrometheusExporter();
   collector.onSnapshot((s) => exporter.update(s));
   let srv: ExporterServer;
+  let web: WebConfig | null = null;
   try {
-    srv = await serveMetrics(exporter, listen);
+    if (webConfigPath !== null) web = await loadWebConfig(webConfigPath);
+    srv = await serveMetrics(exporter, listen, web);
   } catch (e) {
     io.stderr.write(`virtop: ${(e as Error).message}\n`);
-    return 1;
+    return e instanceof WebConfigError ? 2 : 1;
   }
-  io.stderr.write(`virtop: serving Prometheus metrics on http://${formatAddress(srv.host, srv.port)}/metrics\n`);
+  const scheme = web?.tls ? 'https' : 'http';
+  const auth = web?.users.size ? ` (basic auth, ${web.users.size} user(s))` : '';
+  io.stderr.write(`virtop: serving Prometheus metrics on ${scheme}://${formatAddress(srv.host, srv.port)}/metrics${auth}\n`);
   collector.start();
   await new Promise<void>((resolve) => {
     if (signal.aborted) resolve();
@@ -144,7 +158,7 @@ export async function runPrometheusMode(opts: Options, uris: string[]): Promise<
   }
   let code = 1;
   try {
-    code = await runPrometheus(opts.prometheus, feed.collector, { stderr: process.stderr }, abort.signal);
+    code = await runPrometheus(opts.prometheus, feed.collector, { stderr: process.stderr }, abort.signal, opts.webConfigFile);
   } finally {
     // A libvirt call stuck on a dead host must not hold the exit.
     await settleWithin(feed.collector.close(), EXIT_CLOSE_GRACE_MS);

@@ -21,6 +21,8 @@ export const DEFAULT_URI = 'qemu:///system';
 
 function build(argv: string[]) {
   return yargs(argv)
+    // --web.config.file is one name (as Prometheus exporters spell it), not web → config → file
+    .parserConfiguration({ 'dot-notation': false })
     .scriptName('virtop')
     .usage('$0 [options]\n\nLive monitor and quick-ops console for libvirt/KVM hosts.')
     .option('hosts', { type: 'string', description: 'read host URIs from FILE, one per line (# comments); adds to -c' })
@@ -55,6 +57,7 @@ function build(argv: string[]) {
       description: 'run headless, serving Prometheus metrics on [ADDR]:PORT at /metrics',
       defaultDescription: '127.0.0.1:9177 when given without a value',
     })
+    .option('web.config.file', { type: 'string', description: 'with --prometheus: TLS and basic auth from FILE (the web config format Prometheus exporters share)' })
     .option('record', { type: 'string', description: 'record every tick to FILE (gzip NDJSON) while monitoring' })
     .option('replay', { type: 'string', description: 'play back a recording made with --record (TUI, or -b/--json/--csv)' })
     .strict()
@@ -170,7 +173,7 @@ export async function parseArgs(rawArgv: string[]): Promise<ParseOutcome> {
 function exportModes(
   parsed: Record<string, unknown>,
   ctx: { batch: boolean; demo: boolean; connect: boolean },
-): Pick<Options, 'prometheus' | 'record' | 'replay'> {
+): Pick<Options, 'prometheus' | 'record' | 'replay' | 'webConfigFile'> {
   const fileArg = (name: string): string | null => {
     const v = parsed[name];
     if (v === undefined) return null;
@@ -182,6 +185,11 @@ function exportModes(
   };
   const record = fileArg('record');
   const replay = fileArg('replay');
+  const webRaw = parsed['web.config.file'];
+  if (Array.isArray(webRaw)) throw new UsageError('--web.config.file can be given only once');
+  const webConfigFile = webRaw === undefined ? null : String(webRaw);
+  if (webConfigFile !== null && webConfigFile.trim() === '') throw new UsageError('--web.config.file needs a file name');
+  if (webConfigFile !== null && parsed.prometheus === undefined) throw new UsageError('--web.config.file configures the exporter; add --prometheus');
 
   let prometheus: ListenAddress | null = null;
   if (parsed.prometheus !== undefined) {
@@ -202,5 +210,5 @@ function exportModes(
     if (ctx.demo || ctx.connect) throw new UsageError('--replay plays a recording; drop --connect and --demo');
     if (parsed.delay !== undefined) throw new UsageError('--replay keeps the recorded pace; drop --delay');
   }
-  return { prometheus, record, replay };
+  return { prometheus, record, replay, webConfigFile };
 }

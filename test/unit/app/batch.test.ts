@@ -32,6 +32,7 @@ function options(over: Partial<Options>): Options {
     connect: ['qemu:///system'],
     delaySec: 0.001,
     iterations: 10,
+    webConfigFile: null,
     batch: true,
     csv: null,
     json: true,

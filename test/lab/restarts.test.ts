@@ -1,0 +1,90 @@
+// 50 libvirtd restarts (half clean, half kill -9) with a collector in this
+// process and a batch run (virtop -b --json) attached: after each, virtop
+// is connected again within two ticks of the daemon answering, the idle
+// guest keeps one key and a growing history, and the batch run never
+// exits. The count survived is printed.
+import { spawn, spawnSync } from 'node:child_process';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { createCollector } from '../../src/app/hosts.js';
+import type { Collector } from '../../src/collector/collector.js';
+import { Model } from '../../src/model/model.js';
+import { BIN, ROOT } from '../helpers/run.js';
+import { describeLab, ensureLab, LAB_CONNECT, LAB_GUESTS, type LabHandle, labSh, sleep, teardownLab, waitFor } from './lab.js';
+
+const G = LAB_GUESTS.idle;
+const TICK_MS = 500;
+const RESTARTS = Number(process.env.VIRTOP_LAB_RESTARTS ?? 50);
+
+function libvirtdPids(): number[] {
+  return spawnSync('pgrep', ['-x', 'libvirtd'], { encoding: 'utf8' }).stdout.split('\n').filter(Boolean).map(Number);
+}
+
+const answers = () => spawnSync('virsh', ['-c', LAB_CONNECT, 'version'], { timeout: 5000 }).status === 0;
+
+describeLab(`${RESTARTS} libvirtd restarts`, () => {
+  let lab: LabHandle;
+  let collector: Collector;
+  const model = new Model({ historySize: 2000 });
+
+  beforeAll(async () => {
+    lab = await ensureLab([G]);
+    collector = createCollector({ uris: [LAB_CONNECT], intervalMs: TICK_MS, threads: false, addresses: false });
+  });
+
+  afterAll(async () => {
+    await collector?.close();
+    if (libvirtdPids().length === 0) await labSh(['daemons']);
+    if (lab) await teardownLab([G]);
+  });
+
+  it('reconnects within two ticks each time, keeps the guest’s history, and the batch run lives on', async () => {
+    const batch = spawn(process.execPath, [BIN, '-b', '--json', '-d', '0.5', '-c', LAB_CONNECT], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    let frames = 0;
+    let exited: number | null = null;
+    let stderr = '';
+    batch.stdout.on('data', (d: Buffer) => (frames += d.toString().split('\n').length - 1));
+    batch.stderr.on('data', (d) => (stderr += d));
+    batch.on('exit', (code) => (exited = code ?? -1));
+    const tick = async () => model.ingest(await collector.tick());
+    try {
+      await waitFor('the guest in the model', async () => ((await tick()).domains.some((d) => d.name === G) ? true : undefined), 20_000, TICK_MS);
+      const key = model.view().domains.find((d) => d.name === G)!.key;
+      let survived = 0;
+      let worst = 0;
+      for (let r = 0; r < RESTARTS; r++) {
+        const signal = r % 2 === 0 ? 'SIGTERM' : 'SIGKILL';
+        for (const pid of libvirtdPids()) process.kill(pid, signal);
+        await waitFor('libvirtd gone', async () => (libvirtdPids().length === 0 ? true : undefined), 20_000, 100);
+        await tick();
+        spawnSync('libvirtd', ['-d']);
+        await waitFor('libvirtd answering', async () => (answers() ? true : undefined), 30_000, 100);
+        // From the daemon's first answer: connected within two ticks.
+        let ticks = 0;
+        let status = '';
+        do {
+          await sleep(TICK_MS);
+          status = (await tick()).hosts[0].status;
+          ticks++;
+        } while (status !== 'connected' && ticks < 10);
+        worst = Math.max(worst, ticks);
+        expect(status, `restart ${r + 1} (${signal})`).toBe('connected');
+        expect(ticks, `restart ${r + 1} (${signal}): ticks to reconnect`).toBeLessThanOrEqual(2);
+        expect(exited, `the batch run exited after restart ${r + 1}`).toBeNull();
+        survived++;
+      }
+      const view = await tick();
+      expect(view.domains.find((d) => d.name === G)?.key).toBe(key);
+      // one history slot per tick, restarts included (gaps, not a reset)
+      expect(model.history(key)!.times.length).toBeGreaterThan(RESTARTS * 2);
+      const before = frames;
+      await waitFor('batch frames after the last restart', async () => (frames > before + 2 ? true : undefined), 10_000, 100);
+      process.stdout.write(`restarts: survived ${survived} (${Math.ceil(survived / 2)} clean, ${Math.floor(survived / 2)} kill -9), reconnected within ${worst} tick(s) at worst; the batch run wrote ${frames} frames\n`);
+    } finally {
+      batch.kill('SIGINT');
+      await new Promise((r) => (exited !== null ? r(null) : batch.once('exit', r)));
+      if (libvirtdPids().length === 0) await labSh(['daemons']);
+    }
+    expect(exited).toBe(0);
+    expect(stderr).toBe('');
+  }, 900_000);
+});
