@@ -40,15 +40,24 @@ describeLab(`${RESTARTS} libvirtd restarts`, () => {
   it('reconnects within two ticks each time, keeps the guest’s history, and the batch run lives on', async () => {
     const batch = spawn(process.execPath, [BIN, '-b', '--json', '-d', '0.5', '-c', LAB_CONNECT], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
     let frames = 0;
+    let connectedFrames = 0;
     let exited: number | null = null;
     let stderr = '';
-    batch.stdout.on('data', (d: Buffer) => (frames += d.toString().split('\n').length - 1));
+    let partial = '';
+    batch.stdout.on('data', (d: Buffer) => {
+      const lines = (partial + d.toString()).split('\n');
+      partial = lines.pop() ?? '';
+      frames += lines.length;
+      connectedFrames += lines.filter((l) => l.includes('"status":"connected"')).length;
+    });
     batch.stderr.on('data', (d) => (stderr += d));
     batch.on('exit', (code) => (exited = code ?? -1));
     const tick = async () => model.ingest(await collector.tick());
     try {
       await waitFor('the guest in the model', async () => ((await tick()).domains.some((d) => d.name === G) ? true : undefined), 20_000, TICK_MS);
       const key = model.view().domains.find((d) => d.name === G)!.key;
+      // A batch run that never connected stops (nothing to show): let it connect first.
+      await waitFor('the batch run connected', async () => (connectedFrames > 0 ? true : undefined), 20_000, 100);
       let survived = 0;
       let worst = 0;
       for (let r = 0; r < RESTARTS; r++) {
