@@ -101,7 +101,7 @@ export function xmlLines(o: XmlOverlay, width: number, height: number, p: Palett
   const what = o.inactive ? 'inactive definition' : 'live XML';
   const title = new LineBuilder(width, p.reset)
     .add(`${cleanText(o.domainName)} — ${what}`, p.open('pane.title'))
-    .addRight(o.searching ? `/${cleanText(o.search)}█ ` : 'i live/inactive  / search  n next  w backup  Esc close ', p.open('chart.label'));
+    .addRight(o.searching ? `/${cleanText(o.search)}█ ` : `i ${o.inactive ? 'live' : 'inactive'}  / find  n next  w backup  Esc `, p.open('chart.label'));
   const out = [title.toString()];
   const rows = xmlPageRows(height);
   if (o.error !== null) out.push(p.paint('status.error', padEnd(cleanText(`  cannot read the XML: ${o.error}`), width)));

@@ -71,7 +71,7 @@ describe('the XML pane', () => {
   it('draws a title with the keys, then the XML from the scrolled line', () => {
     const s = press(opened(), ['down']).s;
     const lines = xmlLines(xmlOf(s), 80, 4, plainPalette()).map(strip);
-    expect(lines[0]).toMatch(/^web-01 — live XML +i live\/inactive {2}\/ search {2}n next {2}w backup {2}Esc close $/);
+    expect(lines[0]).toMatch(/^web-01 — live XML +i inactive {2}\/ find {2}n next {2}w backup {2}Esc $/);
     expect(lines.slice(1).map((l) => l.trimEnd())).toEqual(['  <name>web-01</name>', '  <devices>', "    <disk type='file'/>"]);
     expect(lines.every((l) => l.length === 80)).toBe(true);
     const reading = xmlLines({ ...xmlOf(s), lines: null }, 40, 3, plainPalette()).map(strip);
