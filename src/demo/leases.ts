@@ -38,10 +38,11 @@ export function demoLeases(inner: DemoLeaseSource, nowSec: () => number = () => 
     close: () => inner.close(),
     ...(inner.onInventoryEvent ? { onInventoryEvent: inner.onInventoryEvent.bind(inner) } : {}),
     listDomainNames: async (flags) => {
-      const autostart = new Set((await inner.listAllDomains(ListFlags.Persistent)).filter((d) => !NOT_AUTOSTART.test(d.name)).map((d) => d.uuid));
+      // one listing: it says which guests are persistent (a transient one never autostarts)
       const all = await inner.listAllDomains(0);
+      const autostarts = (d: DomainListEntry) => d.persistent && !NOT_AUTOSTART.test(d.name);
       const want = (flags & ListFlags.Autostart) !== 0 ? true : (flags & ListFlags.NoAutostart) !== 0 ? false : null;
-      return all.filter((d) => want === null || autostart.has(d.uuid) === want).map((d) => ({ name: d.name, uuid: d.uuid }));
+      return all.filter((d) => want === null || autostarts(d) === want).map((d) => ({ name: d.name, uuid: d.uuid }));
     },
     networkDhcpLeases: async (uuid) => {
       const net = (await inner.listNetworks()).find((n) => n.uuid === uuid);

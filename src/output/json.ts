@@ -27,7 +27,7 @@ function hostJson(h: HostView) {
     error: h.error,
     tickLatencyMs: round(h.tickLatencyMs, 3),
     // schema 3: how long an unresponsive host's call has waited
-    sinceSec: h.status === 'unresponsive' ? round(h.unresponsiveSec ?? null, 1) : null,
+    sinceSec: round(h.unresponsiveSec ?? null, 1),
     domains: {
       total: h.domainsTotal,
       active: h.domainsActive,

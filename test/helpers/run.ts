@@ -1,5 +1,5 @@
 // Runs the built CLI (bin/virtop → dist/) as a child process, no shell.
-import { execFile, spawn } from 'node:child_process';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
@@ -47,23 +47,36 @@ export function runVirtopClosingPipe(args: string[], bytes: number): Promise<Run
   });
 }
 
-/** Runs virtop and calls `onLine(i)` as each stdout line arrives (to take ground truth in step with it). */
-export function runVirtopLines(args: string[], onLine: (index: number) => void): Promise<{ code: number | null; lines: string[]; stderr: string }> {
-  return new Promise((resolvePromise) => {
-    const child = spawn(process.execPath, [BIN, ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
-    const lines: string[] = [];
-    let buf = '';
-    let stderr = '';
-    child.stderr.on('data', (d) => (stderr += d));
-    child.stdout.on('data', (d) => {
-      buf += d;
-      let nl: number;
-      while ((nl = buf.indexOf('\n')) >= 0) {
-        lines.push(buf.slice(0, nl));
-        buf = buf.slice(nl + 1);
-        onLine(lines.length - 1);
-      }
-    });
-    child.on('close', (code) => resolvePromise({ code, lines, stderr }));
+export interface VirtopLines {
+  child: ChildProcess;
+  /** the whole stdout lines so far */
+  lines: string[];
+  stderr(): string;
+  /** settles when the process has exited and its pipes are closed */
+  closed: Promise<{ code: number | null; lines: string[]; stderr: string }>;
+}
+
+/** Starts virtop and collects its stdout line by line, calling `onLine(i)` as each arrives; the caller stops it. */
+export function spawnVirtopLines(args: string[], onLine: (index: number) => void = () => undefined): VirtopLines {
+  const child = spawn(process.execPath, [BIN, ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  const lines: string[] = [];
+  let buf = '';
+  let stderr = '';
+  child.stderr?.on('data', (d) => (stderr += d));
+  child.stdout?.on('data', (d) => {
+    buf += d;
+    let nl: number;
+    while ((nl = buf.indexOf('\n')) >= 0) {
+      lines.push(buf.slice(0, nl));
+      buf = buf.slice(nl + 1);
+      onLine(lines.length - 1);
+    }
   });
+  const closed = new Promise<{ code: number | null; lines: string[]; stderr: string }>((resolve) => child.on('close', (code) => resolve({ code, lines, stderr })));
+  return { child, lines, stderr: () => stderr, closed };
+}
+
+/** Runs virtop to its end and calls `onLine(i)` as each stdout line arrives (to take ground truth in step with it). */
+export function runVirtopLines(args: string[], onLine: (index: number) => void): Promise<{ code: number | null; lines: string[]; stderr: string }> {
+  return spawnVirtopLines(args, onLine).closed;
 }

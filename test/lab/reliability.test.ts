@@ -2,8 +2,8 @@
 // "reconnecting" with the time since the loss, ticks never hang, the
 // domain's row and history are kept, and it is back within two ticks of the
 // daemon's return. A daemon that hangs (SIGSTOP) shows as unresponsive.
-import { spawn, spawnSync } from 'node:child_process';
-import { BIN, ROOT } from '../helpers/run.js';
+import { spawnSync } from 'node:child_process';
+import { spawnVirtopLines } from '../helpers/run.js';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createCollector } from '../../src/app/hosts.js';
 import type { Collector } from '../../src/collector/collector.js';
@@ -89,19 +89,7 @@ describeLab('libvirtd killed and restarted', () => {
   });
 
   it('a hung daemon (SIGSTOP for 10 s) is unresponsive in batch JSON, with how long, and connected again at its first answer; nothing on stderr', async () => {
-    const lines: string[] = [];
-    let stderr = '';
-    const child = spawn(process.execPath, [BIN, '-b', '--json', '-d', '0.5', '-c', LAB_CONNECT], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
-    let buf = '';
-    child.stdout.on('data', (d) => {
-      buf += d;
-      let nl: number;
-      while ((nl = buf.indexOf('\n')) >= 0) {
-        lines.push(buf.slice(0, nl));
-        buf = buf.slice(nl + 1);
-      }
-    });
-    child.stderr.on('data', (d) => (stderr += d));
+    const { child, lines, stderr, closed } = spawnVirtopLines(['-b', '--json', '-d', '0.5', '-c', LAB_CONNECT]);
     const statuses = () => lines.map((l) => JSON.parse(l).hosts[0] as { status: string; sinceSec: number | null });
     const pids = libvirtdPids();
     try {
@@ -114,7 +102,7 @@ describeLab('libvirtd killed and restarted', () => {
     } finally {
       for (const pid of pids) process.kill(pid, 'SIGCONT');
       child.kill('SIGINT');
-      await new Promise((r) => child.once('close', r));
+      await closed;
     }
     const hung = statuses().filter((h) => h.status === 'unresponsive');
     // ~10 s of a 0.5 s interval: frames kept coming, most of them unresponsive, the wait growing
@@ -124,7 +112,7 @@ describeLab('libvirtd killed and restarted', () => {
     expect(since[since.length - 1]).toBeGreaterThan(7);
     expect(statuses().filter((h) => h.status !== 'unresponsive').every((h) => h.sinceSec === null)).toBe(true);
     expect(statuses()[statuses().length - 1].status).toBe('connected');
-    expect(stderr).toBe('');
+    expect(stderr()).toBe('');
     process.stdout.write(`hung daemon: ${hung.length} unresponsive frames over 10 s, longest wait ${since[since.length - 1]} s\n`);
   }, 60_000);
 });

@@ -3,12 +3,12 @@
 // is connected again within two ticks of the daemon answering, the idle
 // guest keeps one key and a growing history, and the batch run never
 // exits. The count survived is printed.
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createCollector } from '../../src/app/hosts.js';
 import type { Collector } from '../../src/collector/collector.js';
 import { Model } from '../../src/model/model.js';
-import { BIN, ROOT } from '../helpers/run.js';
+import { spawnVirtopLines } from '../helpers/run.js';
 import { describeLab, ensureLab, LAB_CONNECT, LAB_GUESTS, type LabHandle, labSh, sleep, teardownLab, waitFor } from './lab.js';
 
 const G = LAB_GUESTS.idle;
@@ -38,26 +38,15 @@ describeLab(`${RESTARTS} libvirtd restarts`, () => {
   });
 
   it('reconnects within two ticks each time, keeps the guest’s history, and the batch run lives on', async () => {
-    const batch = spawn(process.execPath, [BIN, '-b', '--json', '-d', '0.5', '-c', LAB_CONNECT], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
-    let frames = 0;
-    let connectedFrames = 0;
+    const batch = spawnVirtopLines(['-b', '--json', '-d', '0.5', '-c', LAB_CONNECT]);
     let exited: number | null = null;
-    let stderr = '';
-    let partial = '';
-    batch.stdout.on('data', (d: Buffer) => {
-      const lines = (partial + d.toString()).split('\n');
-      partial = lines.pop() ?? '';
-      frames += lines.length;
-      connectedFrames += lines.filter((l) => l.includes('"status":"connected"')).length;
-    });
-    batch.stderr.on('data', (d) => (stderr += d));
-    batch.on('exit', (code) => (exited = code ?? -1));
+    void batch.closed.then((r) => (exited = r.code ?? -1));
     const tick = async () => model.ingest(await collector.tick());
     try {
       await waitFor('the guest in the model', async () => ((await tick()).domains.some((d) => d.name === G) ? true : undefined), 20_000, TICK_MS);
       const key = model.view().domains.find((d) => d.name === G)!.key;
       // A batch run that never connected stops (nothing to show): let it connect first.
-      await waitFor('the batch run connected', async () => (connectedFrames > 0 ? true : undefined), 20_000, 100);
+      await waitFor('the batch run connected', async () => (batch.lines.some((l) => l.includes('"status":"connected"')) ? true : undefined), 20_000, 100);
       let survived = 0;
       let worst = 0;
       for (let r = 0; r < RESTARTS; r++) {
@@ -85,15 +74,15 @@ describeLab(`${RESTARTS} libvirtd restarts`, () => {
       expect(view.domains.find((d) => d.name === G)?.key).toBe(key);
       // one history slot per tick, restarts included (gaps, not a reset)
       expect(model.history(key)!.times.length).toBeGreaterThan(RESTARTS * 2);
-      const before = frames;
-      await waitFor('batch frames after the last restart', async () => (frames > before + 2 ? true : undefined), 10_000, 100);
-      process.stdout.write(`restarts: survived ${survived} (${Math.ceil(survived / 2)} clean, ${Math.floor(survived / 2)} kill -9), reconnected within ${worst} tick(s) at worst; the batch run wrote ${frames} frames\n`);
+      const before = batch.lines.length;
+      await waitFor('batch frames after the last restart', async () => (batch.lines.length > before + 2 ? true : undefined), 10_000, 100);
+      process.stdout.write(`restarts: survived ${survived} (${Math.ceil(survived / 2)} clean, ${Math.floor(survived / 2)} kill -9), reconnected within ${worst} tick(s) at worst; the batch run wrote ${batch.lines.length} frames\n`);
     } finally {
-      batch.kill('SIGINT');
-      await new Promise((r) => (exited !== null ? r(null) : batch.once('exit', r)));
+      batch.child.kill('SIGINT');
+      await batch.closed;
       if (libvirtdPids().length === 0) await labSh(['daemons']);
     }
     expect(exited).toBe(0);
-    expect(stderr).toBe('');
+    expect(batch.stderr()).toBe('');
   }, 900_000);
 });
