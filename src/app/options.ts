@@ -4,6 +4,7 @@
 
 import type { ListenAddress } from '../export/address.js';
 import type { SortKey } from '../model/sort.js';
+import type { RecordingCap } from '../record/rotating.js';
 
 export interface Options {
   connect: string[];
@@ -25,6 +26,8 @@ export interface Options {
   webConfigFile: string | null;
   /** --record FILE: write every snapshot to this gzip NDJSON file */
   record: string | null;
+  /** --record-max-size / --record-max-age / --record-keep: when the recording starts a new file; null: never */
+  recordCap: RecordingCap | null;
   /** --replay FILE: play this recording instead of watching hosts */
   replay: string | null;
   /** options typed on the command line (they win over the config file) */

@@ -8,6 +8,7 @@ import type { Options } from './options.js';
 import type { Collector } from '../collector/collector.js';
 import { readRecording } from '../record/reader.js';
 import { ReplaySource } from '../record/replay.js';
+import { RotatingRecorder, type RecordingSink } from '../record/rotating.js';
 import { recordFrom, Recorder } from '../record/writer.js';
 import { packageRoot } from '../util/paths.js';
 import { createCollector } from './hosts.js';
@@ -31,6 +32,8 @@ export interface Feed {
    * an error (exit 1); `message`: that error, unless warn() already said it.
    */
   finish(): Promise<{ failed: boolean; message: string | null }>;
+  /** Calls back with a line when something stops mid-run (the recording, on a full disk), for the screen's status line. */
+  onProblem(cb: (line: string) => void): void;
 }
 
 let version: string | null = null;
@@ -56,10 +59,11 @@ export interface FeedOptions {
 export async function openFeed(opts: Options, fo: FeedOptions): Promise<Feed> {
   if (opts.replay !== null) return openReplay(opts, opts.replay, fo);
   const collector = createCollector({ uris: fo.uris, intervalMs: fo.intervalMs, threads: true });
-  let recorder: Recorder | null = null;
+  let recorder: RecordingSink | null = null;
   if (opts.record !== null) {
+    const ro = { intervalMs: fo.intervalMs, version: virtopVersion() };
     try {
-      recorder = await Recorder.open(opts.record, { intervalMs: fo.intervalMs, version: virtopVersion() });
+      recorder = opts.recordCap ? await RotatingRecorder.open(opts.record, ro, opts.recordCap) : await Recorder.open(opts.record, ro);
     } catch (e) {
       await collector.close();
       throw new FeedError((e as Error).message);
@@ -73,6 +77,7 @@ export async function openFeed(opts: Options, fo: FeedOptions): Promise<Feed> {
     collector,
     replay: null,
     batchOptions: opts,
+    onProblem: (cb) => rec?.onError((e) => cb(e.message)),
     finish: async () => {
       const err = rec ? await rec.close() : null;
       return { failed: err !== null, message: err && !fo.warn ? err.message : null };
@@ -102,5 +107,6 @@ async function openReplay(opts: Options, path: string, fo: FeedOptions): Promise
     replay: source,
     batchOptions: { ...opts, delaySec: 0, iterations: Math.min(opts.iterations ?? n, n) },
     finish: async () => ({ failed: false, message: null }),
+    onProblem: () => undefined,
   };
 }

@@ -160,6 +160,7 @@ async function runInteractive(opts: Options, uris: string[], themeEnv: { themesD
       actionLog: new ActionLog(actionLogPath(process.env, homedir()), userName()),
       ...(xml ? { xml } : {}),
       replay: feed.replay,
+      onProblem: (cb) => feed.onProblem(cb),
       stderrCapture,
     });
   } finally {

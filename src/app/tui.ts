@@ -46,6 +46,8 @@ export interface TuiOptions {
   actionLog?: ActionLog;
   /** the recording played back (--replay): the screen gets its time controls */
   replay?: ReplaySource | null;
+  /** problems met mid-run (a recording stopped by a full disk), shown in the status line as they happen */
+  onProblem?: (cb: (line: string) => void) => void;
   /** where fd 2 goes while the screen is up (libvirt's own warnings would smear it): started and stopped by the caller, stopped here too on an error */
   stderrCapture?: StderrCapture;
 }
@@ -193,6 +195,7 @@ export async function runTui(opts: TuiOptions): Promise<number> {
         }
       });
       if (warnings.length) ui.setStatus(warnings.join(' │ '), 'warn');
+      opts.onProblem?.((line) => ui.setStatus(`${line}; monitoring goes on`, 'warn'));
       // A tick taken before the screen existed (started while this module loaded).
       const early = (opts.collector as { lastSnapshot?: Snapshot | null }).lastSnapshot;
       if (early) ui.setView(model.ingest(early));

@@ -7,6 +7,7 @@ import { checkInterval } from '../config/interval.js';
 import { readHostsFile } from './hosts-file.js';
 import { AddressError, parseListenAddress, type ListenAddress } from '../export/address.js';
 import { isLibvirtUri } from '../util/uri.js';
+import { parseByteSize, parseDurationSec } from './quantities.js';
 import type { Options } from '../app/options.js';
 
 export class UsageError extends Error {
@@ -59,6 +60,9 @@ function build(argv: string[]) {
     })
     .option('web.config.file', { type: 'string', description: 'with --prometheus: TLS and basic auth from FILE (the web config format Prometheus exporters share)' })
     .option('record', { type: 'string', description: 'record every tick to FILE (gzip NDJSON) while monitoring' })
+    .option('record-max-size', { type: 'string', description: 'with --record: start a new file past SIZE (e.g. 500M, 2G); the full one becomes FILE.1' })
+    .option('record-max-age', { type: 'string', description: 'with --record: start a new file after DURATION (e.g. 30m, 6h, 1d)' })
+    .option('record-keep', { type: 'string', description: 'with a cap: older files kept (FILE.1 … FILE.N)', defaultDescription: '5' })
     .option('replay', { type: 'string', description: 'play back a recording made with --record (TUI, or -b/--json/--csv)' })
     .strict()
     .version(false)
@@ -173,7 +177,7 @@ export async function parseArgs(rawArgv: string[]): Promise<ParseOutcome> {
 function exportModes(
   parsed: Record<string, unknown>,
   ctx: { batch: boolean; demo: boolean; connect: boolean },
-): Pick<Options, 'prometheus' | 'record' | 'replay' | 'webConfigFile'> {
+): Pick<Options, 'prometheus' | 'record' | 'recordCap' | 'replay' | 'webConfigFile'> {
   const fileArg = (name: string): string | null => {
     const v = parsed[name];
     if (v === undefined) return null;
@@ -210,5 +214,41 @@ function exportModes(
     if (ctx.demo || ctx.connect) throw new UsageError('--replay plays a recording; drop --connect and --demo');
     if (parsed.delay !== undefined) throw new UsageError('--replay keeps the recorded pace; drop --delay');
   }
-  return { prometheus, record, replay, webConfigFile };
+  return { prometheus, record, recordCap: recordCap(parsed, record !== null), replay, webConfigFile };
+}
+
+/** Closed recording files kept beside the current one when no --record-keep is given. */
+export const DEFAULT_RECORD_KEEP = 5;
+
+/** Files closed once each gets too big or too old, and how many old ones stay; null: one file, no cap. */
+function recordCap(parsed: Record<string, unknown>, recording: boolean): Options['recordCap'] {
+  const one = (name: string): string | null => {
+    const v = parsed[name];
+    if (v === undefined) return null;
+    if (Array.isArray(v)) throw new UsageError(`--${name} can be given only once`);
+    if (!recording) throw new UsageError(`--${name} caps a recording; add --record FILE`);
+    return String(v);
+  };
+  const sizeRaw = one('record-max-size');
+  const ageRaw = one('record-max-age');
+  const keepRaw = one('record-keep');
+  if (sizeRaw === null && ageRaw === null) {
+    if (keepRaw !== null) throw new UsageError('--record-keep needs --record-max-size or --record-max-age (without a cap there is one file)');
+    return null;
+  }
+  let maxBytes: number | null = null;
+  if (sizeRaw !== null) {
+    maxBytes = parseByteSize(sizeRaw);
+    if (maxBytes === null) throw new UsageError(`--record-max-size must be a size such as 500M or 2G, got '${sizeRaw}'`);
+    // below this a file would hold only its header and a record or two
+    if (maxBytes < 64 * 1024) throw new UsageError(`--record-max-size must be at least 64K, got '${sizeRaw}'`);
+  }
+  let maxAgeSec: number | null = null;
+  if (ageRaw !== null) {
+    maxAgeSec = parseDurationSec(ageRaw);
+    if (maxAgeSec === null) throw new UsageError(`--record-max-age must be a duration such as 30m, 6h or 1d, got '${ageRaw}'`);
+    if (maxAgeSec < 60) throw new UsageError(`--record-max-age must be at least 1m, got '${ageRaw}'`);
+  }
+  const keep = keepRaw === null ? DEFAULT_RECORD_KEEP : positiveInt('--record-keep', keepRaw);
+  return { maxBytes, maxAgeSec, keep };
 }

@@ -64,6 +64,15 @@ export class Recorder {
     this.errorListeners.push(cb);
   }
 
+  /**
+   * Bytes in the file, counting those on their way to it. Input zlib has not
+   * compressed yet counts at its full size: the figure runs ahead of the
+   * file, never behind it, so a cap is not overshot by a burst of records.
+   */
+  bytes(): number {
+    return this.file.bytesWritten + this.file.writableLength + this.gzip.readableLength + this.gzip.writableLength;
+  }
+
   private fail(e: Error): void {
     if (this.error) return;
     this.error = new RecordingError(`recording to '${this.path}' stopped: ${e.message}`);
@@ -118,6 +127,6 @@ export class Recorder {
 }
 
 /** Records every snapshot a source emits (the collector, live). */
-export function recordFrom(source: { onSnapshot(cb: (s: Snapshot) => void): void }, recorder: Recorder): void {
+export function recordFrom(source: { onSnapshot(cb: (s: Snapshot) => void): void }, recorder: Pick<Recorder, 'write'>): void {
   source.onSnapshot((s) => recorder.write(s));
 }

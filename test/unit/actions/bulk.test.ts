@@ -120,6 +120,39 @@ describe('ActionLog', () => {
     expect(results(path)).toEqual(['n6']);
   });
 
+  it('a line cut off by a crash becomes a log-repair entry holding it: every line parses, nothing is dropped', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'virtop-log-'));
+    const path = join(dir, 'actions.log');
+    const whole = '{"time":"2026-11-24T09:00:00.000Z","user":"alice","host":"h","domain":"a","action":"start","args":{},"ok":true,"result":"started"}\n';
+    writeFileSync(path, `${whole}{"time":"2026-11-24T09:01:00.000Z","user":"ali`);
+    const log = new ActionLog(path, 'bob', 10, () => new Date('2026-11-24T10:00:00Z'));
+    const b = planBulk(Command.Start, views().slice(2));
+    await log.record(b.plans[0], { ok: true, message: 'started', refresh: true });
+    await log.record(b.plans[0], { ok: true, message: 'again', refresh: true });
+    const lines = readFileSync(path, 'utf8').split('\n');
+    expect(lines.pop()).toBe('');
+    const parsed = lines.map((l) => JSON.parse(l));
+    expect(parsed.map((e) => e.action)).toEqual(['start', 'log-repair', 'start', 'start']);
+    expect(parsed[1]).toMatchObject({
+      user: 'bob',
+      ok: false,
+      args: { bytes: 46 },
+      result: 'a line was cut off while it was written (full disk or crash); its 46 bytes were: {"time":"2026-11-24T09:01:00.000Z","user":"ali',
+    });
+    expect(parsed.slice(2).map((e) => e.result)).toEqual(['started', 'again']);
+  });
+
+  it('a whole file is left as it is', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'virtop-log-'));
+    const path = join(dir, 'actions.log');
+    const whole = '{"time":"2026-11-24T09:00:00.000Z","user":"alice","host":"h","domain":"a","action":"start","args":{},"ok":true,"result":"started"}\n';
+    writeFileSync(path, whole);
+    const log = new ActionLog(path, 'bob', 10, () => new Date('2026-11-24T10:00:00Z'));
+    await log.record(planBulk(Command.Start, views().slice(2)).plans[0], { ok: true, message: 'started', refresh: true });
+    expect(readFileSync(path, 'utf8').startsWith(whole)).toBe(true);
+    expect(readFileSync(path, 'utf8').split('\n')).toHaveLength(3);
+  });
+
   it('reports an unwritable log instead of throwing', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'virtop-log-'));
     writeFileSync(join(dir, 'file'), 'not a directory');

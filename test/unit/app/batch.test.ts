@@ -33,6 +33,7 @@ function options(over: Partial<Options>): Options {
     delaySec: 0.001,
     iterations: 10,
     webConfigFile: null,
+    recordCap: null,
     batch: true,
     csv: null,
     json: true,

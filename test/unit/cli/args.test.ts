@@ -134,9 +134,32 @@ describe('--prometheus, --record, --replay', () => {
     [['--replay', 'a.gz', '--demo'], /drop --connect and --demo/],
     [['--replay', 'a.gz', '-c', 'qemu:///system'], /drop --connect and --demo/],
     [['--replay', 'a.gz', '-d', '5'], /--replay keeps the recorded pace; drop --delay/],
+    [['--record-max-size', '1G'], /--record-max-size caps a recording; add --record FILE/],
+    [['--record', 'r.gz', '--record-max-size', 'big'], /--record-max-size must be a size such as 500M or 2G, got 'big'/],
+    [['--record', 'r.gz', '--record-max-size', '1K'], /at least 64K/],
+    [['--record', 'r.gz', '--record-max-age', 'soon'], /--record-max-age must be a duration such as 30m, 6h or 1d, got 'soon'/],
+    [['--record', 'r.gz', '--record-max-age', '10s'], /at least 1m/],
+    [['--record', 'r.gz', '--record-keep', '3'], /--record-keep needs --record-max-size or --record-max-age/],
+    [['--record', 'r.gz', '--record-max-age', '1h', '--record-keep', '0'], /--record-keep must be a positive whole number, got '0'/],
+    [['--record', 'r.gz', '--record-max-age', '1h', '--record-max-age', '2h'], /--record-max-age can be given only once/],
   ])('rejects %j', async (argv, message) => {
     await expect(parseArgs(argv as string[])).rejects.toThrow(message);
     await expect(parseArgs(argv as string[])).rejects.toBeInstanceOf(UsageError);
+  });
+
+  it('a recording capped by size, age or both; 5 old files kept unless told', async () => {
+    expect((await opts(['--record', 'r.gz'])).recordCap).toBeNull();
+    expect((await opts(['--record', 'r.gz', '--record-max-size', '500M'])).recordCap).toEqual({ maxBytes: 524_288_000, maxAgeSec: null, keep: 5 });
+    expect((await opts(['--record', 'r.gz', '--record-max-age', '1h30m', '--record-keep', '24'])).recordCap).toEqual({
+      maxBytes: null,
+      maxAgeSec: 5400,
+      keep: 24,
+    });
+    expect((await opts(['--record', 'r.gz', '--record-max-size', '2GiB', '--record-max-age', '1d'])).recordCap).toEqual({
+      maxBytes: 2_147_483_648,
+      maxAgeSec: 86_400,
+      keep: 5,
+    });
   });
 
   it('--help lists the new options', async () => {

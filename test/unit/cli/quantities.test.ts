@@ -1,0 +1,43 @@
+import { describe, expect, it } from 'vitest';
+import { parseByteSize, parseDurationSec } from '../../../src/cli/quantities.js';
+
+describe('parseByteSize', () => {
+  it.each([
+    ['123', 123],
+    ['64K', 65_536],
+    ['64k', 65_536],
+    ['500M', 524_288_000],
+    ['500MB', 524_288_000],
+    ['2G', 2_147_483_648],
+    ['1.5GiB', 1_610_612_736],
+    ['1T', 1_099_511_627_776],
+    [' 10 M ', 10_485_760],
+    ['', null],
+    ['M', null],
+    ['-5M', null],
+    ['5X', null],
+    ['1e9', null],
+    ['99999999999T', null],
+  ])('%j → %s', (text, want) => {
+    expect(parseByteSize(text)).toBe(want);
+  });
+});
+
+describe('parseDurationSec', () => {
+  it.each([
+    ['90', 90],
+    ['30s', 30],
+    ['15m', 900],
+    ['1h30m', 5400],
+    ['7d', 604_800],
+    ['1.5h', 5400],
+    ['2H', 7200],
+    ['', null],
+    ['h', null],
+    ['1h 30m', null],
+    ['-5m', null],
+    ['5w', null],
+  ])('%j → %s', (text, want) => {
+    expect(parseDurationSec(text)).toBe(want);
+  });
+});
