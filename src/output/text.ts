@@ -4,7 +4,7 @@
 import { stateLetter } from '../types/state.js';
 import type { DomainView, HostView, ModelView } from '../model/view.js';
 import { sortDomains, type SortKey } from '../model/sort.js';
-import { formatCpuTime, formatPercent, humanBytes, humanCount, humanKiB } from '../util/units.js';
+import { cpuTimeCell, formatPercent, humanBytes, humanCount, humanKiB } from '../util/units.js';
 import { sanitizeForTerminal } from './sanitize.js';
 import { shortHost } from '../util/uri.js';
 
@@ -66,7 +66,7 @@ export function domainRow(d: DomainView, showHost: boolean): string {
     pad(d.vcpus === null ? '-' : String(d.vcpus), 4),
     pad(humanKiB(d.memUsedKiB, 6), 7),
     pad(humanKiB(d.memCurrentKiB, 6), 6),
-    pad(formatCpuTime(d.cpuTimeNs), 9),
+    pad(cpuTimeCell(d.cpuTimeNs), 9),
   ];
   const host = showHost ? `${sanitizeForTerminal(shortHost(d.host))}:` : '';
   return `${cells.join(' ')} ${host}${sanitizeForTerminal(d.name)}`;

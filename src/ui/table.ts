@@ -7,7 +7,7 @@ import type { SortKey } from '../model/sort.js';
 import type { DomainView } from '../model/view.js';
 import { shortHost } from '../util/uri.js';
 import type { Role } from '../theme/roles.js';
-import { formatCpuTime, formatDuration, formatMs, formatPercent, humanBytes, humanCount, humanKiB } from '../util/units.js';
+import { cpuTimeCell, formatDuration, formatMs, formatPercent, humanBytes, humanCount, humanKiB } from '../util/units.js';
 import { cleanText } from './text.js';
 import { heatStrip } from './heat.js';
 import { primaryAddress } from '../model/insight.js';
@@ -119,13 +119,6 @@ export function autostartText(d: Pick<DomainView, 'autostart' | 'persistent'>): 
   if (d.persistent === false) return 'tran';
   if (d.autostart === null || d.autostart === undefined) return '-';
   return d.autostart ? 'yes' : 'no';
-}
-
-/** CPU time in at most 9 cells: beyond 999 days only the days are shown. */
-export function cpuTimeCell(ns: bigint | null): string {
-  const t = formatCpuTime(ns);
-  if (t.length <= 9 || ns === null) return t;
-  return `${humanCount(Number(ns / 86_400_000_000_000n), 8)}d`;
 }
 
 export const COLUMNS: readonly ColumnDef[] = [

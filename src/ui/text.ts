@@ -19,15 +19,9 @@ const WIDE_BMP: [number, number][] = [
 ];
 
 const COMBINING = /\p{M}/u;
-// Invisible format characters (bidi overrides, zero-width joiners) could
-// reorder or hide text: show them escaped like control characters.
-// eslint-disable-next-line no-misleading-character-class
-const FORMAT = /[\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u206f\ufeff\ufff9-\ufffb]/gu;
 
-/** Outside text (names, paths, errors) made safe to draw: no controls, no bidi tricks. */
-export function cleanText(s: string): string {
-  return sanitizeForTerminal(s).replace(FORMAT, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
-}
+/** Outside text (names, paths, errors) made safe to draw: no controls, no bidi tricks (the one rule batch output follows too). */
+export const cleanText = sanitizeForTerminal;
 
 export function charWidth(cp: number): number {
   if (cp < 0x300) return cp < 0x20 || (cp >= 0x7f && cp < 0xa0) ? 0 : 1;

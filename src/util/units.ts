@@ -78,6 +78,13 @@ export function formatCpuTime(ns: bigint | null): string {
   return `${h}:${String(m).padStart(2, '0')}:${String(s).padStart(2, '0')}`;
 }
 
+/** CPU time in at most 9 cells, for tables: beyond 999 days only the days are shown. */
+export function cpuTimeCell(ns: bigint | null): string {
+  const t = formatCpuTime(ns);
+  if (t.length <= 9 || ns === null) return t;
+  return `${humanCount(Number(ns / 86_400_000_000_000n), 8)}d`;
+}
+
 /** Elapsed seconds as "3d 04:05:06", "04:05:06" or "5:06". */
 export function formatDuration(seconds: number | null): string {
   if (seconds === null || !Number.isFinite(seconds) || seconds < 0) return '-';

@@ -105,7 +105,7 @@ describe('demo/host.xml on the libvirt test driver', () => {
     expect(running.length).toBeGreaterThanOrEqual(8);
     expect(paused.length).toBeGreaterThanOrEqual(2);
     expect(shutoff.length).toBeGreaterThanOrEqual(2);
-    expect(all).toContain('test vm ünïcode (old)');
+    expect(all).toContain('test vm ünïcode (old) "$(id)" 旧\u200b');
     // every domain is in exactly one of the three states
     expect(running.length + paused.length + shutoff.length).toBe(all.length);
   });

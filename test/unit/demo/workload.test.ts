@@ -15,7 +15,7 @@ import {
 
 const DEMO_NAMES = [
   'web-01', 'web-02', 'db-primary', 'db-replica', 'build-runner', 'k8s-node-1', 'k8s-node-2', 'k8s-node-3',
-  'win2019-ad', 'monitoring', 'mail-relay', 'dev-sandbox', 'staging-api', 'backup', 'legacy-ftp', 'test vm ünïcode (old)',
+  'win2019-ad', 'monitoring', 'mail-relay', 'dev-sandbox', 'staging-api', 'backup', 'legacy-ftp', 'test vm ünïcode (old) "$(id)" 旧\u200b',
 ];
 
 describe('waveIntegral', () => {

@@ -58,8 +58,14 @@ describe('text frame', () => {
     expect(out).toContain('evil\\x1b]0;pwned\\x07name');
     expect(rows[1]).toMatch(/ 25\.0 /);
   });
-  it('sanitizes C0 and C1 controls', () => {
-    expect(sanitizeForTerminal('a\nb\u009bc')).toBe('a\\x0ab\\x9bc');
+  it.each([
+    ['a\nb\u009bc', 'a\\x0ab\\x9bc'],
+    ['inv\u202eoice.exe', 'inv\\u202eoice.exe'],
+    ['web\u200b-01\ufeff', 'web\\u200b-01\\ufeff'],
+    ['\u2067x\u2069 \u200e\u061c', '\\u2067x\\u2069 \\u200e\\u061c'],
+    ['請求書 ünïcødé "q" $(id)', '請求書 ünïcødé "q" $(id)'],
+  ])('sanitizeForTerminal(%j) = %j: controls, bidi and invisible characters shown as escapes, the rest untouched', (raw, want) => {
+    expect(sanitizeForTerminal(raw)).toBe(want);
   });
 });
 

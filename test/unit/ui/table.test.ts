@@ -1,9 +1,9 @@
+import { cpuTimeCell } from '../../../src/util/units.js';
 import { describe, expect, it } from 'vitest';
 import type { DomainView } from '../../../src/model/view.js';
 import {
   columnAt,
   COLUMN_BY_ID,
-  cpuTimeCell,
   DEFAULT_COLUMNS,
   normalizeColumns,
   placeColumns,
