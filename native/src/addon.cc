@@ -1,4 +1,4 @@
-// Module entry point: exports { Connection, redirectStderr, restoreStderr, _typedParamRoundTrip }.
+// Module entry point: exports { Connection, redirectStderr, restoreStderr, pendingCalls, libvirtVersion, _typedParamRoundTrip }.
 #include <libvirt/libvirt.h>
 #include <napi.h>
 
@@ -9,6 +9,23 @@
 #include "typed_params.h"
 
 namespace {
+
+// Calls on every connection of this environment begun and not yet settled.
+Napi::Value PendingCalls(const Napi::CallbackInfo& info) {
+  return Napi::Number::New(info.Env(), static_cast<double>(virtop::AddonData::Of(info.Env()).completer->Pending()));
+}
+
+// The version of the libvirt library loaded in this process (not the one
+// built against, nor a daemon's): major * 1e6 + minor * 1e3 + release.
+Napi::Value LibvirtVersion(const Napi::CallbackInfo& info) {
+  unsigned long libVer = 0;
+  if (virGetVersion(&libVer, nullptr, nullptr) < 0) {
+    virtop::LvError e;
+    e.Capture("virGetVersion");
+    throw e.ToJs(info.Env());
+  }
+  return Napi::Number::New(info.Env(), static_cast<double>(libVer));
+}
 
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
   if (virInitialize() < 0) {
@@ -27,6 +44,8 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("Connection", virtop::Connection::Define(env));
   exports.Set("redirectStderr", Napi::Function::New(env, virtop::RedirectStderr, "redirectStderr"));
   exports.Set("restoreStderr", Napi::Function::New(env, virtop::RestoreStderr, "restoreStderr"));
+  exports.Set("libvirtVersion", Napi::Function::New(env, LibvirtVersion, "libvirtVersion"));
+  exports.Set("pendingCalls", Napi::Function::New(env, PendingCalls, "pendingCalls"));
   exports.Set("_typedParamRoundTrip", Napi::Function::New(env, virtop::TypedParamRoundTrip,
                                                           "_typedParamRoundTrip"));
   return exports;

@@ -92,6 +92,9 @@ class Completer {
  public:
   // JS thread.
   static std::shared_ptr<Completer> Create(Napi::Env env);
+  // JS thread: calls begun and not yet settled (a diagnostic: what a hung
+  // daemon leaves waiting).
+  size_t Pending() const { return pending_; }
 
  private:
   friend class Job;

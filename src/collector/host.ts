@@ -7,6 +7,7 @@
 
 import { parseDomainXml, type DomainDef } from '../libvirt/domain-xml.js';
 import { withAccessHint } from '../libvirt/hints.js';
+import { KEEPALIVE } from '../libvirt/connection.js';
 import { LifecycleEventType, ListFlags, StatsGroup, type DiskErrorEntry, type DomainListEntry, type LifecycleEvent, type RawStatsRecord } from '../libvirt/types.js';
 import type { HostInfo, HostSample, DomainSample, ConnectionStatus, Draft } from '../types/sample.js';
 import { systemClock, type Clock } from '../util/clock.js';
@@ -59,10 +60,6 @@ const STATS_NOWAIT = 1 << 29;
 
 const BACKOFF_MS = [500, 1000, 2000, 4000, 8000];
 const LIST_REFRESH_TICKS = 30;
-// Keepalive: a peer silent for interval x (count + 1) seconds is declared dead,
-// so a cut network is noticed even when no call is pending.
-const KEEPALIVE_INTERVAL_SEC = 5;
-const KEEPALIVE_COUNT = 3;
 
 
 /** What a HostCollector keeps per domain from tick to tick (all dropped when the domain goes). */
@@ -187,7 +184,7 @@ export class HostCollector {
       });
       // Drivers without keepalive (test://, local unix sockets on old libvirt) say so; that's fine.
       if (isRemoteUri(this.uri)) {
-        void c.setKeepAlive(KEEPALIVE_INTERVAL_SEC, KEEPALIVE_COUNT).catch(() => undefined);
+        void c.setKeepAlive(KEEPALIVE.intervalSec, KEEPALIVE.count).catch(() => undefined);
       }
       this.conn = c;
       this.listed = null;

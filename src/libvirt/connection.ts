@@ -44,6 +44,13 @@ export interface OpenOptions {
 /** Everything NativeConnection offers except open(), which is Connection.open(). */
 export type ConnectionApi = Omit<NativeConnection, 'open'>;
 
+/**
+ * Keepalive for daemon connections: a peer silent for interval × (count + 1)
+ * seconds is declared dead, so a cut network or a hung daemon is noticed even
+ * when no call is pending.
+ */
+export const KEEPALIVE = { intervalSec: 5, count: 3 } as const;
+
 export class Connection implements ConnectionApi {
   /** URI as passed to open(); see getUri() for libvirt's canonical form. */
   readonly uri: string;
@@ -283,6 +290,11 @@ export class Connection implements ConnectionApi {
   onClose(cb: (ev: CloseEvent) => void): void {
     this.#sync('onClose', (n) => n.onClose(cb));
   }
+}
+
+/** Calls on every connection begun and not yet answered: what a hung daemon leaves waiting (a diagnostic for tests and bench). */
+export function pendingLibvirtCalls(): number {
+  return loadAddon().pendingCalls();
 }
 
 /** True if `err` is the ClosedError of a call on a closed Connection. */

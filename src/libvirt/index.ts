@@ -1,4 +1,4 @@
-export { Connection, isClosedError } from './connection.js';
+export { Connection, isClosedError, pendingLibvirtCalls } from './connection.js';
 export type { ConnectionApi, OpenOptions } from './connection.js';
 export {
   ClosedError,

@@ -15,6 +15,7 @@ import {
   isConnectionLost,
   isNoDomain,
   loadAddon,
+  pendingLibvirtCalls,
 } from '../../src/libvirt/index.js';
 import {
   ConnectionPool,
@@ -356,6 +357,18 @@ describe('host (node) calls', () => {
     const c = await pool.open(DEFAULT_URI);
     const err = await rejection(c.setKeepAlive(5, 3));
     expect((err as LibvirtError).code).toBe(ErrorCode.NoSupport);
+  });
+});
+
+describe('pendingLibvirtCalls', () => {
+  it('counts calls begun and not yet answered, on every connection', async () => {
+    const a = await pool.open(DEFAULT_URI);
+    const b = await pool.open(ODD_URI);
+    const base = pendingLibvirtCalls();
+    const calls = [a.listAllDomains(0), a.nodeInfo(), b.listAllDomains(0)];
+    expect(pendingLibvirtCalls()).toBe(base + 3);
+    await Promise.all(calls);
+    expect(pendingLibvirtCalls()).toBe(base);
   });
 });
 
