@@ -11,6 +11,7 @@
 // which a bundled ES module cannot).
 
 import { build } from 'esbuild';
+import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { readFile, rm, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, sep } from 'node:path';
@@ -101,3 +102,14 @@ for (const file of Object.keys(result.metafile.inputs).sort()) {
   inputs[file] = createHash('sha1').update(await readFile(join(root, file))).digest('hex');
 }
 await writeFile(join(outdir, 'inputs.json'), `${JSON.stringify(inputs, null, 1)}\n`);
+
+// What `virtop --version` reports about the build: the git revision ("-dirty"
+// with uncommitted changes) and the date. A build outside a checkout (a
+// package's) keeps what the packaging script wrote, if anything.
+const git = (...args) => spawnSync('git', ['-C', root, ...args], { encoding: 'utf8' });
+const head = git('rev-parse', '--short=12', 'HEAD');
+if (head.status === 0) {
+  const dirty = git('status', '--porcelain', '--untracked-files=no').stdout.trim() !== '';
+  const info = { revision: `${head.stdout.trim()}${dirty ? '-dirty' : ''}`, builtAt: new Date().toISOString().slice(0, 10) };
+  await writeFile(join(root, 'dist', 'build-info.json'), `${JSON.stringify(info)}\n`);
+}

@@ -2,15 +2,13 @@
 // file with --record), or a recording played back (--replay). Either way the
 // batch loop and the screen get one object with the Collector's surface.
 
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import type { Options } from './options.js';
 import type { Collector } from '../collector/collector.js';
 import { readRecording } from '../record/reader.js';
 import { ReplaySource } from '../record/replay.js';
 import { RotatingRecorder, type RecordingSink } from '../record/rotating.js';
 import { recordFrom, Recorder } from '../record/writer.js';
-import { packageRoot } from '../util/paths.js';
+import { virtopVersion } from './version.js';
 import { createCollector } from './hosts.js';
 
 /** A reason to stop before anything ran (exit 1), said in one line. */
@@ -36,18 +34,6 @@ export interface Feed {
   onProblem(cb: (line: string) => void): void;
 }
 
-let version: string | null = null;
-
-export function virtopVersion(): string {
-  if (version === null) {
-    try {
-      version = String((JSON.parse(readFileSync(join(packageRoot(), 'package.json'), 'utf8')) as { version?: unknown }).version ?? 'unknown');
-    } catch {
-      version = 'unknown';
-    }
-  }
-  return version;
-}
 
 export interface FeedOptions {
   uris: string[];

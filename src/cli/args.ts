@@ -16,7 +16,9 @@ export class UsageError extends Error {
 
 export type ParseOutcome =
   | { kind: 'run'; options: Options }
-  | { kind: 'exit'; code: number; output: string };
+  | { kind: 'exit'; code: number; output: string }
+  /** --version: the report needs the addon, so the app writes it */
+  | { kind: 'version' };
 
 export const DEFAULT_URI = 'qemu:///system';
 
@@ -24,6 +26,8 @@ function build(argv: string[]) {
   return yargs(argv)
     // --web.config.file is one name (as Prometheus exporters spell it), not web → config → file
     .parserConfiguration({ 'dot-notation': false })
+    // our own --version (it reports more than package.json's version); yargs' must be off first
+    .version(false)
     .scriptName('virtop')
     .usage('$0 [options]\n\nLive monitor and quick-ops console for libvirt/KVM hosts.')
     .option('hosts', { type: 'string', description: 'read host URIs from FILE, one per line (# comments); adds to -c' })
@@ -65,7 +69,7 @@ function build(argv: string[]) {
     .option('record-keep', { type: 'string', description: 'with a cap: older files kept (FILE.1 … FILE.N)', defaultDescription: '5' })
     .option('replay', { type: 'string', description: 'play back a recording made with --record (TUI, or -b/--json/--csv)' })
     .strict()
-    .version(false)
+    .option('version', { alias: 'V', type: 'boolean', description: 'print the version, git revision, libvirt loaded at run time and where the addon comes from' })
     .help('help')
     .alias('help', 'h')
     .wrap(Math.min(100, process.stdout.columns || 80))
@@ -118,6 +122,7 @@ export async function parseArgs(rawArgv: string[]): Promise<ParseOutcome> {
     throw new UsageError((e as Error).message);
   }
   if (parsed.help) return { kind: 'exit', code: 0, output };
+  if (parsed.version) return { kind: 'version' };
 
   const delayRaw = parsed.delay === undefined ? '2' : String(parsed.delay);
   const delay = checkInterval(delayRaw);

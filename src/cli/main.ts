@@ -22,5 +22,10 @@ export async function main(argv: string[]): Promise<number> {
     process.stdout.write(outcome.output.endsWith('\n') ? outcome.output : `${outcome.output}\n`);
     return outcome.code;
   }
+  if (outcome.kind === 'version') {
+    const { versionReport } = await import('../app/version.js');
+    process.stdout.write(`${versionReport()}\n`);
+    return 0;
+  }
   return run(outcome.options, usage);
 }

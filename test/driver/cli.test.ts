@@ -4,12 +4,32 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { assertBuilt, runVirtop, runVirtopClosingPipe } from '../helpers/run.js';
+import { spawnSync } from 'node:child_process';
+import { assertBuilt, ROOT, runVirtop, runVirtopClosingPipe } from '../helpers/run.js';
 import { parseFrames } from '../helpers/schema.js';
 
 beforeAll(() => assertBuilt());
 
 const ROW = /^\s+(\d+|-) [RBPDOXS?] /;
+
+describe('virtop --version', () => {
+  it('says the version and git revision, the libvirt loaded at run time, where the addon comes from, and Node', async () => {
+    const r = await runVirtop(['--version']);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toBe('');
+    const version = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).version as string;
+    const lines = r.stdout.trimEnd().split('\n');
+    // a checkout's build records its revision; a copy outside git has none to record
+    const inGit = spawnSync('git', ['-C', ROOT, 'rev-parse', 'HEAD']).status === 0;
+    const made = inGit ? 'git [0-9a-f]{12}(-dirty)?, built \\d{4}-\\d\\d-\\d\\d' : 'git revision unknown';
+    expect(lines[0]).toMatch(new RegExp(`^virtop ${version.replaceAll('.', '\\.')} \\(${made}\\)$`));
+    const libvirt = spawnSync('pkg-config', ['--modversion', 'libvirt'], { encoding: 'utf8' }).stdout.trim();
+    expect(lines[1]).toBe(`libvirt ${libvirt} (the library loaded at run time)`);
+    expect(lines[2]).toBe(`addon: built on this machine (${join(ROOT, 'native', 'build', 'Release', 'virtop_libvirt.node')})`);
+    expect(lines[3]).toBe(`node ${process.versions.node} (Node-API ${process.versions.napi})`);
+    expect(lines).toHaveLength(4);
+  });
+});
 
 describe('virtop CLI argument errors', () => {
   it.each([

@@ -28,6 +28,11 @@ describe('parseArgs', () => {
     expect(d.connect).toEqual([]);
   });
 
+  it('--version and -V ask for the version report, whatever else is given', async () => {
+    expect(await parseArgs(['--version'])).toEqual({ kind: 'version' });
+    expect(await parseArgs(['-V', '--demo'])).toEqual({ kind: 'version' });
+  });
+
   it('--help returns the usage text instead of running', async () => {
     const r = await parseArgs(['--help']);
     expect(r.kind).toBe('exit');
