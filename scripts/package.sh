@@ -3,6 +3,9 @@
 #   virtop-VERSION.tgz   npm package: the addon prebuilt for linux-x64 against
 #                        Node-API (loads on any Node >= 20.19, no compiler),
 #                        runtime dependencies bundled inside (no network).
+#   virtop-VERSION-linux-x64
+#                        one file: Node with virtop, its addon, themes and
+#                        demo host inside; needs only glibc and libvirt0.
 # This machine needs the developer setup (scripts/setup.sh); the hosts that
 # install the results need only libvirt0 (and Node >= 20.19 for the tarball).
 set -euo pipefail
@@ -41,7 +44,8 @@ cp -r native/binding.gyp native/src "$WORK/native/"
 GYP_BIN="$(npm root -g)/npm/bin/node-gyp-bin"
 [[ -x $GYP_BIN/node-gyp ]] || die "npm's node-gyp is not at $GYP_BIN"
 (cd "$WORK/native" && PATH="$GYP_BIN:$PATH" NODE_PATH="$ROOT/node_modules" npm_config_nodedir=${npm_config_nodedir:-/usr} \
-  "$ROOT/node_modules/.bin/prebuildify" --napi --strip --tag-libc >/dev/null)
+  "$ROOT/node_modules/.bin/prebuildify" --napi --strip --tag-libc >"$WORK/prebuildify.log" 2>&1) ||
+  { cat "$WORK/prebuildify.log" >&2; die "prebuildify failed"; }
 rm -rf native/prebuilds
 cp -r "$WORK/native/prebuilds" native/prebuilds
 ls native/prebuilds/linux-x64/*.node >/dev/null || die "prebuildify left no addon in native/prebuilds/linux-x64"
@@ -102,3 +106,9 @@ JS
 (cd "$STAGE" && npm pack --pack-destination "$OUT" --loglevel=error >/dev/null)
 [[ -f "$OUT/virtop-$VERSION.tgz" ]] || die "npm pack wrote no $OUT/virtop-$VERSION.tgz"
 log "wrote $OUT/virtop-$VERSION.tgz ($(du -h "$OUT/virtop-$VERSION.tgz" | cut -f1))"
+
+log "building the one-file executable"
+node scripts/sea.mjs "$OUT" native/prebuilds/linux-x64/*.node >/dev/null
+EXE="$OUT/virtop-$VERSION-linux-x64"
+[[ -x $EXE ]] || die "scripts/sea.mjs wrote no $EXE"
+log "wrote $EXE ($(du -h "$EXE" | cut -f1))"

@@ -7,6 +7,15 @@ import { fileURLToPath } from 'node:url';
 
 let cached: string | null = null;
 
+/**
+ * Where the package's files are when they are not beside the code: a
+ * one-file executable unpacks them (src/app/sea.ts) and says where, before
+ * anything asks.
+ */
+export function setPackageRoot(dir: string): void {
+  cached = dir;
+}
+
 export function packageRoot(): string {
   if (cached) return cached;
   let dir = dirname(fileURLToPath(import.meta.url));
