@@ -6,6 +6,10 @@
 #   virtop-VERSION-linux-x64
 #                        one file: Node with virtop, its addon, themes and
 #                        demo host inside; needs only glibc and libvirt0.
+#   virtop_VERSION_amd64.deb
+#                        that file as /usr/bin/virtop, virtop(1), bash
+#                        completion, docs, and virtop-exporter.service
+#                        (disabled); Depends: libvirt0. Built with dpkg-deb.
 # This machine needs the developer setup (scripts/setup.sh); the hosts that
 # install the results need only libvirt0 (and Node >= 20.19 for the tarball).
 set -euo pipefail
@@ -112,3 +116,39 @@ node scripts/sea.mjs "$OUT" native/prebuilds/linux-x64/*.node >/dev/null
 EXE="$OUT/virtop-$VERSION-linux-x64"
 [[ -x $EXE ]] || die "scripts/sea.mjs wrote no $EXE"
 log "wrote $EXE ($(du -h "$EXE" | cut -f1))"
+
+log "building the Debian package"
+DEB=$WORK/deb
+install -D -m 0755 "$EXE" "$DEB/usr/bin/virtop"
+node scripts/manpage.mjs "$WORK"
+install -D -m 0644 "$WORK/virtop.1" "$DEB/usr/share/man/man1/virtop.1"
+gzip -9n "$DEB/usr/share/man/man1/virtop.1"
+install -D -m 0644 "$WORK/virtop.bash-completion" "$DEB/usr/share/bash-completion/completions/virtop"
+install -D -m 0644 packaging/deb/virtop-exporter.service "$DEB/lib/systemd/system/virtop-exporter.service"
+install -D -m 0644 packaging/deb/virtop-exporter.default "$DEB/etc/default/virtop-exporter"
+install -D -m 0644 packaging/deb/hosts "$DEB/etc/virtop/hosts"
+install -D -m 0644 packaging/deb/copyright "$DEB/usr/share/doc/virtop/copyright"
+install -D -m 0644 README.md "$DEB/usr/share/doc/virtop/README.md"
+for doc in docs/*.md; do install -D -m 0644 "$doc" "$DEB/usr/share/doc/virtop/$doc"; done
+mkdir -p "$DEB/DEBIAN"
+install -m 0755 packaging/deb/postinst packaging/deb/prerm packaging/deb/postrm "$DEB/DEBIAN/"
+printf '/etc/default/virtop-exporter\n/etc/virtop/hosts\n' > "$DEB/DEBIAN/conffiles"
+SIZE_KIB=$(du -sk --exclude=DEBIAN "$DEB" | cut -f1)
+cat > "$DEB/DEBIAN/control" <<CONTROL
+Package: virtop
+Version: $VERSION
+Architecture: amd64
+Maintainer: virtop developers <virtop@localhost>
+Installed-Size: $SIZE_KIB
+Depends: libvirt0, libc6 (>= 2.28), libstdc++6, libgcc-s1
+Section: admin
+Priority: optional
+Description: live monitor and quick-ops console for libvirt/KVM hosts
+ virtop shows CPU, memory, disk and network per guest, per vCPU thread, per
+ device, per storage pool and network, refreshed live in the terminal, and
+ acts on guests (start, stop, balloon memory, hot-add vCPUs) from the screen.
+ It also writes JSON lines or CSV, records and replays, and serves Prometheus
+ metrics (virtop-exporter.service, installed disabled).
+CONTROL
+dpkg-deb --root-owner-group -Zxz -z6 --build "$DEB" "$OUT/virtop_${VERSION}_amd64.deb" >/dev/null
+log "wrote $OUT/virtop_${VERSION}_amd64.deb ($(du -h "$OUT/virtop_${VERSION}_amd64.deb" | cut -f1))"

@@ -22,55 +22,103 @@ export type ParseOutcome =
 
 export const DEFAULT_URI = 'qemu:///system';
 
+/** One option of the command line, as --help, the man page and the shell completion all show it. */
+export interface OptionSpec {
+  name: string;
+  alias?: string;
+  type: 'string' | 'boolean';
+  array?: boolean;
+  description: string;
+  default?: string | boolean;
+  defaultDescription?: string;
+  /** what its value names, for the man page and completion: a file, a URI, a choice */
+  value?: { kind: 'file' | 'uri' | 'choice' | 'text'; label: string; choices?: readonly string[] };
+}
+
+/** Every option: the one source for parsing, --help, virtop(1) and the bash completion (scripts/manpage.mjs). */
+export const OPTIONS: readonly OptionSpec[] = [
+  { name: 'hosts', type: 'string', description: 'read host URIs from FILE, one per line (# comments); adds to -c', value: { kind: 'file', label: 'FILE' } },
+  {
+    name: 'connect',
+    alias: 'c',
+    type: 'string',
+    array: true,
+    description: 'libvirt URI to watch (repeatable: several hosts at once)',
+    defaultDescription: DEFAULT_URI,
+    value: { kind: 'uri', label: 'URI' },
+  },
+  { name: 'delay', alias: 'd', type: 'string', description: 'refresh interval in seconds (fractions allowed)', defaultDescription: '2', value: { kind: 'text', label: 'SECONDS' } },
+  { name: 'iterations', alias: 'n', type: 'string', description: 'stop after N ticks', value: { kind: 'text', label: 'N' } },
+  { name: 'batch', alias: 'b', type: 'boolean', description: 'batch mode: print frames to stdout, no TUI', default: false },
+  { name: 'csv', type: 'string', description: 'write CSV rows to FILE ("-" for stdout); implies --batch', value: { kind: 'file', label: 'FILE' } },
+  { name: 'json', type: 'boolean', description: 'NDJSON to stdout, one object per tick; implies --batch', default: false },
+  { name: 'demo', type: 'boolean', description: 'watch the built-in demo host (libvirt test driver)', default: false },
+  { name: 'readonly', type: 'boolean', description: 'disable every action', default: false },
+  {
+    name: 'sort',
+    type: 'string',
+    description: `sort column: ${Object.keys(SORT_KEYS).join(', ')}`,
+    defaultDescription: 'cpu',
+    value: { kind: 'choice', label: 'COLUMN', choices: Object.keys(SORT_KEYS) },
+  },
+  { name: 'reverse', type: 'boolean', description: 'reverse the sort order', defaultDescription: 'false' },
+  {
+    name: 'theme',
+    type: 'string',
+    description: 'colour theme: default, light, high-contrast, monochrome, or the path of a theme file',
+    defaultDescription: 'default (monochrome when NO_COLOR is set)',
+    value: { kind: 'file', label: 'NAME|FILE', choices: ['default', 'light', 'high-contrast', 'monochrome'] },
+  },
+  { name: 'history', type: 'string', description: 'samples of history kept per metric', default: '600', value: { kind: 'text', label: 'N' } },
+  {
+    name: 'prometheus',
+    type: 'string',
+    description: 'run headless, serving Prometheus metrics on [ADDR]:PORT at /metrics',
+    defaultDescription: '127.0.0.1:9177 when given without a value',
+    value: { kind: 'text', label: '[ADDR]:PORT' },
+  },
+  {
+    name: 'web.config.file',
+    type: 'string',
+    description: 'with --prometheus: TLS and basic auth from FILE (the web config format Prometheus exporters share)',
+    value: { kind: 'file', label: 'FILE' },
+  },
+  { name: 'record', type: 'string', description: 'record every tick to FILE (gzip NDJSON) while monitoring', value: { kind: 'file', label: 'FILE' } },
+  {
+    name: 'record-max-size',
+    type: 'string',
+    description: 'with --record: start a new file past SIZE (e.g. 500M, 2G); the full one becomes FILE.1',
+    value: { kind: 'text', label: 'SIZE' },
+  },
+  { name: 'record-max-age', type: 'string', description: 'with --record: start a new file after DURATION (e.g. 30m, 6h, 1d)', value: { kind: 'text', label: 'DURATION' } },
+  { name: 'record-keep', type: 'string', description: 'with a cap: older files kept (FILE.1 … FILE.N)', defaultDescription: '5', value: { kind: 'text', label: 'N' } },
+  { name: 'replay', type: 'string', description: 'play back a recording made with --record (TUI, or -b/--json/--csv)', value: { kind: 'file', label: 'FILE' } },
+  { name: 'version', alias: 'V', type: 'boolean', description: 'print the version, git revision, libvirt loaded at run time and where the addon comes from' },
+  { name: 'help', alias: 'h', type: 'boolean', description: 'show this help' },
+];
+
 function build(argv: string[]) {
-  return yargs(argv)
+  let y = yargs(argv)
     // --web.config.file is one name (as Prometheus exporters spell it), not web → config → file
     .parserConfiguration({ 'dot-notation': false })
     // our own --version (it reports more than package.json's version); yargs' must be off first
     .version(false)
     .scriptName('virtop')
-    .usage('$0 [options]\n\nLive monitor and quick-ops console for libvirt/KVM hosts.')
-    .option('hosts', { type: 'string', description: 'read host URIs from FILE, one per line (# comments); adds to -c' })
-    .option('connect', {
-      alias: 'c',
-      type: 'string',
-      array: true,
-      description: 'libvirt URI to watch (repeatable: several hosts at once)',
-      defaultDescription: DEFAULT_URI,
-    })
-    .option('delay', { alias: 'd', type: 'string', description: 'refresh interval in seconds (fractions allowed)', defaultDescription: '2' })
-    .option('iterations', { alias: 'n', type: 'string', description: 'stop after N ticks' })
-    .option('batch', { alias: 'b', type: 'boolean', description: 'batch mode: print frames to stdout, no TUI', default: false })
-    .option('csv', { type: 'string', description: 'write CSV rows to FILE ("-" for stdout); implies --batch' })
-    .option('json', { type: 'boolean', description: 'NDJSON to stdout, one object per tick; implies --batch', default: false })
-    .option('demo', { type: 'boolean', description: 'watch the built-in demo host (libvirt test driver)', default: false })
-    .option('readonly', { type: 'boolean', description: 'disable every action', default: false })
-    .option('sort', {
-      type: 'string',
-      description: `sort column: ${Object.keys(SORT_KEYS).join(', ')}`,
-      defaultDescription: 'cpu',
-    })
-    .option('reverse', { type: 'boolean', description: 'reverse the sort order', defaultDescription: 'false' })
-    .option('theme', {
-      type: 'string',
-      description: 'colour theme: default, light, high-contrast, monochrome, or the path of a theme file',
-      defaultDescription: 'default (monochrome when NO_COLOR is set)',
-    })
-    .option('history', { type: 'string', description: 'samples of history kept per metric', default: '600' })
-    .option('prometheus', {
-      type: 'string',
-      description: 'run headless, serving Prometheus metrics on [ADDR]:PORT at /metrics',
-      defaultDescription: '127.0.0.1:9177 when given without a value',
-    })
-    .option('web.config.file', { type: 'string', description: 'with --prometheus: TLS and basic auth from FILE (the web config format Prometheus exporters share)' })
-    .option('record', { type: 'string', description: 'record every tick to FILE (gzip NDJSON) while monitoring' })
-    .option('record-max-size', { type: 'string', description: 'with --record: start a new file past SIZE (e.g. 500M, 2G); the full one becomes FILE.1' })
-    .option('record-max-age', { type: 'string', description: 'with --record: start a new file after DURATION (e.g. 30m, 6h, 1d)' })
-    .option('record-keep', { type: 'string', description: 'with a cap: older files kept (FILE.1 … FILE.N)', defaultDescription: '5' })
-    .option('replay', { type: 'string', description: 'play back a recording made with --record (TUI, or -b/--json/--csv)' })
+    .usage('$0 [options]\n\nLive monitor and quick-ops console for libvirt/KVM hosts.');
+  for (const o of OPTIONS) {
+    if (o.name === 'help') continue;
+    y = y.option(o.name, {
+      type: o.type,
+      description: o.description,
+      ...(o.alias ? { alias: o.alias } : {}),
+      ...(o.array ? { array: true } : {}),
+      ...(o.default !== undefined ? { default: o.default } : {}),
+      ...(o.defaultDescription !== undefined ? { defaultDescription: o.defaultDescription } : {}),
+    });
+  }
+  return y
     .strict()
-    .option('version', { alias: 'V', type: 'boolean', description: 'print the version, git revision, libvirt loaded at run time and where the addon comes from' })
-    .help('help')
+    .help('help', OPTIONS.find((o) => o.name === 'help')!.description)
     .alias('help', 'h')
     .wrap(Math.min(100, process.stdout.columns || 80))
     .exitProcess(false)
