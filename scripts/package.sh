@@ -129,6 +129,7 @@ install -D -m 0644 packaging/deb/virtop-exporter.default "$DEB/etc/default/virto
 install -D -m 0644 packaging/deb/hosts "$DEB/etc/virtop/hosts"
 install -D -m 0644 packaging/deb/copyright "$DEB/usr/share/doc/virtop/copyright"
 install -D -m 0644 README.md "$DEB/usr/share/doc/virtop/README.md"
+install -D -m 0644 packaging/grafana/virtop-dashboard.json "$DEB/usr/share/doc/virtop/grafana-dashboard.json"
 for doc in docs/*.md; do install -D -m 0644 "$doc" "$DEB/usr/share/doc/virtop/$doc"; done
 mkdir -p "$DEB/DEBIAN"
 install -m 0755 packaging/deb/postinst packaging/deb/prerm packaging/deb/postrm "$DEB/DEBIAN/"

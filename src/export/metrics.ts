@@ -65,6 +65,8 @@ export const METRICS = {
     ['host'],
     'Wall-clock time (Unix seconds) at which the sample served for this host was complete; it began virtop_tick_latency_seconds earlier.',
   ),
+  hostCpus: def('virtop_host_cpus', 'gauge', ['host'], 'Logical CPUs of the host (virNodeGetInfo); the denominator of vCPU overcommit.'),
+  hostMemory: def('virtop_host_memory_bytes', 'gauge', ['host'], 'Memory of the host (virNodeGetInfo); the denominator of memory overcommit.'),
   ticks: def('virtop_ticks_total', 'counter', [], 'Ticks taken by the collector since virtop started.'),
   scrape: def(
     'virtop_scrape_duration_seconds',
@@ -228,6 +230,10 @@ export class ExportState {
       add('tickLatency', host, hs.tickLatencyMs / 1000);
       if (!sample) continue;
       add('tickTime', host, sample.wallMs / 1000);
+      if (sample.info) {
+        add('hostCpus', host, sample.info.cpus);
+        add('hostMemory', host, kib(sample.info.memoryKiB));
+      }
       for (const d of sample.domains) domainSeries(hs.uri, d, add);
       if (sample.inventory) inventorySeries(hs.uri, sample.inventory, add);
       for (const b of sample.bridges?.bridges ?? []) {

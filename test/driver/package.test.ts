@@ -118,6 +118,7 @@ describe('the Debian package', () => {
     '/etc/virtop/hosts',
     '/usr/share/doc/virtop/copyright',
     '/usr/share/doc/virtop/README.md',
+    '/usr/share/doc/virtop/grafana-dashboard.json',
   ];
   const dpkg = (...args: string[]) => spawnSync('dpkg', args, { encoding: 'utf8' });
   const installedBefore = dpkg('-s', 'virtop').status === 0;

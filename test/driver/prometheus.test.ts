@@ -1,8 +1,11 @@
 // virtop --prometheus end to end against the demo host (libvirt's test
 // driver): scraped over loopback, checked by promtool, stopped by signals.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { get } from 'node:http';
 import { createServer, type Server } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { assertBuilt, BIN, ROOT, runVirtop } from '../helpers/run.js';
 
@@ -196,5 +199,72 @@ describe('virtop --prometheus on the demo host', () => {
     expect(lines[0]).toMatch(/^virtop: /);
     expect(lines[0]).toMatch(msg);
     expect(lines).toHaveLength(2);
+  });
+});
+
+describe('the Grafana dashboard (packaging/grafana/virtop-dashboard.json)', () => {
+  interface Target { expr: string; legendFormat?: string }
+  interface Panel { title: string; targets?: Target[] }
+  const dashboard = JSON.parse(readFileSync(join(ROOT, 'packaging', 'grafana', 'virtop-dashboard.json'), 'utf8')) as {
+    panels: Panel[];
+    templating: { list: { name: string; definition?: string }[] };
+  };
+  const queries = dashboard.panels.flatMap((p) => (p.targets ?? []).map((t) => ({ panel: p.title, ...t })));
+  const METRIC = /\b(?:libvirt|virtop)_[a-z_]+\b/g;
+
+  /** Label names a query selects on, groups by or joins on, and its legend names. */
+  function labelsUsed(q: { expr: string; legendFormat?: string }): string[] {
+    const out = new Set<string>();
+    for (const m of q.expr.matchAll(/\{([^}]*)\}/g)) for (const l of m[1].matchAll(/([a-z_]+)\s*(?:=~|!~|!=|=)/g)) out.add(l[1]);
+    for (const m of q.expr.matchAll(/\b(?:by|on|ignoring|without)\s*\(([^)]*)\)/g)) for (const l of m[1].split(',')) out.add(l.trim());
+    for (const m of (q.legendFormat ?? '').matchAll(/\{\{\s*([a-z_]+)\s*\}\}/g)) out.add(m[1]);
+    return [...out].filter(Boolean);
+  }
+
+  it('every metric and label its queries use is in a live scrape of the demo host', async () => {
+    const ex = await startExporter(['--demo', '-d', '0.5']);
+    const text = await scrape(ex.url);
+    // family → the label names its series carry
+    const families = new Map<string, Set<string>>();
+    for (const line of text.split('\n')) {
+      const m = /^([a-z_]+)(?:\{(.*)\})? /.exec(line);
+      if (!m) continue;
+      const labels = families.get(m[1]) ?? new Set<string>();
+      for (const l of (m[2] ?? '').matchAll(/([a-z_]+)="/g)) labels.add(l[1]);
+      families.set(m[1], labels);
+    }
+    expect(queries.length).toBeGreaterThan(15);
+    const variables = dashboard.templating.list.filter((v) => v.definition).map((v) => ({ panel: `variable ${v.name}`, expr: v.definition! }));
+    let checked = 0;
+    for (const q of [...queries, ...variables]) {
+      const metrics = [...new Set(q.expr.match(METRIC) ?? [])];
+      expect(metrics.length, q.panel).toBeGreaterThan(0);
+      // virtop_host_unresponsive_seconds exists only while a host hangs: its help is served, its series not
+      for (const name of metrics) expect(families.has(name) || text.includes(`# HELP ${name} `), `${q.panel}: ${name}`).toBe(true);
+      const available = new Set(metrics.flatMap((n) => [...(families.get(n) ?? [])]));
+      const lv = /^label_values\(\s*[a-z_]+(?:\{[^}]*\})?\s*,\s*([a-z_]+)\s*\)$/.exec(q.expr);
+      const used = lv ? [lv[1], ...labelsUsed({ expr: q.expr.replace(/,\s*[a-z_]+\s*\)$/, ')') })] : labelsUsed(q);
+      for (const l of used) expect(available.has(l) || metrics.every((n) => !families.has(n)), `${q.panel}: label ${l}`).toBe(true);
+      checked++;
+    }
+    process.stdout.write(`dashboard: ${checked} queries checked against ${families.size} families in a live scrape\n`);
+  });
+
+  it('every query is valid PromQL (promtool, with the dashboard variables filled in)', () => {
+    const rules = queries.map((q, i) => ({
+      record: `virtop_dashboard_check_${i}`,
+      expr: q.expr.replaceAll('$__rate_interval', '1m').replaceAll('$host', '.*').replaceAll('$domain', '.*'),
+    }));
+    const dir = mkdtempSync(join(tmpdir(), 'virtop-dash-'));
+    try {
+      const file = join(dir, 'rules.json');
+      // YAML is a superset of JSON: promtool reads this as a rules file
+      writeFileSync(file, JSON.stringify({ groups: [{ name: 'dashboard', rules }] }));
+      const r = spawnSync('promtool', ['check', 'rules', file], { encoding: 'utf8' });
+      expect(`${r.stdout}${r.stderr}`).toContain(`SUCCESS: ${rules.length} rules found`);
+      expect(r.status).toBe(0);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -33,6 +33,9 @@ describe('PrometheusExporter', () => {
     expect(text).toContain('# HELP virtop_up ');
     expect(text).toMatch(/^virtop_up\{host="qemu:\/\/\/system"\} 1$/m);
     expect(text).toMatch(/^virtop_ticks_total 3$/m);
+    // the host's size, the denominators of overcommit (8 CPUs, 32 GiB in the sample)
+    expect(text).toMatch(/^virtop_host_cpus\{host="qemu:\/\/\/system"\} 8$/m);
+    expect(text).toMatch(/^virtop_host_memory_bytes\{host="qemu:\/\/\/system"\} 34359738368$/m);
     expect(text).toMatch(/^virtop_scrape_duration_seconds \d/m);
     expect(ex.contentType).toMatch(/^text\/plain; version=0.0.4/);
   });
