@@ -130,9 +130,12 @@ export function domainFromRecord(
     if (name === null) continue;
     // With backing-chain stats a target repeats; the first entry is the active layer.
     if (disks.some((d) => d.name === name)) continue;
+    const diskDef = def?.disks.find((d) => d.target === name);
     disks.push({
       name,
-      path: str(p, `${prefix}path`) ?? def?.disks.find((d) => d.target === name)?.source ?? null,
+      path: str(p, `${prefix}path`) ?? diskDef?.source ?? null,
+      device: diskDef?.device ?? null,
+      bus: diskDef?.bus ?? null,
       rdReqs: big(p, `${prefix}rd.reqs`),
       rdBytes: big(p, `${prefix}rd.bytes`),
       wrReqs: big(p, `${prefix}wr.reqs`),
@@ -161,6 +164,7 @@ export function domainFromRecord(
       source: nicDef?.source ?? null,
       type: nicDef?.type ?? null,
       bridge: nicDef?.bridge ?? null,
+      model: nicDef?.model ?? null,
       rxBytes: big(p, `${prefix}rx.bytes`),
       rxPkts: big(p, `${prefix}rx.pkts`),
       rxErrs: big(p, `${prefix}rx.errs`),

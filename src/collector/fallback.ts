@@ -98,6 +98,8 @@ export async function fillFromPerDomainCalls(
       return {
         name: d.target,
         path: d.source,
+        device: d.device,
+        bus: d.bus,
         rdReqs: s?.rdReq ?? null,
         rdBytes: s?.rdBytes ?? null,
         wrReqs: s?.wrReq ?? null,
@@ -121,6 +123,7 @@ export async function fillFromPerDomainCalls(
         source: n.source,
         type: n.type,
         bridge: n.bridge,
+        model: n.model,
         rxBytes: s?.rxBytes ?? null,
         rxPkts: s?.rxPackets ?? null,
         rxErrs: s?.rxErrs ?? null,

@@ -29,8 +29,15 @@ export interface Series {
 
 const DOM = ['host', 'domain', 'uuid'] as const;
 const DEV = [...DOM, 'target_device'] as const;
+// kumina's exporter puts the disk's source on block series and the host bridge on interface series; dashboards group by them.
+const BLK = [...DEV, 'source_file'] as const;
+const NIC = [...DEV, 'source_bridge'] as const;
+// the other exporter family's metadata series (inovex's prometheus-libvirt-exporter): value 1, the facts in labels
+const BLK_INFO = [...DEV, 'source_file', 'disk_type', 'target_bus', 'driver_name', 'driver_type', 'driver_cache', 'driver_discard', 'source_protocol', 'serial'] as const;
+const NIC_INFO = [...DEV, 'interface_type', 'source_bridge', 'mac_address', 'model_type', 'mtu_size'] as const;
 const VCPU = [...DOM, 'vcpu'] as const;
-const POOL = ['host', 'pool'] as const;
+// 'storage_pool' is the same name under the label the other exporter family uses
+const POOL = ['host', 'pool', 'storage_pool'] as const;
 const NET = ['host', 'network'] as const;
 
 function def(name: string, type: MetricType, labelNames: readonly string[], help: string): MetricDef {
@@ -50,6 +57,7 @@ export const STATE_CODES: Record<StateName, number> = {
 };
 
 export const METRICS = {
+  libvirtUp: def('libvirt_up', 'gauge', ['host'], 'Whether the last tick read the libvirt host (1) or not (0): virtop_up under the name other libvirt exporters use.'),
   up: def('virtop_up', 'gauge', ['host'], 'Whether virtop is connected to the libvirt host (1) or not (0) as of its last tick; 0 too while it is unresponsive (see virtop_host_unresponsive_seconds).'),
   unresponsive: def('virtop_host_unresponsive_seconds', 'gauge', ['host'], 'While the host is unresponsive (connected, but its libvirt call has not answered for more than two intervals): seconds it has waited. Absent otherwise.'),
   stale: def(
@@ -86,29 +94,33 @@ export const METRICS = {
   memMax: def('libvirt_domain_info_maximum_memory_bytes', 'gauge', DOM, 'Maximum memory allowed for the domain, in bytes.'),
   vcpus: def('libvirt_domain_info_virtual_cpus', 'gauge', DOM, 'Number of virtual CPUs online in the domain.'),
   vcpusMax: def('libvirt_domain_vcpu_maximum', 'gauge', DOM, 'Maximum number of virtual CPUs of the domain.'),
+  // The names of the other libvirt exporter family (Tinkoff's, AlexZzz's, inovex's), beside the kumina names above.
+  vcpusCurrent: def('libvirt_domain_vcpu_current', 'gauge', DOM, 'Number of vCPUs online in the domain (the same value as libvirt_domain_info_virtual_cpus).'),
+  blkInfo: def('libvirt_domain_block_stats_info', 'gauge', BLK_INFO, 'Always 1: a block device of the domain, its source, bus and driver as labels (empty when libvirt does not say).'),
+  ifInfo: def('libvirt_domain_interface_stats_info', 'gauge', NIC_INFO, 'Always 1: a network interface of the domain, its type, bridge, MAC and model as labels (empty when libvirt does not say).'),
 
-  blkRdBytes: def('libvirt_domain_block_stats_read_bytes_total', 'counter', DEV, 'Bytes read from a block device.'),
-  blkWrBytes: def('libvirt_domain_block_stats_write_bytes_total', 'counter', DEV, 'Bytes written to a block device.'),
-  blkRdReqs: def('libvirt_domain_block_stats_read_requests_total', 'counter', DEV, 'Read requests to a block device.'),
-  blkWrReqs: def('libvirt_domain_block_stats_write_requests_total', 'counter', DEV, 'Write requests to a block device.'),
-  blkErrors: def('libvirt_domain_block_stats_errors_total', 'counter', DEV, 'Errors on a block device (when the driver reports them).'),
-  blkCapacity: def('libvirt_domain_block_stats_capacity_bytes', 'gauge', DEV, 'Logical size of a block device, in bytes.'),
-  blkAllocation: def('libvirt_domain_block_stats_allocation_bytes', 'gauge', DEV, 'Host storage allocated to a block device, in bytes.'),
+  blkRdBytes: def('libvirt_domain_block_stats_read_bytes_total', 'counter', BLK, 'Bytes read from a block device.'),
+  blkWrBytes: def('libvirt_domain_block_stats_write_bytes_total', 'counter', BLK, 'Bytes written to a block device.'),
+  blkRdReqs: def('libvirt_domain_block_stats_read_requests_total', 'counter', BLK, 'Read requests to a block device.'),
+  blkWrReqs: def('libvirt_domain_block_stats_write_requests_total', 'counter', BLK, 'Write requests to a block device.'),
+  blkErrors: def('libvirt_domain_block_stats_errors_total', 'counter', BLK, 'Errors on a block device (when the driver reports them).'),
+  blkCapacity: def('libvirt_domain_block_stats_capacity_bytes', 'gauge', BLK, 'Logical size of a block device, in bytes.'),
+  blkAllocation: def('libvirt_domain_block_stats_allocation_bytes', 'gauge', BLK, 'Host storage allocated to a block device, in bytes.'),
   // Named as the libvirt exporters (AlexZzz's and its forks) name them, so their dashboards' latency panels work.
-  blkPhysical: def('libvirt_domain_block_stats_physicalsize_bytes', 'gauge', DEV, 'Host storage the source of a block device takes, in bytes.'),
-  blkRdTime: def('libvirt_domain_block_stats_read_time_seconds_total', 'counter', DEV, 'Time spent on reads from a block device, in seconds.'),
-  blkWrTime: def('libvirt_domain_block_stats_write_time_seconds_total', 'counter', DEV, 'Time spent on writes to a block device, in seconds.'),
-  blkFlReqs: def('libvirt_domain_block_stats_flush_requests_total', 'counter', DEV, 'Flush requests to a block device.'),
-  blkFlTime: def('libvirt_domain_block_stats_flush_time_seconds_total', 'counter', DEV, 'Time spent on flushes of a block device, in seconds.'),
+  blkPhysical: def('libvirt_domain_block_stats_physicalsize_bytes', 'gauge', BLK, 'Host storage the source of a block device takes, in bytes.'),
+  blkRdTime: def('libvirt_domain_block_stats_read_time_seconds_total', 'counter', BLK, 'Time spent on reads from a block device, in seconds.'),
+  blkWrTime: def('libvirt_domain_block_stats_write_time_seconds_total', 'counter', BLK, 'Time spent on writes to a block device, in seconds.'),
+  blkFlReqs: def('libvirt_domain_block_stats_flush_requests_total', 'counter', BLK, 'Flush requests to a block device.'),
+  blkFlTime: def('libvirt_domain_block_stats_flush_time_seconds_total', 'counter', BLK, 'Time spent on flushes of a block device, in seconds.'),
 
-  ifRxBytes: def('libvirt_domain_interface_stats_receive_bytes_total', 'counter', DEV, 'Bytes received on a network interface.'),
-  ifRxPkts: def('libvirt_domain_interface_stats_receive_packets_total', 'counter', DEV, 'Packets received on a network interface.'),
-  ifRxErrs: def('libvirt_domain_interface_stats_receive_errors_total', 'counter', DEV, 'Receive errors on a network interface.'),
-  ifRxDrop: def('libvirt_domain_interface_stats_receive_drops_total', 'counter', DEV, 'Received packets dropped on a network interface.'),
-  ifTxBytes: def('libvirt_domain_interface_stats_transmit_bytes_total', 'counter', DEV, 'Bytes transmitted on a network interface.'),
-  ifTxPkts: def('libvirt_domain_interface_stats_transmit_packets_total', 'counter', DEV, 'Packets transmitted on a network interface.'),
-  ifTxErrs: def('libvirt_domain_interface_stats_transmit_errors_total', 'counter', DEV, 'Transmit errors on a network interface.'),
-  ifTxDrop: def('libvirt_domain_interface_stats_transmit_drops_total', 'counter', DEV, 'Transmitted packets dropped on a network interface.'),
+  ifRxBytes: def('libvirt_domain_interface_stats_receive_bytes_total', 'counter', NIC, 'Bytes received on a network interface.'),
+  ifRxPkts: def('libvirt_domain_interface_stats_receive_packets_total', 'counter', NIC, 'Packets received on a network interface.'),
+  ifRxErrs: def('libvirt_domain_interface_stats_receive_errors_total', 'counter', NIC, 'Receive errors on a network interface.'),
+  ifRxDrop: def('libvirt_domain_interface_stats_receive_drops_total', 'counter', NIC, 'Received packets dropped on a network interface.'),
+  ifTxBytes: def('libvirt_domain_interface_stats_transmit_bytes_total', 'counter', NIC, 'Bytes transmitted on a network interface.'),
+  ifTxPkts: def('libvirt_domain_interface_stats_transmit_packets_total', 'counter', NIC, 'Packets transmitted on a network interface.'),
+  ifTxErrs: def('libvirt_domain_interface_stats_transmit_errors_total', 'counter', NIC, 'Transmit errors on a network interface.'),
+  ifTxDrop: def('libvirt_domain_interface_stats_transmit_drops_total', 'counter', NIC, 'Transmitted packets dropped on a network interface.'),
 
   memBalloon: def('libvirt_domain_memory_stats_actual_balloon_bytes', 'gauge', DOM, 'Current balloon size, in bytes.'),
   memAvailable: def(
@@ -123,6 +135,13 @@ export const METRICS = {
     'gauge',
     DOM,
     'Memory the balloon could take without the guest swapping (MemAvailable inside the guest), in bytes.',
+  ),
+  memStatsMax: def('libvirt_domain_memory_stats_maximum_bytes', 'gauge', DOM, 'Maximum memory of the domain, in bytes (the same value as libvirt_domain_info_maximum_memory_bytes, under the other exporter family name).'),
+  memUsedPercent: def(
+    'libvirt_domain_memory_stats_used_percent',
+    'gauge',
+    DOM,
+    'Memory in use inside the guest, in percent: (available - usable) / available x 100, from the balloon driver (absent without its statistics).',
   ),
   memRss: def('libvirt_domain_memory_stats_rss_bytes', 'gauge', DOM, 'Resident set size of the QEMU process on the host, in bytes.'),
   memDiskCache: def('libvirt_domain_memory_stats_disk_cache_bytes', 'gauge', DOM, 'Guest memory used for disk caches, in bytes.'),
@@ -223,6 +242,7 @@ export class ExportState {
       const host = { host: hs.uri };
       const up = hs.status === 'connected';
       add('up', host, up ? 1 : 0);
+      add('libvirtUp', host, up ? 1 : 0);
       if (hs.status === 'unresponsive') add('unresponsive', host, hs.tickLatencyMs / 1000);
       if (!up) continue;
       const sample = hs.stale ? this.lastFresh.get(hs.uri) : hs;
@@ -253,7 +273,7 @@ const secs = (v: bigint | null): number | null => (v === null ? null : nsToSecon
 
 function inventorySeries(uri: string, inv: HostInventory, add: Add): void {
   for (const p of inv.pools) {
-    const l = { host: uri, pool: p.name };
+    const l = { host: uri, pool: p.name, storage_pool: p.name };
     add('poolState', l, POOL_STATE_CODES[p.state]);
     add('poolCapacity', l, toFloat(p.capacityBytes));
     add('poolAllocation', l, toFloat(p.allocationBytes));
@@ -268,6 +288,26 @@ function inventorySeries(uri: string, inv: HostInventory, add: Add): void {
   }
 }
 
+/** The exporter family's used_percent: share of the guest's memory not available to it; null without both readings. */
+export function usedPercent(availableKiB: bigint | null, usableKiB: bigint | null): number | null {
+  if (availableKiB === null || usableKiB === null || availableKiB <= 0n) return null;
+  return ((toFloat(availableKiB) - toFloat(usableKiB)) / toFloat(availableKiB)) * 100;
+}
+
+/** What is known of a disk for libvirt_domain_block_stats_info's labels; '' where the XML reader has nothing. */
+function blockInfoLabels(k: DomainSample['disks'][number]): Record<string, string> {
+  return {
+    disk_type: k.device ?? '',
+    target_bus: k.bus ?? '',
+    driver_name: '',
+    driver_type: '',
+    driver_cache: '',
+    driver_discard: '',
+    source_protocol: '',
+    serial: '',
+  };
+}
+
 function domainSeries(uri: string, d: DomainSample, add: Add): void {
   const l = { host: uri, domain: d.name, uuid: d.uuid };
   add('state', l, STATE_CODES[d.state]);
@@ -276,9 +316,11 @@ function domainSeries(uri: string, d: DomainSample, add: Add): void {
   add('memMax', l, kib(d.balloon.maximumKiB ?? d.memMaxKiB));
   add('vcpus', l, d.vcpusCurrent);
   add('vcpusMax', l, d.vcpusMax);
+  add('vcpusCurrent', l, d.vcpusCurrent);
 
   for (const k of d.disks) {
-    const dl = { ...l, target_device: k.name };
+    const dl = { ...l, target_device: k.name, source_file: k.path ?? '' };
+    add('blkInfo', { ...dl, ...blockInfoLabels(k) }, 1);
     add('blkRdBytes', dl, flt(k.rdBytes));
     add('blkWrBytes', dl, flt(k.wrBytes));
     add('blkRdReqs', dl, flt(k.rdReqs));
@@ -293,7 +335,8 @@ function domainSeries(uri: string, d: DomainSample, add: Add): void {
     add('blkFlTime', dl, secs(k.flTimesNs ?? null));
   }
   for (const n of d.nics) {
-    const nl = { ...l, target_device: n.name };
+    const nl = { ...l, target_device: n.name, source_bridge: n.bridge ?? '' };
+    add('ifInfo', { ...nl, interface_type: n.type ?? '', mac_address: n.mac ?? '', model_type: n.model ?? '', mtu_size: '' }, 1);
     add('ifRxBytes', nl, flt(n.rxBytes));
     add('ifRxPkts', nl, flt(n.rxPkts));
     add('ifRxErrs', nl, flt(n.rxErrs));
@@ -310,6 +353,8 @@ function domainSeries(uri: string, d: DomainSample, add: Add): void {
   add('memUnused', l, kib(b.unusedKiB));
   add('memUsable', l, kib(b.usableKiB));
   // libvirt's balloon.rss is the QEMU process RSS; /proc's reading stands in when libvirt has none.
+  add('memStatsMax', l, kib(b.maximumKiB ?? d.memMaxKiB));
+  add('memUsedPercent', l, usedPercent(b.availableKiB, b.usableKiB));
   add('memRss', l, b.rssKiB !== null ? kib(b.rssKiB) : d.process?.rssKiB != null ? d.process.rssKiB * 1024 : null);
   add('memDiskCache', l, kib(b.diskCachesKiB));
   add('memSwapIn', l, kib(b.swapInKiB));

@@ -238,6 +238,8 @@ const disk = record<DiskSample>({
   wrTimesNs: opt(bigN),
   flReqs: opt(bigN),
   flTimesNs: opt(bigN),
+  device: opt(strN),
+  bus: opt(strN),
   ioError: opt(nul(oneOf(['unspec', 'nospace'] as const satisfies readonly DiskIoError[]))),
 });
 
@@ -247,6 +249,7 @@ const nic = record<NicSample>({
   source: strN,
   type: opt(strN),
   bridge: opt(strN),
+  model: opt(strN),
   rxBytes: bigN,
   rxPkts: bigN,
   rxErrs: bigN,

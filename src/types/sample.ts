@@ -76,6 +76,9 @@ export interface DiskSample {
   readonly wrTimesNs?: bigint | null;
   readonly flReqs?: bigint | null;
   readonly flTimesNs?: bigint | null;
+  /** from the domain XML: disk, cdrom, floppy or lun; and the bus (virtio, scsi, sata, ide); absent in older recordings */
+  readonly device?: string | null;
+  readonly bus?: string | null;
   /** the error that paused the guest on this disk (virDomainGetDiskErrors), null for none; absent unless the guest is paused on an I/O error */
   readonly ioError?: DiskIoError | null;
 }
@@ -93,6 +96,8 @@ export interface NicSample {
   readonly type?: string | null;
   /** the host bridge it is plugged into (a bridge interface's source; a network interface's bridge in the live XML); absent in older recordings */
   readonly bridge?: string | null;
+  /** the device model (virtio, e1000, ...) from the domain XML; absent in older recordings */
+  readonly model?: string | null;
   readonly rxBytes: bigint | null;
   readonly rxPkts: bigint | null;
   readonly rxErrs: bigint | null;
