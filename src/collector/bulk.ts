@@ -201,6 +201,8 @@ export function domainFromRecord(
     state,
     stateReason: num(p, 'state.reason'),
     persistent: meta.persistent,
+    title: def?.title ?? null,
+    openstack: def?.openstack ?? null,
     cpuTimeNs: big(p, 'cpu.time'),
     cpuUserNs: big(p, 'cpu.user'),
     cpuSystemNs: big(p, 'cpu.system'),

@@ -95,6 +95,12 @@ export const METRICS = {
   vcpus: def('libvirt_domain_info_virtual_cpus', 'gauge', DOM, 'Number of virtual CPUs online in the domain.'),
   vcpusMax: def('libvirt_domain_vcpu_maximum', 'gauge', DOM, 'Maximum number of virtual CPUs of the domain.'),
   // The names of the other libvirt exporter family (Tinkoff's, AlexZzz's, inovex's), beside the kumina names above.
+  openstackInfo: def(
+    'libvirt_domain_openstack_info',
+    'gauge',
+    [...DOM, 'instance_name', 'instance_id', 'flavor_name', 'user_name', 'user_id', 'project_name', 'project_id'],
+    'Always 1 for a domain OpenStack Nova defined: the instance, flavor, user and project from its metadata as labels (inovex exporter names).',
+  ),
   vcpusCurrent: def('libvirt_domain_vcpu_current', 'gauge', DOM, 'Number of vCPUs online in the domain (the same value as libvirt_domain_info_virtual_cpus).'),
   blkInfo: def('libvirt_domain_block_stats_info', 'gauge', BLK_INFO, 'Always 1: a block device of the domain, its source, bus and driver as labels (empty when libvirt does not say).'),
   ifInfo: def('libvirt_domain_interface_stats_info', 'gauge', NIC_INFO, 'Always 1: a network interface of the domain, its type, bridge, MAC and model as labels (empty when libvirt does not say).'),
@@ -317,6 +323,23 @@ function domainSeries(uri: string, d: DomainSample, add: Add): void {
   add('vcpus', l, d.vcpusCurrent);
   add('vcpusMax', l, d.vcpusMax);
   add('vcpusCurrent', l, d.vcpusCurrent);
+  const os = d.openstack;
+  if (os) {
+    add(
+      'openstackInfo',
+      {
+        ...l,
+        instance_name: os.instanceName ?? '',
+        instance_id: os.instanceUuid ?? '',
+        flavor_name: os.flavor?.name ?? '',
+        user_name: os.userName ?? '',
+        user_id: os.userId ?? '',
+        project_name: os.projectName ?? '',
+        project_id: os.projectId ?? '',
+      },
+      1,
+    );
+  }
 
   for (const k of d.disks) {
     const dl = { ...l, target_device: k.name, source_file: k.path ?? '' };

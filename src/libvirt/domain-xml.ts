@@ -5,6 +5,7 @@
 
 import { XMLParser } from 'fast-xml-parser';
 import { attr, obj, text, type Node } from './xml.js';
+import type { OpenStackMeta } from '../types/sample.js';
 
 export interface DiskDef {
   /** target dev, e.g. vda */
@@ -30,6 +31,10 @@ export interface NicDef {
 
 export interface DomainDef {
   name: string;
+  /** <title>: a one-line name people gave it (virsh desc --title), null when none */
+  title: string | null;
+  /** Nova's <metadata><nova:instance>, null on a domain OpenStack did not define */
+  openstack: OpenStackMeta | null;
   uuid: string | null;
   type: string | null;
   maxMemKiB: number | null;
@@ -137,10 +142,13 @@ export function parseDomainXml(xml: string): DomainXmlResult {
   const balloons = ((devices.memballoon as unknown[] | undefined) ?? []).filter((b) => attr(b, 'model') !== 'none');
   const statsPeriod = balloons.length ? intOrNull(attr(obj(balloons[0])?.stats, 'period')) : null;
 
+  const title = text(dom.title);
   return {
     ok: true,
     value: {
       name,
+      title: title !== null && title.trim() !== '' ? title : null,
+      openstack: novaInstance(dom.metadata, text(dom.uuid)),
       uuid: text(dom.uuid),
       type: attr(dom, 'type'),
       maxMemKiB: memKiB(dom.memory),
@@ -153,6 +161,55 @@ export function parseDomainXml(xml: string): DomainXmlResult {
       balloonStatsPeriodSec: statsPeriod,
     },
   };
+}
+
+/** Nova's metadata namespace; the version at the end has changed (1.0, 1.1) and may again. */
+const NOVA_NS = /^http:\/\/openstack\.org\/xmlns\/libvirt\/nova\//;
+
+/**
+ * Nova's <instance> under <metadata>, found by its namespace (whatever prefix
+ * the XML binds to it), or null. Nova's own elements are read; anything else
+ * there is someone else's metadata and ignored.
+ */
+function novaInstance(metadata: unknown, domainUuid: string | null): OpenStackMeta | null {
+  const md = obj(metadata);
+  if (!md) return null;
+  for (const key of Object.keys(md)) {
+    const [prefix, local] = key.includes(':') ? key.split(':', 2) : ['', key];
+    if (local !== 'instance') continue;
+    const inst = obj(md[key]) ?? (md[key] === '' ? {} : null);
+    if (!inst) continue;
+    const ns = attr(inst, prefix ? `xmlns:${prefix}` : 'xmlns');
+    if (ns === null || !NOVA_NS.test(ns)) continue;
+    const el = (parent: Node | null, name: string): unknown => (parent ? parent[prefix ? `${prefix}:${name}` : name] : undefined);
+    const str = (v: unknown): string | null => {
+      const t = text(v);
+      return t !== null && t.trim() !== '' ? t.trim() : null;
+    };
+    const int = (v: unknown): number | null => intOrNull(str(v));
+    const flavorEl = el(inst, 'flavor');
+    const flavor = flavorEl === undefined ? null : obj(flavorEl) ?? {};
+    const owner = obj(el(inst, 'owner'));
+    const user = el(owner, 'user');
+    const project = el(owner, 'project');
+    return {
+      instanceName: str(el(inst, 'name')),
+      instanceUuid: domainUuid,
+      flavor: flavor
+        ? {
+            name: attr(flavor, 'name'),
+            vcpus: int(el(flavor, 'vcpus')),
+            memoryMiB: int(el(flavor, 'memory')),
+            diskGiB: int(el(flavor, 'disk')),
+          }
+        : null,
+      projectName: str(project),
+      projectId: attr(project, 'uuid'),
+      userName: str(user),
+      userId: attr(user, 'uuid'),
+    };
+  }
+  return null;
 }
 
 /**

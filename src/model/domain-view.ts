@@ -115,6 +115,8 @@ export function buildDomainView(input: DomainViewInput): DomainView {
     persistent: ds.persistent,
     // from the slow loop's last round (model.ts); unknown until then
     autostart: null,
+    title: ds.title ?? null,
+    openstack: ds.openstack ?? null,
     active,
     cpuPercent: cpuPct,
     vcpuPercent: vcpuPct,

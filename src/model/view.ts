@@ -1,7 +1,7 @@
 // What views (batch formatters, TUI panes) read. Produced by Model.ingest;
 // plain data, rates already computed, unknowns as null.
 
-import type { DiskIoError, AddressSource, ConnectionStatus, DomainAddresses, GuestIpAddress, PoolStateName, StateName } from '../types/sample.js';
+import type { DiskIoError, OpenStackMeta, AddressSource, ConnectionStatus, DomainAddresses, GuestIpAddress, PoolStateName, StateName } from '../types/sample.js';
 import type { CapacityView } from './capacity.js';
 import type { GuestStatsState } from './insight.js';
 
@@ -93,6 +93,9 @@ export interface DomainView {
   persistent?: boolean | null;
   /** starts with the host (virsh autostart); null until the slow loop has read it */
   autostart?: boolean | null;
+  /** the XML's <title>, and what Nova says of the instance on OpenStack; null when absent */
+  title?: string | null;
+  openstack?: OpenStackMeta | null;
   /** why it is in that state (libvirt's reason, e.g. 'ioerror' for a pause on a disk error: types/state.ts); null when not given */
   stateReason?: string | null;
   active: boolean;

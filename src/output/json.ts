@@ -185,6 +185,8 @@ export function domainJson(d: DomainView) {
     stateReason: d.stateReason ?? null,
     persistent: d.persistent ?? null,
     autostart: d.autostart ?? null,
+    title: d.title ?? null,
+    openstack: d.openstack ?? null,
     diskLatencyMs: round(d.diskLatencyMs ?? null, 3),
     procMonoMs: procMonoMs(d),
     disks: d.disks.map((k) => ({

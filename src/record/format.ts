@@ -6,6 +6,7 @@
 // Pure: no I/O here (see writer.ts and reader.ts).
 
 import type {
+  OpenStackMeta,
   DomainAutostart,
   DiskIoError,
   AddressSource,
@@ -289,6 +290,16 @@ const addresses = record<DomainAddresses>({
   error: strN,
 });
 
+const openstack = record<OpenStackMeta>({
+  instanceName: strN,
+  instanceUuid: strN,
+  flavor: nul(record<NonNullable<OpenStackMeta['flavor']>>({ name: strN, vcpus: numN, memoryMiB: numN, diskGiB: numN })),
+  projectName: strN,
+  projectId: strN,
+  userName: strN,
+  userId: strN,
+});
+
 const domainSample = record<DomainSample>({
   uuid: str,
   name: str,
@@ -296,6 +307,8 @@ const domainSample = record<DomainSample>({
   state: oneOf(STATES),
   stateReason: numN,
   persistent: boolN,
+  title: opt(strN),
+  openstack: opt(nul(openstack)),
   cpuTimeNs: bigN,
   cpuUserNs: bigN,
   cpuSystemNs: bigN,

@@ -57,6 +57,21 @@ export interface VhostSample {
   readonly inQemuProcess: boolean;
 }
 
+/**
+ * What OpenStack Nova writes into a domain's XML (<metadata><nova:instance>):
+ * the instance as its users know it. Each field null when Nova left it out.
+ */
+export interface OpenStackMeta {
+  instanceName: string | null;
+  /** Nova uses the instance UUID as the domain UUID */
+  instanceUuid: string | null;
+  flavor: { name: string | null; vcpus: number | null; memoryMiB: number | null; diskGiB: number | null } | null;
+  projectName: string | null;
+  projectId: string | null;
+  userName: string | null;
+  userId: string | null;
+}
+
 export interface DiskSample {
   /** target dev (vda) */
   readonly name: string;
@@ -145,6 +160,9 @@ export interface DomainSample {
   /** libvirt reason code for the state, when given */
   readonly stateReason: number | null;
   readonly persistent: boolean | null;
+  /** the domain XML's <title>, and Nova's metadata on OpenStack; absent in older recordings */
+  readonly title?: string | null;
+  readonly openstack?: OpenStackMeta | null;
   readonly cpuTimeNs: bigint | null;
   readonly cpuUserNs: bigint | null;
   readonly cpuSystemNs: bigint | null;

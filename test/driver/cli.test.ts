@@ -31,6 +31,27 @@ describe('virtop --version', () => {
   });
 });
 
+describe('titles and OpenStack metadata in --json', () => {
+  it('the demo k8s nodes: their Nova instance, flavor, project and user; a plain guest: its title, openstack null', async () => {
+    const r = await runVirtop(['--demo', '--json', '-n', '1']);
+    expect(r.code).toBe(0);
+    const doms = parseFrames(r.stdout)[0].domains as unknown as { name: string; title: string | null; openstack: unknown }[];
+    const node = doms.find((d) => d.name === 'k8s-node-2')!;
+    expect(node.title).toBe('Kubernetes worker');
+    expect(node.openstack).toEqual({
+      instanceName: 'k8s-worker-b',
+      instanceUuid: '88c279d9-37c9-40fa-957d-cafd3a7cfb36',
+      flavor: { name: 'k8s.worker.6c16g', vcpus: 6, memoryMiB: 16384, diskGiB: 60 },
+      projectName: 'platform',
+      projectId: '7d2b9e4f1a6c4e08b3d5f7a9c1e2b4d6',
+      userName: 'ci-bot',
+      userId: '0c5f1e7a9b2d4c68a1e3f5b7d9c0a2e4',
+    });
+    const web = doms.find((d) => d.name === 'web-01')!;
+    expect(web).toMatchObject({ title: 'Public web frontend (nginx, php-fpm)', openstack: null });
+  });
+});
+
 describe('virtop CLI argument errors', () => {
   it.each([
     [['-d', '0'], /--delay must be/],

@@ -304,6 +304,7 @@ describe('the names and labels of both libvirt exporter families', () => {
       (n): [string, string[]] => [`libvirt_domain_block_stats_${n}`, ['domain', 'target_device']],
     ),
     ['libvirt_domain_interface_stats_info', ['domain', 'interface_type', 'source_bridge', 'target_device', 'mac_address', 'model_type', 'mtu_size']],
+    ['libvirt_domain_openstack_info', ['domain', 'instance_name', 'instance_id', 'flavor_name', 'user_name', 'user_id', 'project_name', 'project_id']],
     ...['state', 'capacity_bytes', 'allocation_bytes', 'available_bytes'].map((n): [string, string[]] => [`libvirt_storage_pool_${n}`, ['storage_pool']]),
   ];
   // The test driver keeps no vcpu.N.delay, vcpu.N.wait, block.N.capacity or block.N.physical, and the demo
@@ -361,5 +362,21 @@ describe('the names and labels of both libvirt exporter families', () => {
     expect(nic).toMatch(/mac_address="52:54:00:[0-9a-f:]{8}"/);
     expect(one('libvirt_domain_block_stats_read_bytes_total', 'domain="web-01"', 'target_device="vda"')[0]).toContain('source_file="/var/lib/libvirt/images/web-01-vda.qcow2"');
     expect(one('libvirt_up')[1]).toBe(1);
+    // the demo's three k8s nodes carry Nova metadata; the others have no openstack series
+    const os = find(m, 'libvirt_domain_openstack_info');
+    expect(os.map(([k]) => /domain="([^"]+)"/.exec(k)![1]).sort()).toEqual(['k8s-node-1', 'k8s-node-2', 'k8s-node-3']);
+    const [node1, v1] = one('libvirt_domain_openstack_info', 'domain="k8s-node-1"');
+    expect(v1).toBe(1);
+    for (const label of [
+      'instance_name="k8s-worker-a"',
+      'instance_id="fdfb462f-d6fa-48db-b82d-5644ef7d9967"',
+      'flavor_name="k8s.worker.6c16g"',
+      'user_name="ci-bot"',
+      'user_id="0c5f1e7a9b2d4c68a1e3f5b7d9c0a2e4"',
+      'project_name="platform"',
+      'project_id="7d2b9e4f1a6c4e08b3d5f7a9c1e2b4d6"',
+    ]) {
+      expect(node1).toContain(label);
+    }
   });
 });

@@ -49,6 +49,8 @@ const params = {
 
 const def: DomainDef = {
   name: 'lab',
+  title: null,
+  openstack: null,
   uuid: 'u',
   type: 'qemu',
   maxMemKiB: 393216,

@@ -79,3 +79,80 @@ describe('parseDomainXml', () => {
     }
   });
 });
+
+describe('titles and OpenStack Nova metadata', () => {
+  const domain = (inner: string) => `<domain type='kvm'><name>instance-0000a1b2</name><uuid>5a1c0f3e-aaaa-bbbb-cccc-000000000001</uuid>${inner}</domain>`;
+  const NOVA = `<metadata>
+    <nova:instance xmlns:nova="http://openstack.org/xmlns/libvirt/nova/1.1">
+      <nova:package version="27.1.0"/>
+      <nova:name>billing-db-02</nova:name>
+      <nova:creationTime>2026-11-30 09:12:44</nova:creationTime>
+      <nova:flavor name="m1.large">
+        <nova:memory>8192</nova:memory>
+        <nova:disk>80</nova:disk>
+        <nova:swap>0</nova:swap>
+        <nova:ephemeral>0</nova:ephemeral>
+        <nova:vcpus>4</nova:vcpus>
+      </nova:flavor>
+      <nova:owner>
+        <nova:user uuid="9e1f0c2a41d94c7fb1f6b0a9a1c2d3e4">alice</nova:user>
+        <nova:project uuid="3b5c57d6102f4c2bbb6361807ae1368c">billing</nova:project>
+      </nova:owner>
+      <nova:root type="image" uuid="2d4e6f80-1234-5678-9abc-def012345678"/>
+    </nova:instance>
+  </metadata>`;
+
+  it('reads the instance, flavor, project and user Nova wrote; the instance UUID is the domain UUID', () => {
+    const r = parseDomainXml(domain(NOVA));
+    expect(r.ok && r.value.openstack).toEqual({
+      instanceName: 'billing-db-02',
+      instanceUuid: '5a1c0f3e-aaaa-bbbb-cccc-000000000001',
+      flavor: { name: 'm1.large', vcpus: 4, memoryMiB: 8192, diskGiB: 80 },
+      projectName: 'billing',
+      projectId: '3b5c57d6102f4c2bbb6361807ae1368c',
+      userName: 'alice',
+      userId: '9e1f0c2a41d94c7fb1f6b0a9a1c2d3e4',
+    });
+    expect(r.ok && r.value.title).toBeNull();
+  });
+
+  it.each([
+    ['any prefix bound to Nova\'s namespace (1.0 too)', NOVA.replaceAll('nova:', 'n:').replace('xmlns:nova="http://openstack.org/xmlns/libvirt/nova/1.1"', 'xmlns:n="http://openstack.org/xmlns/libvirt/nova/1.0"'), 'billing-db-02'],
+    ['an <instance> of another namespace is not Nova\'s', NOVA.replaceAll('http://openstack.org/xmlns/libvirt/nova/1.1', 'http://example.org/ns'), null],
+    ['no metadata', '', null],
+    ['metadata of someone else only', '<metadata><app:x xmlns:app="http://example.org/app">1</app:x></metadata>', null],
+  ])('%s', (_what, inner, instanceName) => {
+    const r = parseDomainXml(domain(inner));
+    expect(r.ok).toBe(true);
+    if (!r.ok) return;
+    if (instanceName === null) expect(r.value.openstack).toBeNull();
+    else expect(r.value.openstack?.instanceName).toBe(instanceName);
+  });
+
+  it('what Nova left out is null, never invented', () => {
+    const r = parseDomainXml(domain('<metadata><nova:instance xmlns:nova="http://openstack.org/xmlns/libvirt/nova/1.1"><nova:name>bare</nova:name></nova:instance></metadata>'));
+    expect(r.ok && r.value.openstack).toEqual({
+      instanceName: 'bare',
+      instanceUuid: '5a1c0f3e-aaaa-bbbb-cccc-000000000001',
+      flavor: null,
+      projectName: null,
+      projectId: null,
+      userName: null,
+      userId: null,
+    });
+  });
+
+  it('hostile metadata is kept exactly as written (drawing makes it inert), however long', () => {
+    const long = 'x'.repeat(10_000);
+    const r = parseDomainXml(
+      domain(`<title>prod "db" $(id) \u202eevil</title><metadata><nova:instance xmlns:nova="http://openstack.org/xmlns/libvirt/nova/1.1"><nova:name>a &quot;b&quot; &lt;c&gt; \`id\`; ${long}</nova:name></nova:instance></metadata>`),
+    );
+    expect(r.ok && r.value.title).toBe('prod "db" $(id) \u202eevil');
+    expect(r.ok && r.value.openstack?.instanceName).toBe(`a "b" <c> \`id\`; ${long}`);
+  });
+
+  it('an empty title is no title', () => {
+    const r = parseDomainXml(domain('<title>  </title>'));
+    expect(r.ok && r.value.title).toBeNull();
+  });
+});
