@@ -17,6 +17,7 @@ export const SORT_KEYS = {
   net: (d: DomainView) => sumNullable(d.rxBytesPerSec, d.txBytesPerSec),
   vcpus: (d: DomainView) => d.vcpus,
   host: (d: DomainView) => d.host,
+  project: (d: DomainView) => d.openstack?.projectName ?? null,
   rss: (d: DomainView) => d.rssKiB,
   steal: (d: DomainView) => d.stealPercent ?? null,
   latency: (d: DomainView) => d.diskLatencyMs ?? null,
@@ -27,7 +28,7 @@ export const SORT_KEYS = {
 export type SortKey = keyof typeof SORT_KEYS;
 
 /** Keys whose natural order is ascending (names); numbers default to largest first. */
-const ASCENDING_BY_DEFAULT: ReadonlySet<SortKey> = new Set(['name', 'id', 'state', 'host']);
+const ASCENDING_BY_DEFAULT: ReadonlySet<SortKey> = new Set(['name', 'id', 'state', 'host', 'project']);
 
 function sumNullable(a: number | null, b: number | null): number | null {
   if (a === null && b === null) return null;

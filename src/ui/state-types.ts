@@ -107,6 +107,8 @@ export interface UiState {
   groupByHost: boolean;
   /** Irix mode (%): host CPU figures with 100 % = one core instead of the whole host */
   irix: boolean;
+  /** n: NAME shows the display name (OpenStack instance, else <title>) instead of libvirt's */
+  displayNames?: boolean;
   /** disk latency marks from the config (ms per request); absent: table.ts's defaults */
   latencyMs?: { warn: number; crit: number };
   /** rewind cursor (←/→): the wall time of the history slot shown in the detail pane; null/absent = live */

@@ -95,6 +95,17 @@ export const ACTIONS: Record<Command, Action> = {
   [Command.ViewNoisy]: view('noisy'),
   [Command.ViewStorage]: view('storage'),
   [Command.ViewNetworks]: view('networks'),
+  [Command.ToggleDisplayNames]: (s, ctx) => {
+    const displayNames = !s.displayNames;
+    return ok(
+      withStatus(
+        { ...s, displayNames },
+        displayNames ? 'NAME: the names people know (OpenStack instance name, else the title), libvirt\'s where there is none' : "NAME: libvirt's domain names",
+        'info',
+        ctx.nowMs,
+      ),
+    );
+  },
   [Command.ToggleIrix]: (s, ctx) => {
     const irix = !s.irix;
     return ok(withStatus({ ...s, irix }, irix ? 'host CPU figures: 100 % = one core (Irix mode)' : 'host CPU figures: 100 % = the whole host', 'info', ctx.nowMs));

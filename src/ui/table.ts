@@ -9,6 +9,8 @@ import { shortHost } from '../util/uri.js';
 import type { Role } from '../theme/roles.js';
 import { cpuTimeCell, formatDuration, formatMs, formatPercent, humanBytes, humanCount, humanKiB } from '../util/units.js';
 import { cleanText } from './text.js';
+import { displayName } from '../model/names.js';
+import { bootKind } from '../model/boot.js';
 import { heatStrip } from './heat.js';
 import { primaryAddress } from '../model/insight.js';
 
@@ -36,6 +38,7 @@ export type ColumnId =
   | 'ovh'
   | 'heat'
   | 'ip'
+  | 'project'
   | 'name';
 
 export type IoUnit = 'bytes' | 'reqs';
@@ -46,6 +49,8 @@ export interface CellContext {
   gauge: (percent: number) => Role;
   /** Irix mode: host CPU figures with 100 % = one core instead of the whole host */
   irix?: boolean;
+  /** NAME shows display names (model/names.ts) */
+  displayNames?: boolean;
   /** disk latency marks (config "latencyMs"); absent: LATENCY_WARN_MS, LATENCY_CRIT_MS */
   latencyMs?: { warn: number; crit: number };
 }
@@ -116,9 +121,8 @@ function stateCell(d: DomainView): Cell {
 
 /** yes / no / tran (a transient domain never autostarts) / - (not read yet). */
 export function autostartText(d: Pick<DomainView, 'autostart' | 'persistent'>): string {
-  if (d.persistent === false) return 'tran';
-  if (d.autostart === null || d.autostart === undefined) return '-';
-  return d.autostart ? 'yes' : 'no';
+  const k = bootKind(d);
+  return k === null ? '-' : { transient: 'tran', autostart: 'yes', 'no-autostart': 'no' }[k];
 }
 
 export const COLUMNS: readonly ColumnDef[] = [
@@ -373,14 +377,24 @@ export const COLUMNS: readonly ColumnDef[] = [
     cell: (d) => ({ text: cleanText(shortHost(d.host)), role: null }),
   },
   {
+    id: 'project',
+    title: () => 'PROJECT',
+    width: 12,
+    align: 'left',
+    sort: () => 'project',
+    priority: 5,
+    description: 'OpenStack project of the instance (Nova metadata); - elsewhere',
+    cell: (d) => (d.openstack?.projectName ? { text: cleanText(d.openstack.projectName), role: null } : { text: '-', role: 'value.unknown' }),
+  },
+  {
     id: 'name',
     title: () => 'NAME',
     width: 0,
     align: 'left',
     sort: () => 'name',
     priority: 100,
-    description: 'domain name',
-    cell: (d) => ({ text: cleanText(d.name), role: null }),
+    description: 'name (n: display name)',
+    cell: (d, ctx) => ({ text: cleanText(ctx.displayNames ? displayName(d) : d.name), role: null }),
   },
 ];
 

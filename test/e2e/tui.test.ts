@@ -311,6 +311,22 @@ describe.skipIf(!ready)('virtop TUI in tmux', () => {
     await waitFor(promptBack, 'the shell prompt', 5000);
   }, 60_000);
 
+  it('n shows the names people know: the OpenStack instance names of the demo k8s nodes; / finds them by project', async () => {
+    await startVirtop();
+    keys('n');
+    let s = await waitFor((x) => tableNames(x).includes('k8s-worker-a'), 'the Nova instance names');
+    expect(tableNames(s).filter((n) => n.startsWith('k8s-')).sort()).toEqual(['k8s-worker-a', 'k8s-worker-b', 'k8s-worker-c']);
+    keys('/');
+    type('platform');
+    keys('Enter');
+    s = await waitFor((x) => tableNames(x).length === 3, 'the three instances of project platform');
+    keys('n');
+    s = await waitFor((x) => tableNames(x).includes('k8s-node-1'), "libvirt's names again");
+    expect(tableNames(s).sort()).toEqual(['k8s-node-1', 'k8s-node-2', 'k8s-node-3']);
+    keys('q');
+    await waitFor(promptBack, 'the shell prompt');
+  }, 60_000);
+
   it('rejects an unknown --theme with one line and exit 2', () => {
     const r = spawnSync('node', ['bin/virtop', '--demo', '--theme', 'nope'], { cwd: ROOT, encoding: 'utf8' });
     expect(r.status).toBe(2);

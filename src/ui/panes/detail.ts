@@ -17,6 +17,7 @@ import { DISK_FIGURE_COLS, diskErrorText, diskFigures } from './disks.js';
 import { placeSimple, simpleHeader, simpleRow, type SimpleColumn } from './list.js';
 import { rewindPoint, type RewindPoint } from '../rewind.js';
 import { domainAt, rewindBar, selectedRewind } from './timebar.js';
+import { bootKind } from '../../model/boot.js';
 
 const EMPTY: SeriesSource = { length: 0, at: () => null };
 
@@ -288,9 +289,8 @@ export function stateReasonText(d: DomainView): string {
 
 /** Whether it comes back after a host reboot: "autostart", "no autostart", "transient"; null while unknown. */
 export function bootText(d: Pick<DomainView, 'autostart' | 'persistent'>): string | null {
-  if (d.persistent === false) return 'transient';
-  if (d.autostart === null || d.autostart === undefined) return null;
-  return d.autostart ? 'autostart' : 'no autostart';
+  const k = bootKind(d);
+  return k === null ? null : { transient: 'transient', autostart: 'autostart', 'no-autostart': 'no autostart' }[k];
 }
 
 function titleLine(d: DomainView, width: number, p: Palette): string {
@@ -312,6 +312,24 @@ function titleLine(d: DomainView, width: number, p: Palette): string {
   return lb.toString(p.open('pane.border'));
 }
 
+/** An OpenStack instance's identity, under the title: what Nova calls it, its flavor, project and user. */
+function openstackLine(d: DomainView, width: number, p: Palette): string | null {
+  const os = d.openstack;
+  if (!os) return null;
+  const lb = new LineBuilder(width, p.reset);
+  const sep = p.open('pane.border');
+  const label = p.open('header.label');
+  lb.add(' OpenStack ', label).add(cleanText(os.instanceName ?? '-'), p.open('pane.title'));
+  if (os.flavor) {
+    const f = os.flavor;
+    const parts = [f.vcpus !== null ? `${f.vcpus} vCPUs` : null, f.memoryMiB !== null ? humanKiB(f.memoryMiB * 1024) : null, f.diskGiB !== null ? `${f.diskGiB}G disk` : null].filter(Boolean);
+    lb.add(' │ ', sep).add('flavor ', label).add(cleanText(f.name ?? '-')).add(parts.length ? ` (${parts.join(', ')})` : '');
+  }
+  if (os.projectName || os.projectId) lb.add(' │ ', sep).add('project ', label).add(cleanText(os.projectName ?? os.projectId ?? '-'));
+  if (os.userName || os.userId) lb.add(' │ ', sep).add('user ', label).add(cleanText(os.userName ?? os.userId ?? '-'));
+  return lb.toString(p.open('pane.border'));
+}
+
 export function renderDetail(frame: Frame, d: DomainView | null, width: number, height: number): string[] {
   const p = frame.palette;
   const blank = ' '.repeat(width);
@@ -321,9 +339,10 @@ export function renderDetail(frame: Frame, d: DomainView | null, width: number, 
     while (lines.length < height) lines.push(blank);
     return lines;
   }
-  // Rewound: a line under the title says when the figures are from.
+  // Rewound: a line under the title says when the figures are from; an OpenStack instance's identity goes there too.
   const rw = selectedRewind(frame);
-  const bar = rw && height >= 6 ? [rewindBar(rw, width, p)] : [];
+  const os = height >= 8 ? openstackLine(d, width, p) : null;
+  const bar = [...(os ? [os] : []), ...(rw && height >= 6 ? [rewindBar(rw, width, p)] : [])];
   const body = height - 1 - bar.length;
   let lines: string[];
   if (width >= 140) {

@@ -166,7 +166,7 @@ export function renderDomainTable(
   });
   const lines: string[] = [tableHeader(placed, frame, width)];
   const pageSize = tablePageSize(height);
-  const ctx: CellContext = { io: state.io, gauge: (v) => p.gauge(v), irix: state.irix, latencyMs: state.latencyMs };
+  const ctx: CellContext = { io: state.io, gauge: (v) => p.gauge(v), irix: state.irix, displayNames: state.displayNames ?? false, latencyMs: state.latencyMs };
   if (rows.length === 0) {
     const msg =
       frame.view.seq < 0
@@ -181,7 +181,7 @@ export function renderDomainTable(
   const end = Math.min(rows.length, state.scroll + pageSize);
   const tagged = state.tagged.length ? new Set(state.tagged) : null;
   // Everything a row's text depends on besides its domain's data.
-  const look = cache ? `${width}|${state.io}|${state.irix}|${placed.map((c) => `${c.def.id}:${c.width}`).join()}` : '';
+  const look = cache ? `${width}|${state.io}|${state.irix}|${state.displayNames ?? false}|${placed.map((c) => `${c.def.id}:${c.width}`).join()}` : '';
   for (let i = state.scroll; i < end; i++) {
     const d = rows[i];
     const selected = d.key === state.selectedKey;
