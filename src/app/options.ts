@@ -24,6 +24,8 @@ export interface Options {
   prometheus: ListenAddress | null;
   /** --web.config.file: TLS and basic auth for the exporter (exporter-toolkit's format); null when not given */
   webConfigFile: string | null;
+  /** --metadata-labels: name, flavor and project_name on every domain series of the exporter */
+  metadataLabels: boolean;
   /** --record FILE: write every snapshot to this gzip NDJSON file */
   record: string | null;
   /** --record-max-size / --record-max-age / --record-keep: when the recording starts a new file; null: never */

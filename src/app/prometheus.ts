@@ -112,8 +112,9 @@ export async function runPrometheus(
   io: PrometheusIo,
   signal: AbortSignal,
   webConfigPath: string | null = null,
+  metadataLabels = false,
 ): Promise<number> {
-  const exporter = new PrometheusExporter();
+  const exporter = new PrometheusExporter({ metadataLabels });
   collector.onSnapshot((s) => exporter.update(s));
   let srv: ExporterServer;
   let web: WebConfig | null = null;
@@ -158,7 +159,7 @@ export async function runPrometheusMode(opts: Options, uris: string[]): Promise<
   }
   let code = 1;
   try {
-    code = await runPrometheus(opts.prometheus, feed.collector, { stderr: process.stderr }, abort.signal, opts.webConfigFile);
+    code = await runPrometheus(opts.prometheus, feed.collector, { stderr: process.stderr }, abort.signal, opts.webConfigFile, opts.metadataLabels);
   } finally {
     // A libvirt call stuck on a dead host must not hold the exit.
     await settleWithin(feed.collector.close(), EXIT_CLOSE_GRACE_MS);

@@ -83,6 +83,11 @@ export const OPTIONS: readonly OptionSpec[] = [
     description: 'with --prometheus: TLS and basic auth from FILE (the web config format Prometheus exporters share)',
     value: { kind: 'file', label: 'FILE' },
   },
+  {
+    name: 'metadata-labels',
+    type: 'boolean',
+    description: 'with --prometheus: put name (OpenStack instance or title), flavor and project_name labels on every domain series',
+  },
   { name: 'record', type: 'string', description: 'record every tick to FILE (gzip NDJSON) while monitoring', value: { kind: 'file', label: 'FILE' } },
   {
     name: 'record-max-size',
@@ -230,7 +235,7 @@ export async function parseArgs(rawArgv: string[]): Promise<ParseOutcome> {
 function exportModes(
   parsed: Record<string, unknown>,
   ctx: { batch: boolean; demo: boolean; connect: boolean },
-): Pick<Options, 'prometheus' | 'record' | 'recordCap' | 'replay' | 'webConfigFile'> {
+): Pick<Options, 'prometheus' | 'record' | 'recordCap' | 'replay' | 'webConfigFile' | 'metadataLabels'> {
   const fileArg = (name: string): string | null => {
     const v = parsed[name];
     if (v === undefined) return null;
@@ -247,6 +252,8 @@ function exportModes(
   const webConfigFile = webRaw === undefined ? null : String(webRaw);
   if (webConfigFile !== null && webConfigFile.trim() === '') throw new UsageError('--web.config.file needs a file name');
   if (webConfigFile !== null && parsed.prometheus === undefined) throw new UsageError('--web.config.file configures the exporter; add --prometheus');
+  const metadataLabels = Boolean(parsed['metadata-labels']);
+  if (metadataLabels && parsed.prometheus === undefined) throw new UsageError('--metadata-labels labels the exporter\'s series; add --prometheus');
 
   let prometheus: ListenAddress | null = null;
   if (parsed.prometheus !== undefined) {
@@ -267,7 +274,7 @@ function exportModes(
     if (ctx.demo || ctx.connect) throw new UsageError('--replay plays a recording; drop --connect and --demo');
     if (parsed.delay !== undefined) throw new UsageError('--replay keeps the recorded pace; drop --delay');
   }
-  return { prometheus, record, recordCap: recordCap(parsed, record !== null), replay, webConfigFile };
+  return { prometheus, record, recordCap: recordCap(parsed, record !== null), replay, webConfigFile, metadataLabels };
 }
 
 /** Closed recording files kept beside the current one when no --record-keep is given. */

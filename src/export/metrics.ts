@@ -12,6 +12,7 @@
 // An unknown value (null) gives no series at all, never a 0.
 
 import type { DomainSample, HostInventory, HostSample, PoolStateName, Snapshot, StateName } from '../types/sample.js';
+import { displayName } from '../model/names.js';
 
 export type MetricType = 'counter' | 'gauge';
 
@@ -216,9 +217,24 @@ export function toFloat(v: bigint): number {
  * tick's deadline (a stale placeholder in the snapshot) keeps its series
  * instead of blinking out, and builds the series of the last snapshot.
  */
+/**
+ * --metadata-labels: what people call a domain, on every domain series (as
+ * kumina-style exporters do when asked): its display name, flavor and
+ * project. Off by default: a label that changes (a renamed instance) starts
+ * a new series, and these are read from the XML, not from libvirt's stats.
+ */
+export const METADATA_LABELS = ['name', 'flavor', 'project_name'] as const;
+
+/** A family's label names, with the metadata labels when asked and the family is per domain. */
+export function familyLabels(def: MetricDef, metadataLabels: boolean): string[] {
+  return metadataLabels && def.labelNames.includes('domain') ? [...def.labelNames, ...METADATA_LABELS] : [...def.labelNames];
+}
+
 export class ExportState {
   private snap: Snapshot | null = null;
   private readonly lastFresh = new Map<string, HostSample>();
+
+  constructor(private readonly metadataLabels = false) {}
 
   update(snap: Snapshot): void {
     this.snap = snap;
@@ -260,7 +276,7 @@ export class ExportState {
         add('hostCpus', host, sample.info.cpus);
         add('hostMemory', host, kib(sample.info.memoryKiB));
       }
-      for (const d of sample.domains) domainSeries(hs.uri, d, add);
+      for (const d of sample.domains) domainSeries(hs.uri, d, add, this.metadataLabels);
       if (sample.inventory) inventorySeries(hs.uri, sample.inventory, add);
       for (const b of sample.bridges?.bridges ?? []) {
         add('bridgeRx', { host: hs.uri, bridge: b.name }, flt(b.rxBytes));
@@ -314,8 +330,13 @@ function blockInfoLabels(k: DomainSample['disks'][number]): Record<string, strin
   };
 }
 
-function domainSeries(uri: string, d: DomainSample, add: Add): void {
-  const l = { host: uri, domain: d.name, uuid: d.uuid };
+function domainSeries(uri: string, d: DomainSample, add: Add, metadataLabels: boolean): void {
+  const l = {
+    host: uri,
+    domain: d.name,
+    uuid: d.uuid,
+    ...(metadataLabels ? { name: displayName(d), flavor: d.openstack?.flavor?.name ?? '', project_name: d.openstack?.projectName ?? '' } : {}),
+  };
   add('state', l, STATE_CODES[d.state]);
   add('cpuTime', l, secs(d.cpuTimeNs));
   add('memUsage', l, kib(d.balloon.currentKiB));

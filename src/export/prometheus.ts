@@ -11,18 +11,20 @@
 
 import { Counter, Gauge, Registry } from 'prom-client';
 import type { Snapshot } from '../types/sample.js';
-import { ExportState, METRICS, type MetricKey, type Series, type SeriesMap } from './metrics.js';
+import { ExportState, familyLabels, METRICS, type MetricKey, type Series, type SeriesMap } from './metrics.js';
 
 export class PrometheusExporter {
   readonly registry = new Registry();
-  private readonly state = new ExportState();
+  private readonly state: ExportState;
   private current: SeriesMap = new Map();
 
-  constructor() {
+  /** metadataLabels: name, flavor and project_name on every domain series (--metadata-labels) */
+  constructor(opts: { metadataLabels?: boolean } = {}) {
+    this.state = new ExportState(opts.metadataLabels ?? false);
     for (const key of Object.keys(METRICS) as MetricKey[]) {
       const d = METRICS[key];
       const series = (): Series[] => this.current.get(key) ?? [];
-      const common = { name: d.name, help: d.help, labelNames: [...d.labelNames], registers: [this.registry] };
+      const common = { name: d.name, help: d.help, labelNames: familyLabels(d, opts.metadataLabels ?? false), registers: [this.registry] };
       // Each scrape rebuilds the metric from the latest series (a counter
       // gets its cumulative value back through inc() after reset()).
       if (d.type === 'counter') {

@@ -55,6 +55,11 @@ export const CSV_COLUMNS = [
   'diskLatencyMs',
   'persistent',
   'autostart',
+  // Added later (additive): what people call the domain.
+  'title',
+  'openstackInstance',
+  'openstackProject',
+  'openstackFlavor',
 ] as const;
 
 /** A yes/no column: 1, 0, or empty when unknown (as numbers are). */
@@ -127,6 +132,10 @@ export function csvRows(view: ModelView, domains: readonly DomainView[] = view.d
       d.diskLatencyMs ?? null,
       flag(d.persistent),
       flag(d.autostart),
+      d.title ?? null,
+      d.openstack?.instanceName ?? null,
+      d.openstack?.projectName ?? null,
+      d.openstack?.flavor?.name ?? null,
     ]
       .map(csvField)
       .join(',');

@@ -380,3 +380,19 @@ describe('the names and labels of both libvirt exporter families', () => {
     }
   });
 });
+
+describe('--metadata-labels on the demo host', () => {
+  it('every domain series carries name, flavor and project_name; a k8s node its Nova names; promtool stays clean', async () => {
+    const ex = await startExporter(['--demo', '-d', '0.5', '--metadata-labels']);
+    const text = await scrape(ex.url);
+    expect(promtool(text)).toEqual({ status: 0, out: '' });
+    const m = samples(text);
+    const cpu = find(m, 'libvirt_domain_info_cpu_time_seconds_total', 'domain="k8s-node-1"');
+    expect(cpu).toHaveLength(1);
+    expect(cpu[0][0]).toContain('name="k8s-worker-a",flavor="k8s.worker.6c16g",project_name="platform"');
+    // a guest with a title and no Nova metadata: its title, empty flavor and project
+    expect(find(m, 'libvirt_domain_info_cpu_time_seconds_total', 'domain="web-01"')[0][0]).toContain('name="Public web frontend (nginx, php-fpm)",flavor="",project_name=""');
+    const domainSeries = [...m.keys()].filter((k) => k.startsWith('libvirt_domain_'));
+    expect(domainSeries.every((k) => k.includes(',name="'))).toBe(true);
+  });
+});

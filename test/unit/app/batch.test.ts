@@ -34,6 +34,7 @@ function options(over: Partial<Options>): Options {
     iterations: 10,
     webConfigFile: null,
     recordCap: null,
+    metadataLabels: false,
     batch: true,
     csv: null,
     json: true,

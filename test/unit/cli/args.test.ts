@@ -140,6 +140,7 @@ describe('--prometheus, --record, --replay', () => {
     [['--replay', 'a.gz', '-c', 'qemu:///system'], /drop --connect and --demo/],
     [['--replay', 'a.gz', '-d', '5'], /--replay keeps the recorded pace; drop --delay/],
     [['--record-max-size', '1G'], /--record-max-size caps a recording; add --record FILE/],
+    [['--metadata-labels'], /--metadata-labels labels the exporter's series; add --prometheus/],
     [['--record', 'r.gz', '--record-max-size', 'big'], /--record-max-size must be a size such as 500M or 2G, got 'big'/],
     [['--record', 'r.gz', '--record-max-size', '1K'], /at least 64K/],
     [['--record', 'r.gz', '--record-max-age', 'soon'], /--record-max-age must be a duration such as 30m, 6h or 1d, got 'soon'/],
@@ -150,6 +151,11 @@ describe('--prometheus, --record, --replay', () => {
   ])('rejects %j', async (argv, message) => {
     await expect(parseArgs(argv as string[])).rejects.toThrow(message);
     await expect(parseArgs(argv as string[])).rejects.toBeInstanceOf(UsageError);
+  });
+
+  it('--metadata-labels goes with --prometheus; off unless given', async () => {
+    expect((await opts(['--prometheus', '--metadata-labels'])).metadataLabels).toBe(true);
+    expect((await opts(['--prometheus'])).metadataLabels).toBe(false);
   });
 
   it('a recording capped by size, age or both; 5 old files kept unless told', async () => {

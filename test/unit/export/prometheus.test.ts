@@ -108,3 +108,37 @@ describe('parseListenAddress', () => {
     expect(() => parseListenAddress(raw)).toThrow(msg);
   });
 });
+
+describe('--metadata-labels', () => {
+  const withNova = (): Snapshot => {
+    const s = fullSnapshot(2, 1);
+    const d = s.hosts[0].domains[0];
+    const domains = [
+      {
+        ...d,
+        title: 'Billing DB',
+        openstack: { instanceName: 'billing-db-02', instanceUuid: d.uuid, flavor: { name: 'm1.large', vcpus: 4, memoryMiB: 8192, diskGiB: 80 }, projectName: 'billing', projectId: 'p', userName: 'alice', userId: 'a' },
+      },
+    ];
+    return { ...s, hosts: [{ ...s.hosts[0], domains }] };
+  };
+
+  it('puts name, flavor and project_name on every domain series when asked, and nowhere else', async () => {
+    const ex = new PrometheusExporter({ metadataLabels: true });
+    ex.update(withNova());
+    const text = await ex.render();
+    const domainLines = text.split('\n').filter((l) => /^libvirt_domain_[a-z_]+\{/.test(l));
+    expect(domainLines.length).toBeGreaterThan(20);
+    for (const l of domainLines) expect(l).toContain('name="billing-db-02",flavor="m1.large",project_name="billing"');
+    expect(text).toMatch(/^virtop_up\{host="qemu:\/\/\/system"\} 1$/m);
+  });
+
+  it('leaves the series as they were without it', async () => {
+    const ex = new PrometheusExporter();
+    ex.update(withNova());
+    const text = await ex.render();
+    // (libvirt_domain_openstack_info carries project_name by definition)
+    const others = text.split('\n').filter((l) => !l.startsWith('libvirt_domain_openstack_info'));
+    expect(others.filter((l) => l.includes('project_name=') || l.includes('flavor=') || /[{,]name="/.test(l))).toEqual([]);
+  });
+});

@@ -183,6 +183,16 @@ describe('json line: pools and networks (schema 3)', () => {
 });
 
 describe('csv', () => {
+  it('title and the OpenStack instance, project and flavor at the end; empty where absent; a formula-like name made inert', () => {
+    const view = twoTicks();
+    const d = { ...view.domains[0], title: 'Billing DB', openstack: { instanceName: 'billing-db-02', instanceUuid: 'u', flavor: { name: 'm1.large', vcpus: 4, memoryMiB: 8192, diskGiB: 80 }, projectName: '=cmd', projectId: 'p', userName: null, userId: null } };
+    const row = csvRows(view, [d])[0].split(',');
+    const at = (c: (typeof CSV_COLUMNS)[number]) => row[CSV_COLUMNS.indexOf(c)];
+    expect([at('title'), at('openstackInstance'), at('openstackProject'), at('openstackFlavor')]).toEqual(['Billing DB', 'billing-db-02', "\"'=cmd\"", 'm1.large']);
+    const plain = csvRows(view, [{ ...view.domains[0], title: null, openstack: null }])[0].split(',');
+    expect(plain.slice(-4)).toEqual(['', '', '', '']);
+  });
+
   it('header then one row per domain, empty for unknown', () => {
     const view = twoTicks();
     expect(csvHeader().split(',')).toEqual([...CSV_COLUMNS]);
