@@ -108,6 +108,9 @@ void Completer::OnAsync(uv_async_t* async) {
   Napi::Env env(self->env_);
   for (Job* job : batch) {
     std::unique_ptr<Job> owned(job);
+    // Counted as settled before its promise settles: code that runs on it
+    // (pendingCalls() in a continuation) sees it gone.
+    if (self->pending_ > 0) self->pending_--;
     // Nothing may escape into libuv. Jobs settle their own promise and catch
     // conversion errors; what is left (e.g. N-API refusing calls while a
     // worker thread is being terminated) has nobody to report to.
@@ -123,7 +126,7 @@ void Completer::OnAsync(uv_async_t* async) {
     } catch (...) {
     }
   }
-  self->pending_ -= std::min(self->pending_, batch.size());
+  // A continuation may have begun new jobs (Begin() re-refs the handle).
   if (self->pending_ == 0 && self->handle_ != nullptr)
     uv_unref(reinterpret_cast<uv_handle_t*>(&self->handle_->async));
 }
