@@ -45,6 +45,14 @@ export function isSortKey(k: string): k is SortKey {
 // localeCompare without arguments uses).
 const collator = new Intl.Collator();
 
+/** The one order of names everywhere (domains, pools, volumes, networks, guests): the shared collator's. */
+export const compareNames: (a: string, b: string) => number = collator.compare;
+
+/** Things with a name, in that order. */
+export function byName<T extends { name: string }>(a: T, b: T): number {
+  return compareNames(a.name, b.name);
+}
+
 export function sortDomains(domains: readonly DomainView[], key: SortKey, reverse = false): DomainView[] {
   const get = SORT_KEYS[key];
   const sign = ASCENDING_BY_DEFAULT.has(key) !== reverse ? 1 : -1;

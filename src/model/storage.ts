@@ -7,8 +7,8 @@
 import type { BridgeReading, HostInventory, NetworkSample } from '../types/sample.js';
 import { counterRate, scanElapsedNs } from './rates.js';
 import type { DomainView, HostBridgeView, NetworkView, PoolView, TapView } from './view.js';
+import { compareNames } from './sort.js';
 
-const byName = new Intl.Collator();
 
 /** The growth rate needs this much history: a minute of a slow loop's rounds says little. */
 export const GROWTH_MIN_SPAN_MS = 10 * 60_000;
@@ -103,7 +103,7 @@ function diskUsers(domains: readonly DomainView[]): Map<string, string[]> {
     }
   }
   // By name: the domains' order changes from tick to tick, the lists should not.
-  for (const list of users.values()) list.sort(byName.compare);
+  for (const list of users.values()) list.sort(compareNames);
   return users;
 }
 
@@ -184,8 +184,8 @@ function attached(domains: readonly DomainView[], on: (nic: DomainView['nics'][n
       taps.push({ tap: nic.name, domain: d.name, mac: nic.mac });
     }
   }
-  guests.sort(byName.compare);
-  taps.sort((a, b) => byName.compare(a.tap, b.tap) || byName.compare(a.domain, b.domain));
+  guests.sort(compareNames);
+  taps.sort((a, b) => compareNames(a.tap, b.tap) || compareNames(a.domain, b.domain));
   return { guests, taps };
 }
 
@@ -239,7 +239,7 @@ export function hostBridgeViews(
   const names = new Set<string>();
   for (const d of domains) for (const nic of d.nics) if (nic.type === 'bridge' && nic.bridge && !owned.has(nic.bridge)) names.add(nic.bridge);
   const rates = bridgeRates(traffic.prev, traffic.cur);
-  return [...names].sort(byName.compare).map((name) => ({
+  return [...names].sort(compareNames).map((name) => ({
     name,
     ...attached(domains, (nic) => nic.bridge === name),
     rxBytesPerSec: rates.get(name)?.rx ?? null,

@@ -13,8 +13,8 @@ import type { Frame } from '../frame.js';
 import { cleanText } from '../text.js';
 import { autostartText } from '../table.js';
 import { inventoryKey, placeSimple, simpleHeader, simpleRow, type ListSpec, type SimpleColumn } from './list.js';
+import { byName } from '../../model/sort.js';
 
-const byName = new Intl.Collator();
 
 export type NetworkRow =
   | { kind: 'network'; host: string; net: NetworkView }
@@ -40,7 +40,7 @@ export function networkRows(frame: Frame): NetworkRow[] {
   for (const h of frame.view.hosts) {
     const host = h.uri;
     const heads: NetworkRow[] = [
-      ...[...(h.networks ?? [])].sort((a, b) => byName.compare(a.name, b.name)).map((net): NetworkRow => ({ kind: 'network', host, net })),
+      ...[...(h.networks ?? [])].sort(byName).map((net): NetworkRow => ({ kind: 'network', host, net })),
       ...(h.bridges ?? []).map((bridge): NetworkRow => ({ kind: 'bridge', host, bridge })),
     ];
     for (const head of heads) {

@@ -12,6 +12,7 @@ import type { Frame } from '../frame.js';
 import { cleanText, truncateStart } from '../text.js';
 import { autostartText } from '../table.js';
 import { inventoryKey, placeSimple, simpleHeader, simpleRow, type ListSpec, type SimpleColumn } from './list.js';
+import { byName } from '../../model/sort.js';
 
 export const POOL_WARN_PERCENT = 80;
 export const POOL_CRIT_PERCENT = 90;
@@ -20,7 +21,6 @@ export const POOL_FULL_SOON_SEC = 24 * 3600;
 
 export type StorageRow = { host: string; pool: PoolView; volume: null } | { host: string; pool: PoolView; volume: VolumeView };
 
-const byName = new Intl.Collator();
 
 /**
  * One row per pool, by name within each host in the hosts' order; with a pool opened (Enter), that pool
@@ -31,13 +31,13 @@ export function storageRows(frame: Frame): StorageRow[] {
   const open = frame.state.opened?.storage?.key ?? null;
   const all: StorageRow[] = [];
   for (const h of frame.view.hosts) {
-    for (const pool of [...(h.pools ?? [])].sort((a, b) => byName.compare(a.name, b.name))) {
+    for (const pool of [...(h.pools ?? [])].sort(byName)) {
       if (inventoryKey(h.uri, pool.uuid) !== open) {
         all.push({ host: h.uri, pool, volume: null });
         continue;
       }
       const rows: StorageRow[] = [{ host: h.uri, pool, volume: null }];
-      const volumes = [...(pool.volumes ?? [])].sort((a, b) => byName.compare(a.name, b.name));
+      const volumes = [...(pool.volumes ?? [])].sort(byName);
       for (const volume of volumes) rows.push({ host: h.uri, pool, volume });
       return rows;
     }
