@@ -2,12 +2,13 @@
 // a DomainSample. Pure: the collector feeds it the record and what the
 // domain XML and domain list said.
 
-import type { DomainDef } from '../libvirt/domain-xml.js';
+import type { DiskDef, DomainDef } from '../libvirt/domain-xml.js';
 import { isActiveState } from '../types/state.js';
 import type { ParamValue } from '../libvirt/types.js';
 import type {
   BalloonSample,
   DiskSample,
+  DiskXmlFacts,
   DomainSample,
   NicSample,
   StateName,
@@ -95,6 +96,19 @@ export interface DomainMeta {
   state: number | null;
 }
 
+/** The disk's XML facts the exporters' info series label (collector's shape of a DiskDef). */
+export function diskXmlFacts(d: DiskDef): DiskXmlFacts {
+  return {
+    type: d.type,
+    driverName: d.driver.name,
+    driverType: d.driver.type,
+    driverCache: d.driver.cache,
+    driverDiscard: d.driver.discard,
+    protocol: d.protocol,
+    serial: d.serial,
+  };
+}
+
 /** True when the record lacks what a monitor needs for an active domain (e.g. the test driver only gives state.*). */
 export function isThinRecord(params: Record<string, ParamValue>): boolean {
   return params['cpu.time'] === undefined;
@@ -136,6 +150,7 @@ export function domainFromRecord(
       path: str(p, `${prefix}path`) ?? diskDef?.source ?? null,
       device: diskDef?.device ?? null,
       bus: diskDef?.bus ?? null,
+      xml: diskDef ? diskXmlFacts(diskDef) : null,
       rdReqs: big(p, `${prefix}rd.reqs`),
       rdBytes: big(p, `${prefix}rd.bytes`),
       wrReqs: big(p, `${prefix}wr.reqs`),
@@ -165,6 +180,7 @@ export function domainFromRecord(
       type: nicDef?.type ?? null,
       bridge: nicDef?.bridge ?? null,
       model: nicDef?.model ?? null,
+      mtu: nicDef?.mtu ?? null,
       rxBytes: big(p, `${prefix}rx.bytes`),
       rxPkts: big(p, `${prefix}rx.pkts`),
       rxErrs: big(p, `${prefix}rx.errs`),

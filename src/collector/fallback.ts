@@ -5,6 +5,7 @@
 
 import { ErrorCode } from '../libvirt/errors.js';
 import type { DomainDef } from '../libvirt/domain-xml.js';
+import { diskXmlFacts } from './bulk.js';
 import type { DomainSample, Draft } from '../types/sample.js';
 import {
   errorCode,
@@ -100,6 +101,7 @@ export async function fillFromPerDomainCalls(
         path: d.source,
         device: d.device,
         bus: d.bus,
+        xml: diskXmlFacts(d),
         rdReqs: s?.rdReq ?? null,
         rdBytes: s?.rdBytes ?? null,
         wrReqs: s?.wrReq ?? null,
@@ -124,6 +126,7 @@ export async function fillFromPerDomainCalls(
         type: n.type,
         bridge: n.bridge,
         model: n.model,
+        mtu: n.mtu,
         rxBytes: s?.rxBytes ?? null,
         rxPkts: s?.rxPackets ?? null,
         rxErrs: s?.rxErrs ?? null,

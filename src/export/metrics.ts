@@ -316,17 +316,19 @@ export function usedPercent(availableKiB: bigint | null, usableKiB: bigint | nul
   return ((toFloat(availableKiB) - toFloat(usableKiB)) / toFloat(availableKiB)) * 100;
 }
 
-/** What is known of a disk for libvirt_domain_block_stats_info's labels; '' where the XML reader has nothing. */
+/** What the XML says of a disk, for libvirt_domain_block_stats_info's labels; '' where it says nothing. */
 function blockInfoLabels(k: DomainSample['disks'][number]): Record<string, string> {
+  const x = k.xml;
   return {
-    disk_type: k.device ?? '',
+    // the <disk type> (file, block, network, volume), as the exporter family has it
+    disk_type: x?.type ?? '',
     target_bus: k.bus ?? '',
-    driver_name: '',
-    driver_type: '',
-    driver_cache: '',
-    driver_discard: '',
-    source_protocol: '',
-    serial: '',
+    driver_name: x?.driverName ?? '',
+    driver_type: x?.driverType ?? '',
+    driver_cache: x?.driverCache ?? '',
+    driver_discard: x?.driverDiscard ?? '',
+    source_protocol: x?.protocol ?? '',
+    serial: x?.serial ?? '',
   };
 }
 
@@ -380,7 +382,7 @@ function domainSeries(uri: string, d: DomainSample, add: Add, metadataLabels: bo
   }
   for (const n of d.nics) {
     const nl = { ...l, target_device: n.name, source_bridge: n.bridge ?? '' };
-    add('ifInfo', { ...nl, interface_type: n.type ?? '', mac_address: n.mac ?? '', model_type: n.model ?? '', mtu_size: '' }, 1);
+    add('ifInfo', { ...nl, interface_type: n.type ?? '', mac_address: n.mac ?? '', model_type: n.model ?? '', mtu_size: n.mtu != null ? String(n.mtu) : '' }, 1);
     add('ifRxBytes', nl, flt(n.rxBytes));
     add('ifRxPkts', nl, flt(n.rxPkts));
     add('ifRxErrs', nl, flt(n.rxErrs));

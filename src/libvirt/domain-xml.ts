@@ -14,6 +14,13 @@ export interface DiskDef {
   source: string | null;
   device: string; // disk, cdrom, floppy, lun
   bus: string | null;
+  /** <disk type=…>: file, block, network, volume, dir */
+  type: string | null;
+  /** <driver name type cache discard/>: qemu, qcow2/raw, none/writeback/…, unmap/ignore */
+  driver: { name: string | null; type: string | null; cache: string | null; discard: string | null };
+  /** <source protocol=…> of a network disk (rbd, nbd, iscsi, …) */
+  protocol: string | null;
+  serial: string | null;
 }
 
 export interface NicDef {
@@ -27,6 +34,8 @@ export interface NicDef {
   /** the host bridge it is plugged into: a bridge interface's source, or (live XML) the bridge of its libvirt network */
   bridge: string | null;
   model: string | null;
+  /** <mtu size=…/>, null when the XML does not set it */
+  mtu: number | null;
 }
 
 export interface DomainDef {
@@ -122,7 +131,17 @@ export function parseDomainXml(xml: string): DomainXmlResult {
       (attr(src, 'pool') !== null ? `${attr(src, 'pool')}/${attr(src, 'volume') ?? ''}` : null) ??
       attr(src, 'name') ??
       attr(src, 'dir');
-    disks.push({ target, source, device: attr(d, 'device') ?? 'disk', bus: attr(obj(d)?.target, 'bus') });
+    const drv = obj(d)?.driver;
+    disks.push({
+      target,
+      source,
+      device: attr(d, 'device') ?? 'disk',
+      bus: attr(obj(d)?.target, 'bus'),
+      type: attr(d, 'type'),
+      driver: { name: attr(drv, 'name'), type: attr(drv, 'type'), cache: attr(drv, 'cache'), discard: attr(drv, 'discard') },
+      protocol: attr(src, 'protocol'),
+      serial: text(obj(d)?.serial),
+    });
   }
 
   const nics: NicDef[] = [];
@@ -136,6 +155,7 @@ export function parseDomainXml(xml: string): DomainXmlResult {
       source: attr(src, 'network') ?? attr(src, 'bridge') ?? attr(src, 'dev') ?? null,
       bridge: type === 'bridge' || type === 'network' ? (attr(src, 'bridge') ?? null) : null,
       model: attr(obj(n)?.model, 'type'),
+      mtu: intOrNull(attr(obj(n)?.mtu, 'size')),
     });
   }
 

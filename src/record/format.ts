@@ -7,6 +7,7 @@
 
 import type {
   OpenStackMeta,
+  DiskXmlFacts,
   DomainAutostart,
   DiskIoError,
   AddressSource,
@@ -241,6 +242,19 @@ const disk = record<DiskSample>({
   flTimesNs: opt(bigN),
   device: opt(strN),
   bus: opt(strN),
+  xml: opt(
+    nul(
+      record<DiskXmlFacts>({
+        type: strN,
+        driverName: strN,
+        driverType: strN,
+        driverCache: strN,
+        driverDiscard: strN,
+        protocol: strN,
+        serial: strN,
+      }),
+    ),
+  ),
   ioError: opt(nul(oneOf(['unspec', 'nospace'] as const satisfies readonly DiskIoError[]))),
 });
 
@@ -251,6 +265,7 @@ const nic = record<NicSample>({
   type: opt(strN),
   bridge: opt(strN),
   model: opt(strN),
+  mtu: opt(numN),
   rxBytes: bigN,
   rxPkts: bigN,
   rxErrs: bigN,

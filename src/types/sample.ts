@@ -72,6 +72,17 @@ export interface OpenStackMeta {
   userId: string | null;
 }
 
+/** What the domain XML says of a disk beyond its source and target. */
+export interface DiskXmlFacts {
+  readonly type: string | null;
+  readonly driverName: string | null;
+  readonly driverType: string | null;
+  readonly driverCache: string | null;
+  readonly driverDiscard: string | null;
+  readonly protocol: string | null;
+  readonly serial: string | null;
+}
+
 export interface DiskSample {
   /** target dev (vda) */
   readonly name: string;
@@ -94,6 +105,8 @@ export interface DiskSample {
   /** from the domain XML: disk, cdrom, floppy or lun; and the bus (virtio, scsi, sata, ide); absent in older recordings */
   readonly device?: string | null;
   readonly bus?: string | null;
+  /** from the domain XML, for the exporters' info series; absent in older recordings */
+  readonly xml?: DiskXmlFacts | null;
   /** the error that paused the guest on this disk (virDomainGetDiskErrors), null for none; absent unless the guest is paused on an I/O error */
   readonly ioError?: DiskIoError | null;
 }
@@ -113,6 +126,8 @@ export interface NicSample {
   readonly bridge?: string | null;
   /** the device model (virtio, e1000, ...) from the domain XML; absent in older recordings */
   readonly model?: string | null;
+  /** <mtu size/> from the domain XML; absent in older recordings */
+  readonly mtu?: number | null;
   readonly rxBytes: bigint | null;
   readonly rxPkts: bigint | null;
   readonly rxErrs: bigint | null;

@@ -354,8 +354,9 @@ describe('the names and labels of both libvirt exporter families', () => {
     const [blk, v] = one('libvirt_domain_block_stats_info', 'domain="web-01"', 'target_device="vda"');
     expect(v).toBe(1);
     expect(blk).toContain('source_file="/var/lib/libvirt/images/web-01-vda.qcow2"');
-    expect(blk).toContain('disk_type="disk"');
-    expect(blk).toContain('target_bus="virtio"');
+    for (const label of ['disk_type="file"', 'target_bus="virtio"', 'driver_name="qemu"', 'driver_type="qcow2"', 'driver_cache="none"', 'driver_discard="unmap"', 'source_protocol=""']) {
+      expect(blk).toContain(label);
+    }
     const [nic] = one('libvirt_domain_interface_stats_info', 'domain="web-01"');
     expect(nic).toMatch(/interface_type="(network|bridge)"/);
     expect(nic).toContain('model_type="virtio"');

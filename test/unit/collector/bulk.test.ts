@@ -57,8 +57,8 @@ const def: DomainDef = {
   currentMemKiB: 262144,
   maxVcpus: 4,
   currentVcpus: 2,
-  disks: [{ target: 'vda', source: '/x', device: 'disk', bus: 'virtio' }],
-  nics: [{ target: 'vnet7', mac: '52:54:00:12:34:56', type: 'network', source: 'virtop-lab-net', bridge: 'virtoplab0', model: 'virtio' }],
+  disks: [{ target: 'vda', source: '/x', device: 'disk', bus: 'virtio', type: 'file', driver: { name: 'qemu', type: 'qcow2', cache: 'none', discard: 'unmap' }, protocol: null, serial: 'S1' }],
+  nics: [{ target: 'vnet7', mac: '52:54:00:12:34:56', type: 'network', source: 'virtop-lab-net', bridge: 'virtoplab0', model: 'virtio', mtu: 9000 }],
   hasBalloon: true,
   balloonStatsPeriodSec: 1,
 };

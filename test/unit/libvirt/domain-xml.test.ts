@@ -35,17 +35,19 @@ describe('parseDomainXml', () => {
     expect(d.maxMemKiB).toBe(4194304);
     expect(d.currentMemKiB).toBe(2 * 1024 * 1024);
     expect([d.maxVcpus, d.currentVcpus]).toEqual([8, 2]);
+    const noDriver = { name: null, type: null, cache: null, discard: null };
+    const facts = { driver: noDriver, protocol: null, serial: null };
     expect(d.disks).toEqual([
-      { target: 'vda', source: '/var/lib/libvirt/images/web 01.qcow2', device: 'disk', bus: 'virtio' },
-      { target: 'vdb', source: '/dev/vg/data', device: 'disk', bus: 'virtio' },
-      { target: 'vdc', source: 'default/v1', device: 'disk', bus: 'virtio' },
-      { target: 'sda', source: null, device: 'cdrom', bus: 'sata' },
+      { target: 'vda', source: '/var/lib/libvirt/images/web 01.qcow2', device: 'disk', bus: 'virtio', type: 'file', ...facts },
+      { target: 'vdb', source: '/dev/vg/data', device: 'disk', bus: 'virtio', type: 'block', ...facts },
+      { target: 'vdc', source: 'default/v1', device: 'disk', bus: 'virtio', type: 'volume', ...facts },
+      { target: 'sda', source: null, device: 'cdrom', bus: 'sata', type: 'file', ...facts },
     ]);
     expect(d.nics).toEqual([
       // a network interface in the live XML names its bridge too; a direct (macvtap) one has none
-      { target: 'vnet3', mac: '52:54:00:aa:bb:cc', type: 'network', source: 'default', bridge: 'virbr0', model: 'virtio' },
-      { target: null, mac: '52:54:00:aa:bb:cd', type: 'bridge', source: 'br0', bridge: 'br0', model: null },
-      { target: 'macvtap0', mac: '52:54:00:aa:bb:ce', type: 'direct', source: 'eno1', bridge: null, model: null },
+      { target: 'vnet3', mac: '52:54:00:aa:bb:cc', type: 'network', source: 'default', bridge: 'virbr0', model: 'virtio', mtu: null },
+      { target: null, mac: '52:54:00:aa:bb:cd', type: 'bridge', source: 'br0', bridge: 'br0', model: null, mtu: null },
+      { target: 'macvtap0', mac: '52:54:00:aa:bb:ce', type: 'direct', source: 'eno1', bridge: null, model: null, mtu: null },
     ]);
     expect(d.hasBalloon).toBe(true);
     expect(d.balloonStatsPeriodSec).toBe(5);
@@ -154,5 +156,23 @@ describe('titles and OpenStack Nova metadata', () => {
   it('an empty title is no title', () => {
     const r = parseDomainXml(domain('<title>  </title>'));
     expect(r.ok && r.value.title).toBeNull();
+  });
+});
+
+describe('disk and NIC facts for the exporters\' info series', () => {
+  it('reads <disk type>, <driver>, a network source\'s protocol, <serial>, and <mtu size>', () => {
+    const r = parseDomainXml(`<domain type='kvm'><name>d</name><devices>
+      <disk type='network' device='disk'><driver name='qemu' type='raw' cache='writeback' discard='unmap'/><source protocol='rbd' name='pool/img'/><target dev='vda' bus='virtio'/><serial>SN-1</serial></disk>
+      <disk type='file' device='cdrom'><target dev='sda' bus='sata'/></disk>
+      <interface type='bridge'><source bridge='br0'/><target dev='tap1'/><mtu size='9000'/></interface>
+      <interface type='network'><source network='default'/><target dev='tap2'/></interface>
+    </devices></domain>`);
+    expect(r.ok).toBe(true);
+    if (!r.ok) return;
+    expect(r.value.disks.map((d) => [d.type, d.driver, d.protocol, d.serial])).toEqual([
+      ['network', { name: 'qemu', type: 'raw', cache: 'writeback', discard: 'unmap' }, 'rbd', 'SN-1'],
+      ['file', { name: null, type: null, cache: null, discard: null }, null, null],
+    ]);
+    expect(r.value.nics.map((n) => n.mtu)).toEqual([9000, null]);
   });
 });
