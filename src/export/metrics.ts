@@ -342,7 +342,9 @@ function domainSeries(uri: string, d: DomainSample, add: Add, metadataLabels: bo
   add('state', l, STATE_CODES[d.state]);
   add('cpuTime', l, secs(d.cpuTimeNs));
   add('memUsage', l, kib(d.balloon.currentKiB));
-  add('memMax', l, kib(d.balloon.maximumKiB ?? d.memMaxKiB));
+  // one value, served under both exporter families' names
+  const memMaxBytes = kib(d.balloon.maximumKiB ?? d.memMaxKiB);
+  add('memMax', l, memMaxBytes);
   add('vcpus', l, d.vcpusCurrent);
   add('vcpusMax', l, d.vcpusMax);
   add('vcpusCurrent', l, d.vcpusCurrent);
@@ -399,7 +401,7 @@ function domainSeries(uri: string, d: DomainSample, add: Add, metadataLabels: bo
   add('memUnused', l, kib(b.unusedKiB));
   add('memUsable', l, kib(b.usableKiB));
   // libvirt's balloon.rss is the QEMU process RSS; /proc's reading stands in when libvirt has none.
-  add('memStatsMax', l, kib(b.maximumKiB ?? d.memMaxKiB));
+  add('memStatsMax', l, memMaxBytes);
   add('memUsedPercent', l, usedPercent(b.availableKiB, b.usableKiB));
   add('memRss', l, b.rssKiB !== null ? kib(b.rssKiB) : d.process?.rssKiB != null ? d.process.rssKiB * 1024 : null);
   add('memDiskCache', l, kib(b.diskCachesKiB));
