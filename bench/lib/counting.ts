@@ -38,6 +38,9 @@ const ASYNC_METHODS = [
   'interfaceStats',
   'memoryStats',
   'vcpus',
+  'domainsDetail',
+  'domainXmls',
+  'diskErrors',
   'setKeepAlive',
 ] as const;
 

@@ -7,6 +7,7 @@
 #include <cmath>
 #include <cstdint>
 #include <string>
+#include <vector>
 
 namespace virtop {
 
@@ -64,6 +65,20 @@ inline uint64_t ArgUint64(const Napi::CallbackInfo& info, size_t i, const char* 
   }
   return static_cast<uint64_t>(ArgIntegral(info, i, name, 0, 9007199254740991.0,
                                            "a non-negative safe integer or bigint"));
+}
+
+// A JS array of strings (`v` is any value; `what` names it in the TypeError).
+inline std::vector<std::string> StringArray(Napi::Env env, Napi::Value v, const std::string& what) {
+  if (!v.IsArray()) ThrowType(env, what + " must be an array of strings");
+  Napi::Array arr = v.As<Napi::Array>();
+  std::vector<std::string> out;
+  out.reserve(arr.Length());
+  for (uint32_t k = 0; k < arr.Length(); k++) {
+    Napi::Value s = arr.Get(k);
+    if (!s.IsString()) ThrowType(env, what + " must be an array of strings");
+    out.push_back(s.As<Napi::String>().Utf8Value());
+  }
+  return out;
 }
 
 }  // namespace virtop

@@ -51,6 +51,8 @@ Napi::Function Connection::Define(Napi::Env env) {
           InstanceMethod("interfaceStats", &Connection::InterfaceStats),
           InstanceMethod("memoryStats", &Connection::MemoryStats),
           InstanceMethod("vcpus", &Connection::Vcpus),
+          InstanceMethod("domainsDetail", &Connection::DomainsDetail),
+          InstanceMethod("domainXmls", &Connection::DomainXmls),
           InstanceMethod("interfaceAddresses", &Connection::InterfaceAddresses),
           InstanceMethod("nodeCellsFreeMemory", &Connection::NodeCellsFreeMemory),
           InstanceMethod("listStoragePools", &Connection::ListStoragePools),
@@ -342,6 +344,59 @@ Napi::Value Connection::MemoryStats(const Napi::CallbackInfo& info) {
   ConnRef ref = AcquireOr(env, "memoryStats", &rejected);
   if (!ref) return rejected;
   return Dispatch(new DomainQueryWorker(env, std::move(ref), uuid, DomainQueryWorker::kMemoryStats));
+}
+
+namespace {
+
+// One request of domainsDetail: {uuid, info, vcpus, memory, disks, nics}.
+DomainsDetailWorker::Request DetailRequest(Napi::Env env, Napi::Value v, uint32_t k) {
+  const std::string where = "requests[" + std::to_string(k) + "]";
+  if (!v.IsObject()) ThrowType(env, where + " must be an object");
+  Napi::Object o = v.As<Napi::Object>();
+  DomainsDetailWorker::Request r;
+  Napi::Value uuid = o.Get("uuid");
+  if (!uuid.IsString()) ThrowType(env, where + ".uuid must be a string");
+  r.uuid = uuid.As<Napi::String>().Utf8Value();
+  auto flag = [&](const char* key) {
+    Napi::Value f = o.Get(key);
+    if (f.IsUndefined()) return false;
+    if (!f.IsBoolean()) ThrowType(env, where + "." + key + " must be a boolean");
+    return f.As<Napi::Boolean>().Value();
+  };
+  r.info = flag("info");
+  r.vcpus = flag("vcpus");
+  r.memory = flag("memory");
+  Napi::Value disks = o.Get("disks");
+  if (!disks.IsUndefined()) r.disks = StringArray(env, disks, where + ".disks");
+  Napi::Value nics = o.Get("nics");
+  if (!nics.IsUndefined()) r.nics = StringArray(env, nics, where + ".nics");
+  return r;
+}
+
+}  // namespace
+
+Napi::Value Connection::DomainsDetail(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (info.Length() < 1 || !info[0].IsArray()) ThrowType(env, "requests must be an array");
+  Napi::Array arr = info[0].As<Napi::Array>();
+  std::vector<DomainsDetailWorker::Request> requests;
+  requests.reserve(arr.Length());
+  for (uint32_t k = 0; k < arr.Length(); k++) requests.push_back(DetailRequest(env, arr.Get(k), k));
+  Napi::Value rejected;
+  ConnRef ref = AcquireOr(env, "domainsDetail", &rejected);
+  if (!ref) return rejected;
+  return Dispatch(new DomainsDetailWorker(env, std::move(ref), std::move(requests)));
+}
+
+Napi::Value Connection::DomainXmls(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  std::vector<std::string> uuids =
+      StringArray(env, info.Length() > 0 ? info[0] : env.Undefined(), "uuids");
+  uint32_t flags = ArgUint32(info, 1, "flags");
+  Napi::Value rejected;
+  ConnRef ref = AcquireOr(env, "domainXmls", &rejected);
+  if (!ref) return rejected;
+  return Dispatch(new DomainXmlsWorker(env, std::move(ref), std::move(uuids), flags));
 }
 
 Napi::Value Connection::InterfaceAddresses(const Napi::CallbackInfo& info) {

@@ -48,6 +48,8 @@ class Connection : public Napi::ObjectWrap<Connection> {
   Napi::Value InterfaceStats(const Napi::CallbackInfo& info);
   Napi::Value MemoryStats(const Napi::CallbackInfo& info);
   Napi::Value Vcpus(const Napi::CallbackInfo& info);
+  Napi::Value DomainsDetail(const Napi::CallbackInfo& info);
+  Napi::Value DomainXmls(const Napi::CallbackInfo& info);
   Napi::Value InterfaceAddresses(const Napi::CallbackInfo& info);
   Napi::Value NodeCellsFreeMemory(const Napi::CallbackInfo& info);
   Napi::Value ListStoragePools(const Napi::CallbackInfo& info);

@@ -172,6 +172,73 @@ class DomainQueryWorker : public DomainWorker {
   std::vector<std::pair<std::string, int>> diskErrors_;  // target, virDomainDiskErrorCode
 };
 
+// The per-domain queries for many domains in one job: for each request,
+// virDomainGetInfo, virDomainGetVcpus, virDomainMemoryStats and block and
+// interface stats of the named devices, whichever it asks for. One job
+// instead of one per call: the calls run back to back on a binding thread
+// and come back as one array, so the JS thread pays for one promise, not
+// five per domain. Each domain's answer carries when it was read (uv_hrtime,
+// the clock of process.hrtime) and each call's own error, so one failing
+// call fails only itself.
+class DomainsDetailWorker : public ConnWorker {
+ public:
+  struct Request {
+    std::string uuid;
+    bool info = false;
+    bool vcpus = false;
+    bool memory = false;
+    std::vector<std::string> disks;
+    std::vector<std::string> nics;
+  };
+  DomainsDetailWorker(Napi::Env env, ConnRef ref, std::vector<Request> requests);
+
+ protected:
+  void Run() override;
+  Napi::Value Result(Napi::Env env) override;
+
+ private:
+  // A call's error, or none (set == false).
+  using Outcome = LvError;
+  struct Detail {
+    std::string name;
+    uint64_t startNs = 0;
+    uint64_t endNs = 0;
+    LvError lookup;  // set: nothing else was asked
+    Outcome infoErr;
+    virDomainInfo info{};
+    Outcome vcpusErr;
+    std::vector<virVcpuInfo> vcpus;
+    Outcome memoryErr;
+    std::vector<std::pair<int, uint64_t>> memory;
+    std::vector<Outcome> diskErrs;
+    std::vector<std::vector<int64_t>> disks;
+    std::vector<Outcome> nicErrs;
+    std::vector<std::vector<int64_t>> nics;
+  };
+  void Query(const Request& req, Detail& out);
+
+  std::vector<Request> requests_;
+  std::vector<Detail> details_;
+};
+
+// virDomainGetXMLDesc for many domains in one job, for the same reason as
+// DomainsDetailWorker: one promise instead of one per domain. Each answer is
+// the XML or that domain's error.
+class DomainXmlsWorker : public ConnWorker {
+ public:
+  DomainXmlsWorker(Napi::Env env, ConnRef ref, std::vector<std::string> uuids, uint32_t flags);
+
+ protected:
+  void Run() override;
+  Napi::Value Result(Napi::Env env) override;
+
+ private:
+  std::vector<std::string> uuids_;
+  uint32_t flags_;
+  std::vector<std::string> xmls_;
+  std::vector<LvError> errs_;
+};
+
 // virDomainInterfaceAddresses: the guest's addresses per interface, from
 // one source (0 lease, 1 agent, 2 arp; virDomainInterfaceAddressesSource).
 class InterfaceAddressesWorker : public DomainWorker {

@@ -26,6 +26,121 @@ Napi::Value NullableCounter(Napi::Env env, int64_t v) {
   return Napi::BigInt::New(env, v);
 }
 
+// The readers below serve both the one-call workers and the batch
+// (domainsDetail), so each libvirt query is written once. Each returns the
+// libvirt function that failed, or nullptr; the error is then the calling
+// thread's last libvirt error.
+
+const char* ReadBlockCounters(virDomainPtr d, const std::string& dev, std::vector<int64_t>& out) {
+  virDomainBlockStatsStruct st;
+  if (virDomainBlockStats(d, dev.c_str(), &st, sizeof(st)) < 0) return "virDomainBlockStats";
+  out = {st.rd_req, st.rd_bytes, st.wr_req, st.wr_bytes, st.errs};
+  return nullptr;
+}
+
+const char* ReadInterfaceCounters(virDomainPtr d, const std::string& dev, std::vector<int64_t>& out) {
+  virDomainInterfaceStatsStruct st;
+  if (virDomainInterfaceStats(d, dev.c_str(), &st, sizeof(st)) < 0) return "virDomainInterfaceStats";
+  out = {st.rx_bytes, st.rx_packets, st.rx_errs, st.rx_drop,
+         st.tx_bytes, st.tx_packets, st.tx_errs, st.tx_drop};
+  return nullptr;
+}
+
+const char* ReadMemoryStats(virDomainPtr d, std::vector<std::pair<int, uint64_t>>& out) {
+  virDomainMemoryStatStruct st[VIR_DOMAIN_MEMORY_STAT_NR];
+  int n = virDomainMemoryStats(d, st, VIR_DOMAIN_MEMORY_STAT_NR, 0);
+  if (n < 0) return "virDomainMemoryStats";
+  for (int k = 0; k < n; k++) out.emplace_back(st[k].tag, st[k].val);
+  return nullptr;
+}
+
+// virDomainGetVcpus needs the count first; `info` saves that call when the
+// caller already has it.
+const char* ReadVcpus(virDomainPtr d, const virDomainInfo* known, std::vector<virVcpuInfo>& out) {
+  virDomainInfo info;
+  if (known != nullptr) {
+    info = *known;
+  } else if (virDomainGetInfo(d, &info) < 0) {
+    return "virDomainGetInfo";
+  }
+  if (info.nrVirtCpu == 0) return nullptr;
+  out.resize(info.nrVirtCpu);
+  int n = virDomainGetVcpus(d, out.data(), info.nrVirtCpu, nullptr, 0);
+  if (n < 0) {
+    out.clear();
+    return "virDomainGetVcpus";
+  }
+  out.resize(n);
+  return nullptr;
+}
+
+std::string MemoryTagName(int tag) {
+  switch (tag) {
+    case VIR_DOMAIN_MEMORY_STAT_SWAP_IN: return "swap_in";
+    case VIR_DOMAIN_MEMORY_STAT_SWAP_OUT: return "swap_out";
+    case VIR_DOMAIN_MEMORY_STAT_MAJOR_FAULT: return "major_fault";
+    case VIR_DOMAIN_MEMORY_STAT_MINOR_FAULT: return "minor_fault";
+    case VIR_DOMAIN_MEMORY_STAT_UNUSED: return "unused";
+    case VIR_DOMAIN_MEMORY_STAT_AVAILABLE: return "available";
+    case VIR_DOMAIN_MEMORY_STAT_ACTUAL_BALLOON: return "actual_balloon";
+    case VIR_DOMAIN_MEMORY_STAT_RSS: return "rss";
+    case VIR_DOMAIN_MEMORY_STAT_USABLE: return "usable";
+    case VIR_DOMAIN_MEMORY_STAT_LAST_UPDATE: return "last_update";
+    case VIR_DOMAIN_MEMORY_STAT_DISK_CACHES: return "disk_caches";
+    case VIR_DOMAIN_MEMORY_STAT_HUGETLB_PGALLOC: return "hugetlb_pgalloc";
+    case VIR_DOMAIN_MEMORY_STAT_HUGETLB_PGFAIL: return "hugetlb_pgfail";
+    default: return "tag_" + std::to_string(tag);  // newer than our headers
+  }
+}
+
+Napi::Object InfoObject(Napi::Env env, const virDomainInfo& info) {
+  Napi::Object o = Napi::Object::New(env);
+  o.Set("state", static_cast<int>(info.state));
+  o.Set("maxMemKiB", Napi::BigInt::New(env, static_cast<uint64_t>(info.maxMem)));
+  o.Set("memoryKiB", Napi::BigInt::New(env, static_cast<uint64_t>(info.memory)));
+  o.Set("nrVirtCpu", static_cast<int>(info.nrVirtCpu));
+  o.Set("cpuTimeNs", Napi::BigInt::New(env, static_cast<uint64_t>(info.cpuTime)));
+  return o;
+}
+
+Napi::Object CountersObject(Napi::Env env, const std::vector<int64_t>& counters,
+                            const char* const* keys, size_t nkeys) {
+  Napi::Object o = Napi::Object::New(env);
+  for (size_t k = 0; k < counters.size() && k < nkeys; k++) o.Set(keys[k], NullableCounter(env, counters[k]));
+  return o;
+}
+
+const char* const kBlockKeys[] = {"rdReq", "rdBytes", "wrReq", "wrBytes", "errs"};
+const char* const kInterfaceKeys[] = {"rxBytes", "rxPackets", "rxErrs", "rxDrop",
+                                      "txBytes", "txPackets", "txErrs", "txDrop"};
+
+Napi::Object BlockObject(Napi::Env env, const std::vector<int64_t>& c) {
+  return CountersObject(env, c, kBlockKeys, 5);
+}
+
+Napi::Object InterfaceObject(Napi::Env env, const std::vector<int64_t>& c) {
+  return CountersObject(env, c, kInterfaceKeys, 8);
+}
+
+Napi::Object MemoryObject(Napi::Env env, const std::vector<std::pair<int, uint64_t>>& stats) {
+  Napi::Object o = Napi::Object::New(env);
+  for (const auto& kv : stats) o.Set(MemoryTagName(kv.first), Napi::BigInt::New(env, kv.second));
+  return o;
+}
+
+Napi::Array VcpusArray(Napi::Env env, const std::vector<virVcpuInfo>& vcpus) {
+  Napi::Array arr = Napi::Array::New(env, vcpus.size());
+  for (size_t k = 0; k < vcpus.size(); k++) {
+    Napi::Object o = Napi::Object::New(env);
+    o.Set("number", vcpus[k].number);
+    o.Set("state", vcpus[k].state);
+    o.Set("cpuTimeNs", Napi::BigInt::New(env, static_cast<uint64_t>(vcpus[k].cpuTime)));
+    o.Set("cpu", vcpus[k].cpu);
+    arr.Set(static_cast<uint32_t>(k), o);
+  }
+  return arr;
+}
+
 }  // namespace
 
 // ---- listAllDomains -------------------------------------------------------
@@ -180,52 +295,18 @@ void DomainQueryWorker::Run() {
       free(x);
       return;
     }
-    case kBlockStats: {
-      virDomainBlockStatsStruct st;
-      if (virDomainBlockStats(dom(), device_.c_str(), &st, sizeof(st)) < 0) {
-        Fail("virDomainBlockStats");
-        return;
-      }
-      counters_ = {st.rd_req, st.rd_bytes, st.wr_req, st.wr_bytes, st.errs};
+    case kBlockStats:
+      if (const char* failed = ReadBlockCounters(dom(), device_, counters_)) Fail(failed);
       return;
-    }
-    case kInterfaceStats: {
-      virDomainInterfaceStatsStruct st;
-      if (virDomainInterfaceStats(dom(), device_.c_str(), &st, sizeof(st)) < 0) {
-        Fail("virDomainInterfaceStats");
-        return;
-      }
-      counters_ = {st.rx_bytes, st.rx_packets, st.rx_errs, st.rx_drop,
-                   st.tx_bytes, st.tx_packets, st.tx_errs, st.tx_drop};
+    case kInterfaceStats:
+      if (const char* failed = ReadInterfaceCounters(dom(), device_, counters_)) Fail(failed);
       return;
-    }
-    case kMemoryStats: {
-      virDomainMemoryStatStruct st[VIR_DOMAIN_MEMORY_STAT_NR];
-      int n = virDomainMemoryStats(dom(), st, VIR_DOMAIN_MEMORY_STAT_NR, 0);
-      if (n < 0) {
-        Fail("virDomainMemoryStats");
-        return;
-      }
-      for (int k = 0; k < n; k++) memStats_.emplace_back(st[k].tag, st[k].val);
+    case kMemoryStats:
+      if (const char* failed = ReadMemoryStats(dom(), memStats_)) Fail(failed);
       return;
-    }
-    case kVcpus: {
-      virDomainInfo info;
-      if (virDomainGetInfo(dom(), &info) < 0) {
-        Fail("virDomainGetInfo");
-        return;
-      }
-      if (info.nrVirtCpu == 0) return;
-      vcpus_.resize(info.nrVirtCpu);
-      int n = virDomainGetVcpus(dom(), vcpus_.data(), info.nrVirtCpu, nullptr, 0);
-      if (n < 0) {
-        vcpus_.clear();
-        Fail("virDomainGetVcpus");
-        return;
-      }
-      vcpus_.resize(n);
+    case kVcpus:
+      if (const char* failed = ReadVcpus(dom(), nullptr, vcpus_)) Fail(failed);
       return;
-    }
     case kDiskErrors: {
       // First the count, then the errors; QEMU keeps each disk's error until the guest resumes.
       int n = virDomainGetDiskErrors(dom(), nullptr, 0, 0);
@@ -249,71 +330,15 @@ void DomainQueryWorker::Run() {
   }
 }
 
-namespace {
-
-std::string MemoryTagName(int tag) {
-  switch (tag) {
-    case VIR_DOMAIN_MEMORY_STAT_SWAP_IN: return "swap_in";
-    case VIR_DOMAIN_MEMORY_STAT_SWAP_OUT: return "swap_out";
-    case VIR_DOMAIN_MEMORY_STAT_MAJOR_FAULT: return "major_fault";
-    case VIR_DOMAIN_MEMORY_STAT_MINOR_FAULT: return "minor_fault";
-    case VIR_DOMAIN_MEMORY_STAT_UNUSED: return "unused";
-    case VIR_DOMAIN_MEMORY_STAT_AVAILABLE: return "available";
-    case VIR_DOMAIN_MEMORY_STAT_ACTUAL_BALLOON: return "actual_balloon";
-    case VIR_DOMAIN_MEMORY_STAT_RSS: return "rss";
-    case VIR_DOMAIN_MEMORY_STAT_USABLE: return "usable";
-    case VIR_DOMAIN_MEMORY_STAT_LAST_UPDATE: return "last_update";
-    case VIR_DOMAIN_MEMORY_STAT_DISK_CACHES: return "disk_caches";
-    case VIR_DOMAIN_MEMORY_STAT_HUGETLB_PGALLOC: return "hugetlb_pgalloc";
-    case VIR_DOMAIN_MEMORY_STAT_HUGETLB_PGFAIL: return "hugetlb_pgfail";
-    default: return "tag_" + std::to_string(tag);  // newer than our headers
-  }
-}
-
-}  // namespace
 
 Napi::Value DomainQueryWorker::Result(Napi::Env env) {
   switch (op_) {
-    case kInfo: {
-      Napi::Object o = Napi::Object::New(env);
-      o.Set("state", static_cast<int>(info_.state));
-      o.Set("maxMemKiB", Napi::BigInt::New(env, static_cast<uint64_t>(info_.maxMem)));
-      o.Set("memoryKiB", Napi::BigInt::New(env, static_cast<uint64_t>(info_.memory)));
-      o.Set("nrVirtCpu", static_cast<int>(info_.nrVirtCpu));
-      o.Set("cpuTimeNs", Napi::BigInt::New(env, static_cast<uint64_t>(info_.cpuTime)));
-      return o;
-    }
+    case kInfo: return InfoObject(env, info_);
     case kXml: return Napi::String::New(env, xml_);
-    case kBlockStats: {
-      static const char* const keys[] = {"rdReq", "rdBytes", "wrReq", "wrBytes", "errs"};
-      Napi::Object o = Napi::Object::New(env);
-      for (size_t k = 0; k < counters_.size(); k++) o.Set(keys[k], NullableCounter(env, counters_[k]));
-      return o;
-    }
-    case kInterfaceStats: {
-      static const char* const keys[] = {"rxBytes", "rxPackets", "rxErrs", "rxDrop",
-                                         "txBytes", "txPackets", "txErrs", "txDrop"};
-      Napi::Object o = Napi::Object::New(env);
-      for (size_t k = 0; k < counters_.size(); k++) o.Set(keys[k], NullableCounter(env, counters_[k]));
-      return o;
-    }
-    case kMemoryStats: {
-      Napi::Object o = Napi::Object::New(env);
-      for (const auto& kv : memStats_) o.Set(MemoryTagName(kv.first), Napi::BigInt::New(env, kv.second));
-      return o;
-    }
-    case kVcpus: {
-      Napi::Array arr = Napi::Array::New(env, vcpus_.size());
-      for (size_t k = 0; k < vcpus_.size(); k++) {
-        Napi::Object o = Napi::Object::New(env);
-        o.Set("number", vcpus_[k].number);
-        o.Set("state", vcpus_[k].state);
-        o.Set("cpuTimeNs", Napi::BigInt::New(env, static_cast<uint64_t>(vcpus_[k].cpuTime)));
-        o.Set("cpu", vcpus_[k].cpu);
-        arr.Set(static_cast<uint32_t>(k), o);
-      }
-      return arr;
-    }
+    case kBlockStats: return BlockObject(env, counters_);
+    case kInterfaceStats: return InterfaceObject(env, counters_);
+    case kMemoryStats: return MemoryObject(env, memStats_);
+    case kVcpus: return VcpusArray(env, vcpus_);
     case kDiskErrors: {
       Napi::Array arr = Napi::Array::New(env, diskErrors_.size());
       for (size_t k = 0; k < diskErrors_.size(); k++) {
@@ -326,6 +351,133 @@ Napi::Value DomainQueryWorker::Result(Napi::Env env) {
     }
   }
   return env.Undefined();
+}
+
+// ---- domainsDetail --------------------------------------------------------
+
+DomainsDetailWorker::DomainsDetailWorker(Napi::Env env, ConnRef ref, std::vector<Request> requests)
+    : ConnWorker(env, "virtop:domainsDetail", std::move(ref)), requests_(std::move(requests)) {}
+
+void DomainsDetailWorker::Run() {
+  details_.resize(requests_.size());
+  for (size_t k = 0; k < requests_.size(); k++) Query(requests_[k], details_[k]);
+}
+
+void DomainsDetailWorker::Query(const Request& req, Detail& out) {
+  out.startNs = uv_hrtime();
+  // Records the thread's last libvirt error as `err`, with the domain's names.
+  auto capture = [&](LvError& err, const char* call) {
+    err.Capture(call);
+    err.uuid = req.uuid;
+    err.domainName = out.name;
+  };
+  virDomainPtr d = virDomainLookupByUUIDString(conn(), req.uuid.c_str());
+  if (d == nullptr) {
+    capture(out.lookup, "virDomainLookupByUUIDString");
+    out.endNs = uv_hrtime();
+    return;
+  }
+  if (const char* n = virDomainGetName(d)) out.name = n;
+  bool haveInfo = false;
+  if (req.info || req.vcpus) {
+    haveInfo = virDomainGetInfo(d, &out.info) == 0;
+    if (!haveInfo) capture(req.info ? out.infoErr : out.vcpusErr, "virDomainGetInfo");
+  }
+  if (req.vcpus && haveInfo) {
+    if (const char* failed = ReadVcpus(d, &out.info, out.vcpus)) capture(out.vcpusErr, failed);
+  } else if (req.vcpus && req.info) {
+    out.vcpusErr = out.infoErr;  // both needed the same failed call
+  }
+  if (req.memory) {
+    if (const char* failed = ReadMemoryStats(d, out.memory)) capture(out.memoryErr, failed);
+  }
+  out.disks.resize(req.disks.size());
+  out.diskErrs.resize(req.disks.size());
+  for (size_t k = 0; k < req.disks.size(); k++) {
+    if (const char* failed = ReadBlockCounters(d, req.disks[k], out.disks[k])) capture(out.diskErrs[k], failed);
+  }
+  out.nics.resize(req.nics.size());
+  out.nicErrs.resize(req.nics.size());
+  for (size_t k = 0; k < req.nics.size(); k++) {
+    if (const char* failed = ReadInterfaceCounters(d, req.nics[k], out.nics[k])) capture(out.nicErrs[k], failed);
+  }
+  out.endNs = uv_hrtime();
+  // Freed here, on the binding thread (see ConnWorker::ReleaseHandles).
+  virDomainFree(d);
+}
+
+Napi::Value DomainsDetailWorker::Result(Napi::Env env) {
+  Napi::Array arr = Napi::Array::New(env, details_.size());
+  for (size_t k = 0; k < details_.size(); k++) {
+    const Request& req = requests_[k];
+    const Detail& d = details_[k];
+    // What was not asked for is undefined (left out); a failed call is its Error.
+    auto part = [&](const LvError& err, auto build) -> Napi::Value {
+      return err.set ? err.ToJs(env).Value() : build();
+    };
+    Napi::Object o = Napi::Object::New(env);
+    o.Set("uuid", req.uuid);
+    o.Set("startNs", Napi::BigInt::New(env, d.startNs));
+    o.Set("endNs", Napi::BigInt::New(env, d.endNs));
+    if (d.lookup.set) {
+      o.Set("error", d.lookup.ToJs(env).Value());
+      arr.Set(static_cast<uint32_t>(k), o);
+      continue;
+    }
+    o.Set("error", env.Null());
+    if (req.info) o.Set("info", part(d.infoErr, [&] { return InfoObject(env, d.info); }));
+    if (req.vcpus) o.Set("vcpus", part(d.vcpusErr, [&] { return VcpusArray(env, d.vcpus); }));
+    if (req.memory) o.Set("memory", part(d.memoryErr, [&] { return MemoryObject(env, d.memory); }));
+    Napi::Array disks = Napi::Array::New(env, d.disks.size());
+    for (size_t i = 0; i < d.disks.size(); i++)
+      disks.Set(static_cast<uint32_t>(i), part(d.diskErrs[i], [&] { return BlockObject(env, d.disks[i]); }));
+    o.Set("disks", disks);
+    Napi::Array nics = Napi::Array::New(env, d.nics.size());
+    for (size_t i = 0; i < d.nics.size(); i++)
+      nics.Set(static_cast<uint32_t>(i), part(d.nicErrs[i], [&] { return InterfaceObject(env, d.nics[i]); }));
+    o.Set("nics", nics);
+    arr.Set(static_cast<uint32_t>(k), o);
+  }
+  return arr;
+}
+
+// ---- domainXmls -----------------------------------------------------------
+
+DomainXmlsWorker::DomainXmlsWorker(Napi::Env env, ConnRef ref, std::vector<std::string> uuids,
+                                   uint32_t flags)
+    : ConnWorker(env, "virtop:domainXmls", std::move(ref)), uuids_(std::move(uuids)), flags_(flags) {}
+
+void DomainXmlsWorker::Run() {
+  xmls_.resize(uuids_.size());
+  errs_.resize(uuids_.size());
+  for (size_t k = 0; k < uuids_.size(); k++) {
+    LvError& err = errs_[k];
+    virDomainPtr d = virDomainLookupByUUIDString(conn(), uuids_[k].c_str());
+    if (d == nullptr) {
+      err.Capture("virDomainLookupByUUIDString");
+      err.uuid = uuids_[k];
+      continue;
+    }
+    char* x = virDomainGetXMLDesc(d, flags_);
+    if (x == nullptr) {
+      err.Capture("virDomainGetXMLDesc");
+      err.uuid = uuids_[k];
+      if (const char* n = virDomainGetName(d)) err.domainName = n;
+    } else {
+      xmls_[k] = x;
+      free(x);
+    }
+    virDomainFree(d);
+  }
+}
+
+Napi::Value DomainXmlsWorker::Result(Napi::Env env) {
+  Napi::Array arr = Napi::Array::New(env, uuids_.size());
+  for (size_t k = 0; k < uuids_.size(); k++) {
+    arr.Set(static_cast<uint32_t>(k), errs_[k].set ? errs_[k].ToJs(env).Value()
+                                                   : Napi::String::New(env, xmls_[k]).As<Napi::Value>());
+  }
+  return arr;
 }
 
 // ---- interfaceAddresses ---------------------------------------------------

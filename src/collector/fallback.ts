@@ -1,12 +1,17 @@
-// Fills a DomainSample from per-domain calls when the bulk stats record is
+// Fills DomainSamples from per-domain calls when the bulk stats records are
 // thin (libvirt's test driver returns only state.* from the bulk call; old
-// or partial drivers may lack groups). Calls for one domain run
-// concurrently; the caller bounds how many domains are in flight.
+// or partial drivers may lack groups). A real connection answers all of a
+// tick's domains with a few domainsDetail calls (one job each on the
+// binding's threads); a source without it (test fakes, the demo's wrapper)
+// gets the same answers from the one-call methods.
 
 import { ErrorCode } from '../libvirt/errors.js';
 import type { DomainDef } from '../libvirt/domain-xml.js';
 import { diskXmlFacts } from './bulk.js';
 import type { DomainSample, Draft } from '../types/sample.js';
+import type { DomainDetail, DomainDetailRequest } from '../libvirt/types.js';
+import type { Clock } from '../util/clock.js';
+import { mapLimit } from '../util/pool.js';
 import {
   errorCode,
   errorMessage,
@@ -31,41 +36,101 @@ export class Unsupported {
   }
 }
 
-export async function fillFromPerDomainCalls(
-  conn: LibvirtSource,
-  base: DomainSample,
-  def: DomainDef | null,
-  unsupported: Unsupported,
-): Promise<DomainSample> {
-  const errors = [...base.errors];
-  const out: Draft<DomainSample> = { ...base, errors, vcpus: [...base.vcpus], disks: [...base.disks], nics: [...base.nics] };
+/** Domains per domainsDetail call: big enough that the JS side pays for few promises, small enough that chunks can run side by side on a local connection's threads. */
+export const DETAIL_CHUNK = 128;
 
-  const attempt = async <T>(call: FallbackCall, what: string, fn: () => Promise<T>): Promise<T | null> => {
-    if (unsupported.has(call)) return null;
-    try {
-      return await fn();
-    } catch (e) {
-      if (!unsupported.note(call, e)) errors.push(`${what}: ${errorMessage(e)}`);
-      return null;
-    }
+/** A thin record's domain, and the devices its XML names. */
+export interface FallbackItem {
+  base: DomainSample;
+  def: DomainDef | null;
+}
+
+const diskTargetsOf = (def: DomainDef | null) => def?.disks.filter((d) => d.device === 'disk' || d.device === 'lun') ?? [];
+const nicTargetsOf = (def: DomainDef | null) => (def?.nics ?? []).filter((n): n is typeof n & { target: string } => n.target !== null);
+
+/** What to ask for one domain: every call the driver has not refused, for every device its XML names. */
+export function detailRequest(item: FallbackItem, unsupported: Unsupported): DomainDetailRequest {
+  return {
+    uuid: item.base.uuid,
+    info: !unsupported.has('domainInfo'),
+    vcpus: !unsupported.has('vcpus'),
+    memory: !unsupported.has('memoryStats'),
+    disks: unsupported.has('blockStats') ? [] : diskTargetsOf(item.def).map((d) => d.target),
+    nics: unsupported.has('interfaceStats') ? [] : nicTargetsOf(item.def).map((n) => n.target),
   };
+}
 
-  const diskTargets = def?.disks.filter((d) => d.device === 'disk' || d.device === 'lun') ?? [];
-  const nicTargets = (def?.nics ?? []).filter((n) => n.target !== null);
+/**
+ * Reads the requests' answers, in order. A chunk whose call failed as a whole
+ * (the connection closed under it) gives each of its domains that error.
+ */
+export async function readDetails(conn: LibvirtSource, requests: DomainDetailRequest[], clock: Clock, concurrency: number): Promise<DomainDetail[]> {
+  const batch = conn.domainsDetail?.bind(conn);
+  if (!batch) return mapLimit(requests, concurrency, (r) => detailFromCalls(conn, r, clock));
+  const chunks: DomainDetailRequest[][] = [];
+  for (let i = 0; i < requests.length; i += DETAIL_CHUNK) chunks.push(requests.slice(i, i + DETAIL_CHUNK));
+  const answers = await Promise.all(
+    chunks.map(async (chunk) => {
+      const t0 = clock.monoNs();
+      try {
+        return await batch(chunk);
+      } catch (e) {
+        const t1 = clock.monoNs();
+        const error = e instanceof Error ? e : new Error(String(e));
+        return chunk.map((r): DomainDetail => ({ uuid: r.uuid, startNs: t0, endNs: t1, error }));
+      }
+    }),
+  );
+  return answers.flat();
+}
 
-  const [info, vcpus, mem, blocks, ifaces] = await Promise.all([
-    attempt('domainInfo', 'virDomainGetInfo', () => conn.domainInfo(base.uuid)),
-    attempt('vcpus', 'virDomainGetVcpus', () => conn.vcpus(base.uuid)),
-    attempt('memoryStats', 'virDomainMemoryStats', () => conn.memoryStats(base.uuid)),
-    Promise.all(
-      diskTargets.map((d) => attempt('blockStats', `virDomainBlockStats(${d.target})`, () => conn.blockStats(base.uuid, d.target))),
-    ),
-    Promise.all(
-      nicTargets.map((n) =>
-        attempt('interfaceStats', `virDomainInterfaceStats(${n.target})`, () => conn.interfaceStats(base.uuid, n.target as string)),
-      ),
-    ),
+const asError = (e: unknown): Error => (e instanceof Error ? e : new Error(String(e)));
+const settle = <T>(p: Promise<T>): Promise<T | Error> => p.then((v) => v, asError);
+
+/** One domain's answers from the one-call methods, run side by side. */
+async function detailFromCalls(conn: LibvirtSource, r: DomainDetailRequest, clock: Clock): Promise<DomainDetail> {
+  const startNs = clock.monoNs();
+  const [info, vcpus, memory, disks, nics] = await Promise.all([
+    r.info ? settle(conn.domainInfo(r.uuid)) : undefined,
+    r.vcpus ? settle(conn.vcpus(r.uuid)) : undefined,
+    r.memory ? settle(conn.memoryStats(r.uuid)) : undefined,
+    Promise.all((r.disks ?? []).map((d) => settle(conn.blockStats(r.uuid, d)))),
+    Promise.all((r.nics ?? []).map((n) => settle(conn.interfaceStats(r.uuid, n)))),
   ]);
+  return { uuid: r.uuid, startNs, endNs: clock.monoNs(), error: null, info, vcpus, memory, disks, nics };
+}
+
+/** A domain's sample filled with its answers, stamped with when they were read; refused calls are noted in `unsupported`. */
+export function applyDetail(item: FallbackItem, detail: DomainDetail, unsupported: Unsupported): Draft<DomainSample> {
+  const { base, def } = item;
+  const errors = [...base.errors];
+  const out: Draft<DomainSample> = {
+    ...base,
+    errors,
+    vcpus: [...base.vcpus],
+    disks: [...base.disks],
+    nics: [...base.nics],
+    statsMonoNs: (detail.startNs + detail.endNs) / 2n,
+    statsSpanNs: detail.endNs - detail.startNs,
+  };
+  if (detail.error) {
+    errors.push(`virDomainLookupByUUIDString: ${errorMessage(detail.error)}`);
+    return out;
+  }
+  // An answer, or null after noting why there is none.
+  const answer = <T>(call: FallbackCall, what: string, part: T | Error | undefined): T | null => {
+    if (part === undefined) return null;
+    if (!(part instanceof Error)) return part;
+    if (!unsupported.note(call, part)) errors.push(`${what}: ${errorMessage(part)}`);
+    return null;
+  };
+  const diskTargets = diskTargetsOf(def);
+  const nicTargets = nicTargetsOf(def);
+  const info = answer('domainInfo', 'virDomainGetInfo', detail.info);
+  const vcpus = answer('vcpus', 'virDomainGetVcpus', detail.vcpus);
+  const mem = answer('memoryStats', 'virDomainMemoryStats', detail.memory);
+  const blocks = diskTargets.map((d, i) => answer('blockStats', `virDomainBlockStats(${d.target})`, detail.disks?.[i]));
+  const ifaces = nicTargets.map((n, i) => answer('interfaceStats', `virDomainInterfaceStats(${n.target})`, detail.nics?.[i]));
 
   if (info) {
     out.cpuTimeNs = info.cpuTimeNs;

@@ -15,7 +15,7 @@ import { isLocalUri, isQemuUri, isRemoteUri } from '../util/uri.js';
 import { mapLimit } from '../util/pool.js';
 import { isActiveState } from '../types/state.js';
 import { domainFromRecord, isThinRecord, stateName } from './bulk.js';
-import { fillFromPerDomainCalls, Unsupported } from './fallback.js';
+import { applyDetail, DETAIL_CHUNK, detailRequest, readDetails, Unsupported, type FallbackItem } from './fallback.js';
 import { connectionLost, errorMessage, type Connector, type LibvirtSource } from './source.js';
 import { AddressPoller, type AddressPollerOptions } from './addresses.js';
 import { InventoryPoller, type InventoryPollerOptions } from './inventory.js';
@@ -308,20 +308,49 @@ export class HostCollector {
     return [...names];
   }
 
-  private async domainDef(c: LibvirtSource, uuid: string): Promise<{ def: DomainDef | null; error: string | null }> {
+  /** A domain's parsed XML, from the cache or read now; `prefetched` holds this tick's batch answers. */
+  private async domainDef(
+    c: LibvirtSource,
+    uuid: string,
+    prefetched: Map<string, string | Error>,
+  ): Promise<{ def: DomainDef | null; error: string | null }> {
     const cached = this.perDomain.get(uuid)?.def;
     if (cached) return cached;
-    let entry: { def: DomainDef | null; error: string | null };
-    try {
-      const xml = await c.domainXml(uuid, 0);
-      const parsed = parseDomainXml(xml);
-      entry = parsed.ok ? { def: parsed.value, error: null } : { def: null, error: parsed.error };
-    } catch (e) {
-      // Not cached: a vanished domain or a transient failure is retried next tick.
-      return { def: null, error: `virDomainGetXMLDesc: ${errorMessage(e)}` };
+    let xml = prefetched.get(uuid);
+    if (xml === undefined) {
+      try {
+        xml = await c.domainXml(uuid, 0);
+      } catch (e) {
+        xml = e instanceof Error ? e : new Error(String(e));
+      }
     }
+    // Not cached: a vanished domain or a transient failure is retried next tick.
+    if (xml instanceof Error) return { def: null, error: `virDomainGetXMLDesc: ${errorMessage(xml)}` };
+    const parsed = parseDomainXml(xml);
+    const entry = parsed.ok ? { def: parsed.value, error: null } : { def: null, error: parsed.error };
     this.cacheOf(uuid).def = entry;
     return entry;
+  }
+
+  /** The XML of every domain not in the cache, in a few batch calls where the source has them (the first tick reads them all). */
+  private async prefetchXml(c: LibvirtSource, uuids: string[]): Promise<Map<string, string | Error>> {
+    const out = new Map<string, string | Error>();
+    const batch = c.domainXmls?.bind(c);
+    const missing = uuids.filter((u) => !this.perDomain.get(u)?.def);
+    if (!batch || missing.length < 2) return out;
+    const chunks: string[][] = [];
+    for (let i = 0; i < missing.length; i += DETAIL_CHUNK) chunks.push(missing.slice(i, i + DETAIL_CHUNK));
+    await Promise.all(
+      chunks.map(async (chunk) => {
+        try {
+          const xmls = await batch(chunk, 0);
+          chunk.forEach((u, i) => out.set(u, xmls[i]));
+        } catch {
+          // Left out: each of these domains asks on its own (domainDef), and says why if it fails again.
+        }
+      }),
+    );
+    return out;
   }
 
   private async buildDomains(
@@ -340,10 +369,11 @@ export class HostCollector {
 
     const limit = this.opts.fallbackConcurrency ?? 16;
 
-    return mapLimit(recs, limit, async (rec) => {
+    const prefetched = await this.prefetchXml(c, recs.map((r) => r.uuid));
+    const drafts = await mapLimit(recs, limit, async (rec) => {
       const meta = byUuid.get(rec.uuid);
-      const { def, error } = await this.domainDef(c, rec.uuid);
-      let ds = domainFromRecord(
+      const { def, error } = await this.domainDef(c, rec.uuid, prefetched);
+      const ds = domainFromRecord(
         rec,
         { id: meta?.id ?? null, persistent: meta?.persistent ?? null, state: meta?.state ?? null },
         def,
@@ -365,13 +395,21 @@ export class HostCollector {
           this.cacheOf(rec.uuid).periodSeen = String(lastUpdate);
         }
       }
+      return { ds, def, thin: isActiveState(ds.state) && isThinRecord(rec.params) };
+    });
 
-      const active = isActiveState(ds.state);
-      if (active && isThinRecord(rec.params)) {
-        const filled = await timedCall(this.clock, () => fillFromPerDomainCalls(c, ds, def, this.unsupported));
-        ds = { ...filled.value, errors: [...filled.value.errors], vcpus: [...filled.value.vcpus], disks: [...filled.value.disks], nics: [...filled.value.nics], statsMonoNs: filled.monoNs, statsSpanNs: filled.spanNs };
-      }
-      if (active && this.processes) ds.process = await this.processes.read(ds, this.cacheOf(rec.uuid));
+    // Thin records: all of the tick's per-domain calls at once (see fallback.ts).
+    const thin = drafts.filter((d) => d.thin);
+    if (thin.length) {
+      const items: FallbackItem[] = thin.map((d) => ({ base: d.ds, def: d.def }));
+      const details = await readDetails(c, items.map((it) => detailRequest(it, this.unsupported)), this.clock, limit);
+      thin.forEach((d, i) => {
+        d.ds = applyDetail(items[i], details[i], this.unsupported);
+      });
+    }
+
+    return mapLimit(drafts, limit, async ({ ds }) => {
+      if (isActiveState(ds.state) && this.processes) ds.process = await this.processes.read(ds, this.cacheOf(ds.uuid));
       await this.addDiskErrors(c, ds);
       return ds;
     });

@@ -24,7 +24,9 @@ export type LibvirtSource = Pick<
   | 'onLifecycle'
   | 'onClose'
   | 'setKeepAlive'
->;
+> &
+  // Optional: a source without it (fakes, the demo's wrapper) is asked one call at a time.
+  Partial<Pick<NativeConnection, 'domainsDetail' | 'domainXmls'>>;
 
 export type Connector = (uri: string, opts: { readonly: boolean }) => Promise<LibvirtSource>;
 

@@ -15,6 +15,8 @@ import type {
   BlockStats,
   DiskErrorEntry,
   CloseEvent,
+  DomainDetail,
+  DomainDetailRequest,
   DomainInfo,
   DomainListEntry,
   DomainName,
@@ -180,6 +182,30 @@ export class Connection implements ConnectionApi {
 
   vcpus(uuid: string): Promise<VcpuInfo[]> {
     return this.#call('vcpus', uuid, (n) => n.vcpus(uuid));
+  }
+
+  async domainsDetail(requests: DomainDetailRequest[]): Promise<DomainDetail[]> {
+    const details = await this.#call('domainsDetail', null, (n) => n.domainsDetail(requests));
+    // Each failed part is a plain native Error: give it the class and context the one-call methods give theirs.
+    const wrap = <T>(part: T | Error, uuid: string): T | Error =>
+      part instanceof Error ? (fromNativeError(part, { method: 'domainsDetail', uri: this.uri, uuid }) as Error) : part;
+    for (const d of details) {
+      if (d.error) {
+        d.error = wrap(d.error, d.uuid) as Error;
+        continue;
+      }
+      if (d.info !== undefined) d.info = wrap(d.info, d.uuid);
+      if (d.vcpus !== undefined) d.vcpus = wrap(d.vcpus, d.uuid);
+      if (d.memory !== undefined) d.memory = wrap(d.memory, d.uuid);
+      if (d.disks) d.disks = d.disks.map((p) => wrap(p, d.uuid));
+      if (d.nics) d.nics = d.nics.map((p) => wrap(p, d.uuid));
+    }
+    return details;
+  }
+
+  async domainXmls(uuids: string[], flags: number): Promise<Array<string | Error>> {
+    const xmls = await this.#call('domainXmls', null, (n) => n.domainXmls(uuids, flags));
+    return xmls.map((x, i) => (x instanceof Error ? (fromNativeError(x, { method: 'domainXmls', uri: this.uri, uuid: uuids[i] }) as Error) : x));
   }
 
   diskErrors(uuid: string): Promise<DiskErrorEntry[]> {

@@ -153,6 +153,35 @@ export interface VcpuInfo {
   cpu: number;
 }
 
+/** What domainsDetail reads for one domain; devices by target name (vda, vnet0). */
+export interface DomainDetailRequest {
+  uuid: string;
+  info?: boolean;
+  vcpus?: boolean;
+  memory?: boolean;
+  disks?: string[];
+  nics?: string[];
+}
+
+/**
+ * One domain's answers from domainsDetail. Each part is the call's answer or
+ * the Error it failed with (a LibvirtError from Connection); parts not asked
+ * for are absent. `error` is set when the domain could not be looked up (it
+ * vanished): then no part is present.
+ */
+export interface DomainDetail {
+  uuid: string;
+  /** when this domain's calls began and ended: process.hrtime.bigint()'s clock */
+  startNs: bigint;
+  endNs: bigint;
+  error: Error | null;
+  info?: DomainInfo | Error;
+  vcpus?: VcpuInfo[] | Error;
+  memory?: MemoryStats | Error;
+  disks?: Array<BlockStats | Error>;
+  nics?: Array<InterfaceStats | Error>;
+}
+
 /** virDomainInterfaceAddressesSource: where virDomainInterfaceAddresses looks. */
 export const AddressSourceCode = {
   /** libvirt's own DHCP server (dnsmasq) leases */
@@ -313,6 +342,10 @@ export interface NativeConnection {
   interfaceStats(uuid: string, device: string): Promise<InterfaceStats>;
   memoryStats(uuid: string): Promise<MemoryStats>;
   vcpus(uuid: string): Promise<VcpuInfo[]>;
+  /** The per-domain queries above for many domains in one call (one job on a binding thread); in request order. */
+  domainsDetail(requests: DomainDetailRequest[]): Promise<DomainDetail[]>;
+  /** domainXml for many domains in one call; each answer is the XML or that domain's Error, in order. */
+  domainXmls(uuids: string[], flags: number): Promise<Array<string | Error>>;
   /** virDomainGetDiskErrors: the disks that hit an I/O error (kept by QEMU until the guest resumes). */
   diskErrors(uuid: string): Promise<DiskErrorEntry[]>;
   /** virDomainInterfaceAddresses(source: AddressSourceCode); the agent source needs a read-write connection. */

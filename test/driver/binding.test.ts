@@ -328,6 +328,76 @@ describe('domain queries (test:///default)', () => {
   });
 });
 
+describe('domainsDetail: the per-domain queries of many domains in one call (test:///default)', () => {
+  it('answers like the one-call methods, in request order, with when each domain was read', async () => {
+    const c = await pool.open(DEFAULT_URI);
+    const before = process.hrtime.bigint();
+    const [d, gone] = await c.domainsDetail([
+      { uuid: DEFAULT_DOMAIN.uuid, info: true, vcpus: true, memory: true, disks: ['vda', 'nope'], nics: ['testnet0'] },
+      { uuid: UNKNOWN_UUID, info: true },
+    ]);
+    const after = process.hrtime.bigint();
+    expect(d.uuid).toBe(DEFAULT_DOMAIN.uuid);
+    expect(d.error).toBeNull();
+    // stamped on process.hrtime's clock, inside the call
+    expect(d.startNs).toBeGreaterThanOrEqual(before);
+    expect(d.endNs).toBeGreaterThanOrEqual(d.startNs);
+    expect(d.endNs).toBeLessThanOrEqual(after);
+    expect(d.info).toMatchObject({ state: DomainState.Running, maxMemKiB: 8388608n, memoryKiB: 2097152n, nrVirtCpu: 2 });
+    expect((d.vcpus as { number: number }[]).map((v) => v.number)).toEqual([0, 1]);
+    expect((d.memory as Record<string, bigint>).actual_balloon).toBe(2097152n);
+    const [vda, nope] = d.disks!;
+    expect(Object.keys(vda).sort()).toEqual(['errs', 'rdBytes', 'rdReq', 'wrBytes', 'wrReq']);
+    // one failing device fails alone, as the one-call method fails
+    expect(nope).toBeInstanceOf(LibvirtError);
+    expect(nope).toMatchObject({ code: ErrorCode.InvalidArg, call: 'virDomainBlockStats', uuid: DEFAULT_DOMAIN.uuid, domainName: DEFAULT_DOMAIN.name, uri: DEFAULT_URI });
+    expect((d.nics![0] as { rxBytes: bigint }).rxBytes).toBeTypeOf('bigint');
+    // what was not asked for is absent; a vanished domain is its lookup error and nothing else
+    expect(gone.uuid).toBe(UNKNOWN_UUID);
+    expect(Object.keys(gone).sort()).toEqual(['endNs', 'error', 'startNs', 'uuid']);
+    expect(gone.error).toBeInstanceOf(LibvirtError);
+    expect(gone.error).toMatchObject({ code: 42, call: 'virDomainLookupByUUIDString', uuid: UNKNOWN_UUID });
+  });
+
+  it("domainXmls: each domain's XML as domainXml gives it, or that domain's error", async () => {
+    const c = await pool.open(DEFAULT_URI);
+    const [xml, gone] = await c.domainXmls([DEFAULT_DOMAIN.uuid, UNKNOWN_UUID], 0);
+    expect(xml).toBe(await c.domainXml(DEFAULT_DOMAIN.uuid, 0));
+    expect(gone).toBeInstanceOf(LibvirtError);
+    expect(gone).toMatchObject({ code: 42, call: 'virDomainLookupByUUIDString', uuid: UNKNOWN_UUID, uri: DEFAULT_URI });
+    await expect(c.domainXmls('x' as never, 0)).rejects.toBeInstanceOf(TypeError);
+    await expect(c.domainXmls([1] as never, 0)).rejects.toBeInstanceOf(TypeError);
+    await expect(c.domainXmls([], -1)).rejects.toBeInstanceOf(TypeError);
+  });
+
+  it('counters agree with the one-call methods read just before and after', async () => {
+    const c = await pool.open(DEFAULT_URI);
+    const a = await c.domainInfo(DEFAULT_DOMAIN.uuid);
+    const [d] = await c.domainsDetail([{ uuid: DEFAULT_DOMAIN.uuid, info: true }]);
+    const b = await c.domainInfo(DEFAULT_DOMAIN.uuid);
+    const t = (d.info as { cpuTimeNs: bigint }).cpuTimeNs;
+    expect(t).toBeGreaterThanOrEqual(a.cpuTimeNs);
+    expect(t).toBeLessThanOrEqual(b.cpuTimeNs);
+  });
+
+  it('checks its requests with TypeError before queueing anything', async () => {
+    const c = await pool.open(DEFAULT_URI);
+    const before = pendingLibvirtCalls();
+    for (const bad of [undefined, {}, [1], [{}], [{ uuid: 1 }], [{ uuid: 'x', info: 1 }], [{ uuid: 'x', disks: 'vda' }], [{ uuid: 'x', nics: [1] }]]) {
+      await expect(c.domainsDetail(bad as never), JSON.stringify(bad)).rejects.toBeInstanceOf(TypeError);
+    }
+    expect(pendingLibvirtCalls()).toBe(before);
+    expect(c.isOpen()).toBe(true);
+  });
+
+  it('an empty request list answers an empty list; after close it rejects with ClosedError', async () => {
+    const c = await pool.open(DEFAULT_URI);
+    expect(await c.domainsDetail([])).toEqual([]);
+    await c.close();
+    expect(await rejection(c.domainsDetail([{ uuid: DEFAULT_DOMAIN.uuid, info: true }]))).toBeInstanceOf(ClosedError);
+  });
+});
+
 describe('host (node) calls', () => {
   it('nodeInfo / nodeCpuStats on test:///default', async () => {
     const c = await pool.open(DEFAULT_URI);

@@ -133,6 +133,42 @@ describe('HostCollector', () => {
     expect(src.calls.filter((c) => c === 'block')).toHaveLength(2);
   });
 
+  it('reads the XML of new domains in one batch call where the source has one; a failed batch falls back to one call each', async () => {
+    const src = new FakeSource();
+    src.domains = ['a', 'b', 'c'].map((n, i) => ({ name: n, uuid: `u-${n}`, id: i + 1, state: 1, persistent: true, active: true }));
+    src.records = src.domains.map((d) => ({ name: d.name, uuid: d.uuid, params: { 'state.state': 1 } }));
+    const batches: string[][] = [];
+    let failBatch = false;
+    const batched = Object.assign(src, {
+      domainXmls: async (uuids: string[]) => {
+        batches.push(uuids);
+        if (failBatch) throw err(1, 'internal error: batch');
+        return uuids.map((u) => (u === 'u-c' ? err(42, 'Domain not found') : XML(u.slice(2))));
+      },
+    });
+    const { hc } = collectorWith([batched]);
+    const s1 = await hc.sample();
+    expect(batches).toEqual([['u-a', 'u-b', 'u-c']]);
+    expect(src.calls.filter((c) => c.startsWith('xml:'))).toEqual([]);
+    expect(s1.domains.map((d) => [d.name, d.disks[0]?.path ?? null, d.errors])).toEqual([
+      ['a', '/img/a.qcow2', []],
+      ['b', '/img/b.qcow2', []],
+      ['c', null, ['virDomainGetXMLDesc: Domain not found']],
+    ]);
+    // only the one still missing is asked again; alone, it needs no batch
+    await hc.sample();
+    expect(batches).toHaveLength(1);
+    expect(src.calls.filter((c) => c.startsWith('xml:'))).toEqual(['xml:u-c']);
+    // a batch that fails as a whole: each domain asks on its own
+    src.domains.push({ name: 'd', uuid: 'u-d', id: 4, state: 1, persistent: true, active: true }, { name: 'e', uuid: 'u-e', id: 5, state: 1, persistent: true, active: true });
+    src.records = src.domains.filter((d) => d.uuid !== 'u-c').map((d) => ({ name: d.name, uuid: d.uuid, params: { 'state.state': 1 } }));
+    failBatch = true;
+    const s3 = await hc.sample();
+    expect(batches[1]).toEqual(['u-d', 'u-e']);
+    expect(src.calls.filter((c) => c === 'xml:u-d' || c === 'xml:u-e')).toEqual(['xml:u-d', 'xml:u-e']);
+    expect(s3.domains.find((d) => d.name === 'e')?.disks[0]?.path).toBe('/img/e.qcow2');
+  });
+
   it('a domain whose XML vanished keeps its stats and says why', async () => {
     const src = new FakeSource();
     src.xmlError = err(42, "Domain not found: no domain with matching uuid 'u-a'");
