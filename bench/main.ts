@@ -17,6 +17,7 @@ import { checkpoints, memoryRows, type MemoryArgs, type MemoryResult } from './s
 import { benchProcfs, procfsRows } from './sections/procfs.js';
 import { renderRows, type RenderArgs, type RenderResult } from './sections/render.js';
 import { benchStartup, startupRows } from './sections/startup.js';
+import { benchVirtTop, virtTopRows } from './sections/virttop.js';
 import { parseCli, USAGE, type CliOptions, type Section } from './lib/cli.js';
 
 function gitInfo(root: string): { commit: string | null; dirtyFiles: number | null } {
@@ -139,6 +140,12 @@ export async function main(argv: string[]): Promise<number> {
       const r = await benchEventLoop(ctx);
       results.eventloop = r;
       rows.push(...eventLoopRows(r));
+    });
+
+    await section('virttop', async () => {
+      const r = await benchVirtTop(ctx);
+      results.virttop = r;
+      rows.push(...virtTopRows(r));
     });
 
     await section('lab', async () => {

@@ -7,6 +7,7 @@ import { benchDomains, benchNodeXml, runstateFor } from '../../../bench/lib/node
 import { fmtMs, formatTable, type Row } from '../../../bench/lib/report.js';
 import { growthPercent, medianSorted, pairedRatio, percentileSorted, summarize } from '../../../bench/lib/stats.js';
 import { checkpoints } from '../../../bench/sections/memory.js';
+import { marginalPerRefresh, parseTimes, procCpuMs } from '../../../bench/sections/virttop.js';
 
 describe('stats', () => {
   test('nearest-rank percentiles and median', () => {
@@ -113,4 +114,26 @@ describe('command line', () => {
 test('memory checkpoints are ticks 1000, 2600, 3600 of a full run', () => {
   expect(checkpoints(3600)).toEqual([1000, 2600, 3600]);
   expect(checkpoints(900)).toEqual([250, 650, 900]);
+});
+
+describe('vs virt-top: CPU readings', () => {
+  test.each([
+    ['0m0.010s 0m0.002s\n0m3.230s 0m0.130s\n', 3360],
+    ['exit 0\n0m0.000s 0m0.000s\n1m2.500s 0m0.500s', 63000],
+    ['0m0.000s 0m0.000s\n', 0],
+    ['garbage', null],
+  ])("bash's times: the children's user + system of %j is %s ms", (out, ms) => {
+    expect(parseTimes(out)).toBe(ms);
+  });
+
+  test('utime + stime from /proc/PID/stat, with a name holding spaces and a parenthesis', () => {
+    const stat = '1234 (lib virt)d) S 1 1234 1234 0 -1 4194560 500 0 0 0 250 130 0 0 20 0 18 0 100 1000000 2000 18446744073709551615';
+    expect(procCpuMs(stat, 100)).toBe(3800);
+    expect(procCpuMs('1 (x) S', 100)).toBeNull();
+  });
+
+  test('marginal CPU per refresh: start-up cancels between a short and a long run', () => {
+    // 400 ms start-up + 10 ms per refresh: 5 refreshes 450 ms, 25 refreshes 650 ms
+    expect(marginalPerRefresh(450, 650, [5, 25])).toBe(10);
+  });
 });
