@@ -9,35 +9,11 @@ import { csvHeader, csvRows } from '../output/csv.js';
 import { formatJsonLine } from '../output/json.js';
 import { formatTextFrame } from '../output/text.js';
 import type { Options } from './options.js';
+import { sleep, write } from '../util/pace.js';
 
 export interface BatchIo {
   stdout: NodeJS.WritableStream;
   stderr: NodeJS.WritableStream;
-}
-
-function write(stream: NodeJS.WritableStream, text: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const ok = stream.write(text, (err) => (err ? reject(err) : undefined));
-    if (ok) resolve();
-    else stream.once('drain', resolve);
-  });
-}
-
-// The abort listener must go when the timer fires: one left behind per tick
-// grows without bound in a --json stream that runs for days.
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal.aborted) return resolve();
-    const onAbort = (): void => {
-      clearTimeout(t);
-      resolve();
-    };
-    const t = setTimeout(() => {
-      signal.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    signal.addEventListener('abort', onAbort, { once: true });
-  });
 }
 
 async function openCsv(path: string, io: BatchIo): Promise<NodeJS.WritableStream> {

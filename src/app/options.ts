@@ -5,6 +5,23 @@
 import type { ListenAddress } from '../export/address.js';
 import type { SortKey } from '../model/sort.js';
 import type { RecordingCap } from '../record/rotating.js';
+import type { VirtTopCsvFlags } from '../output/virt-top.js';
+
+/** The screen's first view (virt-top's -1, -2, -3). */
+export type StartView = 'domains' | 'cpus' | 'nics' | 'disks';
+
+/** What only the virt-top compatible mode writes (src/cli/virt-top.ts). */
+export interface VirtTopMode {
+  /** --csv FILE in virt-top's layout */
+  csv: { path: string; flags: VirtTopCsvFlags } | null;
+  /** --stream: virt-top's text block per refresh on stdout */
+  stream: boolean;
+  /** --script: no display at all, only the CSV and the stream */
+  script: boolean;
+  blockInBytes: boolean;
+  /** --end-time: stop at this wall time (ms since the epoch) */
+  endTimeMs: number | null;
+}
 
 export interface Options {
   connect: string[];
@@ -32,6 +49,10 @@ export interface Options {
   recordCap: RecordingCap | null;
   /** --replay FILE: play this recording instead of watching hosts */
   replay: string | null;
+  /** the screen's first view; absent: the domain table */
+  initialView?: StartView;
+  /** the virt-top compatible mode's own outputs; absent: not in that mode */
+  virtTop?: VirtTopMode | null;
   /** options typed on the command line (they win over the config file) */
   explicit: { delay: boolean; sort: boolean; reverse: boolean };
 }

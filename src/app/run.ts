@@ -18,6 +18,7 @@ import { DomainXmlAccess, xmlBackupDir } from './domain-xml.js';
 import type { Options } from './options.js';
 import { FeedError, openFeed, type Feed } from './replay.js';
 import { fileStderrCapture, stderrLogPath } from './stderr-capture.js';
+import { attachVirtTopCsv, runVirtTopHeadless, stopAtEndTime, type VirtTopCsvFile } from './virt-top.js';
 
 /** Prints a usage error and its hint; returns the exit status (2). */
 export type UsageReporter = (message: string) => number;
@@ -73,14 +74,23 @@ async function runBatchMode(opts: Options, uris: string[]): Promise<number> {
   const feed = await openFeedOrSay(opts, uris, opts.delaySec * 1000, (line) => void process.stderr.write(`${line}\n`));
   if (!feed) return 1;
   const collector = feed.collector;
+  const cancelEnd = stopAtEndTime(opts.virtTop, stop);
+  let virtTopCsv: VirtTopCsvFile | null = null;
   let code = 1;
   try {
-    code = await runBatch(feed.batchOptions, collector, { stdout: process.stdout, stderr: process.stderr }, abort.signal);
+    virtTopCsv = await attachVirtTopCsv(opts.virtTop, collector, (line) => void process.stderr.write(`${line}\n`));
+    const io = { stdout: process.stdout, stderr: process.stderr };
+    code =
+      opts.virtTop?.script || opts.virtTop?.stream
+        ? await runVirtTopHeadless(opts, collector, io, abort.signal)
+        : await runBatch(feed.batchOptions, collector, io, abort.signal);
   } catch (e) {
     if (isEpipe(e)) code = 0;
     else process.stderr.write(`virtop: ${(e as Error).message}\n`);
   } finally {
+    cancelEnd();
     await settleWithin(collector.close(), EXIT_CLOSE_GRACE_MS);
+    await virtTopCsv?.close();
     if ((await feed.finish()).failed) code = 1;
   }
   return code;
@@ -144,6 +154,17 @@ async function runInteractive(opts: Options, uris: string[], themeEnv: { themesD
   } catch (e) {
     captureProblem = `stderr stays on the terminal (cannot capture it: ${(e as Error).message})`;
   }
+  // The virt-top CSV's problems go to the status line like the recording's (kept until the screen listens).
+  const csvProblems: string[] = [];
+  let onCsvProblem: ((line: string) => void) | null = null;
+  let virtTopCsv: VirtTopCsvFile | null = null;
+  try {
+    virtTopCsv = await attachVirtTopCsv(opts.virtTop, collector, (line) => (onCsvProblem ? onCsvProblem(line) : csvProblems.push(line)));
+  } catch (e) {
+    await settleWithin(collector.close(), EXIT_CLOSE_GRACE_MS);
+    process.stderr.write(`virtop: ${(e as Error).message}\n`);
+    return 1;
+  }
   // Sample while the screen code loads: the first frame then has data at once.
   if (!feed.replay) void collector.tick().catch(() => undefined);
   let code = 1;
@@ -160,11 +181,18 @@ async function runInteractive(opts: Options, uris: string[], themeEnv: { themesD
       actionLog: new ActionLog(actionLogPath(process.env, homedir()), userName()),
       ...(xml ? { xml } : {}),
       replay: feed.replay,
-      onProblem: (cb) => feed.onProblem(cb),
+      onProblem: (cb) => {
+        feed.onProblem(cb);
+        onCsvProblem = cb;
+        for (const line of csvProblems.splice(0)) cb(line);
+      },
+      initialView: opts.initialView,
+      quitAtMs: opts.virtTop?.endTimeMs ?? null,
       stderrCapture,
     });
   } finally {
     await settleWithin(Promise.all([collector.close(), ...[...controls.values()].map((c) => c.close()), xml?.close()]), EXIT_CLOSE_GRACE_MS);
+    await virtTopCsv?.close();
     stderrCapture.stop();
     const rec = await feed.finish();
     if (rec.message) process.stderr.write(`virtop: ${rec.message}\n`);

@@ -7,7 +7,7 @@ import { runBulk, summarizeBulk } from '../actions/bulk.js';
 import { runPlan } from '../actions/commands.js';
 import { ActionLog } from '../actions/log.js';
 import type { HostControl } from '../types/control.js';
-import type { Options } from './options.js';
+import type { Options, StartView } from './options.js';
 import type { Snapshot } from '../types/sample.js';
 import type { Collector } from '../collector/collector.js';
 import type { ReplaySource } from '../record/replay.js';
@@ -48,6 +48,10 @@ export interface TuiOptions {
   replay?: ReplaySource | null;
   /** problems met mid-run (a recording stopped by a full disk), shown in the status line as they happen */
   onProblem?: (cb: (line: string) => void) => void;
+  /** the first view (virt-top's -1/-2/-3); absent: the domain table */
+  initialView?: StartView;
+  /** leave as q would at this wall time (virt-top's --end-time); null: never */
+  quitAtMs?: number | null;
   /** where fd 2 goes while the screen is up (libvirt's own warnings would smear it): started and stopped by the caller, stopped here too on an error */
   stderrCapture?: StderrCapture;
 }
@@ -183,7 +187,12 @@ export async function runTui(opts: TuiOptions): Promise<number> {
         io: opts.settings.io,
         readonly: opts.options.readonly,
         latencyMs: opts.settings.latencyMs ?? undefined,
+        view: opts.initialView,
       });
+      if (opts.quitAtMs !== null && opts.quitAtMs !== undefined) {
+        const end = setTimeout(() => finish({ kind: 'quit' }), Math.max(0, opts.quitAtMs - Date.now()));
+        end.unref();
+      }
       app = new TuiApp(screen, blessed, palette, history, keymap, hooks, state);
       const ui = app;
       loop.onSnapshot((snap) => {

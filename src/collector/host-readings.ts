@@ -37,6 +37,7 @@ export class HostReadings {
       hostname: hostname ?? this.uri,
       model: node.model,
       cpus: node.cpus,
+      maxCpus: node.nodes * node.sockets * node.cores * node.threads,
       mhz: node.mhz,
       memoryKiB: node.memoryKiB,
       libvirtVersion:

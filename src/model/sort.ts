@@ -15,6 +15,11 @@ export const SORT_KEYS = {
   block: (d: DomainView) => sumNullable(d.rdBytesPerSec, d.wrBytesPerSec),
   blockreq: (d: DomainView) => sumNullable(d.rdReqPerSec, d.wrReqPerSec),
   net: (d: DomainView) => sumNullable(d.rxBytesPerSec, d.txBytesPerSec),
+  // virt-top's one-direction orders (its -o netrx, nettx, blockrdrq, blockwrrq)
+  netrx: (d: DomainView) => d.rxBytesPerSec,
+  nettx: (d: DomainView) => d.txBytesPerSec,
+  blockrdrq: (d: DomainView) => d.rdReqPerSec,
+  blockwrrq: (d: DomainView) => d.wrReqPerSec,
   vcpus: (d: DomainView) => d.vcpus,
   host: (d: DomainView) => d.host,
   project: (d: DomainView) => d.openstack?.projectName ?? null,

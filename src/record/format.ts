@@ -163,6 +163,7 @@ const hostInfo = record<HostInfo>({
   hostname: str,
   model: str,
   cpus: num,
+  maxCpus: opt(num),
   mhz: num,
   memoryKiB: big,
   libvirtVersion: strN,

@@ -238,6 +238,8 @@ export interface HostInfo {
   readonly hostname: string;
   readonly model: string;
   readonly cpus: number;
+  /** CPUs the topology allows (nodes × sockets × cores × threads, libvirt's VIR_NODEINFO_MAXCPUS), counting offline ones; absent in recordings made before it was kept */
+  readonly maxCpus?: number;
   readonly mhz: number;
   readonly memoryKiB: bigint;
   readonly libvirtVersion: string | null;

@@ -3,7 +3,7 @@
 // and move).
 
 import type { SortKey } from '../model/sort.js';
-import type { ActionContext, ListView, StatusLevel, UiState } from './state-types.js';
+import type { ActionContext, ListView, StatusLevel, UiState, ViewName } from './state-types.js';
 import { DEFAULT_COLUMNS, type ColumnId, type IoUnit } from './table.js';
 
 export function initialState(opts: {
@@ -15,9 +15,11 @@ export function initialState(opts: {
   readonly?: boolean;
   irix?: boolean;
   latencyMs?: { warn: number; crit: number };
+  /** the first view; the domain table when absent */
+  view?: ViewName;
 }): UiState {
   return {
-    view: 'domains',
+    view: opts.view ?? 'domains',
     sort: opts.sort,
     reverse: opts.reverse,
     filter: '',
