@@ -68,12 +68,10 @@ node - "$STAGE" <<'JS'
 const { readFileSync, writeFileSync } = require('node:fs');
 const stage = process.argv[2];
 const pkg = JSON.parse(readFileSync('package.json', 'utf8'));
-// what dist/bundle loads at run time: scripts/bundle.mjs's externals, and
-// yargs and yargs-parser, whose locale and package files the bundle finds
-// through import.meta.resolve; then the addon's loader, and its headers for a
-// source build
-const runtime = ['blessed', 'prom-client', 'yaml', 'bcryptjs', 'yargs', 'yargs-parser', 'node-gyp-build', 'node-addon-api'];
-// the range package.json asks for, or (yargs-parser, a dependency of yargs) the version installed
+// what dist/bundle loads at run time: scripts/bundle.mjs's externals; then
+// the addon's loader, and its headers for a source build
+const runtime = ['blessed', 'prom-client', 'yaml', 'bcryptjs', 'node-gyp-build', 'node-addon-api'];
+// the range package.json asks for, or the version installed
 const dependencies = Object.fromEntries(
   runtime.map((n) => [n, pkg.dependencies[n] ?? JSON.parse(readFileSync(`node_modules/${n}/package.json`, 'utf8')).version]),
 );

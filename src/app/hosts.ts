@@ -2,6 +2,7 @@
 // local /proc, wired into one HostCollector per watched URI.
 
 import { uptime } from 'node:os';
+import type { Options } from './options.js';
 import { Collector } from '../collector/collector.js';
 import { HostCollector } from '../collector/host.js';
 import type { ProcProbe } from '../collector/proc-probe.js';
@@ -60,6 +61,18 @@ async function addressConnection(uri: string): Promise<AddressLookup> {
     if (rw) return rw;
   }
   return Connection.open(uri, { readonly: true });
+}
+
+/**
+ * What the collector reads besides libvirt's stats, for what this run
+ * shows: text frames (-b) and virt-top's layouts show no vCPU threads,
+ * guest addresses, pools or networks, so those runs open no connections
+ * for them and read no thread files. Everything else (the screen, JSON,
+ * virtop's CSV, a recording, the exporter) reads all of it.
+ */
+export function readsFor(opts: Pick<Options, 'batch' | 'json' | 'csv' | 'record' | 'prometheus'>): Pick<SourcesOptions, 'threads' | 'addresses' | 'inventory'> {
+  const textOnly = opts.batch && !opts.json && opts.csv === null && opts.record === null && opts.prometheus === null;
+  return { threads: !textOnly, addresses: !textOnly, inventory: !textOnly };
 }
 
 export function createCollector(opts: SourcesOptions): Collector {

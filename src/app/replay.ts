@@ -4,12 +4,10 @@
 
 import type { Options } from './options.js';
 import type { Collector } from '../collector/collector.js';
-import { readRecording } from '../record/reader.js';
-import { ReplaySource } from '../record/replay.js';
-import { RotatingRecorder, type RecordingSink } from '../record/rotating.js';
-import { recordFrom, Recorder } from '../record/writer.js';
+import type { ReplaySource } from '../record/replay.js';
+import type { RecordingSink } from '../record/rotating.js';
 import { virtopVersion } from './version.js';
-import { createCollector } from './hosts.js';
+import { createCollector, readsFor } from './hosts.js';
 
 /** A reason to stop before anything ran (exit 1), said in one line. */
 export class FeedError extends Error {}
@@ -44,9 +42,11 @@ export interface FeedOptions {
 
 export async function openFeed(opts: Options, fo: FeedOptions): Promise<Feed> {
   if (opts.replay !== null) return openReplay(opts, opts.replay, fo);
-  const collector = createCollector({ uris: fo.uris, intervalMs: fo.intervalMs, threads: true });
+  const collector = createCollector({ uris: fo.uris, intervalMs: fo.intervalMs, ...readsFor(opts) });
   let recorder: RecordingSink | null = null;
   if (opts.record !== null) {
+    // Loaded only here and for a replay: the recording code brings zlib, which a plain run never needs.
+    const [{ RotatingRecorder }, { recordFrom, Recorder }] = await Promise.all([import('../record/rotating.js'), import('../record/writer.js')]);
     const ro = { intervalMs: fo.intervalMs, version: virtopVersion() };
     try {
       recorder = opts.recordCap ? await RotatingRecorder.open(opts.record, ro, opts.recordCap) : await Recorder.open(opts.record, ro);
@@ -72,6 +72,7 @@ export async function openFeed(opts: Options, fo: FeedOptions): Promise<Feed> {
 }
 
 async function openReplay(opts: Options, path: string, fo: FeedOptions): Promise<Feed> {
+  const [{ readRecording }, { ReplaySource }] = await Promise.all([import('../record/reader.js'), import('../record/replay.js')]);
   let recording;
   try {
     recording = await readRecording(path);

@@ -14,7 +14,6 @@ import { chooseTheme, noColorRequested, ThemeError } from '../theme/load.js';
 import { demoUri, packageRoot, stateDir } from '../util/paths.js';
 import { EXIT_CLOSE_GRACE_MS, settleWithin } from '../util/settle.js';
 import { runBatch } from './batch.js';
-import { DomainXmlAccess, xmlBackupDir } from './domain-xml.js';
 import type { Options } from './options.js';
 import { FeedError, openFeed, type Feed } from './replay.js';
 import { fileStderrCapture, stderrLogPath } from './stderr-capture.js';
@@ -143,6 +142,8 @@ async function runInteractive(opts: Options, uris: string[], themeEnv: { themesD
     return c;
   };
   // The XML pane reads over read-only connections of its own; a recording has no XML to read.
+  // Loaded only for the screen: its backups bring node:crypto, which batch runs never need.
+  const { DomainXmlAccess, xmlBackupDir } = await import('./domain-xml.js');
   const xml = feed.replay ? null : new DomainXmlAccess(xmlBackupDir(stateDir(process.env, homedir())));
   // From the first sample, which runs while the screen code loads, until the
   // connections are closed after it: whatever libvirt prints to stderr then

@@ -1,11 +1,11 @@
 // Command line → Options. All validation lives here so bad input gets one
 // clear line and exit code 2 before anything connects to libvirt.
 
-import yargs from 'yargs';
+import { ArgvError, formatHelp, parseArgv } from './argv.js';
 import { isSortKey, SORT_KEYS } from '../model/sort.js';
 import { checkInterval } from '../config/interval.js';
 import { readHostsFile } from './hosts-file.js';
-import { AddressError, parseListenAddress, type ListenAddress } from '../export/address.js';
+import type { ListenAddress } from '../export/address.js';
 import { isLibvirtUri } from '../util/uri.js';
 import { parseByteSize, parseDurationSec } from './quantities.js';
 import type { Options } from '../app/options.js';
@@ -102,34 +102,11 @@ export const OPTIONS: readonly OptionSpec[] = [
   { name: 'help', alias: 'h', type: 'boolean', description: 'show this help' },
 ];
 
-function build(argv: string[]) {
-  let y = yargs(argv)
-    // --web.config.file is one name (as Prometheus exporters spell it), not web → config → file
-    .parserConfiguration({ 'dot-notation': false })
-    // our own --version (it reports more than package.json's version); yargs' must be off first
-    .version(false)
-    .scriptName('virtop')
-    .usage('$0 [options]\n\nLive monitor and quick-ops console for libvirt/KVM hosts.');
-  for (const o of OPTIONS) {
-    if (o.name === 'help') continue;
-    y = y.option(o.name, {
-      type: o.type,
-      description: o.description,
-      ...(o.alias ? { alias: o.alias } : {}),
-      ...(o.array ? { array: true } : {}),
-      ...(o.default !== undefined ? { default: o.default } : {}),
-      ...(o.defaultDescription !== undefined ? { defaultDescription: o.defaultDescription } : {}),
-    });
-  }
-  return y
-    .strict()
-    .help('help', OPTIONS.find((o) => o.name === 'help')!.description)
-    .alias('help', 'h')
-    .wrap(Math.min(100, process.stdout.columns || 80))
-    .exitProcess(false)
-    .fail((msg, err) => {
-      throw new UsageError(msg ?? err?.message ?? 'invalid arguments');
-    });
+const HELP_HEAD = 'virtop [options]\n\nLive monitor and quick-ops console for libvirt/KVM hosts.';
+
+/** --help's text, as wide as the terminal (80 columns when not one). */
+export function helpText(columns = process.stdout.columns || 80): string {
+  return formatHelp(HELP_HEAD, OPTIONS, columns);
 }
 
 function positiveInt(name: string, raw: string): number {
@@ -147,34 +124,15 @@ export function validateUri(uri: string): string {
   return uri;
 }
 
-/** yargs reads a lone "-" as a positional; `--csv -` means stdout, so join them
- *  (and for --record/--replay, so they can say why "-" is not allowed). */
-const DASH_VALUE_OPTIONS = new Set(['--csv', '--record', '--replay']);
-function joinDashValues(argv: string[]): string[] {
-  const out: string[] = [];
-  for (let i = 0; i < argv.length; i++) {
-    if (DASH_VALUE_OPTIONS.has(argv[i]) && argv[i + 1] === '-') {
-      out.push(`${argv[i]}=-`);
-      i++;
-    } else out.push(argv[i]);
-  }
-  return out;
-}
-
 export async function parseArgs(rawArgv: string[]): Promise<ParseOutcome> {
-  const argv = joinDashValues(rawArgv);
-  let output = '';
-  const parser = build(argv);
   let parsed: Record<string, unknown>;
   try {
-    parsed = (await parser.parseAsync(argv, {}, (_err: unknown, _argv: unknown, out: string) => {
-      output = out;
-    })) as Record<string, unknown>;
+    parsed = parseArgv(rawArgv, OPTIONS);
   } catch (e) {
-    if (e instanceof UsageError) throw e;
-    throw new UsageError((e as Error).message);
+    if (e instanceof ArgvError) throw new UsageError(e.message);
+    throw e;
   }
-  if (parsed.help) return { kind: 'exit', code: 0, output };
+  if (parsed.help) return { kind: 'exit', code: 0, output: helpText() };
   if (parsed.version) return { kind: 'version' };
 
   const delayRaw = parsed.delay === undefined ? '2' : String(parsed.delay);
@@ -204,7 +162,7 @@ export async function parseArgs(rawArgv: string[]): Promise<ParseOutcome> {
   const json = Boolean(parsed.json);
   if (json && csv === '-') throw new UsageError('--json and --csv - both write to stdout; send the CSV to a file');
 
-  const modes = exportModes(parsed, { batch: Boolean(parsed.batch) || json || csv !== null, demo, connect: connect.length > 0 });
+  const modes = await exportModes(parsed, { batch: Boolean(parsed.batch) || json || csv !== null, demo, connect: connect.length > 0 });
 
   const theme = parsed.theme === undefined ? null : String(parsed.theme);
   if (theme !== null && theme.trim() === '') throw new UsageError('--theme needs a theme name or the path of a theme file');
@@ -232,10 +190,10 @@ export async function parseArgs(rawArgv: string[]): Promise<ParseOutcome> {
 }
 
 /** --prometheus, --record and --replay, and what they cannot be combined with. */
-function exportModes(
+async function exportModes(
   parsed: Record<string, unknown>,
   ctx: { batch: boolean; demo: boolean; connect: boolean },
-): Pick<Options, 'prometheus' | 'record' | 'recordCap' | 'replay' | 'webConfigFile' | 'metadataLabels'> {
+): Promise<Pick<Options, 'prometheus' | 'record' | 'recordCap' | 'replay' | 'webConfigFile' | 'metadataLabels'>> {
   const fileArg = (name: string): string | null => {
     const v = parsed[name];
     if (v === undefined) return null;
@@ -258,6 +216,8 @@ function exportModes(
   let prometheus: ListenAddress | null = null;
   if (parsed.prometheus !== undefined) {
     if (Array.isArray(parsed.prometheus)) throw new UsageError('--prometheus can be given only once');
+    // Loaded only for the exporter: it brings node:net.
+    const { AddressError, parseListenAddress } = await import('../export/address.js');
     try {
       prometheus = parseListenAddress(String(parsed.prometheus));
     } catch (e) {
