@@ -1,7 +1,7 @@
 // Command line → Options. All validation lives here so bad input gets one
 // clear line and exit code 2 before anything connects to libvirt.
 
-import { ArgvError, formatHelp, parseArgv } from './argv.js';
+import { ArgvError, formatHelp, parseArgv, type ArgSpec } from './argv.js';
 import { isSortKey, SORT_KEYS } from '../model/sort.js';
 import { checkInterval } from '../config/interval.js';
 import { readHostsFile } from './hosts-file.js';
@@ -23,14 +23,7 @@ export type ParseOutcome =
 export const DEFAULT_URI = 'qemu:///system';
 
 /** One option of the command line, as --help, the man page and the shell completion all show it. */
-export interface OptionSpec {
-  name: string;
-  alias?: string;
-  type: 'string' | 'boolean';
-  array?: boolean;
-  description: string;
-  default?: string | boolean;
-  defaultDescription?: string;
+export interface OptionSpec extends ArgSpec {
   /** what its value names, for the man page and completion: a file, a URI, a choice */
   value?: { kind: 'file' | 'uri' | 'choice' | 'text'; label: string; choices?: readonly string[] };
 }
