@@ -91,6 +91,11 @@ export const OPTIONS: readonly OptionSpec[] = [
   { name: 'record-max-age', type: 'string', description: 'with --record: start a new file after DURATION (e.g. 30m, 6h, 1d)', value: { kind: 'text', label: 'DURATION' } },
   { name: 'record-keep', type: 'string', description: 'with a cap: older files kept (FILE.1 … FILE.N)', defaultDescription: '5', value: { kind: 'text', label: 'N' } },
   { name: 'replay', type: 'string', description: 'play back a recording made with --record (TUI, or -b/--json/--csv)', value: { kind: 'file', label: 'FILE' } },
+  {
+    name: 'virt-top-compat',
+    type: 'boolean',
+    description: "first on the line: read the rest as virt-top's command line, ~/.virt-toprc, CSV and --stream layouts (as when started through a link named virt-top; virt-top --help lists them)",
+  },
   { name: 'version', alias: 'V', type: 'boolean', description: 'print the version, git revision, libvirt loaded at run time and where the addon comes from' },
   { name: 'help', alias: 'h', type: 'boolean', description: 'show this help' },
 ];
@@ -126,6 +131,8 @@ export async function parseArgs(rawArgv: string[]): Promise<ParseOutcome> {
     throw e;
   }
   if (parsed.help) return { kind: 'exit', code: 0, output: helpText() };
+  // main() switches to virt-top's command line when it comes first; anywhere else it would be ignored
+  if (parsed['virt-top-compat']) throw new UsageError("--virt-top-compat must come first: the words after it are read as virt-top's options");
   if (parsed.version) return { kind: 'version' };
 
   const delayRaw = parsed.delay === undefined ? '2' : String(parsed.delay);

@@ -59,6 +59,7 @@ describe('parseArgs', () => {
     [['--csv', ''], /--csv needs a file name/],
     [['--json', '--csv', '-'], /both write to stdout/],
     [['--history', '0'], /--history must be/],
+    [['-b', '--virt-top-compat'], /--virt-top-compat must come first/],
   ])('rejects %j', async (argv, message) => {
     await expect(parseArgs(argv as string[])).rejects.toThrow(message);
     await expect(parseArgs(argv as string[])).rejects.toBeInstanceOf(UsageError);
