@@ -6,6 +6,7 @@
 import { eventLoopChild, type EventLoopArgs } from './sections/eventloop.js';
 import { benchMemory, type MemoryArgs } from './sections/memory.js';
 import { renderChild, type RenderArgs } from './sections/render.js';
+import { syntheticChild, type SyntheticArgs } from './sections/synthetic.js';
 
 async function main(): Promise<unknown> {
   const [section, raw] = process.argv.slice(2);
@@ -17,6 +18,8 @@ async function main(): Promise<unknown> {
       return eventLoopChild(args as EventLoopArgs);
     case 'render':
       return renderChild(args as RenderArgs);
+    case 'synthetic':
+      return syntheticChild(args as SyntheticArgs);
     default:
       throw new Error(`unknown child section '${section}'`);
   }

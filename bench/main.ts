@@ -18,6 +18,7 @@ import { benchProcfs, procfsRows } from './sections/procfs.js';
 import { renderRows, type RenderArgs, type RenderResult } from './sections/render.js';
 import { benchStartup, startupRows } from './sections/startup.js';
 import { benchVirtTop, virtTopRows } from './sections/virttop.js';
+import { syntheticRows, type SyntheticArgs, type SyntheticResult } from './sections/synthetic.js';
 import { parseCli, USAGE, type CliOptions, type Section } from './lib/cli.js';
 
 function gitInfo(root: string): { commit: string | null; dirtyFiles: number | null } {
@@ -121,6 +122,14 @@ export async function main(argv: string[]): Promise<number> {
       const r = await runChild<MemoryResult>('memory', args, process.env, 30 * 60_000);
       results.memory = r;
       rows.push(...memoryRows(r));
+    });
+
+    await section('synthetic', async () => {
+      const args: SyntheticArgs = { sizes: cli.sizes ?? (ctx.quick ? [100, 1000] : [100, 500, 1000, 2000]), ticks: ctx.quick ? 10 : 30 };
+      ctx.log(`  N = ${args.sizes.join(', ')}, ${args.ticks} ticks each`);
+      const r = await runChild<SyntheticResult>('synthetic', args, process.env, 10 * 60_000);
+      results.synthetic = r;
+      rows.push(...syntheticRows(r));
     });
 
     await section('render', async () => {

@@ -1,6 +1,6 @@
 // Command line of `npm run bench`. Pure, so it is unit tested.
 
-export const SECTIONS = ['procfs', 'collector', 'fallback', 'memory', 'render', 'startup', 'eventloop', 'lab', 'virttop'] as const;
+export const SECTIONS = ['procfs', 'collector', 'fallback', 'memory', 'render', 'startup', 'eventloop', 'lab', 'virttop', 'synthetic'] as const;
 export type Section = (typeof SECTIONS)[number];
 
 export interface CliOptions {

@@ -13,7 +13,8 @@ const START_WALL = 1_700_000_000_000;
 /** the synthetic host's CPUs; vCPU threads are spread over them */
 const HOST_CPUS = 64;
 
-function lcg(seed: number): () => number {
+/** A small deterministic generator of numbers in [0, 1). */
+export function lcg(seed: number): () => number {
   let s = seed >>> 0 || 1;
   return () => {
     s = (Math.imul(s, 1664525) + 1013904223) >>> 0;

@@ -22,8 +22,9 @@ import { readVhost } from '../procfs/vhost.js';
 import { readBridgeTraffic } from '../procfs/bridge.js';
 import { readNeighbours } from '../procfs/neigh.js';
 
-export function localProcProbe(): ProcProbe {
-  const fs = nodeProcFs();
+/** /proc of this machine; `root` puts another tree in its place (the bench's synthetic hosts), /run/libvirt included. */
+export function localProcProbe(root = ''): ProcProbe {
+  const fs = nodeProcFs(root);
   // Boot time only anchors process start times for the uptime column; os.uptime()'s
   // one-second resolution is plenty for that.
   const bootTimeMs = Date.now() - uptime() * 1000;

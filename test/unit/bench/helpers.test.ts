@@ -137,3 +137,50 @@ describe('vs virt-top: CPU readings', () => {
     expect(marginalPerRefresh(450, 650, [5, 25])).toBe(10);
   });
 });
+
+describe('the synthetic QEMU host', () => {
+  test('its records are full (no fallback), of mixed shape, and the real collector reads them and its /proc tree', async () => {
+    const { SynthQemuHost } = await import('../../../bench/lib/synth-qemu.js');
+    const { HostCollector } = await import('../../../src/collector/host.js');
+    const { localProcProbe } = await import('../../../src/app/hosts.js');
+    const { isThinRecord } = await import('../../../src/collector/bulk.js');
+    const { mkdtempSync, rmSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const host = new SynthQemuHost(40);
+    const active = host.domains.filter((d) => d.state !== 5);
+    expect(new Set(host.domains.map((d) => d.state)).size).toBe(3);
+    expect(new Set(host.domains.map((d) => d.vcpus)).size).toBeGreaterThan(2);
+    expect(new Set(host.domains.map((d) => d.disks.length)).size).toBeGreaterThan(1);
+    for (const d of active) expect(isThinRecord(host.record(d).params)).toBe(false);
+    const root = mkdtempSync(join(tmpdir(), 'virtop-synth-test-'));
+    try {
+      host.advance();
+      host.writeProc(root, true);
+      const src = host.source();
+      const hc = new HostCollector('qemu:///system', { connect: async () => src, readonly: true, proc: localProcProbe(root), threads: true, addresses: null, inventory: null });
+      const s1 = await hc.sample();
+      host.advance();
+      host.writeProc(root, false);
+      const s2 = await hc.sample();
+      await hc.close();
+      expect(s2.status).toBe('connected');
+      expect(s2.domains).toHaveLength(40);
+      for (const d of active) {
+        const got = s2.domains.find((x) => x.uuid === d.uuid)!;
+        expect(got.disks.map((k) => k.name)).toEqual(d.disks);
+        expect(got.nics.map((k) => k.name)).toEqual(d.nics);
+        expect(got.vcpus).toHaveLength(d.vcpus);
+        expect(got.process?.pid).toBe(d.pid);
+        expect(got.process?.threads.filter((t) => t.vcpu !== null)).toHaveLength(d.vcpus);
+        expect(got.process?.error ?? null).toBeNull();
+      }
+      // counters move between ticks for a running guest that works
+      const busy = active.find((d) => d.state === 1 && d.cpuPerTick > 1e6)!;
+      const cpu = (s: typeof s1) => s.domains.find((x) => x.uuid === busy.uuid)!.cpuTimeNs!;
+      expect(cpu(s2)).toBeGreaterThan(cpu(s1));
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+});
