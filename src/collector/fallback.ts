@@ -48,12 +48,16 @@ export interface FallbackItem {
 const diskTargetsOf = (def: DomainDef | null) => def?.disks.filter((d) => d.device === 'disk' || d.device === 'lun') ?? [];
 const nicTargetsOf = (def: DomainDef | null) => (def?.nics ?? []).filter((n): n is typeof n & { target: string } => n.target !== null);
 
-/** What to ask for one domain: every call the driver has not refused, for every device its XML names. */
-export function detailRequest(item: FallbackItem, unsupported: Unsupported): DomainDetailRequest {
+/**
+ * What to ask for one domain: every call the driver has not refused, for
+ * every device its XML names; per-vCPU times only when something shows
+ * them (`vcpuTimes`; the vCPU count comes with the info).
+ */
+export function detailRequest(item: FallbackItem, unsupported: Unsupported, vcpuTimes = true): DomainDetailRequest {
   return {
     uuid: item.base.uuid,
     info: !unsupported.has('domainInfo'),
-    vcpus: !unsupported.has('vcpus'),
+    vcpus: vcpuTimes && !unsupported.has('vcpus'),
     memory: !unsupported.has('memoryStats'),
     disks: unsupported.has('blockStats') ? [] : diskTargetsOf(item.def).map((d) => d.target),
     nics: unsupported.has('interfaceStats') ? [] : nicTargetsOf(item.def).map((n) => n.target),

@@ -33,7 +33,7 @@ export interface HostCollectorOptions {
   clock?: Clock;
   /** per-domain fallback calls in flight at once */
   fallbackConcurrency?: number;
-  /** read per-thread /proc files (vCPU threads) — only when something shows them */
+  /** read per-vCPU figures (/proc thread files, and per-domain vCPU times where the bulk call lacks them) — only when something shows them */
   threads?: boolean;
   /** bulk stats groups to ask for */
   statsMask?: number;
@@ -402,7 +402,7 @@ export class HostCollector {
     const thin = drafts.filter((d) => d.thin);
     if (thin.length) {
       const items: FallbackItem[] = thin.map((d) => ({ base: d.ds, def: d.def }));
-      const details = await readDetails(c, items.map((it) => detailRequest(it, this.unsupported)), this.clock, limit);
+      const details = await readDetails(c, items.map((it) => detailRequest(it, this.unsupported, this.opts.threads ?? true)), this.clock, limit);
       thin.forEach((d, i) => {
         d.ds = applyDetail(items[i], details[i], this.unsupported);
       });

@@ -54,6 +54,8 @@ describe('detailRequest', () => {
     u.note('blockStats', err(1, 'internal error')); // a failure, not a refusal: still asked
     expect(detailRequest({ base: base('u1'), def: null }, u)).toEqual({ uuid: 'u1', info: true, vcpus: true, memory: false, disks: [], nics: [] });
     expect(detailRequest({ base: base('u1'), def: def() }, u)).toMatchObject({ disks: ['vda', 'vdb'], nics: [] });
+    // nothing shows per-vCPU figures (text frames): their call is not made
+    expect(detailRequest({ base: base('u1'), def: def() }, new Unsupported(), false)).toMatchObject({ info: true, vcpus: false, memory: true });
   });
 });
 
