@@ -19,6 +19,7 @@ import { localProcProbe } from '../../src/app/hosts.js';
 import { HostCollector } from '../../src/collector/host.js';
 import { Model } from '../../src/model/model.js';
 import { formatTextFrame } from '../../src/output/text.js';
+import { nodeProcFs } from '../../src/procfs/fs.js';
 import { fmtMs, fmtRatio, verdict, type Row } from '../lib/report.js';
 import { summarize, type Summary } from '../lib/stats.js';
 import { SynthQemuHost } from '../lib/synth-qemu.js';
@@ -65,20 +66,32 @@ function scratch(): string {
   throw new Error('no writable temporary directory');
 }
 
-/** The files one tick reads, through descriptors opened once, each read whole at offset 0: the floor. */
-function preadFloor(host: SynthQemuHost, root: string): { read(): number; close(): void } {
-  const fds: number[] = [];
+/**
+ * The files one tick reads, each read whole with no parsing: the floor. As
+ * the shipped reader does, the first `keep` stay open and are read at
+ * offset 0; any beyond (past the descriptor budget) are opened, read and
+ * closed each time.
+ */
+function preadFloor(host: SynthQemuHost, root: string, keep: number): { read(): number; close(): void } {
+  const paths: string[] = [];
   for (const d of host.domains) {
     if (d.state === 5) continue;
     const base = join(root, 'proc', String(d.pid));
-    for (const f of ['stat', 'status', 'io']) fds.push(openSync(join(base, f), 'r'));
-    for (const t of d.threads) for (const f of ['stat', 'schedstat']) fds.push(openSync(join(base, 'task', String(t.tid), f), 'r'));
+    for (const f of ['stat', 'status', 'io']) paths.push(join(base, f));
+    for (const t of d.threads) for (const f of ['stat', 'schedstat']) paths.push(join(base, 'task', String(t.tid), f));
   }
+  const fds = paths.slice(0, keep).map((p) => openSync(p, 'r'));
+  const rest = paths.slice(keep);
   const buf = Buffer.allocUnsafe(4096);
   return {
     read: () => {
       const c0 = cpuMs();
       for (const fd of fds) readSync(fd, buf, 0, buf.length, 0);
+      for (const p of rest) {
+        const fd = openSync(p, 'r');
+        readSync(fd, buf, 0, buf.length, 0);
+        closeSync(fd);
+      }
       return cpuMs() - c0;
     },
     close: () => fds.forEach((fd) => closeSync(fd)),
@@ -100,7 +113,8 @@ async function runCase(n: number, ticks: number): Promise<SyntheticCase> {
     const bare = new HostCollector('qemu:///system', { ...options, proc: null });
     const model = new Model({ historySize: 3600 });
     const s = { tick: [] as number[], decode: [] as number[], proc: [] as number[], ingest: [] as number[], view: [] as number[], floor: [] as number[] };
-    const floor = preadFloor(host, root);
+    // The reader keeps up to its budget open; the floor as many, less a margin, as both hold theirs at once.
+    const floor = preadFloor(host, root, Math.max(0, (nodeProcFs(root).handles?.maxOpen ?? 0) - 500));
     const warm = 3;
     for (let i = 0; i < warm + ticks; i++) {
       host.advance();
@@ -170,7 +184,7 @@ export function syntheticRows(r: SyntheticResult): Row[] {
     row('whole tick (CPU)', c.tickMs, `${c.active} active, ${c.threads} threads${target ? `; ${verdict(c.tickMs.median <= target, `<= ${target} ms`)}` : ''}`);
     row('  decode (sample() without /proc)', c.decodeMs, 'records into samples, XML cached');
     row('  /proc (the rest of sample())', c.procMs, verdict(c.procMs.median <= 1.3 * c.procFloorMs.median, '<= 1.3x the pread floor'), fmtRatio(c.procMs.median / c.procFloorMs.median));
-    row('  /proc pread floor', c.procFloorMs, 'same files, kept open, not parsed');
+    row('  /proc pread floor', c.procFloorMs, 'same files, kept open up to the descriptor budget, not parsed');
     row('  Model.ingest', c.ingestMs, `${c.ingestUsPerDomain.toFixed(1)} µs/domain; ${verdict(c.ingestUsPerDomain <= 5, '<= 5 µs/domain')}`);
     row('  text frame', c.viewMs, 'all domains');
     if (c.errors.length) rows.push({ section: sec, case: 'errors seen', median: '', p99: '', n: null, ratio: '', note: c.errors.join(' | ').slice(0, 160) });

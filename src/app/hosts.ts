@@ -18,7 +18,7 @@ import { readHostCounters } from '../procfs/host-counters.js';
 import { findQemuPid } from '../procfs/qemu-pid.js';
 import { readHostExtra } from '../procfs/host-extra.js';
 import { ProcessReader } from '../procfs/process-reader.js';
-import { readVhost } from '../procfs/vhost.js';
+import { readVhost, VhostScanner } from '../procfs/vhost.js';
 import { readBridgeTraffic } from '../procfs/bridge.js';
 import { readNeighbours } from '../procfs/neigh.js';
 
@@ -30,12 +30,14 @@ export function localProcProbe(root = ''): ProcProbe {
   const bootTimeMs = Date.now() - uptime() * 1000;
   // Keeps each QEMU's /proc files open from tick to tick; see process-reader.ts.
   const processes = new ProcessReader(fs);
+  // New QEMUs of one tick share one pass over /proc for their vhost workers.
+  const vhost = new VhostScanner(fs);
   return {
     findQemuPid: (name) => findQemuPid(fs, name, {}),
     readProcess: (pid, opts) => processes.read(pid, { threads: opts.threads, bootTimeMs }),
     readHostCounters: () => readHostCounters(fs),
     readHostExtra: () => readHostExtra(fs),
-    readVhost: (pid, known) => readVhost(fs, pid, known),
+    readVhost: async (pid, known) => (known ? readVhost(fs, pid, known) : (await vhost.scan(pid)).map((t) => ({ tid: t.tid, cpuTimeNs: t.cpuTimeNs, inQemuProcess: t.inQemuProcess }))),
     readBridges: (names) => readBridgeTraffic(fs, names),
     close: () => processes.close(),
   };

@@ -61,51 +61,83 @@ export interface VhostThread {
 
 export interface VhostThreadsOptions {
   clkTck?: number;
-  /**
-   * Other QEMU tids that may own vhost devices. Older kernels name the
-   * worker after the tid that called VHOST_SET_OWNER, which is usually but
-   * not necessarily the main thread.
-   */
-  ownerTids?: readonly number[];
   concurrency?: number;
 }
 
 /**
- * vhost worker threads serving QEMU `qemuPid`, found by comm "vhost-<pid>"
- * among all processes (kernel threads) and among QEMU's own tasks
- * (vhost_task). Scans every /proc/PID/comm, so cache the tids and re-read
- * only those on later ticks. Unreadable entries are skipped.
+ * vhost worker threads serving QEMU `qemuPid`: kernel threads named
+ * "vhost-<pid>" among all processes, and the QEMU's own tasks so named
+ * (vhost_task). Scans every /proc/PID/comm: for many QEMUs use one
+ * VhostScanner, which shares the pass; cache the tids and re-read only
+ * those (readVhost) on later ticks. Unreadable entries are skipped.
  */
-export async function vhostThreads(
-  fs: ProcFs,
-  qemuPid: number,
-  opts: VhostThreadsOptions = {},
-): Promise<VhostThread[]> {
-  const clkTck = opts.clkTck ?? DEFAULT_CLK_TCK;
-  const concurrency = opts.concurrency ?? DEFAULT_CONCURRENCY;
-  const names = new Set([qemuPid, ...(opts.ownerTids ?? [])].map((id) => `vhost-${id}`));
+export function vhostThreads(fs: ProcFs, qemuPid: number, opts: VhostThreadsOptions = {}): Promise<VhostThread[]> {
+  return new VhostScanner(fs, opts).scan(qemuPid);
+}
 
-  const probe = async (dir: string, id: number, inQemuProcess: boolean): Promise<VhostThread | null> => {
-    const comm = await fs.readFile(`${dir}/comm`);
-    if (!comm.ok || !names.has(comm.value.replace(/\n$/, ''))) return null;
-    const statRead = await fs.readFile(`${dir}/stat`);
-    const stat = statRead.ok ? parseStat(statRead.value, clkTck) : null;
-    if (stat === null || !stat.ok) return null;
-    return { tid: id, comm: stat.value.comm, cpuTimeNs: stat.value.cpuTimeNs, lastCpu: stat.value.lastCpu, inQemuProcess };
-  };
+/**
+ * Finds vhost workers for many QEMUs with one pass over /proc: the kernel
+ * threads named "vhost-<owner>" of the whole host are indexed once (and
+ * again when the index is older than `maxAgeMs`), shared by every QEMU
+ * asking meanwhile, so N new QEMUs cost one scan of /proc instead of N; a
+ * QEMU's in-process workers (vhost_task) are found in its own task list.
+ */
+export class VhostScanner {
+  private index: { atMs: number; owners: Map<number, number[]> } | null = null;
+  private pending: Promise<Map<number, number[]>> | null = null;
 
-  const [procs, tasks] = await Promise.all([fs.readdir('/proc'), fs.readdir(`/proc/${qemuPid}/task`)]);
-  const jobs: { dir: string; id: number; inQemuProcess: boolean }[] = [];
-  if (procs.ok) {
-    for (const pid of numericEntries(procs.value)) {
-      if (pid !== qemuPid) jobs.push({ dir: `/proc/${pid}`, id: pid, inQemuProcess: false });
+  constructor(
+    private readonly fs: ProcFs,
+    private readonly opts: { maxAgeMs?: number; nowMs?: () => number; clkTck?: number; concurrency?: number } = {},
+  ) {}
+
+  /** The vhost workers of QEMU `qemuPid` now. Never rejects. */
+  async scan(qemuPid: number): Promise<VhostThread[]> {
+    const clkTck = this.opts.clkTck ?? DEFAULT_CLK_TCK;
+    const concurrency = this.opts.concurrency ?? DEFAULT_CONCURRENCY;
+    const [owners, tasks] = await Promise.all([this.owners(), this.fs.readdir(`/proc/${qemuPid}/task`)]);
+    const jobs: { dir: string; id: number; inQemuProcess: boolean }[] = (owners.get(qemuPid) ?? []).map((pid) => ({ dir: `/proc/${pid}`, id: pid, inQemuProcess: false }));
+    if (tasks.ok) {
+      for (const tid of numericEntries(tasks.value)) if (tid !== qemuPid) jobs.push({ dir: `/proc/${qemuPid}/task/${tid}`, id: tid, inQemuProcess: true });
     }
+    const want = `vhost-${qemuPid}`;
+    const found = await mapLimit(jobs, concurrency, async (job): Promise<VhostThread | null> => {
+      // An in-process task's comm is read here; a kernel thread's was read by the index.
+      if (job.inQemuProcess) {
+        const comm = await this.fs.readFile(`${job.dir}/comm`);
+        if (!comm.ok || comm.value.replace(/\n$/, '') !== want) return null;
+      }
+      const statRead = await this.fs.readFile(`${job.dir}/stat`);
+      const stat = statRead.ok ? parseStat(statRead.value, clkTck) : null;
+      // the kernel thread may have gone, or its pid been reused, since the index was made
+      if (stat === null || !stat.ok || stat.value.comm !== want) return null;
+      return { tid: job.id, comm: stat.value.comm, cpuTimeNs: stat.value.cpuTimeNs, lastCpu: stat.value.lastCpu, inQemuProcess: job.inQemuProcess };
+    });
+    return found.filter((v): v is VhostThread => v !== null).sort((a, b) => a.tid - b.tid);
   }
-  if (tasks.ok) {
-    for (const tid of numericEntries(tasks.value)) {
-      if (tid !== qemuPid) jobs.push({ dir: `/proc/${qemuPid}/task/${tid}`, id: tid, inQemuProcess: true });
+
+  /** Owner pid → the pids of its vhost kernel threads, from an index at most maxAgeMs old. */
+  private owners(): Promise<Map<number, number[]>> {
+    const now = (this.opts.nowMs ?? Date.now)();
+    if (this.index && now - this.index.atMs <= (this.opts.maxAgeMs ?? 1000)) return Promise.resolve(this.index.owners);
+    this.pending ??= this.build(now).finally(() => (this.pending = null));
+    return this.pending;
+  }
+
+  private async build(now: number): Promise<Map<number, number[]>> {
+    const owners = new Map<number, number[]>();
+    const procs = await this.fs.readdir('/proc');
+    if (procs.ok) {
+      await mapLimit(numericEntries(procs.value), this.opts.concurrency ?? DEFAULT_CONCURRENCY, async (pid) => {
+        const comm = await this.fs.readFile(`/proc/${pid}/comm`);
+        const m = comm.ok ? /^vhost-(\d+)\n?$/.exec(comm.value) : null;
+        if (!m) return;
+        const owner = Number(m[1]);
+        owners.set(owner, [...(owners.get(owner) ?? []), pid]);
+      });
+      for (const pids of owners.values()) pids.sort((a, b) => a - b);
     }
+    this.index = { atMs: now, owners };
+    return owners;
   }
-  const found = await mapLimit(jobs, concurrency, (job) => probe(job.dir, job.id, job.inQemuProcess));
-  return found.filter((v): v is VhostThread => v !== null).sort((a, b) => a.tid - b.tid);
 }

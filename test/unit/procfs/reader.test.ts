@@ -276,9 +276,8 @@ describe('vhostThreads', () => {
     ]);
   });
 
-  it('matches other owner tids and returns nothing for a QEMU without vhost', async () => {
+  it('returns nothing for a QEMU without vhost', async () => {
     expect(await vhostThreads(fs, 5150)).toEqual([]);
-    expect((await vhostThreads(fs, 5150, { ownerTids: [6000] })).map((v) => v.tid)).toEqual([4300]);
   });
 });
 

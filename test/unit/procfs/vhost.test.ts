@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { memoryProcFs, type FixtureEntry } from '../../helpers/memory-procfs.js';
 import { type ProcFs } from '../../../src/procfs/fs.js';
-import { readVhost } from '../../../src/procfs/vhost.js';
+import { readVhost, VhostScanner } from '../../../src/procfs/vhost.js';
 import { loadQemuHostFixture } from '../../helpers/proc-fixture.js';
 
 // The qemu-host fixture (see reader.test.ts): QEMU 4242 with an in-process
@@ -52,5 +52,26 @@ describe('readVhost', () => {
     const reused = memoryProcFs({ ...entries, '/proc/4300/stat': stat.replace('(vhost-6000)', '(bash)') });
     expect(await readVhost(reused, 6000, [{ tid: 4300, inQemuProcess: false }])).toEqual([]);
     expect(await readVhost(fs, 6000, [{ tid: 999999, inQemuProcess: false }])).toEqual([]);
+  });
+});
+
+describe('VhostScanner', () => {
+  it('one pass over /proc serves every QEMU asking while its index is fresh; a stale index is made again', async () => {
+    const c = counting(fs);
+    let now = 0;
+    const scanner = new VhostScanner(c, { maxAgeMs: 1000, nowMs: () => now });
+    const all = await Promise.all([4242, 6000, 5150].map((pid) => scanner.scan(pid)));
+    expect(all.map((found) => found.map((t) => [t.tid, t.inQemuProcess]))).toEqual([[[4250, true]], [[4300, false]], []]);
+    const passes = () => c.reads.filter((r) => r === 'dir:/proc').length;
+    expect(passes()).toBe(1);
+    const commsRead = c.reads.filter((r) => /^\/proc\/\d+\/comm$/.test(r)).length;
+    now = 900;
+    await scanner.scan(6000);
+    expect(passes()).toBe(1);
+    // only the QEMU's own tasks and the known worker were read: no host-wide comm pass
+    expect(c.reads.filter((r) => /^\/proc\/\d+\/comm$/.test(r)).length).toBe(commsRead);
+    now = 2500;
+    expect((await scanner.scan(6000)).map((t) => t.tid)).toEqual([4300]);
+    expect(passes()).toBe(2);
   });
 });
