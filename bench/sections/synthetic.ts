@@ -4,7 +4,7 @@
 // /proc reader over a synthetic tree under a root directory on tmpfs,
 // Model.ingest, and the text frame. CPU per phase, per tick:
 //
-//   decode   the collector's sample() minus its /proc reads: records into samples
+//   decode   the collector's sample() without /proc: records (built beforehand) into samples
 //   /proc    the QEMU processes' and threads' files, read by the shipped reader
 //   ingest   Model.ingest (history 3600)
 //   view     the batch text frame of all domains
@@ -119,6 +119,7 @@ async function runCase(n: number, ticks: number): Promise<SyntheticCase> {
     for (let i = 0; i < warm + ticks; i++) {
       host.advance();
       host.writeProc(root, false);
+      host.prepare(2);
       const b0 = cpuMs();
       await bare.sample();
       const decodeMs = cpuMs() - b0;

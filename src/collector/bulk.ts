@@ -47,24 +47,45 @@ export function num(params: Record<string, ParamValue>, key: string): number | n
   return null;
 }
 
+/** Per record: each group's `group.N.*` indices, from one pass over its keys (a record is asked for three groups). */
+const groupIndexCache = new WeakMap<Record<string, ParamValue>, Map<string, Set<number>>>();
+
+function groupIndices(params: Record<string, ParamValue>): Map<string, Set<number>> {
+  let groups = groupIndexCache.get(params);
+  if (groups) return groups;
+  groups = new Map();
+  for (const k in params) {
+    const d1 = k.indexOf('.');
+    if (d1 <= 0) continue;
+    const d2 = k.indexOf('.', d1 + 1);
+    // 1 to 9 digits between the two dots
+    if (d2 < 0 || d2 - d1 - 1 < 1 || d2 - d1 - 1 > 9) continue;
+    let i = 0;
+    let j = d1 + 1;
+    for (; j < d2; j++) {
+      const c = k.charCodeAt(j) - 48;
+      if (c < 0 || c > 9) break;
+      i = i * 10 + c;
+    }
+    if (j < d2) continue;
+    const g = k.slice(0, d1);
+    let seen = groups.get(g);
+    if (!seen) groups.set(g, (seen = new Set()));
+    seen.add(i);
+  }
+  groupIndexCache.set(params, groups);
+  return groups;
+}
+
 /**
  * The indices N that `group.N.*` keys carry, below `limit`, in order. Read
  * from the keys, not counted up to the limit: a count of 10^9 (a driver bug,
  * a hostile server) must not loop 10^9 times.
  */
 export function indicesOf(params: Record<string, ParamValue>, group: string, limit: number): number[] {
-  const prefix = `${group}.`;
-  const seen = new Set<number>();
-  for (const k of Object.keys(params)) {
-    if (!k.startsWith(prefix)) continue;
-    const dot = k.indexOf('.', prefix.length);
-    if (dot < 0) continue;
-    const digits = k.slice(prefix.length, dot);
-    if (!/^\d{1,9}$/.test(digits)) continue;
-    const i = Number(digits);
-    if (i < limit) seen.add(i);
-  }
-  return [...seen].sort((a, b) => a - b);
+  const seen = groupIndices(params).get(group);
+  if (!seen) return [];
+  return [...seen].filter((i) => i < limit).sort((a, b) => a - b);
 }
 
 export function str(params: Record<string, ParamValue>, key: string): string | null {
