@@ -125,7 +125,7 @@ export async function main(argv: string[]): Promise<number> {
     });
 
     await section('synthetic', async () => {
-      const args: SyntheticArgs = { sizes: cli.sizes ?? (ctx.quick ? [100, 1000] : [100, 500, 1000, 2000]), ticks: ctx.quick ? 10 : 30 };
+      const args: SyntheticArgs = { sizes: cli.sizes ?? (ctx.quick ? [100, 1000] : [100, 500, 1000, 2000]), ticks: ctx.quick ? 5 : 15 };
       ctx.log(`  N = ${args.sizes.join(', ')}, ${args.ticks} ticks each`);
       const r = await runChild<SyntheticResult>('synthetic', args, process.env, 10 * 60_000);
       results.synthetic = r;
