@@ -476,3 +476,10 @@ describe('docs/tui.md', () => {
     }
   });
 });
+
+describe('the first view', () => {
+  it("is the domain table, or the view asked for (virt-top's -1, -2, -3)", () => {
+    expect(initialState({ sort: 'cpu', reverse: false, intervalSec: 3 }).view).toBe('domains');
+    for (const view of ['cpus', 'nics', 'disks'] as const) expect(initialState({ sort: 'cpu', reverse: false, intervalSec: 3, view }).view).toBe(view);
+  });
+});
