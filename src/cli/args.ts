@@ -94,7 +94,7 @@ export const OPTIONS: readonly OptionSpec[] = [
   {
     name: 'virt-top-compat',
     type: 'boolean',
-    description: "first on the line: read the rest as virt-top's command line, ~/.virt-toprc, CSV and --stream layouts (as when started through a link named virt-top; virt-top --help lists them)",
+    description: "first on the line: read the rest as virt-top's command line, its ~/.virt-toprc, CSV and stream layouts (as when started through a link named virt-top; virt-top --help lists them)",
   },
   { name: 'version', alias: 'V', type: 'boolean', description: 'print the version, git revision, libvirt loaded at run time and where the addon comes from' },
   { name: 'help', alias: 'h', type: 'boolean', description: 'show this help' },
