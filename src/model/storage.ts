@@ -175,16 +175,17 @@ type Rates = Map<string, { rx: number | null; tx: number | null }>;
 
 /** The guests and taps whose NICs `on` says are on it, both by name. */
 function attached(domains: readonly DomainView[], on: (nic: DomainView['nics'][number]) => boolean): { guests: string[]; taps: TapView[] } {
-  const guests: string[] = [];
+  // a Set: a bridge can carry a thousand guests, and a list's includes() made that quadratic
+  const seen = new Set<string>();
   const taps: TapView[] = [];
   for (const d of domains) {
     for (const nic of d.nics) {
       if (!on(nic)) continue;
-      if (!guests.includes(d.name)) guests.push(d.name);
+      seen.add(d.name);
       taps.push({ tap: nic.name, domain: d.name, mac: nic.mac });
     }
   }
-  guests.sort(compareNames);
+  const guests = [...seen].sort(compareNames);
   taps.sort((a, b) => compareNames(a.tap, b.tap) || compareNames(a.domain, b.domain));
   return { guests, taps };
 }
