@@ -4,12 +4,13 @@
 // collector's snapshots (src/output/virt-top.ts), so the figures are deltas
 // of the same counters virtop's own views rate.
 
-import { createWriteStream, type WriteStream } from 'node:fs';
+import type { WriteStream } from 'node:fs';
 import type { Collector } from '../collector/collector.js';
 import { csvLine, virtTopCsvHeader, virtTopCsvRow, virtTopStreamFrame, virtTopTick, type VirtTopCsvFlags, type VirtTopTick } from '../output/virt-top.js';
 import type { HostSample, Snapshot } from '../types/sample.js';
 import type { Options, VirtTopMode } from './options.js';
-import { sleep, write } from '../util/pace.js';
+import { write } from '../util/pace.js';
+import { openCsvFile, runTicks, type BatchIo } from './batch.js';
 
 /** Turns each snapshot's first host into virt-top's tick, keeping the previous sample for the deltas. */
 export class VirtTopTicks {
@@ -37,11 +38,7 @@ export class VirtTopCsvFile {
   }
 
   static async open(path: string, flags: VirtTopCsvFlags, onError: (e: Error) => void): Promise<VirtTopCsvFile> {
-    const stream = createWriteStream(path, { flags: 'w' });
-    await new Promise<void>((resolve, reject) => {
-      stream.once('open', () => resolve());
-      stream.once('error', (e) => reject(new Error(`cannot write CSV to '${path}': ${e.message}`)));
-    });
+    const stream = await openCsvFile(path);
     const f = new VirtTopCsvFile(stream, flags, onError);
     stream.write(`${csvLine(virtTopCsvHeader(flags))}\n`);
     return f;
@@ -84,26 +81,11 @@ export function stopAtEndTime(mode: VirtTopMode | null | undefined, stop: () => 
  * the collector by the caller) and, with --stream, to stdout in virt-top's
  * layout. Returns the exit status.
  */
-export async function runVirtTopHeadless(opts: Options, collector: Collector, io: { stdout: NodeJS.WritableStream; stderr: NodeJS.WritableStream }, signal: AbortSignal): Promise<number> {
+export function runVirtTopHeadless(opts: Options, collector: Collector, io: BatchIo, signal: AbortSignal): Promise<number> {
   const mode = opts.virtTop;
   const ticks = new VirtTopTicks();
-  let done = 0;
-  let everConnected = false;
-  while (!signal.aborted && (opts.iterations === null || done < opts.iterations)) {
-    const started = performance.now();
-    const snap = await collector.tick();
-    const host = snap.hosts[0];
-    if (host?.status === 'connected') everConnected = true;
-    else if (!everConnected && host?.status === 'failed') {
-      await write(io.stderr, `virtop: ${host.error ?? `${host.uri}: cannot connect`}\n`);
-      return 1;
-    }
+  return runTicks(opts, collector, io, signal, async (snap) => {
     const t = ticks.next(snap);
     if (mode?.stream && t) await write(io.stdout, virtTopStreamFrame(t, mode.blockInBytes));
-    done++;
-    if (opts.iterations !== null && done >= opts.iterations) break;
-    const wait = opts.delaySec * 1000 - (performance.now() - started);
-    if (wait > 0) await sleep(wait, signal);
-  }
-  return 0;
+  });
 }
