@@ -11,8 +11,9 @@ import { diskXmlFacts } from './bulk.js';
 import type { DomainSample, Draft } from '../types/sample.js';
 import type { DomainDetail, DomainDetailRequest } from '../libvirt/types.js';
 import type { Clock } from '../util/clock.js';
-import { mapLimit } from '../util/pool.js';
+import { chunksOf, mapLimit } from '../util/pool.js';
 import {
+  asError,
   errorCode,
   errorMessage,
   type LibvirtSource,
@@ -71,16 +72,14 @@ export function detailRequest(item: FallbackItem, unsupported: Unsupported, vcpu
 export async function readDetails(conn: LibvirtSource, requests: DomainDetailRequest[], clock: Clock, concurrency: number): Promise<DomainDetail[]> {
   const batch = conn.domainsDetail?.bind(conn);
   if (!batch) return mapLimit(requests, concurrency, (r) => detailFromCalls(conn, r, clock));
-  const chunks: DomainDetailRequest[][] = [];
-  for (let i = 0; i < requests.length; i += DETAIL_CHUNK) chunks.push(requests.slice(i, i + DETAIL_CHUNK));
   const answers = await Promise.all(
-    chunks.map(async (chunk) => {
+    chunksOf(requests, DETAIL_CHUNK).map(async (chunk) => {
       const t0 = clock.monoNs();
       try {
         return await batch(chunk);
       } catch (e) {
         const t1 = clock.monoNs();
-        const error = e instanceof Error ? e : new Error(String(e));
+        const error = asError(e);
         return chunk.map((r): DomainDetail => ({ uuid: r.uuid, startNs: t0, endNs: t1, error }));
       }
     }),
@@ -88,7 +87,6 @@ export async function readDetails(conn: LibvirtSource, requests: DomainDetailReq
   return answers.flat();
 }
 
-const asError = (e: unknown): Error => (e instanceof Error ? e : new Error(String(e)));
 const settle = <T>(p: Promise<T>): Promise<T | Error> => p.then((v) => v, asError);
 
 /** One domain's answers from the one-call methods, run side by side. */

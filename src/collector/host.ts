@@ -12,11 +12,11 @@ import { LifecycleEventType, ListFlags, StatsGroup, type DiskErrorEntry, type Do
 import type { HostInfo, HostSample, DomainSample, ConnectionStatus, Draft } from '../types/sample.js';
 import { systemClock, type Clock } from '../util/clock.js';
 import { isLocalUri, isQemuUri, isRemoteUri } from '../util/uri.js';
-import { mapLimit } from '../util/pool.js';
+import { chunksOf, mapLimit } from '../util/pool.js';
 import { isActiveState } from '../types/state.js';
 import { domainFromRecord, isThinRecord, stateName } from './bulk.js';
 import { applyDetail, DETAIL_CHUNK, detailRequest, readDetails, Unsupported, type FallbackItem } from './fallback.js';
-import { connectionLost, errorMessage, type Connector, type LibvirtSource } from './source.js';
+import { asError, connectionLost, errorMessage, type Connector, type LibvirtSource } from './source.js';
 import { AddressPoller, type AddressPollerOptions } from './addresses.js';
 import { InventoryPoller, type InventoryPollerOptions } from './inventory.js';
 import { DomainProcessReader, type ProcessCache } from './domain-process.js';
@@ -321,7 +321,7 @@ export class HostCollector {
       try {
         xml = await c.domainXml(uuid, 0);
       } catch (e) {
-        xml = e instanceof Error ? e : new Error(String(e));
+        xml = asError(e);
       }
     }
     // Not cached: a vanished domain or a transient failure is retried next tick.
@@ -338,10 +338,8 @@ export class HostCollector {
     const batch = c.domainXmls?.bind(c);
     const missing = uuids.filter((u) => !this.perDomain.get(u)?.def);
     if (!batch || missing.length < 2) return out;
-    const chunks: string[][] = [];
-    for (let i = 0; i < missing.length; i += DETAIL_CHUNK) chunks.push(missing.slice(i, i + DETAIL_CHUNK));
     await Promise.all(
-      chunks.map(async (chunk) => {
+      chunksOf(missing, DETAIL_CHUNK).map(async (chunk) => {
         try {
           const xmls = await batch(chunk, 0);
           chunk.forEach((u, i) => out.set(u, xmls[i]));

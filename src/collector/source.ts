@@ -36,6 +36,11 @@ export function errorCode(e: unknown): number | null {
   return typeof c === 'number' ? c : null;
 }
 
+/** Whatever was thrown, as an Error (a thrown string or object becomes one). */
+export function asError(e: unknown): Error {
+  return e instanceof Error ? e : new Error(String(e));
+}
+
 export function errorMessage(e: unknown): string {
   if (e instanceof Error) return e.message;
   return String(e);

@@ -1,6 +1,7 @@
-// Runs async jobs with at most `limit` in flight, preserving result order.
-// Used for per-domain fallback calls so 1000 domains don't open 1000
-// concurrent RPCs at once, yet slow round trips still overlap.
+// mapLimit runs async jobs with at most `limit` in flight, preserving result
+// order, so 1000 domains don't open 1000 concurrent RPCs at once, yet slow
+// round trips still overlap; chunksOf cuts a list into the batches the
+// binding's many-domain calls take.
 
 export async function mapLimit<T, R>(
   items: readonly T[],
@@ -24,4 +25,11 @@ export async function mapLimit<T, R>(
   }
   await Promise.all(workers);
   return results;
+}
+
+/** `items` in consecutive slices of at most `size` (the last may be shorter). */
+export function chunksOf<T>(items: readonly T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
 }
