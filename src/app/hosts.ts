@@ -37,7 +37,7 @@ export function localProcProbe(root = ''): ProcProbe {
     readProcess: (pid, opts) => processes.read(pid, { threads: opts.threads, bootTimeMs }),
     readHostCounters: () => readHostCounters(fs),
     readHostExtra: () => readHostExtra(fs),
-    readVhost: async (pid, known) => (known ? readVhost(fs, pid, known) : (await vhost.scan(pid)).map((t) => ({ tid: t.tid, cpuTimeNs: t.cpuTimeNs, inQemuProcess: t.inQemuProcess }))),
+    readVhost: (pid, known) => readVhost(fs, pid, known, undefined, vhost),
     readBridges: (names) => readBridgeTraffic(fs, names),
     close: () => processes.close(),
   };

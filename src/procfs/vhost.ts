@@ -23,9 +23,11 @@ export async function readVhost(
   qemuPid: number,
   known: readonly KnownVhost[] | null,
   clkTck: number = DEFAULT_CLK_TCK,
+  /** finds them when `known` is null; share one among QEMUs so they share its pass over /proc */
+  scanner: VhostScanner = new VhostScanner(fs, { clkTck }),
 ): Promise<VhostSample[]> {
   if (known === null) {
-    const found = await vhostThreads(fs, qemuPid, { clkTck });
+    const found = await scanner.scan(qemuPid);
     return found.map((t) => ({ tid: t.tid, cpuTimeNs: t.cpuTimeNs, inQemuProcess: t.inQemuProcess }));
   }
   const want = `vhost-${qemuPid}`;
