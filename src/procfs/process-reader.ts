@@ -11,7 +11,6 @@
 // relistEvery reads as a backstop; otherwise the threads read last time are
 // read again. Output and error texts are those of readProcess().
 
-
 import type { Draft, ProcessSample, ThreadSample } from '../types/sample.js';
 import {
   DEFAULT_CLK_TCK,
