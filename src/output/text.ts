@@ -4,7 +4,7 @@
 import { stateLetter } from '../types/state.js';
 import type { DomainView, HostView, ModelView } from '../model/view.js';
 import { sortDomains, type SortKey } from '../model/sort.js';
-import { cpuTimeCell, formatPercent, humanBytes, humanCount, humanKiB } from '../util/units.js';
+import { clockText, cpuTimeCell, formatPercent, humanBytes, humanCount, humanKiB } from '../util/units.js';
 import { sanitizeForTerminal } from './sanitize.js';
 import { shortHost } from '../util/uri.js';
 
@@ -19,22 +19,17 @@ function pad(s: string, w: number): string {
   return s.length >= w ? s : ' '.repeat(w - s.length) + s;
 }
 
-function clock(ms: number): string {
-  const d = new Date(ms);
-  return d.toTimeString().slice(0, 8);
-}
-
 export function hostHeader(h: HostView, wallMs: number): string[] {
   const name = sanitizeForTerminal(h.hostname ?? h.uri);
   const lines: string[] = [];
   if (h.status !== 'connected') {
     const since = h.downForSec === null ? '' : ` for ${Math.round(h.downForSec)}s`;
-    lines.push(`virtop ${clock(wallMs)} - ${name} (${sanitizeForTerminal(h.uri)}) ${h.status}${since}: ${sanitizeForTerminal(h.error ?? 'no data')}`);
+    lines.push(`virtop ${clockText(wallMs)} - ${name} (${sanitizeForTerminal(h.uri)}) ${h.status}${since}: ${sanitizeForTerminal(h.error ?? 'no data')}`);
     return lines;
   }
   const mem = h.memoryKiB === null ? '-' : humanKiB(h.memoryKiB, 6);
   lines.push(
-    `virtop ${clock(wallMs)} - ${name} (${sanitizeForTerminal(h.uri)}) ${h.model ?? '-'} ${h.cpus ?? '-'} CPUs ${h.mhz ?? '-'} MHz ${mem} memory` +
+    `virtop ${clockText(wallMs)} - ${name} (${sanitizeForTerminal(h.uri)}) ${h.model ?? '-'} ${h.cpus ?? '-'} CPUs ${h.mhz ?? '-'} MHz ${mem} memory` +
       (h.libvirtVersion ? ` libvirt ${h.libvirtVersion}` : ''),
   );
   lines.push(

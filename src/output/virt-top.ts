@@ -8,6 +8,7 @@
 // value (virt-top would have printed 0) the field is empty. Pure functions.
 
 import type { DomainSample, HostSample, StateName } from '../types/sample.js';
+import { clockText } from '../util/units.js';
 import { sanitizeForTerminal } from './sanitize.js';
 
 export interface VirtTopCsvFlags {
@@ -218,13 +219,6 @@ export function formatG(x: number, p: number): string {
   return strip(cFixed(x, p - 1 - exp));
 }
 
-/** virt-top's local HH:MM:SS. */
-export function clockTime(wallMs: number): string {
-  const d = new Date(wallMs);
-  const two = (n: number) => String(n).padStart(2, '0');
-  return `${two(d.getHours())}:${two(d.getMinutes())}:${two(d.getSeconds())}`;
-}
-
 export function virtTopCsvHeader(f: VirtTopCsvFlags): string[] {
   return [
     'Hostname',
@@ -260,7 +254,7 @@ const text = (v: bigint | number | null): string => (v === null ? '' : String(v)
 export function virtTopCsvRow(t: VirtTopTick, f: VirtTopCsvFlags): string[] {
   const row = [
     t.hostname,
-    clockTime(t.wallMs),
+    clockText(t.wallMs),
     t.arch,
     String(t.maxCpus),
     String(t.count),
@@ -347,7 +341,7 @@ export function streamTime(ns: bigint | null): string {
 /** One tick in virt-top's --stream layout. Names are made inert for a terminal (this goes to stdout). */
 export function virtTopStreamFrame(t: VirtTopTick, blockInBytes: boolean): string {
   const lines = [
-    `virt-top time  ${clockTime(t.wallMs)} Host ${sanitizeForTerminal(t.hostname)} ${sanitizeForTerminal(t.arch)} ${t.cpus}/${t.maxCpus}CPU ${t.mhz}MHz ${t.memoryKiB / 1024n}MB `,
+    `virt-top time  ${clockText(t.wallMs)} Host ${sanitizeForTerminal(t.hostname)} ${sanitizeForTerminal(t.arch)} ${t.cpus}/${t.maxCpus}CPU ${t.mhz}MHz ${t.memoryKiB / 1024n}MB `,
     `   ID S ${blockInBytes ? 'RDBY WRBY' : 'RDRQ WRRQ'} RXBY TXBY %CPU %MEM   TIME    NAME`,
   ];
   // virt-top prints "   0" where it has no figure yet

@@ -8,6 +8,7 @@
 // the same moment until that moment falls off the history (then it shows
 // the oldest slot kept).
 
+import { clockText } from '../util/units.js';
 import type { SeriesSource } from './chart.js';
 import { Command } from './keymap.js';
 import type { Action, ActionContext, Overlay, Reaction, ReplayStatus, StatusLevel, UiState } from './state-types.js';
@@ -68,10 +69,6 @@ export function rewindPoint(times: SeriesSource | null | undefined, at: number |
   const newestMs = times.at(times.length - 1);
   if (atMs === null || newestMs === null) return null;
   return { index, length: times.length, atMs, newestMs };
-}
-
-export function clockText(ms: number): string {
-  return new Date(ms).toTimeString().slice(0, 8);
 }
 
 /** "−2.5s", "−2:35", "−1:02:03": how long before now. */

@@ -86,6 +86,11 @@ export function cpuTimeCell(ns: bigint | null): string {
 }
 
 /** Elapsed seconds as "3d 04:05:06", "04:05:06" or "5:06". */
+/** Local wall-clock time of `ms` as HH:MM:SS (the header, batch frames, virt-top's CSV). */
+export function clockText(ms: number): string {
+  return new Date(ms).toTimeString().slice(0, 8);
+}
+
 export function formatDuration(seconds: number | null): string {
   if (seconds === null || !Number.isFinite(seconds) || seconds < 0) return '-';
   const whole = Math.floor(seconds);

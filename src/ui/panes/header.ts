@@ -5,7 +5,7 @@
 import type { HostView } from '../../model/view.js';
 import { shortHost } from '../../util/uri.js';
 import type { Palette } from '../../theme/palette.js';
-import { formatPercent, humanKiB } from '../../util/units.js';
+import { clockText, formatPercent, humanKiB } from '../../util/units.js';
 import { formatInterval } from '../../config/interval.js';
 import type { Frame } from '../frame.js';
 import { gauge } from '../gauge.js';
@@ -14,10 +14,6 @@ import { cleanText, LineBuilder } from '../text.js';
 import type { DomainView } from '../../model/view.js';
 import { capacitySegments } from './capacity.js';
 import { headerClockMs, timeBadge } from './timebar.js';
-
-function clock(ms: number): string {
-  return new Date(ms).toTimeString().slice(0, 8);
-}
 
 function ago(sec: number | null): string {
   if (sec === null) return '';
@@ -109,7 +105,7 @@ function summary(frame: Frame, width: number): string {
         ? { text: ' connecting…', role: 'host.reconnecting' as const }
         : null;
   const lb = new LineBuilder(Math.max(0, width - (badge?.text.length ?? 0)), p.reset);
-  lb.add('virtop', p.open('header.title')).add(' ').add(clock(headerClockMs(frame)), p.open('header.title'));
+  lb.add('virtop', p.open('header.title')).add(' ').add(clockText(headerClockMs(frame)), p.open('header.title'));
   lb.add(' │ ', sep);
   if (view.hosts.length > 1) lb.add(`${view.hosts.length} hosts `, p.open('header.fg'));
   lb.add(String(total), p.open('header.value')).add(' domains: ', p.open('header.label'));

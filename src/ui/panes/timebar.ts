@@ -7,7 +7,8 @@ import type { DomainView } from '../../model/view.js';
 import type { Palette } from '../../theme/palette.js';
 import type { SeriesSource } from '../chart.js';
 import type { Frame } from '../frame.js';
-import { clockText, replayEnded, rewindLabel, rewindPoint, type RewindPoint } from '../rewind.js';
+import { clockText } from '../../util/units.js';
+import { replayEnded, rewindLabel, rewindPoint, type RewindPoint } from '../rewind.js';
 import { LineBuilder } from '../text.js';
 
 /** The time the header's clock shows: the recording's while replaying, else the wall clock. */

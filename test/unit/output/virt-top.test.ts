@@ -7,7 +7,6 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { emptyBalloon } from '../../../src/collector/bulk.js';
 import {
   cFixed,
-  clockTime,
   csvLine,
   formatG,
   ocamlFloat,
@@ -21,6 +20,7 @@ import {
   type VirtTopCsvFlags,
 } from '../../../src/output/virt-top.js';
 import type { DiskSample, NicSample } from '../../../src/types/sample.js';
+import { clockText } from '../../../src/util/units.js';
 import { domain, host, SEC } from '../../helpers/samples.js';
 import { readVirtTopCsv } from '../../helpers/virt-top-csv.js';
 
@@ -175,7 +175,7 @@ describe('number formats', () => {
   });
 
   it('local clock time, as HH:MM:SS', () => {
-    expect(clockTime(Date.UTC(2026, 0, 2, 3, 4, 5))).toBe('03:04:05');
+    expect(clockText(Date.UTC(2026, 0, 2, 3, 4, 5))).toBe('03:04:05');
   });
 });
 
