@@ -50,7 +50,8 @@ async function labUnavailable(): Promise<string | null> {
   return null;
 }
 
-async function runningLabGuests(): Promise<string[]> {
+/** The lab guests running now, by name. */
+export async function runningLabGuests(): Promise<string[]> {
   const r = await run('virsh', ['-q', '-c', URI, 'list', '--name', '--state-running'], { timeoutMs: 30_000 });
   if (r.code !== 0) throw new Error(`virsh list: ${r.stderr.trim() || (r.timedOut ? 'timed out' : `exit ${r.code}`)}`);
   return r.stdout

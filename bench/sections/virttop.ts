@@ -17,6 +17,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BenchContext } from '../lib/context.js';
 import { benchNodeXml } from '../lib/nodexml.js';
+import { runningLabGuests } from './lab.js';
 import { fmtMs, fmtRatio, verdict, type Row } from '../lib/report.js';
 import { summarize, type Summary } from '../lib/stats.js';
 import { benchTmp, onPath, repoRoot, rotate, run } from '../lib/util.js';
@@ -139,12 +140,6 @@ async function measureCase(name: string, uri: string, delaySec: number, refreshe
   };
 }
 
-async function runningLabGuests(): Promise<number> {
-  const r = await run('virsh', ['-q', '-c', 'qemu:///system', 'list', '--name', '--state-running'], { timeoutMs: 30_000 });
-  if (r.code !== 0) return 0;
-  return r.stdout.split('\n').filter((s) => s.trim().startsWith('virtop-lab-')).length;
-}
-
 export async function benchVirtTop(ctx: BenchContext): Promise<VirtTopResult> {
   if (!onPath('virt-top')) {
     return { skipped: 'virt-top is not on PATH (not packaged for Debian 12: build it from its public source to compare)', version: null, cases: [], notes: [], errors: [] };
@@ -172,7 +167,7 @@ export async function benchVirtTop(ctx: BenchContext): Promise<VirtTopResult> {
   }
 
   const daemon = libvirtdPid();
-  const guests = daemon === null ? 0 : await runningLabGuests();
+  const guests = daemon === null ? 0 : (await runningLabGuests().catch(() => [])).length;
   if (guests === 0) notes.push(daemon === null ? 'lab case: libvirtd is not running' : 'lab case: no virtop-lab-* guest running (bash test/lab/lab.sh up)');
   else {
     try {
