@@ -1,5 +1,7 @@
 #include "dispatcher.h"
 
+#include <pthread.h>
+
 #include <algorithm>
 #include <exception>
 #include <system_error>
@@ -217,6 +219,8 @@ void Dispatcher::Spawn() {
 }
 
 void Dispatcher::ThreadMain(std::shared_ptr<Dispatcher> self) {
+  // Named so top -H and /proc/PID/task tell libvirt's CPU from V8's and libuv's.
+  pthread_setname_np(pthread_self(), "virtop-libvirt");
   Dispatcher& d = *self;
   {
     std::unique_lock<std::mutex> lock(d.mu_);

@@ -3,6 +3,8 @@
 #include <libvirt/libvirt.h>
 #include <libvirt/virterror.h>
 
+#include <pthread.h>
+
 #include <chrono>
 #include <mutex>
 #include <thread>
@@ -18,6 +20,7 @@ bool g_ok = false;
 LvError* g_initError = nullptr;
 
 void RunLoopForever() {
+  pthread_setname_np(pthread_self(), "virtop-events");
   for (;;) {
     if (virEventRunDefaultImpl() < 0) {
       // Should not happen; avoid a hot spin if it does.

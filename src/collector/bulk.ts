@@ -47,7 +47,7 @@ export function num(params: Record<string, ParamValue>, key: string): number | n
   return null;
 }
 
-/** Per record: each group's `group.N.*` indices, from one pass over its keys (a record is asked for three groups). */
+/** Per record: each group's `group.N.*` indices, from one pass over its keys (for counts too large to walk). */
 const groupIndexCache = new WeakMap<Record<string, ParamValue>, Map<string, Set<number>>>();
 
 function groupIndices(params: Record<string, ParamValue>): Map<string, Set<number>> {
@@ -77,15 +77,31 @@ function groupIndices(params: Record<string, ParamValue>): Map<string, Set<numbe
   return groups;
 }
 
+/** Counts up to this are walked index by index; past it the record's keys are read instead. */
+const WALK_LIMIT = 1024;
+
+function hasAnyField(params: Record<string, ParamValue>, group: string, i: number, fields: readonly string[]): boolean {
+  for (const f of fields) if (params[`${group}.${i}.${f}`] !== undefined) return true;
+  return false;
+}
+
 /**
- * The indices N that `group.N.*` keys carry, below `limit`, in order. Read
- * from the keys, not counted up to the limit: a count of 10^9 (a driver bug,
- * a hostile server) must not loop 10^9 times.
+ * The indices N below `limit`, in order, for which the record has
+ * `group.N.<field>` for any of `fields`. The counts libvirt sends
+ * (block.count, net.count, vcpu.maximum) are walked, a few lookups each; a
+ * count of 10^9 (a driver bug, a hostile server) must not loop 10^9 times,
+ * so a large one is answered from the keys the record actually holds.
  */
-export function indicesOf(params: Record<string, ParamValue>, group: string, limit: number): number[] {
+export function indicesOf(params: Record<string, ParamValue>, group: string, limit: number, fields: readonly string[]): number[] {
+  const out: number[] = [];
+  if (limit <= WALK_LIMIT) {
+    for (let i = 0; i < limit; i++) if (hasAnyField(params, group, i, fields)) out.push(i);
+    return out;
+  }
   const seen = groupIndices(params).get(group);
-  if (!seen) return [];
-  return [...seen].filter((i) => i < limit).sort((a, b) => a - b);
+  if (!seen) return out;
+  for (const i of seen) if (i < limit && hasAnyField(params, group, i, fields)) out.push(i);
+  return out.sort((a, b) => a - b);
 }
 
 export function str(params: Record<string, ParamValue>, key: string): string | null {
@@ -135,6 +151,10 @@ export function isThinRecord(params: Record<string, ParamValue>): boolean {
   return params['cpu.time'] === undefined;
 }
 
+/** A vCPU entry is there when it has either; a device entry when it has its target name. */
+const VCPU_FIELDS = ['state', 'time'] as const;
+const NAME_FIELD = ['name'] as const;
+
 export function domainFromRecord(
   rec: { name: string; uuid: string; params: Record<string, ParamValue> },
   meta: DomainMeta,
@@ -145,9 +165,8 @@ export function domainFromRecord(
 
   const vcpus: VcpuSample[] = [];
   const vcpuMax = num(p, 'vcpu.maximum') ?? def?.maxVcpus ?? null;
-  for (const i of vcpuMax === null ? [] : indicesOf(p, 'vcpu', vcpuMax)) {
+  for (const i of vcpuMax === null ? [] : indicesOf(p, 'vcpu', vcpuMax, VCPU_FIELDS)) {
     const prefix = `vcpu.${i}.`;
-    if (p[`${prefix}state`] === undefined && p[`${prefix}time`] === undefined) continue;
     vcpus.push({
       vcpu: i,
       state: num(p, `${prefix}state`),
@@ -159,7 +178,7 @@ export function domainFromRecord(
 
   const disks: DiskSample[] = [];
   const blockCount = num(p, 'block.count') ?? 0;
-  for (const i of indicesOf(p, 'block', blockCount)) {
+  for (const i of indicesOf(p, 'block', blockCount, NAME_FIELD)) {
     const prefix = `block.${i}.`;
     const name = str(p, `${prefix}name`);
     if (name === null) continue;
@@ -189,7 +208,7 @@ export function domainFromRecord(
 
   const nics: NicSample[] = [];
   const netCount = num(p, 'net.count') ?? 0;
-  for (const i of indicesOf(p, 'net', netCount)) {
+  for (const i of indicesOf(p, 'net', netCount, NAME_FIELD)) {
     const prefix = `net.${i}.`;
     const name = str(p, `${prefix}name`);
     if (name === null) continue;

@@ -124,17 +124,21 @@ export function guestCpu(prev: DomainSample | null, cur: DomainSample, statsElap
  */
 export function procVcpuDeltaNs(prev: ProcessSample, cur: ProcessSample): { ns: bigint; count: number } | null {
   if (prev.pid !== cur.pid) return null;
-  const prevV = new Map<number, bigint>();
-  for (const t of prev.threads) if (t.vcpu !== null) prevV.set(t.tid, t.cpuTimeNs);
-  const curV = cur.threads.filter((t) => t.vcpu !== null);
-  if (curV.length === 0 || curV.length !== prevV.size) return null;
+  // No map per call: a QEMU has a few dozen threads, listed in the same order each scan.
+  let prevCount = 0;
+  for (const t of prev.threads) if (t.vcpu !== null) prevCount++;
+  let count = 0;
   let ns = 0n;
-  for (const t of curV) {
-    const p = prevV.get(t.tid);
-    if (p === undefined || t.cpuTimeNs < p) return null;
-    ns += t.cpuTimeNs - p;
+  for (let i = 0; i < cur.threads.length; i++) {
+    const t = cur.threads[i];
+    if (t.vcpu === null) continue;
+    count++;
+    const p = prev.threads[i]?.tid === t.tid ? prev.threads[i] : prev.threads.find((x) => x.tid === t.tid);
+    if (p === undefined || p.vcpu === null || t.cpuTimeNs < p.cpuTimeNs) return null;
+    ns += t.cpuTimeNs - p.cpuTimeNs;
   }
-  return { ns, count: curV.length };
+  if (count === 0 || count !== prevCount) return null;
+  return { ns, count };
 }
 
 export interface OverheadReading {

@@ -289,7 +289,7 @@ export class Model {
     view.stealStreak = st.stealStreak;
     view.stealAlert = st.stealStreak >= this.stealTicks;
     // contentionCausedPercent is pushed by ingest() after the host's second pass.
-    for (const m of HISTORY_METRICS) if (m !== 'contentionCausedPercent') st.history[m].push(view[m] ?? null);
+    pushHistory(st.history, view);
     st.seenTick = tickNo;
     st.prev = ds;
     st.prevMonoNs = hs.monoNs;
@@ -297,6 +297,24 @@ export class Model {
     st.view = view;
     return view;
   }
+}
+
+/**
+ * One tick of a domain's history, metric by metric: named loads, where a
+ * loop over HISTORY_METRICS would look each up by key on every domain.
+ */
+function pushHistory(h: Record<HistoryMetric, RingBuffer>, v: DomainView): void {
+  h.cpuPercent.push(v.cpuPercent);
+  h.vcpuPercent.push(v.vcpuPercent);
+  h.memCurrentKiB.push(v.memCurrentKiB);
+  h.memUsedKiB.push(v.memUsedKiB);
+  h.rssKiB.push(v.rssKiB);
+  h.rdBytesPerSec.push(v.rdBytesPerSec);
+  h.wrBytesPerSec.push(v.wrBytesPerSec);
+  h.rxBytesPerSec.push(v.rxBytesPerSec);
+  h.txBytesPerSec.push(v.txBytesPerSec);
+  h.stealPercent.push(v.stealPercent ?? null);
+  h.overheadCorePercent.push(v.overheadCorePercent ?? null);
 }
 
 function percentOfDelta(

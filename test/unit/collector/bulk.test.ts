@@ -114,14 +114,17 @@ describe('domainFromRecord', () => {
 });
 
 describe('indicesOf', () => {
-  it.each<[string, Record<string, string | number>, string, number, number[]]>([
-    ['in order, each once', { 'block.2.name': 'vdc', 'block.0.name': 'vda', 'block.0.path': '/a', 'block.count': 3 }, 'block', 3, [0, 2]],
-    ['none at or past the limit', { 'net.0.name': 'vnet0', 'net.1.name': 'vnet1' }, 'net', 1, [0]],
-    ['not the group, not an index', { 'block.count': 5, 'blockx.1.name': 'a', 'block.1e3.name': 'b', 'block..name': 'c' }, 'block', 5, []],
+  it.each<[string, Record<string, string | number>, string, number, string[], number[]]>([
+    ['in order, each once', { 'block.2.name': 'vdc', 'block.0.name': 'vda', 'block.0.path': '/a', 'block.count': 3 }, 'block', 3, ['name'], [0, 2]],
+    ['only entries with the field', { 'block.0.name': 'vda', 'block.1.path': '/b', 'block.count': 2 }, 'block', 2, ['name'], [0]],
+    ['either field', { 'vcpu.0.state': 1, 'vcpu.1.time': 5, 'vcpu.2.wait': 0 }, 'vcpu', 3, ['state', 'time'], [0, 1]],
+    ['none at or past the limit', { 'net.0.name': 'vnet0', 'net.1.name': 'vnet1' }, 'net', 1, ['name'], [0]],
+    ['not the group, not an index', { 'block.count': 5, 'blockx.1.name': 'a', 'block.1e3.name': 'b', 'block..name': 'c' }, 'block', 5, ['name'], []],
     // a count of 10^9 (a driver bug, a hostile server) costs what the keys cost, not 10^9 steps
-    ['a huge count', { 'vcpu.current': 1, 'vcpu.0.state': 1, 'vcpu.999999999.time': 5 }, 'vcpu', 1e9, [0, 999999999]],
-  ])('%s', (_what, params, group, limit, want) => {
-    expect(indicesOf(params, group, limit)).toEqual(want);
+    ['a huge count', { 'vcpu.current': 1, 'vcpu.0.state': 1, 'vcpu.999999999.time': 5, 'vcpu.7.wait': 1 }, 'vcpu', 1e9, ['state', 'time'], [0, 999999999]],
+    ['a huge count, past the limit', { 'block.5000.name': 'a', 'block.2000.name': 'b' }, 'block', 3000, ['name'], [2000]],
+  ])('%s', (_what, params, group, limit, fields, want) => {
+    expect(indicesOf(params, group, limit, fields)).toEqual(want);
   });
 });
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { emptyBalloon } from '../../../src/collector/bulk.js';
-import { Model } from '../../../src/model/model.js';
+import { HISTORY_METRICS, Model } from '../../../src/model/model.js';
 import { domain, host, SEC, snapshot } from '../../helpers/samples.js';
 
 describe('Model.ingest', () => {
@@ -133,6 +133,17 @@ describe('Model.ingest', () => {
     expect(back.domains.map((d) => d.uuid)).toEqual(['a']);
     expect(m.history('qemu:///system#b')).toBeNull();
     expect(m.history('qemu:///system#a')!.metrics.cpuPercent.length).toBe(3);
+  });
+
+  it('gives every history metric one slot per tick, as many as the host has times', () => {
+    const m = new Model({ historySize: 5 });
+    for (let i = 0; i < 3; i++) {
+      m.ingest(snapshot(i, [host({ monoNs: BigInt(i) * SEC, domains: [domain({ uuid: 'a', cpuTimeNs: BigInt(i) * SEC })] })]));
+    }
+    const h = m.history('qemu:///system#a')!;
+    expect(h.times.length).toBe(3);
+    for (const metric of HISTORY_METRICS) expect([metric, h.metrics[metric].length]).toEqual([metric, 3]);
+    expect(h.metrics.cpuPercent.toArray()).toEqual([null, 25, 25]);
   });
 
   it('keeps fixed-size history with gaps for unknowns', () => {
