@@ -29,7 +29,7 @@ export const HISTORY_METRICS = [
 export type HistoryMetric = (typeof HISTORY_METRICS)[number];
 
 export interface ModelOptions {
-  /** samples kept per metric per domain */
+  /** samples kept per metric per domain; 0 keeps none (batch output, which draws no charts) */
   historySize: number;
   /** steal % above which a domain counts as suffering (noisy neighbours), default 10 */
   stealThresholdPercent: number;
@@ -43,7 +43,8 @@ interface DomainState {
   seenTick: number;
   prev: DomainSample;
   prevMonoNs: bigint;
-  history: Record<HistoryMetric, RingBuffer>;
+  /** null when the model keeps no history (historySize 0) */
+  history: Record<HistoryMetric, RingBuffer> | null;
   /** the host the domain is on: its time ring dates this domain's history slots */
   host: HostState;
   samples: number;
@@ -92,6 +93,7 @@ export class Model {
 
   constructor(opts: Partial<ModelOptions> = {}) {
     this.historySize = opts.historySize ?? 600;
+    if (!Number.isInteger(this.historySize) || this.historySize < 0) throw new RangeError(`history size must be a whole number >= 0, got ${this.historySize}`);
     this.stealThresholdPercent = opts.stealThresholdPercent ?? 10;
     this.stealTicks = opts.stealTicks ?? 5;
   }
@@ -103,7 +105,7 @@ export class Model {
   /** History buffers for one domain (oldest first), or null if unknown. */
   history(key: string): { times: TimeSeries; metrics: Record<HistoryMetric, RingBuffer> } | null {
     const st = this.domains.get(key);
-    if (!st) return null;
+    if (!st || st.history === null) return null;
     // Every domain of a host gets exactly one slot per host tick, so its slots are
     // the newest ones of the host's time ring: one shared ring instead of one per domain.
     const hostTimes = st.host.times;
@@ -136,8 +138,9 @@ export class Model {
           domains: new Map(),
           prev: null,
           lastConnectedMonoNs: null,
-          cpuHistory: new RingBuffer(this.historySize),
-          times: new RingBuffer(this.historySize),
+          // a host's two rings are kept even without domain history: one slot is next to nothing
+          cpuHistory: new RingBuffer(Math.max(1, this.historySize)),
+          times: new RingBuffer(Math.max(1, this.historySize)),
           growth: new PoolGrowth(),
         };
         this.hosts.set(hs.uri, host);
@@ -177,14 +180,14 @@ export class Model {
         );
         for (const d of hostDomainViews) {
           d.contentionCausedPercent = caused.get(d.key) ?? null;
-          this.domains.get(d.key)?.history.contentionCausedPercent.push(d.contentionCausedPercent);
+          this.domains.get(d.key)?.history?.contentionCausedPercent.push(d.contentionCausedPercent);
         }
       } else {
         // Host unreachable or not answering in time: keep its domains and
         // their history, show them with unknown rates, and leave a gap in the charts.
         for (const st of host.domains.values()) {
           if (!st.view) continue;
-          for (const m of HISTORY_METRICS) st.history[m].push(null);
+          if (st.history) for (const m of HISTORY_METRICS) st.history[m].push(null);
           hostDomainViews.push(staleView(st.view, hs.stale ? 'host slow to answer' : 'host unreachable'));
         }
       }
@@ -279,8 +282,11 @@ export class Model {
     const active = view.active;
 
     if (!st) {
-      const history = {} as Record<HistoryMetric, RingBuffer>;
-      for (const m of HISTORY_METRICS) history[m] = new RingBuffer(this.historySize, METRIC_KIND(m));
+      let history: Record<HistoryMetric, RingBuffer> | null = null;
+      if (this.historySize > 0) {
+        history = {} as Record<HistoryMetric, RingBuffer>;
+        for (const m of HISTORY_METRICS) history[m] = new RingBuffer(this.historySize, METRIC_KIND(m));
+      }
       st = { key, seenTick: tickNo, prev: ds, prevMonoNs: hs.monoNs, history, host, samples: 0, view: null, stealStreak: 0 };
       this.domains.set(key, st);
       host.domains.set(ds.uuid, st);
@@ -289,7 +295,7 @@ export class Model {
     view.stealStreak = st.stealStreak;
     view.stealAlert = st.stealStreak >= this.stealTicks;
     // contentionCausedPercent is pushed by ingest() after the host's second pass.
-    pushHistory(st.history, view);
+    if (st.history) pushHistory(st.history, view);
     st.seenTick = tickNo;
     st.prev = ds;
     st.prevMonoNs = hs.monoNs;

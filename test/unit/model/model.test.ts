@@ -146,6 +146,18 @@ describe('Model.ingest', () => {
     expect(h.metrics.cpuPercent.toArray()).toEqual([null, 25, 25]);
   });
 
+  it('keeps no domain history with historySize 0, and gives the same views', () => {
+    const none = new Model({ historySize: 0 });
+    const some = new Model({ historySize: 4 });
+    for (let i = 0; i < 3; i++) {
+      const snap = snapshot(i, [host({ monoNs: BigInt(i) * SEC, domains: [domain({ uuid: 'a', cpuTimeNs: BigInt(i) * SEC })] })]);
+      expect(none.ingest(snap)).toEqual(some.ingest(snap));
+    }
+    expect(none.history('qemu:///system#a')).toBeNull();
+    expect(none.view().domains[0].cpuPercent).toBe(25);
+    expect(() => new Model({ historySize: -1 })).toThrow(/history size/);
+  });
+
   it('keeps fixed-size history with gaps for unknowns', () => {
     const m = new Model({ historySize: 3 });
     for (let i = 0; i < 10; i++) {
