@@ -82,15 +82,20 @@ function classifyError<T>(err: unknown): ReadResult<T> {
   }
 }
 
-// Most /proc files are seq_files, which hand over everything that fits in
-// one read(); a short read therefore means EOF. Relying on that saves the
-// extra fstat() and EOF read() of fs.readFile — three syscalls per file
-// instead of five, which matters with thousands of QEMU threads per tick.
+// A read of a /proc file hands over whole records, but at most one page of
+// them at a time for files made of many (/proc/net/dev, /proc/net/arp,
+// mountinfo): a short read is the end only for a small file. Below
+// MAYBE_MORE bytes (a process's stat, status, io, a thread's schedstat) one
+// read() is the whole file, which saves the extra read that proves EOF:
+// three syscalls per file instead of four with thousands of QEMU threads
+// per tick. Anything longer is read on until read() returns 0.
 const INITIAL_READ_BYTES = 4096;
+/** No record a reader takes in one piece is this long, so a short read below it is the whole file. */
+const MAYBE_MORE = 2048;
 
 /**
  * One read of a whole /proc file, whatever does the reading: a buffer that
- * grows ×4 while reads fill it, a short read meaning EOF.
+ * grows ×4 while reads fill it, reads continuing where the last ended.
  */
 class WholeRead {
   private buffer = Buffer.allocUnsafe(INITIAL_READ_BYTES);
@@ -102,12 +107,14 @@ class WholeRead {
   }
 
   /** Takes a read's byte count; true when the file is whole. */
-  took(bytesRead: number): boolean {
+  took(bytesRead: number, asked: number): boolean {
     this.length += bytesRead;
-    if (bytesRead === 0 || this.length < this.buffer.length) return true;
-    const bigger = Buffer.allocUnsafe(this.buffer.length * 4);
-    this.buffer.copy(bigger, 0, 0, this.length);
-    this.buffer = bigger;
+    if (bytesRead === 0 || (bytesRead < asked && this.length < MAYBE_MORE)) return true;
+    if (this.length === this.buffer.length) {
+      const bigger = Buffer.allocUnsafe(this.buffer.length * 4);
+      this.buffer.copy(bigger, 0, 0, this.length);
+      this.buffer = bigger;
+    }
     return false;
   }
 
@@ -120,8 +127,10 @@ async function readWholeFile(path: string): Promise<string> {
   const handle = await open(path, 'r');
   try {
     const r = new WholeRead();
-    while (!r.took((await handle.read(...r.next(), null)).bytesRead));
-    return r.text();
+    for (;;) {
+      const [buf, at, len] = r.next();
+      if (r.took((await handle.read(buf, at, len, null)).bytesRead, len)) return r.text();
+    }
   } finally {
     await handle.close().catch(() => undefined);
   }
@@ -132,8 +141,10 @@ function readWholeFileSync(path: string): string {
   const fd = openSync(path, 'r');
   try {
     const r = new WholeRead();
-    while (!r.took(readSync(fd, ...r.next(), null)));
-    return r.text();
+    for (;;) {
+      const [buf, at, len] = r.next();
+      if (r.took(readSync(fd, buf, at, len, null), len)) return r.text();
+    }
   } finally {
     closeSync(fd);
   }
@@ -155,12 +166,18 @@ export interface NodeProcFsOptions {
 let preadBuffer = Buffer.allocUnsafe(16 * 1024);
 
 function preadWhole(fd: number): string {
+  let length = 0;
   for (;;) {
-    const bytesRead = readSync(fd, preadBuffer, 0, preadBuffer.length, 0);
-    if (bytesRead < preadBuffer.length) return preadBuffer.toString('utf8', 0, bytesRead);
-    // Filled: the file may be longer. Read it again whole rather than
-    // continuing at an offset, which would stitch two generations together.
-    preadBuffer = Buffer.allocUnsafe(preadBuffer.length * 4);
+    const asked = preadBuffer.length - length;
+    // At offset `length`: a seq_file carries on from the record where its last read stopped.
+    const bytesRead = readSync(fd, preadBuffer, length, asked, length);
+    length += bytesRead;
+    if (bytesRead === 0 || (bytesRead < asked && length < MAYBE_MORE)) return preadBuffer.toString('utf8', 0, length);
+    if (length === preadBuffer.length) {
+      const bigger = Buffer.allocUnsafe(preadBuffer.length * 4);
+      preadBuffer.copy(bigger, 0, 0, length);
+      preadBuffer = bigger;
+    }
   }
 }
 
