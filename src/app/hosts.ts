@@ -21,6 +21,8 @@ import { ProcessReader } from '../procfs/process-reader.js';
 import { readVhost, VhostScanner } from '../procfs/vhost.js';
 import { readBridgeTraffic } from '../procfs/bridge.js';
 import { readNeighbours } from '../procfs/neigh.js';
+import { DomainCgroupCpuReader } from '../procfs/cgroup-cpu.js';
+import { NetDevReader } from '../procfs/netdev.js';
 
 /** /proc of this machine; `root` puts another tree in its place (the bench's synthetic hosts), /run/libvirt included. */
 export function localProcProbe(root = ''): ProcProbe {
@@ -32,6 +34,8 @@ export function localProcProbe(root = ''): ProcProbe {
   const processes = new ProcessReader(fs);
   // New QEMUs of one tick share one pass over /proc for their vhost workers.
   const vhost = new VhostScanner(fs);
+  const cgroupCpu = new DomainCgroupCpuReader(fs);
+  const netdev = new NetDevReader(fs);
   return {
     findQemuPid: (name) => findQemuPid(fs, name, {}),
     readProcess: (pid, opts) => processes.read(pid, { threads: opts.threads, bootTimeMs }),
@@ -39,7 +43,13 @@ export function localProcProbe(root = ''): ProcProbe {
     readHostExtra: () => readHostExtra(fs),
     readVhost: (pid, known) => readVhost(fs, pid, known, undefined, vhost),
     readBridges: (names) => readBridgeTraffic(fs, names),
-    close: () => processes.close(),
+    readDomainCpu: (pids) => cgroupCpu.read(pids),
+    readNetDev: (wanted) => netdev.read(wanted),
+    close: () => {
+      processes.close();
+      cgroupCpu.close();
+      netdev.close();
+    },
   };
 }
 

@@ -2,9 +2,9 @@
 // a DomainSample. Pure: the collector feeds it the record and what the
 // domain XML and domain list said.
 
-import type { DiskDef, DomainDef } from '../libvirt/domain-xml.js';
+import type { DiskDef, DomainDef, NicDef } from '../libvirt/domain-xml.js';
 import { isActiveState } from '../types/state.js';
-import type { ParamValue } from '../libvirt/types.js';
+import type { InterfaceStats, ParamValue } from '../libvirt/types.js';
 import type {
   BalloonSample,
   DiskSample,
@@ -143,6 +143,27 @@ export function diskXmlFacts(d: DiskDef): DiskXmlFacts {
     driverDiscard: d.driver.discard,
     protocol: d.protocol,
     serial: d.serial,
+  };
+}
+
+/** A NIC's sample from its XML and its counters in the guest's view (null: unknown), for readings other than the bulk record's. */
+export function nicFromDef(n: NicDef, s: InterfaceStats | null | undefined): NicSample {
+  return {
+    name: n.target as string,
+    mac: n.mac,
+    source: n.source,
+    type: n.type,
+    bridge: n.bridge,
+    model: n.model,
+    mtu: n.mtu,
+    rxBytes: s?.rxBytes ?? null,
+    rxPkts: s?.rxPackets ?? null,
+    rxErrs: s?.rxErrs ?? null,
+    rxDrop: s?.rxDrop ?? null,
+    txBytes: s?.txBytes ?? null,
+    txPkts: s?.txPackets ?? null,
+    txErrs: s?.txErrs ?? null,
+    txDrop: s?.txDrop ?? null,
   };
 }
 

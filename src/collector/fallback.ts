@@ -7,7 +7,7 @@
 
 import { ErrorCode } from '../libvirt/errors.js';
 import type { DomainDef } from '../libvirt/domain-xml.js';
-import { diskXmlFacts } from './bulk.js';
+import { diskXmlFacts, nicFromDef } from './bulk.js';
 import type { DomainSample, Draft } from '../types/sample.js';
 import type { DomainDetail, DomainDetailRequest } from '../libvirt/types.js';
 import type { Clock } from '../util/clock.js';
@@ -184,26 +184,7 @@ export function applyDetail(item: FallbackItem, detail: DomainDetail, unsupporte
     });
   }
   if (nicTargets.length) {
-    out.nics = nicTargets.map((n, i) => {
-      const s = ifaces[i];
-      return {
-        name: n.target as string,
-        mac: n.mac,
-        source: n.source,
-        type: n.type,
-        bridge: n.bridge,
-        model: n.model,
-        mtu: n.mtu,
-        rxBytes: s?.rxBytes ?? null,
-        rxPkts: s?.rxPackets ?? null,
-        rxErrs: s?.rxErrs ?? null,
-        rxDrop: s?.rxDrop ?? null,
-        txBytes: s?.txBytes ?? null,
-        txPkts: s?.txPackets ?? null,
-        txErrs: s?.txErrs ?? null,
-        txDrop: s?.txDrop ?? null,
-      };
-    });
+    out.nics = nicTargets.map((n, i) => nicFromDef(n, ifaces[i]));
   }
   return out;
 }

@@ -1,0 +1,107 @@
+// Every network interface's counters in one read: /proc/net/dev. libvirt's
+// interface stats for a tap device come from this same file (it parses it
+// for each call), so one read per tick gives every guest NIC's counters
+// exactly, without a round trip to libvirtd. Counters here are the host's
+// view of the device; turning them into the guest's is the caller's.
+
+import type { ParseResult } from './parse.js';
+import { ok, fail } from './parse.js';
+import type { ProcFs, ReadResult } from './fs.js';
+
+/** One interface's counters as the host sees it (field names as libvirt's interface stats). */
+export interface NetDevCounters {
+  rxBytes: bigint;
+  rxPackets: bigint;
+  rxErrs: bigint;
+  rxDrop: bigint;
+  txBytes: bigint;
+  txPackets: bigint;
+  txErrs: bigint;
+  txDrop: bigint;
+}
+
+const COUNTER = /^\d{1,20}$/;
+/** receive: bytes packets errs drop fifo frame compressed multicast; transmit: bytes packets errs drop fifo colls carrier compressed */
+const FIELDS = 16;
+const TX = 8;
+
+/** What one read of /proc/net/dev gives: every interface's name, in the kernel's order, and the counters of those asked for. */
+export interface NetDev {
+  names: string[];
+  counters: Map<string, NetDevCounters>;
+}
+
+/**
+ * A /proc/net/dev text: every interface's name, and the counters of the
+ * `wanted` ones (all when omitted); only those lines are parsed, as a host
+ * can have thousands of interfaces of which a tick needs its guests' taps.
+ * The two header lines are skipped; a line without "name:", or a wanted
+ * line that is not 16 counters, makes the whole text refused, since a
+ * misread column would put one guest's bytes on another. Interface names
+ * cannot hold ':' (the kernel refuses them), so the first colon ends the name.
+ */
+export function parseNetDev(text: string, wanted?: ReadonlySet<string>): ParseResult<NetDev> {
+  const names: string[] = [];
+  const counters = new Map<string, NetDevCounters>();
+  const lines = text.split('\n');
+  if (lines.length < 2 || !lines[0].includes('|') || !lines[1].includes('|')) return fail('no /proc/net/dev header');
+  for (let i = 2; i < lines.length; i++) {
+    const line = lines[i];
+    if (line === '') continue;
+    const colon = line.indexOf(':');
+    const name = colon > 0 ? line.slice(0, colon).trim() : '';
+    if (name === '') return fail(`line ${i + 1}: no "name:"`);
+    names.push(name);
+    if (wanted !== undefined && !wanted.has(name)) continue;
+    const f = line.slice(colon + 1).trim().split(/\s+/);
+    if (f.length !== FIELDS || !f.every((x) => COUNTER.test(x))) return fail(`line ${i + 1}: not ${FIELDS} counters for ${JSON.stringify(name)}`);
+    counters.set(name, {
+      rxBytes: BigInt(f[0]),
+      rxPackets: BigInt(f[1]),
+      rxErrs: BigInt(f[2]),
+      rxDrop: BigInt(f[3]),
+      txBytes: BigInt(f[TX]),
+      txPackets: BigInt(f[TX + 1]),
+      txErrs: BigInt(f[TX + 2]),
+      txDrop: BigInt(f[TX + 3]),
+    });
+  }
+  return ok({ names, counters });
+}
+
+/**
+ * Reads /proc/net/dev tick after tick through one kept descriptor (a pread
+ * at 0 regenerates it) where the ProcFs has handles, else the plain way.
+ */
+export class NetDevReader {
+  private handle: number | null = null;
+
+  constructor(private readonly fs: ProcFs) {}
+
+  async read(wanted?: ReadonlySet<string>): Promise<ParseResult<NetDev>> {
+    const r = await this.readText();
+    if (!r.ok) return fail(`${PATH}: ${r.error}`);
+    const parsed = parseNetDev(r.value, wanted);
+    return parsed.ok ? parsed : fail(`${PATH}: ${parsed.error}`);
+  }
+
+  close(): void {
+    if (this.handle !== null) this.fs.handles?.close(this.handle);
+    this.handle = null;
+  }
+
+  private async readText(): Promise<ReadResult<string>> {
+    const h = this.fs.handles;
+    if (!h) return this.fs.readFile(PATH);
+    if (this.handle === null) {
+      const opened = h.open(PATH);
+      if (!opened.ok) return opened;
+      this.handle = opened.value;
+    }
+    const r = h.read(this.handle);
+    if (!r.ok) this.close();
+    return r;
+  }
+}
+
+const PATH = '/proc/net/dev';
