@@ -100,7 +100,12 @@ type Source = { kind: 'v2'; stat: string } | { kind: 'v1'; usage: string; stat: 
 interface Kept {
   source: Source;
   handles: Map<string, number>;
+  /** reads since the files were looked up: a QEMU outside libvirt's layout is looked at again after RELOCATE_AFTER */
+  reads: number;
 }
+
+/** Reads after which a QEMU found outside libvirt's layout is looked up again (it does not move, but nothing is assumed for ever). */
+const RELOCATE_AFTER = 60;
 
 /**
  * Reads domains' CPU from their cgroups, tick after tick: the files are found
@@ -122,13 +127,19 @@ export class DomainCgroupCpuReader {
     this.mounts ??= await this.readMounts();
     for (const pid of wanted) {
       let k = this.kept.get(pid);
+      if (k && k.source.kind === 'none' && k.reads >= RELOCATE_AFTER) {
+        this.drop(pid, k);
+        k = undefined;
+      }
       if (!k) {
-        k = { source: await this.locate(pid), handles: new Map() };
+        k = { source: await this.locate(pid), handles: new Map(), reads: 0 };
         this.kept.set(pid, k);
       }
+      k.reads++;
       const r = await this.readSource(k);
-      // A failed read (the domain stopped, its cgroup went) looks the files up again next time.
-      if (!r.ok) this.drop(pid, k);
+      // A failed read of found files (the domain stopped, its cgroup went) looks them up again next
+      // time; a QEMU outside libvirt's layout is remembered as such, not looked up every tick.
+      if (!r.ok && k.source.kind !== 'none') this.drop(pid, k);
       out.set(pid, r);
     }
     return out;

@@ -197,6 +197,90 @@ export function parseStat(text: string, clkTck: number = DEFAULT_CLK_TCK): Parse
   });
 }
 
+/** What a thread's stat gives the per-tick reader. Tick counts stay far below 2^53, so they are numbers. */
+export interface TaskStat {
+  comm: string;
+  /** utime + stime, clock ticks */
+  cpuTicks: number;
+  /** start time since boot, clock ticks: tells a reused tid from the thread it named */
+  startTimeTicks: number;
+  /** field 39, CPU last run on; null on kernels too old to print it */
+  lastCpu: number | null;
+}
+
+const DIGIT_0 = 0x30;
+const DIGIT_9 = 0x39;
+const MINUS = 0x2d;
+/** Digits a double holds exactly (as in toBigUnsigned). */
+const EXACT_DIGITS = 15;
+
+/**
+ * A thread's stat for the reader that reads every thread every tick: comm,
+ * CPU ticks, start time and last CPU, in one pass over the characters with
+ * no substrings but comm and no bigint. It takes only the kernel's own form
+ * ("pid (comm) S" then fields of digits, or '-' and digits, between single
+ * spaces); anything else goes to parseStat, so the answer and every error
+ * text are parseStat's.
+ */
+export function parseTaskStat(text: string, clkTck: number = DEFAULT_CLK_TCK): ParseResult<TaskStat> {
+  // Ticks need no clock rate, but an invalid one is refused as parseStat refuses it.
+  const fast = isValidClkTck(clkTck) ? scanTaskStat(text) : null;
+  if (fast !== null) return ok(fast);
+  const full = parseStat(text, clkTck);
+  if (!full.ok) return full;
+  const v = full.value;
+  return ok({ comm: v.comm, cpuTicks: Number(v.utimeTicks + v.stimeTicks), startTimeTicks: Number(v.startTimeTicks), lastCpu: v.lastCpu });
+}
+
+function scanTaskStat(text: string): TaskStat | null {
+  const open = text.indexOf(' (');
+  const close = text.lastIndexOf(')');
+  if (open <= 0 || open > EXACT_DIGITS || close < open + 2) return null;
+  for (let i = 0; i < open; i++) {
+    const c = text.charCodeAt(i);
+    if (c < DIGIT_0 || c > DIGIT_9) return null;
+  }
+  const state = text.charCodeAt(close + 2);
+  if (text.charCodeAt(close + 1) !== SPACE || !((state >= 0x41 && state <= 0x5a) || (state >= 0x61 && state <= 0x7a)) || text.charCodeAt(close + 3) !== SPACE) return null;
+  const end = text.charCodeAt(text.length - 1) === NEWLINE ? text.length - 1 : text.length;
+  let field = F_STATE + 1;
+  let value = 0;
+  let digits = 0;
+  let negative = false;
+  let utime = -1;
+  let stime = -1;
+  let start = -1;
+  let lastCpu: number | null = null;
+  for (let i = close + 4; i <= end; i++) {
+    const c = i === end ? SPACE : text.charCodeAt(i);
+    if (c === SPACE) {
+      if (digits === 0) return null; // empty field: two spaces, a lone '-', a trailing space
+      // Fields parseStat checks or reads must be plain digits here; parseStat judges anything else.
+      if (field === F_PPID || field === F_NUM_THREADS || field === F_UTIME || field === F_STIME || field === F_STARTTIME || field === F_PROCESSOR) {
+        if (negative || digits > EXACT_DIGITS) return null;
+        if (field === F_UTIME) utime = value;
+        else if (field === F_STIME) stime = value;
+        else if (field === F_STARTTIME) start = value;
+        else if (field === F_PROCESSOR) lastCpu = value;
+      }
+      field++;
+      value = 0;
+      digits = 0;
+      negative = false;
+    } else if (c >= DIGIT_0 && c <= DIGIT_9) {
+      value = value * 10 + (c - DIGIT_0);
+      digits++;
+    } else if (c === MINUS && digits === 0 && !negative) {
+      negative = true;
+    } else {
+      return null;
+    }
+  }
+  // Fewer fields than parseStat needs: let it say so.
+  if (start < 0 || utime < 0 || stime < 0 || field - 1 < F_STARTTIME) return null;
+  return { comm: text.slice(open + 2, close), cpuTicks: utime + stime, startTimeTicks: start, lastCpu };
+}
+
 // ---------------------------------------------------------------------------
 // /proc/PID/schedstat and /proc/PID/task/TID/schedstat
 
@@ -211,6 +295,8 @@ export interface Schedstat {
 
 export function parseSchedstat(text: string): ParseResult<Schedstat> {
   if (typeof text !== 'string') return fail('not a string');
+  const fast = scanSchedstat(text);
+  if (fast !== null) return ok(fast);
   const t = tokens(text);
   if (t.length < 2 || t.length > 3) return fail(`expected 3 numbers, got ${t.length} tokens`);
   const runNs = toBigUnsigned(t[0]);
@@ -219,6 +305,28 @@ export function parseSchedstat(text: string): ParseResult<Schedstat> {
   const timeslices = t.length === 3 ? toBigUnsigned(t[2]) : null;
   if (t.length === 3 && timeslices === null) return fail('bad timeslices');
   return ok({ runNs, waitNs, timeslices });
+}
+
+/** The kernel's form, "run wait slices\n" with numbers a double holds exactly, in one pass; null for anything else. */
+function scanSchedstat(text: string): Schedstat | null {
+  const end = text.charCodeAt(text.length - 1) === NEWLINE ? text.length - 1 : text.length;
+  const n = [0, 0, 0];
+  let k = 0;
+  let digits = 0;
+  for (let i = 0; i <= end; i++) {
+    const c = i === end ? SPACE : text.charCodeAt(i);
+    if (c === SPACE) {
+      if (digits === 0 || digits > EXACT_DIGITS || k === 3) return null;
+      k++;
+      digits = 0;
+    } else if (c >= DIGIT_0 && c <= DIGIT_9) {
+      n[k] = n[k] * 10 + (c - DIGIT_0);
+      digits++;
+    } else {
+      return null;
+    }
+  }
+  return k === 3 ? { runNs: BigInt(n[0]), waitNs: BigInt(n[1]), timeslices: BigInt(n[2]) } : null;
 }
 
 // ---------------------------------------------------------------------------

@@ -18,13 +18,15 @@ import {
   parseSchedstat,
   parseStat,
   parseStatus,
+  parseTaskStat,
   vcpuIndexFromComm,
   type ParseResult,
   type Schedstat,
   type StatFields,
+  type TaskStat,
 } from './parse.js';
 import { FALLBACK_MAX_OPEN, interpret, numericEntries, summarise, type ProcFs, type ProcHandles, type ReadResult } from './fs.js';
-import { processSample, processVanished, readProcess, threadSample, vanishedProcessSample, type ReadProcessOptions } from './process.js';
+import { processSample, processVanished, readProcess, taskSample, vanishedProcessSample, type ReadProcessOptions } from './process.js';
 
 export interface ProcessReaderOptions {
   /**
@@ -86,12 +88,12 @@ interface ThreadEntry {
   readonly tid: number;
   readonly stat: KeptFile;
   readonly sched: KeptFile;
-  readonly statMemo: Memo<StatFields>;
+  readonly statMemo: Memo<TaskStat>;
   readonly schedMemo: Memo<Schedstat>;
   /** the kernel has no schedstat (no CONFIG_SCHED_INFO): stop asking */
   schedAbsent: boolean;
   /** identifies this thread across reads, so a reused tid is not taken for it */
-  startTimeTicks: bigint | null;
+  startTimeTicks: number | null;
   /** last comm seen and its vCPU index, so the regex runs only when a thread is renamed */
   comm: string | null;
   vcpu: number | null;
@@ -341,31 +343,31 @@ export class ProcessReader {
     errors: string[],
   ): ThreadSample | null | 'exited' {
     let statRead = this.readKept(h, t.stat);
-    let parsed = statRead.ok ? parseMemo(t.statMemo, statRead.value, clkTck, parseStat) : null;
+    let parsed = statRead.ok ? parseMemo(t.statMemo, statRead.value, clkTck, parseTaskStat) : null;
     if (parsed?.ok && t.startTimeTicks !== null && parsed.value.startTimeTicks !== t.startTimeTicks) {
       // The tid now names another thread: start over on fresh handles.
       this.forgetThread(t);
       statRead = this.readKept(h, t.stat);
-      parsed = statRead.ok ? parseMemo(t.statMemo, statRead.value, clkTck, parseStat) : null;
+      parsed = statRead.ok ? parseMemo(t.statMemo, statRead.value, clkTck, parseTaskStat) : null;
     }
     if (!statRead.ok && statRead.kind === 'missing') {
       this.forgetThread(t);
       return 'exited';
     }
     const base = `/proc/${pid}/task/${t.tid}`;
-    const stat = interpret(`${base}/stat`, statRead, (text) => parsed ?? parseStat(text, clkTck), errors, true);
+    const stat = interpret(`${base}/stat`, statRead, (text) => parsed ?? parseTaskStat(text, clkTck), errors, true);
     if (stat === null) return null;
     t.startTimeTicks = stat.startTimeTicks;
     if (stat.comm !== t.comm) {
       t.comm = stat.comm;
       t.vcpu = vcpuIndexFromComm(stat.comm);
     }
-    if (t.schedAbsent) return threadSample(t.tid, stat, null, t.vcpu);
+    if (t.schedAbsent) return taskSample(t.tid, stat, null, t.vcpu, clkTck);
     const schedRead = this.readKept(h, t.sched);
     // stat was just readable, so a missing schedstat is the kernel lacking it, not the thread exiting.
     if (!schedRead.ok && schedRead.kind === 'missing') t.schedAbsent = true;
     const sched = interpret(`${base}/schedstat`, schedRead, (text) => parseMemo(t.schedMemo, text, 0, parseSchedstat), errors, true);
-    return threadSample(t.tid, stat, sched, t.vcpu);
+    return taskSample(t.tid, stat, sched, t.vcpu, clkTck);
   }
 
   /**

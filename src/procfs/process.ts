@@ -16,6 +16,8 @@ import {
   type ProcStatus,
   type Schedstat,
   type StatFields,
+  type TaskStat,
+  ticksToNs,
 } from './parse.js';
 
 export interface ReadProcessOptions {
@@ -39,6 +41,18 @@ export function threadSample(tid: number, stat: StatFields, sched: Schedstat | n
     // at HZ=250); stat's utime+stime is floored to 10 ms ticks on top of that,
     // which over a 0.5 s interval can read 104 % for a busy vCPU.
     cpuTimeNs: sched === null ? stat.cpuTimeNs : sched.runNs,
+    runDelayNs: sched === null ? null : sched.waitNs,
+    lastCpu: stat.lastCpu,
+  };
+}
+
+/** The same sample from the per-tick reader's TaskStat (parse.ts parseTaskStat). */
+export function taskSample(tid: number, stat: TaskStat, sched: Schedstat | null, vcpu: number | null, clkTck: number): ThreadSample {
+  return {
+    tid,
+    comm: stat.comm,
+    vcpu,
+    cpuTimeNs: sched === null ? ticksToNs(BigInt(stat.cpuTicks), clkTck) : sched.runNs,
     runDelayNs: sched === null ? null : sched.waitNs,
     lastCpu: stat.lastCpu,
   };

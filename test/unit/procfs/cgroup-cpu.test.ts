@@ -100,6 +100,16 @@ describe('DomainCgroupCpuReader', () => {
     expect(fs.openHandles).toBe(0);
   });
 
+  it('a QEMU outside libvirt’s layout is looked up once, not every tick', async () => {
+    const fs = memoryProcFs(files(10));
+    const looked: string[] = [];
+    const readFile = fs.readFile.bind(fs);
+    fs.readFile = async (path) => (looked.push(path), readFile(path));
+    const r = new DomainCgroupCpuReader(fs);
+    for (let i = 0; i < 10; i++) expect((await r.read([77])).get(77)?.ok).toBe(false);
+    expect(looked.filter((p) => p === '/proc/77/cgroup')).toHaveLength(1);
+  });
+
   it('a cgroup gone under its kept handle (the domain stopped) is an error, then looked up afresh', async () => {
     const fs = memoryProcFs(files(10));
     const r = new DomainCgroupCpuReader(fs);

@@ -12,6 +12,7 @@ import {
   parseSchedstat,
   parseStat,
   parseStatus,
+  parseTaskStat,
   qemuGuestName,
   ticksToNs,
   vcpuIndexFromComm,
@@ -194,6 +195,79 @@ describe('parseStat: the plain-form scan and the general split agree', () => {
       const statLike = `1 (f) ${input}`;
       expect(parseStat(statLike)).toEqual(parseStat(general(statLike)));
     }
+  });
+});
+
+describe('parseTaskStat: parseStat’s answers, in the reader’s shape', () => {
+  // The one-pass scan takes only the kernel's own form and hands anything
+  // else to parseStat, so both must agree on everything, errors included.
+  const viaParseStat = (line: string): ParseResult<unknown> => {
+    const r = parseStat(line);
+    if (!r.ok) return r;
+    const v = r.value;
+    return { ok: true, value: { comm: v.comm, cpuTicks: Number(v.utimeTicks + v.stimeTicks), startTimeTicks: Number(v.startTimeTicks), lastCpu: v.lastCpu } };
+  };
+  const canonical = real('node-stat');
+  const close = canonical.lastIndexOf(')');
+  const fields = canonical.slice(close + 2).trimEnd().split(' '); // fields[0] is field 3 (state)
+  const withField = (n: number, v: string): string => `${canonical.slice(0, close + 2)}${fields.map((f, i) => (i === n - 3 ? v : f)).join(' ')}\n`;
+
+  it('reads a real thread stat: comm, utime + stime, starttime, processor', () => {
+    expect(value(parseTaskStat(canonical))).toEqual({
+      comm: value(parseStat(canonical)).comm,
+      cpuTicks: Number(fields[14 - 3]) + Number(fields[15 - 3]),
+      startTimeTicks: Number(fields[22 - 3]),
+      lastCpu: Number(fields[39 - 3]),
+    });
+  });
+
+  it.each([
+    ['as captured', canonical],
+    ...[1, 2, 3, 4, 5, 6, 7, 8].map((n) => [`renamed ${n}`, real(`renamed/comm${n}.stat`)]),
+    ['kthreadd', real('kthreadd-stat')],
+    ['kworker', real('kworker-stat')],
+    ['no trailing newline', canonical.replace(/\n$/, '')],
+    ['negative nice (field 19)', withField(19, '-5')],
+    ['a negative ppid', withField(4, '-1')],
+    ['a negative num_threads', withField(20, '-3')],
+    ['a negative processor', withField(39, '-1')],
+    ['utime past 15 digits', withField(14, '1234567890123456')],
+    ['starttime past 15 digits', withField(22, '98765432109876543')],
+    ['a lone minus', withField(19, '-')],
+    ['two spaces between fields', canonical.replace(/ (\d+) /, '  $1 ')],
+    ['a tab between fields', canonical.replace(/ (\d+) /, '\t$1 ')],
+    ['a trailing space', canonical.replace(/\n$/, ' \n')],
+    ['CRLF', canonical.replace(/\n$/, '\r\n')],
+    ['a pid past 15 digits', canonical.replace(/^\d+/, '1234567890123456')],
+    ['a letter in the pid', canonical.replace(/^\d/, 'x')],
+    ['a digit for the state', canonical.slice(0, close + 2) + '1' + canonical.slice(close + 3)],
+    ['short', '9 (x) S 1 2 3\n'],
+    ['ends at starttime', `${canonical.slice(0, close + 2)}${fields.slice(0, 20).join(' ')}\n`],
+    ['one field short of starttime', `${canonical.slice(0, close + 2)}${fields.slice(0, 19).join(' ')}\n`],
+    ['a comm holding ") S 1 (" ', canonical.replace(/\(.*\)/, '(a) S 1 (b)')],
+    ['empty', ''],
+  ])('%s', (_name, line) => {
+    expect(parseTaskStat(line)).toEqual(viaParseStat(line));
+  });
+
+  it(`agrees on ${FUZZ_CASES} fuzz inputs and their stat-like forms`, () => {
+    for (const input of fuzzInputs(0x7a5c, FUZZ_CASES)) {
+      expect(parseTaskStat(input)).toEqual(viaParseStat(input));
+      const statLike = `1 (f) S ${input}`;
+      expect(parseTaskStat(statLike)).toEqual(viaParseStat(statLike));
+    }
+  });
+});
+
+describe('parseSchedstat: the one-pass scan and the general split agree', () => {
+  // A tab forces the general path (tokens split on any whitespace).
+  const general = (text: string): string => text.replace(' ', '\t');
+  it.each(['2892064685 5151323 41\n', '0 0 1\n', '1 2 3', '999999999999999 1 2\n', '9999999999999999 1 2\n', '5 6\n', '1  2 3\n', '1 2 3 \n', '1 2 3 4\n', '-1 2 3\n'])('%j', (text) => {
+    expect(parseSchedstat(text)).toEqual(parseSchedstat(general(text)));
+  });
+
+  it(`agrees on ${FUZZ_CASES} fuzz inputs`, () => {
+    for (const input of fuzzInputs(0x5c4e, FUZZ_CASES)) expect(parseSchedstat(input)).toEqual(parseSchedstat(general(input)));
   });
 });
 
