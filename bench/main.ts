@@ -116,7 +116,7 @@ export async function main(argv: string[]): Promise<number> {
     }
 
     await section('memory', async () => {
-      const ticks = ctx.quick ? 900 : 3600;
+      const ticks = ctx.quick ? 360 : 3600;
       const args: MemoryArgs = { domains: 1000, ticks, historySize: 3600 };
       ctx.log(`  ${args.domains} domains × ${ticks} ticks, history ${args.historySize}; RSS at ${checkpoints(ticks).join(', ')}`);
       const r = await runChild<MemoryResult>('memory', args, process.env, 30 * 60_000);
@@ -125,7 +125,7 @@ export async function main(argv: string[]): Promise<number> {
     });
 
     await section('synthetic', async () => {
-      const args: SyntheticArgs = { sizes: cli.sizes ?? (ctx.quick ? [100, 1000] : [100, 500, 1000, 2000]), ticks: ctx.quick ? 5 : 15 };
+      const args: SyntheticArgs = { sizes: cli.sizes ?? (ctx.quick ? [100, 500] : [100, 500, 1000, 2000]), ticks: ctx.quick ? 3 : 10 };
       ctx.log(`  N = ${args.sizes.join(', ')}, ${args.ticks} ticks each`);
       const r = await runChild<SyntheticResult>('synthetic', args, process.env, 10 * 60_000);
       results.synthetic = r;

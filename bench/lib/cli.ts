@@ -18,7 +18,7 @@ export const USAGE = `usage: npm run bench -- [options]
                    ${SECTIONS.join(', ')}
   --quick          a fast smoke run (fewer sizes, iterations and ticks)
   --sizes LIST     domain counts for collector/fallback (default 10,100,500,1000)
-  --lab-extra K    extra idle lab guests to start (default: enough for 6 running, quick 2; 0 = none)
+  --lab-extra K    extra idle lab guests to start (default: enough for 6 running; quick: none)
   --profile        CPU-profile a 1000-domain tick (bench/results/tick-N.cpuprofile)
   -h, --help       this text
 

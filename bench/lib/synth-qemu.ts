@@ -8,11 +8,14 @@
 
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { DIRECT_GROUPS } from '../../src/collector/direct.js';
 import type { LibvirtSource } from '../../src/collector/source.js';
-import type { DomainListEntry, ParamValue, RawStatsRecord } from '../../src/libvirt/types.js';
+import { StatsGroup, type DomainListEntry, type ParamValue, type RawStatsRecord } from '../../src/libvirt/types.js';
 import { lcg } from './synth.js';
 
 const CLK_TCK = 100;
+/** the groups a QEMU host's bulk call gives virtop (collector/host.ts DEFAULT_STATS_MASK) */
+const ALL_GROUPS = StatsGroup.State | StatsGroup.CpuTotal | StatsGroup.Balloon | StatsGroup.Vcpu | StatsGroup.Interface | StatsGroup.Block;
 
 interface Thread {
   tid: number;
@@ -53,8 +56,8 @@ export class SynthQemuHost {
   readonly domains: SynthDomain[] = [];
   private readonly rnd: () => number;
   private ticks = 0;
-  /** records built ahead of the calls that will return them (see prepare) */
-  private prepared: RawStatsRecord[][] = [];
+  /** records built ahead of the calls that will return them (see prepare), with every group and without DIRECT_GROUPS */
+  private prepared: { full: RawStatsRecord[]; reduced: RawStatsRecord[] }[] = [];
 
   constructor(readonly n: number) {
     const rnd = lcg(n * 104729 + 7);
@@ -130,19 +133,24 @@ export class SynthQemuHost {
    * real binding does in C++ and N-API) is not timed as the collector's work.
    */
   prepare(calls: number): void {
-    this.prepared = Array.from({ length: calls }, () => this.domains.map((d) => this.record(d)));
+    this.prepared = Array.from({ length: calls }, () => ({
+      full: this.domains.map((d) => this.record(d)),
+      reduced: this.domains.map((d) => this.record(d, ALL_GROUPS & ~DIRECT_GROUPS)),
+    }));
   }
 
-  /** The record virConnectGetAllDomainStats gives for `d` on a QEMU host (libvirt 9.0's groups). */
-  record(d: SynthDomain): RawStatsRecord {
+  /** The record virConnectGetAllDomainStats gives for `d` on a QEMU host (libvirt 9.0's groups), with the groups of `mask`. */
+  record(d: SynthDomain, mask = ALL_GROUPS): RawStatsRecord {
     // reason 1: booted, paused by a user, shut down by one
     const p: Record<string, ParamValue> = { 'state.state': d.state, 'state.reason': 1 };
     p['balloon.current'] = d.memKiB;
     p['balloon.maximum'] = d.memKiB;
     if (d.state !== 5) {
-      p['cpu.time'] = d.cpuNs;
-      p['cpu.user'] = (d.cpuNs * 7n) / 10n;
-      p['cpu.system'] = (d.cpuNs * 2n) / 10n;
+      if (mask & StatsGroup.CpuTotal) {
+        p['cpu.time'] = d.cpuNs;
+        p['cpu.user'] = (d.cpuNs * 7n) / 10n;
+        p['cpu.system'] = (d.cpuNs * 2n) / 10n;
+      }
       Object.assign(p, {
         'balloon.swap_in': 0n,
         'balloon.swap_out': 0n,
@@ -164,8 +172,8 @@ export class SynthQemuHost {
         p[`vcpu.${t.vcpu}.wait`] = 0n;
         p[`vcpu.${t.vcpu}.delay`] = t.waitNs;
       }
-      p['net.count'] = d.nics.length;
-      d.nics.forEach((name, k) => {
+      if (mask & StatsGroup.Interface) p['net.count'] = d.nics.length;
+      if (mask & StatsGroup.Interface) d.nics.forEach((name, k) => {
         const c = d.net[k];
         Object.assign(p, {
           [`net.${k}.name`]: name,
@@ -221,7 +229,12 @@ export class SynthQemuHost {
       throw Object.assign(new Error('this function is not supported by the synthetic host'), { code: 3 });
     };
     return {
-      getAllDomainStats: async () => this.prepared.shift() ?? this.domains.map((d) => this.record(d)),
+      getAllDomainStats: async (mask: number) => {
+        const next = this.prepared.shift();
+        if (next && (mask & ALL_GROUPS) === ALL_GROUPS) return next.full;
+        if (next && (mask & ALL_GROUPS) === (ALL_GROUPS & ~DIRECT_GROUPS)) return next.reduced;
+        return this.domains.map((d) => this.record(d, mask));
+      },
       listAllDomains: async () => list(),
       domainXml: async (uuid: string) => {
         const d = byUuid.get(uuid);
@@ -259,7 +272,10 @@ export class SynthQemuHost {
   writeProc(root: string, first: boolean): void {
     if (first) {
       mkdirSync(join(root, 'run/libvirt/qemu'), { recursive: true });
-      mkdirSync(join(root, 'proc'), { recursive: true });
+      mkdirSync(join(root, 'proc/self'), { recursive: true });
+      mkdirSync(join(root, 'proc/net'), { recursive: true });
+      // cgroup v2 alone, as on a systemd host; the domains' groups in libvirt's cgroupfs layout.
+      writeFileSync(join(root, 'proc/self/mountinfo'), '25 21 0:22 / /sys/fs/cgroup rw,nosuid,nodev,noexec,relatime - cgroup2 cgroup2 rw\n');
       writeFileSync(join(root, 'proc/stat'), 'cpu  100 0 100 1000 0 0 0 0 0 0\ncpu0 100 0 100 1000 0 0 0 0 0 0\nbtime 1700000000\n');
       writeFileSync(join(root, 'proc/meminfo'), 'MemTotal:       1073741824 kB\nMemFree:        536870912 kB\nMemAvailable:   805306368 kB\n');
     }
@@ -271,11 +287,15 @@ export class SynthQemuHost {
         writeFileSync(join(root, 'run/libvirt/qemu', `${d.name}.pid`), `${d.pid}`);
         writeFileSync(join(base, 'cmdline'), `/usr/bin/qemu-system-x86_64\0-name\0guest=${d.name},debug-threads=on\0`);
         writeFileSync(join(base, 'comm'), 'qemu-system-x86\n');
+        writeFileSync(join(base, 'cgroup'), `0::${this.cgroupOf(d)}/emulator\n`);
+        mkdirSync(join(root, 'sys/fs/cgroup', this.cgroupOf(d)), { recursive: true });
         for (const t of d.threads) {
           mkdirSync(join(base, 'task', String(t.tid)), { recursive: true });
           writeFileSync(join(base, 'task', String(t.tid), 'comm'), `${t.comm}\n`);
         }
       }
+      const usec = d.cpuNs / 1000n;
+      writeFileSync(join(root, 'sys/fs/cgroup', this.cgroupOf(d), 'cpu.stat'), `usage_usec ${usec}\nuser_usec ${(usec * 7n) / 10n}\nsystem_usec ${(usec * 2n) / 10n}\nnr_periods 0\nnr_throttled 0\nthrottled_usec 0\n`);
       const rssKiB = Number((d.memKiB * 8n) / 10n);
       const main = d.threads[0];
       const total: Thread = { ...main, tid: d.pid, cpuNs: d.threads.reduce((s, t) => s + t.cpuNs, 0n) };
@@ -288,6 +308,29 @@ export class SynthQemuHost {
         writeFileSync(join(dir, 'schedstat'), `${t.cpuNs} ${t.waitNs} ${this.ticks * 10}\n`);
       });
     }
+    writeFileSync(join(root, 'proc/net/dev'), this.netDev());
+  }
+
+  /** The domain's cgroup (v2, libvirt's cgroupfs layout). */
+  cgroupOf(d: SynthDomain): string {
+    return `/machine/qemu-${d.id}-${d.name}.libvirt-qemu`;
+  }
+
+  /** /proc/net/dev: the host's own interfaces and every running guest's taps, in the host's view (what a guest sends, its tap receives). */
+  private netDev(): string {
+    const row = (name: string, rxB: bigint, rxP: bigint, txB: bigint, txP: bigint) =>
+      `${name.padStart(6)}: ${rxB} ${rxP} 0 0 0 0 0 0 ${txB} ${txP} 0 0 0 0 0 0\n`;
+    const lines = [
+      'Inter-|   Receive                                                |  Transmit\n',
+      ' face |bytes    packets errs drop fifo frame compressed multicast|bytes    packets errs drop fifo colls carrier compressed\n',
+      row('lo', 1000n, 10n, 1000n, 10n),
+      row('br0', 5000n, 50n, 6000n, 60n),
+    ];
+    for (const d of this.domains) {
+      if (d.state === 5) continue;
+      d.nics.forEach((name, k) => lines.push(row(name, d.net[k].txBytes, d.net[k].txPkts, d.net[k].rxBytes, d.net[k].rxPkts)));
+    }
+    return lines.join('');
   }
 
   /** Files a tick's /proc reads open: 3 per QEMU process and 2 per thread. */

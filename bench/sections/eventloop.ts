@@ -265,8 +265,9 @@ export async function benchEventLoop(ctx: BenchContext): Promise<EventLoopResult
       const args: EventLoopArgs = {
         uri: `test+tcp://127.0.0.1:${started.port}${path}`,
         concurrency: p.concurrency,
-        baselineMs: ctx.quick ? 1500 : 3000,
-        durationMs: ctx.quick ? 8000 : 10_000,
+        // 2 s of idle and 6 s of ticks give ~500 key presses and ~6 ticks per case: enough for a p99 of the loop's delay.
+        baselineMs: ctx.quick ? 1000 : 2000,
+        durationMs: ctx.quick ? 4000 : 6000,
         intervalMs: 1000,
       };
       const env = { ...process.env, UV_THREADPOOL_SIZE: process.env.UV_THREADPOOL_SIZE ?? '32' };

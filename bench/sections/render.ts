@@ -17,7 +17,7 @@ import { PassThrough, Writable } from 'node:stream';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Model } from '../../src/model/model.js';
-import { fmtMs, type Row } from '../lib/report.js';
+import { fmtMs, verdict, type Row } from '../lib/report.js';
 import { summarize, type Summary } from '../lib/stats.js';
 import { SyntheticHost } from '../lib/synth.js';
 import { repoRoot } from '../lib/util.js';
@@ -155,6 +155,6 @@ export function renderRows(r: RenderResult): Row[] {
     p99: fmtMs(c.drawMs.p99),
     n: c.drawMs.n,
     ratio: '',
-    note: `${Math.round(c.bytesPerFrame / 1024)} KiB to the terminal per frame (blessed screen on a null TTY, dist/ui)`,
+    note: `${verdict(c.drawMs.median <= 5 && c.drawMs.p99 <= 15, 'median <= 5 ms, p99 <= 15 ms')}; ${Math.round(c.bytesPerFrame / 1024)} KiB to the terminal per frame (blessed screen on a null TTY, dist/ui)`,
   }));
 }

@@ -151,7 +151,7 @@ export async function benchVirtTop(ctx: BenchContext): Promise<VirtTopResult> {
     { name: 'virt-top', argv: (uri, d, n) => ['virt-top', '-c', uri, '-b', '-d', String(d), '-n', String(n)] },
   ];
   const hz = await ticksPerSec();
-  const runs = ctx.quick ? 2 : 3;
+  const runs = ctx.quick ? 1 : 3;
   const cases: VirtTopCase[] = [];
   const notes: string[] = [];
   const errors: string[] = [];
@@ -159,7 +159,7 @@ export async function benchVirtTop(ctx: BenchContext): Promise<VirtTopResult> {
   const xml = join(benchTmp(), 'virttop-1000.xml');
   writeFileSync(xml, benchNodeXml(1000).xml);
   try {
-    cases.push(await measureCase('1000 test-driver domains', `test://${xml}`, 0.2, ctx.quick ? [3, 10] : [5, 20], runs, tools, null, hz));
+    cases.push(await measureCase('1000 test-driver domains', `test://${xml}`, 0.2, ctx.quick ? [2, 6] : [5, 20], runs, tools, null, hz));
     // Read before comparing: the two do different work here.
     notes.push("test driver: virt-top 1.0.9 reads only libvirt's bulk call, which gives state.* there, so its CPU, memory, block and net figures are 0 or empty; virtop asks each domain (its fallback) and shows them");
   } catch (e) {
@@ -171,7 +171,7 @@ export async function benchVirtTop(ctx: BenchContext): Promise<VirtTopResult> {
   if (guests === 0) notes.push(daemon === null ? 'lab case: libvirtd is not running' : 'lab case: no virtop-lab-* guest running (bash test/lab/lab.sh up)');
   else {
     try {
-      cases.push(await measureCase(`lab, ${guests} running guests`, 'qemu:///system', 0.2, ctx.quick ? [5, 25] : [10, 60], runs, tools, daemon, hz));
+      cases.push(await measureCase(`lab, ${guests} running guests`, 'qemu:///system', 0.2, ctx.quick ? [5, 15] : [10, 40], runs, tools, daemon, hz));
     } catch (e) {
       errors.push((e as Error).message);
     }
