@@ -67,16 +67,34 @@ export function domainCgroupOf(qemuPath: string | null): string | null {
 
 const USEC = /^\d{1,19}$/;
 
+/**
+ * The number on the "key value" line of `key` (at the start of a line), as
+ * ns from µs; null when absent or not plain digits. Read once per domain
+ * per tick, so no splitting: a search and a digit scan.
+ */
+function usecLine(text: string, key: string): bigint | null {
+  let at = text.startsWith(key) ? 0 : text.indexOf(`\n${key}`);
+  if (at < 0) return null;
+  if (at > 0) at++;
+  let i = at + key.length;
+  let n = 0;
+  let digits = 0;
+  for (; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0x30 || c > 0x39) break;
+    n = n * 10 + (c - 0x30);
+    digits++;
+  }
+  if (digits === 0 || (i < text.length && text.charCodeAt(i) !== 0x0a)) return null;
+  // Past 15 digits a double is not exact: parse the digits themselves.
+  return (digits <= 15 ? BigInt(n) : BigInt(text.slice(i - digits, i))) * 1000n;
+}
+
 /** cgroup v2 cpu.stat: usage_usec (required), user_usec, system_usec, each µs → ns as libvirt gives them. */
 export function parseCpuStatV2(text: string): ParseResult<CgroupCpu> {
-  const v = new Map<string, bigint>();
-  for (const line of text.split('\n')) {
-    const [k, n, extra] = line.split(' ');
-    if (extra === undefined && n !== undefined && USEC.test(n)) v.set(k, BigInt(n) * 1000n);
-  }
-  const usage = v.get('usage_usec');
-  if (usage === undefined) return fail('no usage_usec');
-  return ok({ cpuTimeNs: usage, userNs: v.get('user_usec') ?? null, systemNs: v.get('system_usec') ?? null });
+  const usage = usecLine(text, 'usage_usec ');
+  if (usage === null) return fail('no usage_usec');
+  return ok({ cpuTimeNs: usage, userNs: usecLine(text, 'user_usec '), systemNs: usecLine(text, 'system_usec ') });
 }
 
 /** cgroup v1: cpuacct.usage (ns) and cpuacct.stat (user, system in clock ticks). */

@@ -20,7 +20,6 @@ export interface NetDevCounters {
   txDrop: bigint;
 }
 
-const COUNTER = /^\d{1,20}$/;
 /** receive: bytes packets errs drop fifo frame compressed multicast; transmit: bytes packets errs drop fifo colls carrier compressed */
 const FIELDS = 16;
 const TX = 8;
@@ -53,20 +52,40 @@ export function parseNetDev(text: string, wanted?: ReadonlySet<string>): ParseRe
     if (name === '') return fail(`line ${i + 1}: no "name:"`);
     names.push(name);
     if (wanted !== undefined && !wanted.has(name)) continue;
-    const f = line.slice(colon + 1).trim().split(/\s+/);
-    if (f.length !== FIELDS || !f.every((x) => COUNTER.test(x))) return fail(`line ${i + 1}: not ${FIELDS} counters for ${JSON.stringify(name)}`);
-    counters.set(name, {
-      rxBytes: BigInt(f[0]),
-      rxPackets: BigInt(f[1]),
-      rxErrs: BigInt(f[2]),
-      rxDrop: BigInt(f[3]),
-      txBytes: BigInt(f[TX]),
-      txPackets: BigInt(f[TX + 1]),
-      txErrs: BigInt(f[TX + 2]),
-      txDrop: BigInt(f[TX + 3]),
-    });
+    const f = scanCounters(line, colon + 1);
+    if (f === null) return fail(`line ${i + 1}: not ${FIELDS} counters for ${JSON.stringify(name)}`);
+    counters.set(name, { rxBytes: f[0], rxPackets: f[1], rxErrs: f[2], rxDrop: f[3], txBytes: f[TX], txPackets: f[TX + 1], txErrs: f[TX + 2], txDrop: f[TX + 3] });
   }
   return ok({ names, counters });
+}
+
+const SPACE = 0x20;
+/** Digits a double holds exactly; longer counters are parsed from their text. */
+const EXACT_DIGITS = 15;
+const MAX_DIGITS = 20;
+
+/**
+ * The 16 counters after "name:", each up to 20 digits between spaces, in
+ * one pass; null for anything else. Only the 8 read are made bigints.
+ */
+function scanCounters(line: string, from: number): bigint[] | null {
+  const out: bigint[] = new Array(FIELDS);
+  let i = from;
+  for (let f = 0; f < FIELDS; f++) {
+    while (i < line.length && line.charCodeAt(i) === SPACE) i++;
+    const start = i;
+    let n = 0;
+    for (; i < line.length; i++) {
+      const c = line.charCodeAt(i);
+      if (c < 0x30 || c > 0x39) break;
+      n = n * 10 + (c - 0x30);
+    }
+    const digits = i - start;
+    if (digits === 0 || digits > MAX_DIGITS || (i < line.length && line.charCodeAt(i) !== SPACE)) return null;
+    if (f % TX < 4) out[f] = digits <= EXACT_DIGITS ? BigInt(n) : BigInt(line.slice(start, i));
+  }
+  while (i < line.length && line.charCodeAt(i) === SPACE) i++;
+  return i === line.length ? out : null;
 }
 
 /**

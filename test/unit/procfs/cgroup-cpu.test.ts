@@ -63,6 +63,10 @@ describe('cgroup CPU files', () => {
     const text = 'usage_usec 4285919\nuser_usec 3848646\nsystem_usec 437272\nnice_usec 0\nnr_periods 0\n';
     expect(parseCpuStatV2(text)).toEqual({ ok: true, value: { cpuTimeNs: 4285919000n, userNs: 3848646000n, systemNs: 437272000n } });
     expect(parseCpuStatV2('user_usec 1\n')).toEqual({ ok: false, error: 'no usage_usec' });
+    // A key inside another is not it; a number with trailing junk is not one; 20 digits stay exact.
+    expect(parseCpuStatV2('xusage_usec 5\nusage_usec 7\n')).toEqual({ ok: true, value: { cpuTimeNs: 7000n, userNs: null, systemNs: null } });
+    expect(parseCpuStatV2('usage_usec 12x\n')).toEqual({ ok: false, error: 'no usage_usec' });
+    expect(parseCpuStatV2('usage_usec 18446744073709551615')).toEqual({ ok: true, value: { cpuTimeNs: 18446744073709551615000n, userNs: null, systemNs: null } });
   });
 
   it('v1 cpuacct.usage (ns) and cpuacct.stat (ticks)', () => {

@@ -30,6 +30,9 @@ describe('parseNetDev', () => {
     ['a short line', HEADER + ' vnet0: 1 2 3\n', /line 3: not 16 counters for "vnet0"/],
     ['a word among the counters', HEADER + ' vnet0: 1 2 3 4 5 6 7 8 x 10 11 12 13 14 15 16\n', /not 16 counters/],
     ['a line without a name', HEADER + '   1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16\n', /no "name:"/],
+    ['a counter of 21 digits', HEADER + ' vnet0: 123456789012345678901 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16\n', /not 16 counters/],
+    ['17 counters', HEADER + ' vnet0: 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17\n', /not 16 counters/],
+    ['a minus sign', HEADER + ' vnet0: 1 2 3 -4 5 6 7 8 9 10 11 12 13 14 15 16\n', /not 16 counters/],
   ])('refuses the whole text for %s', (_what, text, why) => {
     const r = parseNetDev(text);
     expect(r.ok).toBe(false);
