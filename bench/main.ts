@@ -49,7 +49,7 @@ export async function main(argv: string[]): Promise<number> {
   const ctx: BenchContext = {
     quick: cli.quick,
     log: (m) => process.stderr.write(`bench: ${m}\n`),
-    labExtra: cli.labExtra ?? (cli.quick ? 2 : null),
+    labExtra: cli.labExtra,
     profile: cli.profile,
     resultsDir,
   };
