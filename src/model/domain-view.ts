@@ -3,7 +3,8 @@
 // from tick to tick (the previous sample, history, steal streaks) is the
 // model's (model.ts).
 
-import type { DiskSample, DomainSample, HostSample, NicSample, ThreadSample } from '../types/sample.js';
+import type { DiskSample, DomainSample, HostSample, NicSample } from '../types/sample.js';
+import { previousMatch } from './previous.js';
 import { isActiveState, stateReasonName } from '../types/state.js';
 import { diskLatency, NO_LATENCY, worstLatencyMs } from './latency.js';
 import { guestCounterRate, guestCpu, guestStatsState, nicAddresses, overhead, vcpuTimeSumNs } from './insight.js';
@@ -60,9 +61,9 @@ export function buildDomainView(input: DomainViewInput): DomainView {
   // Built field by field, without spreads or per-figure arrays: at 1000
   // domains this runs ~5000 times a tick, and every temporary is GC work.
   const disks: DiskView[] = new Array(ds.disks.length);
-  for (let i = 0; i < ds.disks.length; i++) disks[i] = diskView(p ? deviceByName(p.disks, ds.disks[i].name, i) : undefined, ds.disks[i], se, active);
+  for (let i = 0; i < ds.disks.length; i++) disks[i] = diskView(p ? previousMatch(p.disks, 'name', ds.disks[i].name, i) : undefined, ds.disks[i], se, active);
   const nics: NicView[] = new Array(ds.nics.length);
-  for (let i = 0; i < ds.nics.length; i++) nics[i] = nicView(p ? deviceByName(p.nics, ds.nics[i].name, i) : undefined, ds.nics[i], se);
+  for (let i = 0; i < ds.nics.length; i++) nics[i] = nicView(p ? previousMatch(p.nics, 'name', ds.nics[i].name, i) : undefined, ds.nics[i], se);
 
   // Steal per vCPU is its run-queue delay: the same figure under the insight name.
   const vcpuThreads = active ? threadViews(p, ds, elapsedNs, se) : [];
@@ -161,16 +162,6 @@ export function buildDomainView(input: DomainViewInput): DomainView {
     stealStreak: 0,
     stealAlert: false,
   };
-}
-
-/**
- * The device of that name in the previous sample; devices keep their order
- * from tick to tick, so the same index is tried first.
- */
-function deviceByName<T extends { name: string }>(prev: readonly T[], name: string, hint: number): T | undefined {
-  if (hint < prev.length && prev[hint].name === name) return prev[hint];
-  for (const x of prev) if (x.name === name) return x;
-  return undefined;
 }
 
 /** A disk's rates and latencies against the same disk in the previous sample (undefined: it was not there). */
@@ -278,7 +269,7 @@ function threadViews(prev: DomainSample | null, cur: DomainSample, elapsedNs: bi
     for (let i = 0; i < proc.threads.length; i++) {
       const t = proc.threads[i];
       if (t.vcpu === null) continue;
-      const pt = threadByTid(prevThreads, t.tid, i);
+      const pt = previousMatch(prevThreads, 'tid', t.tid, i);
       const waitPercent = pt ? cpuPercent(pt.runDelayNs, t.runDelayNs, procElapsed, 1) : null;
       out.push({
         vcpu: t.vcpu,
@@ -311,14 +302,6 @@ function threadViews(prev: DomainSample | null, cur: DomainSample, elapsedNs: bi
   }
   return out;
 }
-
-/** The thread with that tid in the previous scan; a QEMU's threads mostly keep their places, so index `hint` is tried first. */
-function threadByTid(prev: readonly ThreadSample[], tid: number, hint: number): ThreadSample | undefined {
-  if (hint < prev.length && prev[hint].tid === tid) return prev[hint];
-  for (const t of prev) if (t.tid === tid) return t;
-  return undefined;
-}
-
 
 /** Every figure of a domain view that is a rate over the last interval (unknown while its host is not answering). */
 const DOMAIN_RATES = [

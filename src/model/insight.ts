@@ -5,6 +5,7 @@
 
 import type { AddressSource, DomainAddresses, DomainSample, GuestIpAddress, ProcessSample } from '../types/sample.js';
 import { counterRate, cpuPercent, scanElapsedNs, sumKnown } from './rates.js';
+import { previousMatch } from './previous.js';
 
 // ---------------------------------------------------------------------------
 // CPU
@@ -133,7 +134,7 @@ export function procVcpuDeltaNs(prev: ProcessSample, cur: ProcessSample): { ns: 
     const t = cur.threads[i];
     if (t.vcpu === null) continue;
     count++;
-    const p = prev.threads[i]?.tid === t.tid ? prev.threads[i] : prev.threads.find((x) => x.tid === t.tid);
+    const p = previousMatch(prev.threads, 'tid', t.tid, i);
     if (p === undefined || p.vcpu === null || t.cpuTimeNs < p.cpuTimeNs) return null;
     ns += t.cpuTimeNs - p.cpuTimeNs;
   }
