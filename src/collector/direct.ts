@@ -39,17 +39,16 @@ export interface DirectDomain {
   pid: number | null;
 }
 
+/** A probe that reads both kinds of counter. */
+export type DirectProbe = ProcProbe & Required<Pick<ProcProbe, 'readDomainCpu' | 'readNetDev'>>;
+
 /** Whether the probe can read both kinds of counter. */
-export function canReadDirect(proc: ProcProbe | null): proc is ProcProbe & Required<Pick<ProcProbe, 'readDomainCpu' | 'readNetDev'>> {
+export function canReadDirect(proc: ProcProbe | null): proc is DirectProbe {
   return proc !== null && proc.readDomainCpu !== undefined && proc.readNetDev !== undefined;
 }
 
 /** One read of /proc/net/dev (the counters of `taps`) and each pid's cgroup CPU. */
-export async function readDirect(
-  proc: ProcProbe & Required<Pick<ProcProbe, 'readDomainCpu' | 'readNetDev'>>,
-  pids: readonly number[],
-  taps: ReadonlySet<string>,
-): Promise<DirectReadings> {
+export async function readDirect(proc: DirectProbe, pids: readonly number[], taps: ReadonlySet<string>): Promise<DirectReadings> {
   const [cpu, netdev] = await Promise.all([proc.readDomainCpu(pids), proc.readNetDev(taps)]);
   return { cpu, netdev };
 }
@@ -109,7 +108,8 @@ export function applyDirect(ds: Draft<DomainSample>, d: DirectDomain, r: DirectR
     ds.cpuUserNs = cpu.userNs;
     ds.cpuSystemNs = cpu.systemNs;
   } else {
-    const why = d.pid === null ? 'its QEMU process is not known yet' : ((c) => (c && !c.ok ? c.error : 'not read'))(r.cpu.get(d.pid));
+    const read = d.pid === null ? undefined : r.cpu.get(d.pid);
+    const why = d.pid === null ? 'its QEMU process is not known yet' : read && !read.ok ? read.error : 'not read';
     ds.errors.push(`CPU time from the cgroup: ${why}`);
   }
   if (d.def === null) return;

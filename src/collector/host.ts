@@ -450,7 +450,6 @@ export class HostCollector {
     return p && p.id === (ds.id ?? -1) ? p.pid : null;
   }
 
-
   /**
    * Whether the next tick may leave DIRECT_GROUPS out: every active domain's
    * CPU and NICs were readable here this tick, and no interface came or went.
@@ -461,13 +460,15 @@ export class HostCollector {
     this.lastInterfaces = interfaces;
     this.directPids = [];
     this.directTaps = new Set();
+    let covered = steady;
     for (const { ds, def } of drafts) {
       if (!isActiveState(ds.state)) continue;
       const pid = this.pidOf(ds);
       if (pid !== null) this.directPids.push(pid);
       for (const t of tapsOf(def)) this.directTaps.add(t);
+      covered &&= coveredByDirect({ def, pid }, readings);
     }
-    this.directOk = steady && drafts.every(({ ds, def }) => !isActiveState(ds.state) || coveredByDirect({ def, pid: this.pidOf(ds) }, readings));
+    this.directOk = covered;
   }
 
   /** For a guest paused on an I/O error: which disk and why, asked once per pause. */
