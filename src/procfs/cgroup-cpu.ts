@@ -6,7 +6,7 @@
 // (a hand-made layout, a cgroup namespace) is not guessed at, and the caller
 // asks libvirt instead.
 
-import type { ProcFs, ProcHandles, ReadResult } from './fs.js';
+import { KeptOpenFile, type ProcFs } from './fs.js';
 import { DEFAULT_CLK_TCK, fail, ok, ticksToNs, type ParseResult } from './parse.js';
 
 export interface CgroupCpu {
@@ -112,12 +112,11 @@ export function parseCpuacctV1(usage: string, stat: string | null, clkTck = DEFA
   return ok({ cpuTimeNs: BigInt(u), userNs, systemNs });
 }
 
-/** The files one domain's CPU is read from, found once per QEMU process. */
-type Source = { kind: 'v2'; stat: string } | { kind: 'v1'; usage: string; stat: string } | { kind: 'none'; why: string };
+/** The files one domain's CPU is read from, found once per QEMU process and kept open. */
+type Source = { kind: 'v2'; stat: KeptOpenFile } | { kind: 'v1'; usage: KeptOpenFile; stat: KeptOpenFile } | { kind: 'none'; why: string };
 
 interface Kept {
   source: Source;
-  handles: Map<string, number>;
   /** reads since the files were looked up: a QEMU outside libvirt's layout is looked at again after RELOCATE_AFTER */
   reads: number;
 }
@@ -150,7 +149,7 @@ export class DomainCgroupCpuReader {
         k = undefined;
       }
       if (!k) {
-        k = { source: await this.locate(pid), handles: new Map(), reads: 0 };
+        k = { source: await this.locate(pid), reads: 0 };
         this.kept.set(pid, k);
       }
       k.reads++;
@@ -179,9 +178,10 @@ export class DomainCgroupCpuReader {
     const m = this.mounts as CgroupPaths;
     // v1 cpuacct first: where libvirt binds that controller, it reads it there.
     const v1 = domainCgroupOf(where.cpuacct);
-    if (v1 !== null && m.cpuacct !== null) return { kind: 'v1', usage: `${m.cpuacct}${v1}/cpuacct.usage`, stat: `${m.cpuacct}${v1}/cpuacct.stat` };
+    const file = (path: string) => new KeptOpenFile(this.fs, path);
+    if (v1 !== null && m.cpuacct !== null) return { kind: 'v1', usage: file(`${m.cpuacct}${v1}/cpuacct.usage`), stat: file(`${m.cpuacct}${v1}/cpuacct.stat`) };
     const v2 = domainCgroupOf(where.unified);
-    if (v2 !== null && m.unified !== null) return { kind: 'v2', stat: `${m.unified}${v2}/cpu.stat` };
+    if (v2 !== null && m.unified !== null) return { kind: 'v2', stat: file(`${m.unified}${v2}/cpu.stat`) };
     return { kind: 'none', why: `QEMU ${pid} is not in a libvirt domain cgroup (…/emulator)` };
   }
 
@@ -189,31 +189,18 @@ export class DomainCgroupCpuReader {
     const s = k.source;
     if (s.kind === 'none') return fail(s.why);
     if (s.kind === 'v2') {
-      const r = await this.readFile(k, s.stat);
-      return r.ok ? withPath(s.stat, parseCpuStatV2(r.value)) : fail(`${s.stat}: ${r.error}`);
+      const r = await s.stat.read();
+      return r.ok ? withPath(s.stat.path, parseCpuStatV2(r.value)) : fail(`${s.stat.path}: ${r.error}`);
     }
-    const [usage, stat] = [await this.readFile(k, s.usage), await this.readFile(k, s.stat)];
-    if (!usage.ok) return fail(`${s.usage}: ${usage.error}`);
-    return withPath(s.usage, parseCpuacctV1(usage.value, stat.ok ? stat.value : null));
-  }
-
-  /** Through a kept handle where the ProcFs has them (a pread at 0 re-generates a cgroup file), else a plain read. */
-  private async readFile(k: Kept, path: string): Promise<ReadResult<string>> {
-    const h: ProcHandles | undefined = this.fs.handles;
-    if (!h) return this.fs.readFile(path);
-    let fd = k.handles.get(path);
-    if (fd === undefined) {
-      const opened = h.open(path);
-      if (!opened.ok) return opened;
-      fd = opened.value;
-      k.handles.set(path, fd);
-    }
-    return h.read(fd);
+    const [usage, stat] = [await s.usage.read(), await s.stat.read()];
+    if (!usage.ok) return fail(`${s.usage.path}: ${usage.error}`);
+    return withPath(s.usage.path, parseCpuacctV1(usage.value, stat.ok ? stat.value : null));
   }
 
   private drop(pid: number, k: Kept): void {
-    for (const fd of k.handles.values()) this.fs.handles?.close(fd);
-    k.handles.clear();
+    const s = k.source;
+    if (s.kind === 'v1') s.usage.close();
+    if (s.kind !== 'none') s.stat.close();
     this.kept.delete(pid);
   }
 }

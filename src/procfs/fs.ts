@@ -253,6 +253,39 @@ export function nodeProcFs(root = '', options: NodeProcFsOptions = {}): ProcFs {
   };
 }
 
+/**
+ * One file read tick after tick through a kept handle where the ProcFs has
+ * handles (a pread at 0 regenerates a /proc, sysfs or cgroup file), else
+ * the plain way each time. A failed read closes the handle, so the next
+ * opens the path afresh and reports afresh.
+ */
+export class KeptOpenFile {
+  private handle: number | null = null;
+
+  constructor(
+    private readonly fs: ProcFs,
+    readonly path: string,
+  ) {}
+
+  async read(): Promise<ReadResult<string>> {
+    const h = this.fs.handles;
+    if (!h) return this.fs.readFile(this.path);
+    if (this.handle === null) {
+      const opened = h.open(this.path);
+      if (!opened.ok) return opened;
+      this.handle = opened.value;
+    }
+    const r = h.read(this.handle);
+    if (!r.ok) this.close();
+    return r;
+  }
+
+  close(): void {
+    if (this.handle !== null) this.fs.handles?.close(this.handle);
+    this.handle = null;
+  }
+}
+
 /** A fixture file: its text, or the failure reading it should produce. */
 
 /** Bound on in-flight reads per scan; the libuv pool only runs 4 at once anyway. */

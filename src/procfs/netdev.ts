@@ -6,7 +6,7 @@
 
 import type { ParseResult } from './parse.js';
 import { ok, fail } from './parse.js';
-import type { ProcFs, ReadResult } from './fs.js';
+import { KeptOpenFile, type ProcFs } from './fs.js';
 
 /** One interface's counters as the host sees it (field names as libvirt's interface stats). */
 export interface NetDevCounters {
@@ -88,38 +88,23 @@ function scanCounters(line: string, from: number): bigint[] | null {
   return i === line.length ? out : null;
 }
 
-/**
- * Reads /proc/net/dev tick after tick through one kept descriptor (a pread
- * at 0 regenerates it) where the ProcFs has handles, else the plain way.
- */
+/** Reads /proc/net/dev tick after tick through one kept descriptor where the ProcFs has handles. */
 export class NetDevReader {
-  private handle: number | null = null;
+  private readonly file: KeptOpenFile;
 
-  constructor(private readonly fs: ProcFs) {}
+  constructor(fs: ProcFs) {
+    this.file = new KeptOpenFile(fs, PATH);
+  }
 
   async read(wanted?: ReadonlySet<string>): Promise<ParseResult<NetDev>> {
-    const r = await this.readText();
+    const r = await this.file.read();
     if (!r.ok) return fail(`${PATH}: ${r.error}`);
     const parsed = parseNetDev(r.value, wanted);
     return parsed.ok ? parsed : fail(`${PATH}: ${parsed.error}`);
   }
 
   close(): void {
-    if (this.handle !== null) this.fs.handles?.close(this.handle);
-    this.handle = null;
-  }
-
-  private async readText(): Promise<ReadResult<string>> {
-    const h = this.fs.handles;
-    if (!h) return this.fs.readFile(PATH);
-    if (this.handle === null) {
-      const opened = h.open(PATH);
-      if (!opened.ok) return opened;
-      this.handle = opened.value;
-    }
-    const r = h.read(this.handle);
-    if (!r.ok) this.close();
-    return r;
+    this.file.close();
   }
 }
 

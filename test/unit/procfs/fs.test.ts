@@ -2,7 +2,8 @@
 // a time, so a short read is not the end of them.
 import { existsSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { nodeProcFs, type ProcHandles } from '../../../src/procfs/fs.js';
+import { KeptOpenFile, nodeProcFs, type ProcHandles } from '../../../src/procfs/fs.js';
+import { memoryProcFs } from '../../helpers/memory-procfs.js';
 
 // /proc/crypto: a seq_file of many records, about 11 KiB, that does not change
 // while the machine runs; its first read() hands over about 4 KiB.
@@ -48,5 +49,30 @@ describe('nodeProcFs reads a small file in one go', () => {
     } finally {
       h.close(fd.value);
     }
+  });
+});
+
+describe('KeptOpenFile', () => {
+  it('reads through one handle, closes it on a failed read, and opens the path afresh after', async () => {
+    const fs = memoryProcFs({ '/proc/net/dev': 'one\n' });
+    const f = new KeptOpenFile(fs, '/proc/net/dev');
+    expect(await f.read()).toEqual({ ok: true, value: 'one\n' });
+    fs.replace({ '/proc/net/dev': 'two\n' });
+    expect(await f.read()).toEqual({ ok: true, value: 'two\n' });
+    expect(fs.openHandles).toBe(1);
+    fs.replace({ '/proc/net/dev': { error: 'missing' } });
+    expect((await f.read()).ok).toBe(false);
+    expect(fs.openHandles).toBe(0);
+    fs.replace({ '/proc/net/dev': 'three\n' });
+    expect(await f.read()).toEqual({ ok: true, value: 'three\n' });
+    f.close();
+    expect(fs.openHandles).toBe(0);
+  });
+
+  it('reads the plain way where the ProcFs has no handles', async () => {
+    const fs = memoryProcFs({ '/a': 'x' });
+    const f = new KeptOpenFile({ readFile: (p) => fs.readFile(p), readdir: (p) => fs.readdir(p) }, '/a');
+    expect(await f.read()).toEqual({ ok: true, value: 'x' });
+    expect(fs.openHandles).toBe(0);
   });
 });
