@@ -70,6 +70,8 @@ export async function main(argv: string[]): Promise<number> {
   const results: Record<string, unknown> = {};
   const rows: Row[] = [];
   const hot: Record<string, HotFunction[]> = {};
+  /** wall seconds each section took, for keeping the whole run under its budget */
+  const sectionSec: Record<string, number> = {};
   const section = async (name: Section, fn: () => Promise<void>) => {
     if (!cli.only.has(name)) return;
     ctx.log(`${name}…`);
@@ -80,7 +82,8 @@ export async function main(argv: string[]): Promise<number> {
       results[name] = { error: (e as Error).stack ?? String(e) };
       rows.push({ section: name, case: 'FAILED', median: '', p99: '', n: null, ratio: '', note: (e as Error).message.slice(0, 160) });
     }
-    ctx.log(`${name} done in ${((Date.now() - s0) / 1000).toFixed(1)} s`);
+    sectionSec[name] = (Date.now() - s0) / 1000;
+    ctx.log(`${name} done in ${sectionSec[name].toFixed(1)} s`);
   };
 
   try {
@@ -177,6 +180,7 @@ export async function main(argv: string[]): Promise<number> {
   const meta = {
     date: new Date(t0).toISOString(),
     elapsedSec: (Date.now() - t0) / 1000,
+    sectionSec,
     argv,
     quick: cli.quick,
     sections: [...cli.only],

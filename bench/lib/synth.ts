@@ -13,6 +13,8 @@ const START_WALL = 1_700_000_000_000;
 /** the synthetic host's CPUs; vCPU threads are spread over them */
 const HOST_CPUS = 64;
 
+const mac = (id: number, j: number) => `52:54:00:00:${(id >> 8).toString(16).padStart(2, '0')}:${((id * 2 + j) & 0xff).toString(16).padStart(2, '0')}`;
+
 /** A small deterministic generator of numbers in [0, 1). */
 export function lcg(seed: number): () => number {
   let s = seed >>> 0 || 1;
@@ -36,7 +38,13 @@ interface DomainSeed {
   memKiB: bigint;
   /** cumulative counters */
   c: { cpu: bigint; rd: bigint; wr: bigint; rx: bigint; tx: bigint };
+  /** the domain's names, made once: they are the same every tick */
+  diskPaths: [string, string];
+  macs: [string, string];
+  taps: [string, string];
 }
+
+const VCPU_COMMS = [0, 1, 2, 3].map((v) => `CPU ${v}/KVM`);
 
 export class SyntheticHost {
   private readonly seeds: DomainSeed[] = [];
@@ -47,10 +55,12 @@ export class SyntheticHost {
     const rnd = lcg(n * 7919 + 1);
     this.rnd = rnd;
     for (let i = 0; i < n; i++) {
+      const name = `synth-${String(i).padStart(4, '0')}`;
+      const id = i + 1;
       this.seeds.push({
         uuid: `c0000000-0000-4000-8000-${i.toString(16).padStart(12, '0')}`,
-        name: `synth-${String(i).padStart(4, '0')}`,
-        id: i + 1,
+        name,
+        id,
         pid: 100_000 + i * 10,
         cpuNs: rnd() * 4 * 2e9,
         rd: rnd() * 50e6,
@@ -59,6 +69,9 @@ export class SyntheticHost {
         tx: rnd() * 10e6,
         memKiB: BigInt(1 + Math.floor(rnd() * 16)) * 1048576n,
         c: { cpu: 0n, rd: 0n, wr: 0n, rx: 0n, tx: 0n },
+        diskPaths: [`/var/lib/libvirt/images/${name}-vda.qcow2`, `/var/lib/libvirt/images/${name}-vdb.qcow2`],
+        macs: [mac(id, 0), mac(id, 1)],
+        taps: [`tap${id * 2}`, `tap${id * 2 + 1}`],
       });
     }
   }
@@ -80,13 +93,13 @@ export class SyntheticHost {
     c.tx += this.step(s.tx);
     const threads: ThreadSample[] = [];
     for (let v = 0; v < 4; v++) {
-      threads.push({ tid: s.pid + 1 + v, comm: `CPU ${v}/KVM`, vcpu: v, cpuTimeNs: c.cpu / 4n + BigInt(v) * t, runDelayNs: c.cpu / 40n, lastCpu: (s.id * 4 + v) % HOST_CPUS });
+      threads.push({ tid: s.pid + 1 + v, comm: VCPU_COMMS[v], vcpu: v, cpuTimeNs: c.cpu / 4n + BigInt(v) * t, runDelayNs: c.cpu / 40n, lastCpu: (s.id * 4 + v) % HOST_CPUS });
     }
     threads.push({ tid: s.pid, comm: 'qemu-system-x86', vcpu: null, cpuTimeNs: 1_000_000n * t, runDelayNs: 10_000n * t, lastCpu: s.id % HOST_CPUS });
     threads.push({ tid: s.pid + 5, comm: 'IO mon_iothread', vcpu: null, cpuTimeNs: 500_000n * t, runDelayNs: 5_000n * t, lastCpu: (s.id + 1) % HOST_CPUS });
     const disk = (name: string, k: bigint) => ({
       name,
-      path: `/var/lib/libvirt/images/${s.name}-${name}.qcow2`,
+      path: s.diskPaths[k === 1n ? 0 : 1],
       rdReqs: (c.rd / 4096n) * k,
       rdBytes: c.rd * k,
       wrReqs: (c.wr / 4096n) * k,
@@ -97,7 +110,7 @@ export class SyntheticHost {
     });
     const nic = (name: string, j: number) => ({
       name,
-      mac: `52:54:00:00:${(s.id >> 8).toString(16).padStart(2, '0')}:${((s.id * 2 + j) & 0xff).toString(16).padStart(2, '0')}`,
+      mac: s.macs[j],
       source: 'default',
       rxBytes: c.rx + BigInt(j) * t,
       rxPkts: c.rx / 1000n,
@@ -139,7 +152,7 @@ export class SyntheticHost {
       hasBalloon: true,
       balloonStatsPeriodSec: 5,
       disks: [disk('vda', 1n), disk('vdb', 2n)],
-      nics: [nic(`tap${s.id * 2}`, 0), nic(`tap${s.id * 2 + 1}`, 1)],
+      nics: [nic(s.taps[0], 0), nic(s.taps[1], 1)],
       process: {
         pid: s.pid,
         rssKiB: Number(s.memKiB / 2n) + 150_000,

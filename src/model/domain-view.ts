@@ -266,6 +266,8 @@ function threadViews(prev: DomainSample | null, cur: DomainSample, elapsedNs: bi
       ) ?? 0n;
     const prevThreads = prev?.process?.threads ?? [];
     const out: VcpuThreadView[] = [];
+    // QEMU lists its vCPU threads in vCPU order: sort only when a scan did not.
+    let ordered = true;
     for (let i = 0; i < proc.threads.length; i++) {
       const t = proc.threads[i];
       if (t.vcpu === null) continue;
@@ -281,14 +283,16 @@ function threadViews(prev: DomainSample | null, cur: DomainSample, elapsedNs: bi
         stealPercent: waitPercent,
         lastCpu: t.lastCpu,
       });
+      if (out.length > 1 && out[out.length - 2].vcpu > t.vcpu) ordered = false;
     }
-    return out.sort((a, b) => a.vcpu - b.vcpu);
+    return ordered ? out : out.sort((a, b) => a.vcpu - b.vcpu);
   }
   // Offline vCPUs (state 0) have no thread and no meaningful rate.
   const out: VcpuThreadView[] = [];
-  for (const v of cur.vcpus) {
+  for (let i = 0; i < cur.vcpus.length; i++) {
+    const v = cur.vcpus[i];
     if (v.state === 0) continue;
-    const pv = prev?.vcpus.find((x) => x.vcpu === v.vcpu);
+    const pv = prev ? previousMatch(prev.vcpus, 'vcpu', v.vcpu, i) : undefined;
     const waitPercent = pv ? cpuPercent(pv.delayNs, v.delayNs, statsElapsedNs, 1) : null;
     out.push({
       vcpu: v.vcpu,

@@ -31,9 +31,10 @@ export function procOverheadNs(prev: ProcessSample, cur: ProcessSample): bigint 
   // ms of disagreement can make the difference dip below zero.
   let overhead = totalNs - vcpuNs;
   if (overhead < 0n) overhead = 0n;
+  if (!prev.vhost?.length || !cur.vhost?.length) return overhead;
   const prevVhost = new Map<number, bigint>();
-  for (const v of prev.vhost ?? []) if (!v.inQemuProcess) prevVhost.set(v.tid, v.cpuTimeNs);
-  for (const v of cur.vhost ?? []) {
+  for (const v of prev.vhost) if (!v.inQemuProcess) prevVhost.set(v.tid, v.cpuTimeNs);
+  for (const v of cur.vhost) {
     if (v.inQemuProcess) continue;
     const p = prevVhost.get(v.tid);
     if (p !== undefined && v.cpuTimeNs >= p) overhead += v.cpuTimeNs - p;
@@ -48,27 +49,33 @@ export function procOverheadNs(prev: ProcessSample, cur: ProcessSample): bigint 
  * changed set would mix vCPUs that were not there for the whole interval.
  */
 export function vcpuTimeDeltaNs(prev: DomainSample, cur: DomainSample): { ns: bigint; count: number } | null {
-  const online = cur.vcpus.filter((v) => v.state !== 0);
-  if (online.length === 0 || prev.vcpus.filter((v) => v.state !== 0).length !== online.length) return null;
+  let prevOnline = 0;
+  for (const p of prev.vcpus) if (p.state !== 0) prevOnline++;
+  let online = 0;
   let ns = 0n;
-  for (const v of online) {
-    const p = prev.vcpus.find((x) => x.vcpu === v.vcpu);
+  for (let i = 0; i < cur.vcpus.length; i++) {
+    const v = cur.vcpus[i];
+    if (v.state === 0) continue;
+    online++;
+    const p = previousMatch(prev.vcpus, 'vcpu', v.vcpu, i);
     if (!p || p.state === 0 || p.timeNs === null || v.timeNs === null || v.timeNs < p.timeNs) return null;
     ns += v.timeNs - p.timeNs;
   }
-  return { ns, count: online.length };
+  if (online === 0 || online !== prevOnline) return null;
+  return { ns, count: online };
 }
 
 /** Σ vcpu.N.time of the online vCPUs, the raw counter behind guest CPU; null when any is unknown. */
 export function vcpuTimeSumNs(cur: DomainSample): bigint | null {
-  const online = cur.vcpus.filter((v) => v.state !== 0);
-  if (online.length === 0) return null;
   let ns = 0n;
-  for (const v of online) {
+  let online = 0;
+  for (const v of cur.vcpus) {
+    if (v.state === 0) continue;
     if (v.timeNs === null) return null;
     ns += v.timeNs;
+    online++;
   }
-  return ns;
+  return online === 0 ? null : ns;
 }
 
 /**
@@ -102,8 +109,10 @@ export interface GuestCpuReading {
  * only by the counters' resolution. Null when neither is known for both
  * samples, or a vCPU came or went.
  */
-export function guestCpu(prev: DomainSample | null, cur: DomainSample, statsElapsedNs: bigint, fallbackNs: bigint): GuestCpuReading {
-  const none: GuestCpuReading = { percent: null, source: null };
+const NO_GUEST_CPU: Readonly<GuestCpuReading> = Object.freeze({ percent: null, source: null });
+
+export function guestCpu(prev: DomainSample | null, cur: DomainSample, statsElapsedNs: bigint, fallbackNs: bigint): Readonly<GuestCpuReading> {
+  const none = NO_GUEST_CPU;
   if (prev === null) return none;
   const pp = prev.process;
   const cp = cur.process;
@@ -155,8 +164,10 @@ export interface OverheadReading {
  * carry the QEMU process with its vCPU threads, else from libvirt.
  * `fallbackNs` times readings without their own stamps (as elsewhere).
  */
-export function overhead(prev: DomainSample | null, cur: DomainSample, statsElapsedNs: bigint, fallbackNs: bigint, hostCpus: number | null): OverheadReading {
-  const none: OverheadReading = { percent: null, corePercent: null, source: null };
+const NO_OVERHEAD: Readonly<OverheadReading> = Object.freeze({ percent: null, corePercent: null, source: null });
+
+export function overhead(prev: DomainSample | null, cur: DomainSample, statsElapsedNs: bigint, fallbackNs: bigint, hostCpus: number | null): Readonly<OverheadReading> {
+  const none = NO_OVERHEAD;
   if (prev === null) return none;
   let ns: bigint | null = null;
   let elapsed: bigint | null = null;
@@ -277,16 +288,17 @@ export function guestCounterRate(
 export interface ContentionInput {
   key: string;
   active: boolean;
-  /** 100 % = one core */
-  cpuCorePercent: number | null;
-  stealPercent: number | null;
+  /** 100 % = one core; a view may leave it out (unknown) */
+  cpuCorePercent?: number | null;
+  stealPercent?: number | null;
   vcpus: number | null;
-  threads: readonly { lastCpu: number | null; cpuPercent: number | null; waitPercent: number | null }[];
+  vcpuThreads: readonly { lastCpu: number | null; cpuPercent: number | null; waitPercent: number | null }[];
 }
 
 /**
  * How much CPU each domain used while other domains' vCPUs waited for a
  * CPU, in "100 % = one core" units: an estimate of the contention it caused.
+ * One figure per input domain, in the same order (a domain view is an input).
  *
  * With vCPU placement known (local hosts, /proc), per physical CPU: the
  * domain's vCPU use on that CPU times the share of the interval other
@@ -294,53 +306,52 @@ export interface ContentionInput {
  * Without placement, the whole host: its CPU use times the other domains'
  * waiting vCPUs over the host's CPUs (capped at 1).
  */
-export function contentionCaused(domains: readonly ContentionInput[], hostCpus: number | null): Map<string, number | null> {
-  const out = new Map<string, number | null>();
-  const placed = domains.some((d) => d.threads.some((t) => t.lastCpu !== null));
-  if (placed) {
-    // Wait per physical CPU in cores: the total, and each domain's own share,
-    // so "the others' wait" is total minus own (linear, not domains x domains).
-    const totalBy = new Map<number, number>();
-    const ownBy = new Map<string, Map<number, number>>();
+export function contentionCaused(domains: readonly ContentionInput[], hostCpus: number | null): (number | null)[] {
+  const out: (number | null)[] = new Array<number | null>(domains.length).fill(null);
+  if (domains.some((d) => d.vcpuThreads.some((t) => t.lastCpu !== null))) {
+    // Wait per physical CPU in cores, all domains together; "the others'
+    // wait" is that total minus the domain's own (linear, not domains x domains).
+    const totalBy: number[] = [];
     for (const d of domains) {
       if (!d.active) continue;
-      for (const t of d.threads) {
+      for (const t of d.vcpuThreads) {
         if (t.lastCpu === null || t.waitPercent === null) continue;
-        const w = t.waitPercent / 100;
-        totalBy.set(t.lastCpu, (totalBy.get(t.lastCpu) ?? 0) + w);
-        let own = ownBy.get(d.key);
-        if (!own) ownBy.set(d.key, (own = new Map()));
-        own.set(t.lastCpu, (own.get(t.lastCpu) ?? 0) + w);
+        totalBy[t.lastCpu] = (totalBy[t.lastCpu] ?? 0) + t.waitPercent / 100;
       }
     }
-    for (const d of domains) {
-      if (!d.active || d.threads.length === 0 || d.threads.some((t) => t.cpuPercent === null || t.lastCpu === null)) {
-        out.set(d.key, null);
-        continue;
+    for (let i = 0; i < domains.length; i++) {
+      const d = domains[i];
+      if (!d.active || d.vcpuThreads.length === 0) continue;
+      let caused: number | null = 0;
+      for (const t of d.vcpuThreads) {
+        if (t.cpuPercent === null || t.lastCpu === null) {
+          caused = null;
+          break;
+        }
+        // The domain's own wait on this CPU: a few threads, summed in place of a map per domain.
+        let own = 0;
+        for (const u of d.vcpuThreads) if (u.lastCpu === t.lastCpu && u.waitPercent !== null) own += u.waitPercent / 100;
+        const others = Math.max(0, (totalBy[t.lastCpu] ?? 0) - own);
+        caused += (t.cpuPercent / 100) * Math.min(1, others);
       }
-      let caused = 0;
-      const own = ownBy.get(d.key);
-      for (const t of d.threads) {
-        const cpu = t.lastCpu as number;
-        const others = Math.max(0, (totalBy.get(cpu) ?? 0) - (own?.get(cpu) ?? 0));
-        caused += ((t.cpuPercent as number) / 100) * Math.min(1, others);
-      }
-      out.set(d.key, caused * 100);
+      out[i] = caused === null ? null : caused * 100;
     }
     return out;
   }
-  const waiting = new Map<string, number>();
-  for (const d of domains) {
-    if (d.active && d.stealPercent !== null && d.vcpus) waiting.set(d.key, (d.stealPercent / 100) * d.vcpus);
+  // vCPUs' worth of waiting per domain, and the host's total
+  const waiting = new Array<number>(domains.length).fill(0);
+  let total = 0;
+  for (let i = 0; i < domains.length; i++) {
+    const d = domains[i];
+    const steal = d.stealPercent ?? null;
+    if (d.active && steal !== null && d.vcpus) total += waiting[i] = (steal / 100) * d.vcpus;
   }
-  const total = [...waiting.values()].reduce((a, b) => a + b, 0);
-  for (const d of domains) {
-    if (!d.active || d.cpuCorePercent === null || hostCpus === null || !(hostCpus > 0)) {
-      out.set(d.key, null);
-      continue;
-    }
-    const others = total - (waiting.get(d.key) ?? 0);
-    out.set(d.key, d.cpuCorePercent * Math.min(1, others / hostCpus));
+  if (hostCpus === null || !(hostCpus > 0)) return out;
+  for (let i = 0; i < domains.length; i++) {
+    const d = domains[i];
+    const core = d.cpuCorePercent ?? null;
+    if (!d.active || core === null) continue;
+    out[i] = core * Math.min(1, (total - waiting[i]) / hostCpus);
   }
   return out;
 }

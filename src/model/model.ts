@@ -161,25 +161,17 @@ export class Model {
           hostDomainViews.push(this.ingestDomain(host, tickNo, hs, ds, cpus, hostMemKiB));
         }
         // Domains gone from a connected host are gone: no ghost rows.
-        for (const [uuid, st] of host.domains) {
-          if (st.seenTick === tickNo) continue;
-          host.domains.delete(uuid);
+        // (forEach: no entry pair per domain per tick; deleting the entry being visited is allowed)
+        host.domains.forEach((st, uuid, map) => {
+          if (st.seenTick === tickNo) return;
+          map.delete(uuid);
           this.domains.delete(st.key);
-        }
+        });
         // Contention caused needs every domain of the host: a second pass.
-        const caused = contentionCaused(
-          hostDomainViews.map((d) => ({
-            key: d.key,
-            active: d.active,
-            cpuCorePercent: d.cpuCorePercent ?? null,
-            stealPercent: d.stealPercent ?? null,
-            vcpus: d.vcpus,
-            threads: d.vcpuThreads,
-          })),
-          cpus,
-        );
-        for (const d of hostDomainViews) {
-          d.contentionCausedPercent = caused.get(d.key) ?? null;
+        const caused = contentionCaused(hostDomainViews, cpus);
+        for (let i = 0; i < hostDomainViews.length; i++) {
+          const d = hostDomainViews[i];
+          d.contentionCausedPercent = caused[i];
           this.domains.get(d.key)?.history?.contentionCausedPercent.push(d.contentionCausedPercent);
         }
       } else {

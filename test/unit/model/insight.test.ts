@@ -163,13 +163,13 @@ describe('guestCounterRate', () => {
 });
 
 describe('contentionCaused', () => {
-  const d = (key: string, threads: ContentionInput['threads'], over: Partial<ContentionInput> = {}): ContentionInput => ({
+  const d = (key: string, vcpuThreads: ContentionInput['vcpuThreads'], over: Partial<ContentionInput> = {}): ContentionInput => ({
     key,
     active: true,
     cpuCorePercent: null,
     stealPercent: null,
-    vcpus: threads.length,
-    threads,
+    vcpus: vcpuThreads.length,
+    vcpuThreads,
     ...over,
   });
   it('with placement: CPU used on a CPU times the share others waited for it', () => {
@@ -182,21 +182,21 @@ describe('contentionCaused', () => {
       ],
       2,
     );
-    expect(out.get('A')).toBeCloseTo(25, 9); // 0.5 core × B waited 50 % of the time
-    expect(out.get('B')).toBeCloseTo(25, 9);
-    expect(out.get('C')).toBe(0);
+    expect(out[0]).toBeCloseTo(25, 9); // 0.5 core × B waited 50 % of the time
+    expect(out[1]).toBeCloseTo(25, 9);
+    expect(out[2]).toBe(0);
   });
   it('with placement: others waiting more than the interval count once (capped at 1)', () => {
     const out = contentionCaused(
       [d('A', [{ lastCpu: 0, cpuPercent: 40, waitPercent: 0 }]), d('B', [{ lastCpu: 0, cpuPercent: 30, waitPercent: 80 }]), d('C', [{ lastCpu: 0, cpuPercent: 30, waitPercent: 90 }])],
       1,
     );
-    expect(out.get('A')).toBeCloseTo(40, 9);
+    expect(out[0]).toBeCloseTo(40, 9);
   });
   it('with placement: unknown thread figures make that domain unknown, inactive ones too', () => {
     const out = contentionCaused([d('A', [{ lastCpu: 0, cpuPercent: null, waitPercent: 1 }]), d('B', [], { active: false })], 1);
-    expect(out.get('A')).toBeNull();
-    expect(out.get('B')).toBeNull();
+    expect(out[0]).toBeNull();
+    expect(out[1]).toBeNull();
   });
   it('without placement (remote host): its CPU times the others waiting over the host CPUs', () => {
     const nop = (n: number) => Array.from({ length: n }, () => ({ lastCpu: null, cpuPercent: 10, waitPercent: 10 }));
@@ -208,9 +208,9 @@ describe('contentionCaused', () => {
       ],
       4,
     );
-    expect(out.get('A')).toBeCloseTo(150 * ((2 + 0.1) / 4), 9);
-    expect(out.get('B')).toBeCloseTo(50 * (0.1 / 4), 9);
-    expect(out.get('C')).toBeNull();
+    expect(out[0]).toBeCloseTo(150 * ((2 + 0.1) / 4), 9);
+    expect(out[1]).toBeCloseTo(50 * (0.1 / 4), 9);
+    expect(out[2]).toBeNull();
   });
 });
 
