@@ -1,4 +1,4 @@
-// Module entry point: exports { Connection, redirectStderr, restoreStderr, pendingCalls, libvirtVersion, _typedParamRoundTrip }.
+// Module entry point: exports { Connection, redirectStderr, restoreStderr, pendingCalls, libvirtVersion, memoryStatNames, _typedParamRoundTrip }.
 #include <libvirt/libvirt.h>
 #include <napi.h>
 
@@ -7,6 +7,7 @@
 #include "errors.h"
 #include "stderr_capture.h"
 #include "typed_params.h"
+#include "workers.h"
 
 namespace {
 
@@ -25,6 +26,14 @@ Napi::Value LibvirtVersion(const Napi::CallbackInfo& info) {
     throw e.ToJs(info.Env());
   }
   return Napi::Number::New(info.Env(), static_cast<double>(libVer));
+}
+
+// virDomainMemoryStats' tag names by tag number, as the one-call memoryStats
+// names them: domainsDetail's packed answer carries the numbers.
+Napi::Value MemoryStatNames(const Napi::CallbackInfo& info) {
+  Napi::Array names = Napi::Array::New(info.Env(), VIR_DOMAIN_MEMORY_STAT_NR);
+  for (int tag = 0; tag < VIR_DOMAIN_MEMORY_STAT_NR; tag++) names.Set(static_cast<uint32_t>(tag), virtop::MemoryTagName(tag));
+  return names;
 }
 
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
@@ -46,6 +55,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("restoreStderr", Napi::Function::New(env, virtop::RestoreStderr, "restoreStderr"));
   exports.Set("libvirtVersion", Napi::Function::New(env, LibvirtVersion, "libvirtVersion"));
   exports.Set("pendingCalls", Napi::Function::New(env, PendingCalls, "pendingCalls"));
+  exports.Set("memoryStatNames", Napi::Function::New(env, MemoryStatNames, "memoryStatNames"));
   exports.Set("_typedParamRoundTrip", Napi::Function::New(env, virtop::TypedParamRoundTrip,
                                                           "_typedParamRoundTrip"));
   return exports;

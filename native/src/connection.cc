@@ -51,7 +51,7 @@ Napi::Function Connection::Define(Napi::Env env) {
           InstanceMethod("interfaceStats", &Connection::InterfaceStats),
           InstanceMethod("memoryStats", &Connection::MemoryStats),
           InstanceMethod("vcpus", &Connection::Vcpus),
-          InstanceMethod("domainsDetail", &Connection::DomainsDetail),
+          InstanceMethod("domainsDetailPacked", &Connection::DomainsDetail),
           InstanceMethod("domainXmls", &Connection::DomainXmls),
           InstanceMethod("interfaceAddresses", &Connection::InterfaceAddresses),
           InstanceMethod("nodeCellsFreeMemory", &Connection::NodeCellsFreeMemory),
@@ -348,40 +348,54 @@ Napi::Value Connection::MemoryStats(const Napi::CallbackInfo& info) {
 
 namespace {
 
-// One request of domainsDetail: {uuid, info, vcpus, memory, disks, nics}.
-DomainsDetailWorker::Request DetailRequest(Napi::Env env, Napi::Value v, uint32_t k) {
-  const std::string where = "requests[" + std::to_string(k) + "]";
-  if (!v.IsObject()) ThrowType(env, where + " must be an object");
-  Napi::Object o = v.As<Napi::Object>();
-  DomainsDetailWorker::Request r;
-  Napi::Value uuid = o.Get("uuid");
-  if (!uuid.IsString()) ThrowType(env, where + ".uuid must be a string");
-  r.uuid = uuid.As<Napi::String>().Utf8Value();
-  auto flag = [&](const char* key) {
-    Napi::Value f = o.Get(key);
-    if (f.IsUndefined()) return false;
-    if (!f.IsBoolean()) ThrowType(env, where + "." + key + " must be a boolean");
-    return f.As<Napi::Boolean>().Value();
+// The requests of domainsDetailPacked, packed by src/libvirt/detail-packed.ts
+// (packRequests, which checks them): `names` holds each request's UUID, then
+// its disk targets, then its NIC targets, each ended by a NUL; `shape` holds
+// three numbers per request: flags (1 info, 2 vCPUs, 4 memory), the disk
+// count and the NIC count. One string and one typed array instead of some
+// ten property reads per request (5.6 us each through Node-API).
+std::vector<DomainsDetailWorker::Request> DetailRequests(Napi::Env env, const std::string& names,
+                                                         const int32_t* shape, size_t shapeLen) {
+  if (shapeLen % 3 != 0) ThrowType(env, "shape must hold three numbers per request");
+  std::vector<DomainsDetailWorker::Request> requests(shapeLen / 3);
+  size_t at = 0;
+  auto next = [&](size_t k) {
+    size_t end = names.find('\0', at);
+    if (end == std::string::npos) ThrowType(env, "names end before request " + std::to_string(k) + "'s last name");
+    std::string out = names.substr(at, end - at);
+    at = end + 1;
+    return out;
   };
-  r.info = flag("info");
-  r.vcpus = flag("vcpus");
-  r.memory = flag("memory");
-  Napi::Value disks = o.Get("disks");
-  if (!disks.IsUndefined()) r.disks = StringArray(env, disks, where + ".disks");
-  Napi::Value nics = o.Get("nics");
-  if (!nics.IsUndefined()) r.nics = StringArray(env, nics, where + ".nics");
-  return r;
+  for (size_t k = 0; k < requests.size(); k++) {
+    DomainsDetailWorker::Request& r = requests[k];
+    int32_t flags = shape[3 * k];
+    int32_t nDisks = shape[3 * k + 1];
+    int32_t nNics = shape[3 * k + 2];
+    // each name takes at least its NUL: larger counts cannot be right (and must not size an allocation)
+    if (flags < 0 || flags > 7 || nDisks < 0 || nNics < 0 || static_cast<size_t>(nDisks) + nNics > names.size())
+      ThrowType(env, "shape of request " + std::to_string(k) + " is out of range");
+    r.uuid = next(k);
+    r.info = (flags & 1) != 0;
+    r.vcpus = (flags & 2) != 0;
+    r.memory = (flags & 4) != 0;
+    r.disks.reserve(nDisks);
+    for (int32_t i = 0; i < nDisks; i++) r.disks.push_back(next(k));
+    r.nics.reserve(nNics);
+    for (int32_t i = 0; i < nNics; i++) r.nics.push_back(next(k));
+  }
+  if (at != names.size()) ThrowType(env, "names has more than the shape asks for");
+  return requests;
 }
 
 }  // namespace
 
 Napi::Value Connection::DomainsDetail(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  if (info.Length() < 1 || !info[0].IsArray()) ThrowType(env, "requests must be an array");
-  Napi::Array arr = info[0].As<Napi::Array>();
-  std::vector<DomainsDetailWorker::Request> requests;
-  requests.reserve(arr.Length());
-  for (uint32_t k = 0; k < arr.Length(); k++) requests.push_back(DetailRequest(env, arr.Get(k), k));
+  std::string names = ArgString(info, 0, "names");
+  if (info.Length() < 2 || !info[1].IsTypedArray() || info[1].As<Napi::TypedArray>().TypedArrayType() != napi_int32_array)
+    ThrowType(env, "shape must be an Int32Array");
+  Napi::Int32Array shape = info[1].As<Napi::Int32Array>();
+  std::vector<DomainsDetailWorker::Request> requests = DetailRequests(env, names, shape.Data(), shape.ElementLength());
   Napi::Value rejected;
   ConnRef ref = AcquireOr(env, "domainsDetail", &rejected);
   if (!ref) return rejected;

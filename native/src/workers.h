@@ -172,12 +172,16 @@ class DomainQueryWorker : public DomainWorker {
   std::vector<std::pair<std::string, int>> diskErrors_;  // target, virDomainDiskErrorCode
 };
 
+// virDomainMemoryStats' name for a tag ("swap_in"; "tag_N" for one newer than our headers).
+std::string MemoryTagName(int tag);
+
 // The per-domain queries for many domains in one job: for each request,
 // virDomainGetInfo, virDomainGetVcpus, virDomainMemoryStats and block and
 // interface stats of the named devices, whichever it asks for. One job
 // instead of one per call: the calls run back to back on a binding thread
-// and come back as one array, so the JS thread pays for one promise, not
-// five per domain. Each domain's answer carries when it was read (uv_hrtime,
+// and come back as two typed arrays (packed: see Result), so the JS thread
+// pays for one promise, not five per domain, and builds no objects through
+// Node-API. Each domain's answer carries when it was read (uv_hrtime,
 // the clock of process.hrtime) and each call's own error, so one failing
 // call fails only itself.
 class DomainsDetailWorker : public ConnWorker {

@@ -11,7 +11,7 @@ import { createRequire } from 'node:module';
 import { join, sep } from 'node:path';
 import { packageRoot } from '../util/paths.js';
 
-import type { NativeConnection, ParamValue } from './types.js';
+import type { NativeAddonConnection, ParamValue } from './types.js';
 
 /** virTypedParameterType numbers, for the test-only round-trip helper. */
 export const TypedParamType = {
@@ -25,7 +25,9 @@ export const TypedParamType = {
 } as const;
 
 export interface NativeAddon {
-  Connection: new () => NativeConnection;
+  Connection: new () => NativeAddonConnection;
+  /** virDomainMemoryStats' tag names by tag number (domainsDetail's packed answer carries numbers) */
+  memoryStatNames(): string[];
   /** fd 2 appends to the file at path (see src/libvirt/stderr.ts) */
   redirectStderr(path: string): void;
   /** fd 2 is the original again */
@@ -92,4 +94,11 @@ export function loadAddonFrom(path: string): NativeAddon {
 
 export function loadAddon(): NativeAddon {
   return cached ?? loadAddonFrom(addonPath());
+}
+
+let statNames: readonly string[] | undefined;
+
+/** virDomainMemoryStats' tag names by tag number, from the addon (asked once). */
+export function memoryStatNames(): readonly string[] {
+  return (statNames ??= Object.freeze(loadAddon().memoryStatNames()));
 }

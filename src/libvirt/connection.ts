@@ -9,7 +9,8 @@
 // method name) or ClosedError. Argument mistakes reject with TypeError before
 // anything is queued.
 
-import { loadAddon } from './addon.js';
+import { loadAddon, memoryStatNames } from './addon.js';
+import { packRequests, unpackDetails } from './detail-packed.js';
 import { ClosedError, fromNativeError } from './errors.js';
 import type {
   BlockStats,
@@ -25,6 +26,7 @@ import type {
   LifecycleEvent,
   InventoryEvent,
   MemoryStats,
+  NativeAddonConnection,
   NativeConnection,
   NodeCellFree,
   StoragePoolEntry,
@@ -57,9 +59,9 @@ export class Connection implements ConnectionApi {
   /** URI as passed to open(); see getUri() for libvirt's canonical form. */
   readonly uri: string;
   readonly readonly: boolean;
-  readonly #native: NativeConnection;
+  readonly #native: NativeAddonConnection;
 
-  private constructor(native: NativeConnection, uri: string, readonly: boolean) {
+  private constructor(native: NativeAddonConnection, uri: string, readonly: boolean) {
     this.#native = native;
     this.uri = uri;
     this.readonly = readonly;
@@ -86,7 +88,7 @@ export class Connection implements ConnectionApi {
     return new Connection(native, uri, readonly);
   }
 
-  async #call<T>(method: string, uuid: string | null, fn: (n: NativeConnection) => Promise<T>): Promise<T> {
+  async #call<T>(method: string, uuid: string | null, fn: (n: NativeAddonConnection) => Promise<T>): Promise<T> {
     try {
       return await fn(this.#native);
     } catch (err) {
@@ -94,7 +96,7 @@ export class Connection implements ConnectionApi {
     }
   }
 
-  #sync<T>(method: string, fn: (n: NativeConnection) => T): T {
+  #sync<T>(method: string, fn: (n: NativeAddonConnection) => T): T {
     try {
       return fn(this.#native);
     } catch (err) {
@@ -185,22 +187,11 @@ export class Connection implements ConnectionApi {
   }
 
   async domainsDetail(requests: DomainDetailRequest[]): Promise<DomainDetail[]> {
-    const details = await this.#call('domainsDetail', null, (n) => n.domainsDetail(requests));
+    const { names, shape } = packRequests(requests);
+    const packed = await this.#call('domainsDetail', null, (n) => n.domainsDetailPacked(names, shape));
     // Each failed part is a plain native Error: give it the class and context the one-call methods give theirs.
-    const wrap = <T>(part: T | Error, uuid: string): T | Error =>
-      part instanceof Error ? (fromNativeError(part, { method: 'domainsDetail', uri: this.uri, uuid }) as Error) : part;
-    for (const d of details) {
-      if (d.error) {
-        d.error = wrap(d.error, d.uuid) as Error;
-        continue;
-      }
-      if (d.info !== undefined) d.info = wrap(d.info, d.uuid);
-      if (d.vcpus !== undefined) d.vcpus = wrap(d.vcpus, d.uuid);
-      if (d.memory !== undefined) d.memory = wrap(d.memory, d.uuid);
-      if (d.disks) d.disks = d.disks.map((p) => wrap(p, d.uuid));
-      if (d.nics) d.nics = d.nics.map((p) => wrap(p, d.uuid));
-    }
-    return details;
+    const wrap = (part: Error, uuid: string): Error => fromNativeError(part, { method: 'domainsDetail', uri: this.uri, uuid }) as Error;
+    return unpackDetails(requests, packed, memoryStatNames(), wrap);
   }
 
   async domainXmls(uuids: string[], flags: number): Promise<Array<string | Error>> {

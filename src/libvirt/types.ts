@@ -381,3 +381,20 @@ export interface NativeConnection {
   /** Called once when the connection drops (keepalive, EOF, error). */
   onClose(cb: (ev: CloseEvent) => void): void;
 }
+
+/**
+ * The addon's class as it is: NativeConnection, except that the per-domain
+ * batch answers packed (src/libvirt/detail-packed.ts), which Connection
+ * reads back into DomainDetail objects.
+ */
+export interface NativeAddonConnection extends Omit<NativeConnection, 'domainsDetail'> {
+  /** `names` and `shape` as packRequests (src/libvirt/detail-packed.ts) makes them */
+  domainsDetailPacked(names: string, shape: Int32Array): Promise<PackedDetails>;
+}
+
+/** domainsDetail's answer as the addon packs it: see src/libvirt/detail-packed.ts for the layout. */
+export interface PackedDetails {
+  ints: Int32Array;
+  nums: BigInt64Array;
+  errors: Error[];
+}

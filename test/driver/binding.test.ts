@@ -380,10 +380,57 @@ describe('domainsDetail: the per-domain queries of many domains in one call (tes
     expect(t).toBeLessThanOrEqual(b.cpuTimeNs);
   });
 
+  it('every part, packed and read back, is what the one-call method answers just before and after', async () => {
+    const c = await pool.open(DEFAULT_URI);
+    const u = DEFAULT_DOMAIN.uuid;
+    const before = { vcpus: await c.vcpus(u), memory: await c.memoryStats(u), disk: await c.blockStats(u, 'vda'), nic: await c.interfaceStats(u, 'testnet0') };
+    const [d] = await c.domainsDetail([{ uuid: u, info: true, vcpus: true, memory: true, disks: ['vda'], nics: ['testnet0'] }]);
+    const after = { vcpus: await c.vcpus(u), disk: await c.blockStats(u, 'vda'), nic: await c.interfaceStats(u, 'testnet0') };
+    // the test driver's memory figures are fixed; its time-based counters only grow
+    expect(d.memory).toEqual(before.memory);
+    expect(Object.keys(d.memory as object).sort()).toEqual(Object.keys(before.memory).sort());
+    const vcpus = d.vcpus as typeof before.vcpus;
+    expect(vcpus.map(({ number, state, cpu }) => ({ number, state, cpu }))).toEqual(before.vcpus.map(({ number, state, cpu }) => ({ number, state, cpu })));
+    vcpus.forEach((v, i) => {
+      expect(v.cpuTimeNs).toBeGreaterThanOrEqual(before.vcpus[i].cpuTimeNs);
+      expect(v.cpuTimeNs).toBeLessThanOrEqual(after.vcpus[i].cpuTimeNs);
+    });
+    const within = <T extends object>(got: T, lo: T, hi: T) => {
+      expect(Object.keys(got)).toEqual(Object.keys(lo));
+      for (const k of Object.keys(lo) as (keyof T)[]) {
+        expect(got[k] as bigint, String(k)).toBeGreaterThanOrEqual(lo[k] as bigint);
+        expect(got[k] as bigint, String(k)).toBeLessThanOrEqual(hi[k] as bigint);
+      }
+    };
+    within(d.disks![0] as typeof before.disk, before.disk, after.disk);
+    within(d.nics![0] as typeof before.nic, before.nic, after.nic);
+  });
+
+  it('the addon refuses a packed request list that does not add up, with TypeError and nothing queued', () => {
+    const raw = new (loadAddon().Connection)();
+    const before = pendingLibvirtCalls();
+    const cases: [unknown, unknown][] = [
+      [1, new Int32Array(3)], // names not a string
+      ['a\0', [1, 0, 0]], // shape not an Int32Array
+      ['a\0', new Uint32Array(3)],
+      ['a\0', new Int32Array(2)], // not three numbers per request
+      ['a\0', Int32Array.of(8, 0, 0)], // unknown flag
+      ['a\0', Int32Array.of(1, -1, 0)],
+      ['a\0vda\0', Int32Array.of(1, 2, 0)], // more disks than names
+      ['a\0', Int32Array.of(1, 2147483647, 2147483647)], // a count no list could hold
+      ['a', Int32Array.of(1, 0, 0)], // the last name unended
+      ['a\0b\0', Int32Array.of(1, 0, 0)], // a name left over
+    ];
+    for (const [names, shape] of cases) {
+      expect(() => raw.domainsDetailPacked(names as string, shape as Int32Array), JSON.stringify([names, shape])).toThrow(TypeError);
+    }
+    expect(pendingLibvirtCalls()).toBe(before);
+  });
+
   it('checks its requests with TypeError before queueing anything', async () => {
     const c = await pool.open(DEFAULT_URI);
     const before = pendingLibvirtCalls();
-    for (const bad of [undefined, {}, [1], [{}], [{ uuid: 1 }], [{ uuid: 'x', info: 1 }], [{ uuid: 'x', disks: 'vda' }], [{ uuid: 'x', nics: [1] }]]) {
+    for (const bad of [undefined, {}, [1], [{}], [{ uuid: 1 }], [{ uuid: 'x', info: 1 }], [{ uuid: 'x', disks: 'vda' }], [{ uuid: 'x', nics: [1] }], [{ uuid: 'x\0y' }]]) {
       await expect(c.domainsDetail(bad as never), JSON.stringify(bad)).rejects.toBeInstanceOf(TypeError);
     }
     expect(pendingLibvirtCalls()).toBe(before);
