@@ -80,8 +80,22 @@ function groupIndices(params: Record<string, ParamValue>): Map<string, Set<numbe
 /** Counts up to this are walked index by index; past it the record's keys are read instead. */
 const WALK_LIMIT = 1024;
 
+// Record keys `group.N.field`, each made once. Decoding looks up a dozen per
+// device of every domain every tick: a key built each time is a new string
+// to hash for the lookup, then garbage. Indices past the walk limit (a
+// record's keys read instead) are not kept, so a hostile count cannot grow it.
+const keyTable = new Map<string, Map<string, string[]>>();
+export function fieldKey(group: string, i: number, field: string): string {
+  if (i >= WALK_LIMIT) return `${group}.${i}.${field}`;
+  let byField = keyTable.get(group);
+  if (!byField) keyTable.set(group, (byField = new Map()));
+  let keys = byField.get(field);
+  if (!keys) byField.set(field, (keys = []));
+  return (keys[i] ??= `${group}.${i}.${field}`);
+}
+
 function hasAnyField(params: Record<string, ParamValue>, group: string, i: number, fields: readonly string[]): boolean {
-  for (const f of fields) if (params[`${group}.${i}.${f}`] !== undefined) return true;
+  for (const f of fields) if (params[fieldKey(group, i, f)] !== undefined) return true;
   return false;
 }
 
@@ -134,16 +148,24 @@ export interface DomainMeta {
 }
 
 /** The disk's XML facts the exporters' info series label (collector's shape of a DiskDef). */
+// Definitions are parsed once and kept (host.ts): so are their disks' facts,
+// which every tick's samples then share, frozen.
+const factsByDisk = new WeakMap<DiskDef, DiskXmlFacts>();
 export function diskXmlFacts(d: DiskDef): DiskXmlFacts {
-  return {
-    type: d.type,
-    driverName: d.driver.name,
-    driverType: d.driver.type,
-    driverCache: d.driver.cache,
-    driverDiscard: d.driver.discard,
-    protocol: d.protocol,
-    serial: d.serial,
-  };
+  let facts = factsByDisk.get(d);
+  if (!facts) {
+    facts = Object.freeze({
+      type: d.type,
+      driverName: d.driver.name,
+      driverType: d.driver.type,
+      driverCache: d.driver.cache,
+      driverDiscard: d.driver.discard,
+      protocol: d.protocol,
+      serial: d.serial,
+    });
+    factsByDisk.set(d, facts);
+  }
+  return facts;
 }
 
 /** A NIC's sample from its XML and its counters in the guest's view (null: unknown), for readings other than the bulk record's. */
@@ -187,51 +209,51 @@ export function domainFromRecord(
   const vcpus: VcpuSample[] = [];
   const vcpuMax = num(p, 'vcpu.maximum') ?? def?.maxVcpus ?? null;
   for (const i of vcpuMax === null ? [] : indicesOf(p, 'vcpu', vcpuMax, VCPU_FIELDS)) {
-    const prefix = `vcpu.${i}.`;
+    const k = (field: string) => fieldKey('vcpu', i, field);
     vcpus.push({
       vcpu: i,
-      state: num(p, `${prefix}state`),
-      timeNs: big(p, `${prefix}time`),
-      waitNs: big(p, `${prefix}wait`),
-      delayNs: big(p, `${prefix}delay`),
+      state: num(p, k('state')),
+      timeNs: big(p, k('time')),
+      waitNs: big(p, k('wait')),
+      delayNs: big(p, k('delay')),
     });
   }
 
   const disks: DiskSample[] = [];
   const blockCount = num(p, 'block.count') ?? 0;
   for (const i of indicesOf(p, 'block', blockCount, NAME_FIELD)) {
-    const prefix = `block.${i}.`;
-    const name = str(p, `${prefix}name`);
+    const k = (field: string) => fieldKey('block', i, field);
+    const name = str(p, k('name'));
     if (name === null) continue;
     // With backing-chain stats a target repeats; the first entry is the active layer.
     if (disks.some((d) => d.name === name)) continue;
     const diskDef = def?.disks.find((d) => d.target === name);
     disks.push({
       name,
-      path: str(p, `${prefix}path`) ?? diskDef?.source ?? null,
+      path: str(p, k('path')) ?? diskDef?.source ?? null,
       device: diskDef?.device ?? null,
       bus: diskDef?.bus ?? null,
       xml: diskDef ? diskXmlFacts(diskDef) : null,
-      rdReqs: big(p, `${prefix}rd.reqs`),
-      rdBytes: big(p, `${prefix}rd.bytes`),
-      wrReqs: big(p, `${prefix}wr.reqs`),
-      wrBytes: big(p, `${prefix}wr.bytes`),
-      errors: big(p, `${prefix}errs`),
-      capacityBytes: big(p, `${prefix}capacity`),
-      allocationBytes: big(p, `${prefix}allocation`),
-      physicalBytes: big(p, `${prefix}physical`),
-      rdTimesNs: big(p, `${prefix}rd.times`),
-      wrTimesNs: big(p, `${prefix}wr.times`),
-      flReqs: big(p, `${prefix}fl.reqs`),
-      flTimesNs: big(p, `${prefix}fl.times`),
+      rdReqs: big(p, k('rd.reqs')),
+      rdBytes: big(p, k('rd.bytes')),
+      wrReqs: big(p, k('wr.reqs')),
+      wrBytes: big(p, k('wr.bytes')),
+      errors: big(p, k('errs')),
+      capacityBytes: big(p, k('capacity')),
+      allocationBytes: big(p, k('allocation')),
+      physicalBytes: big(p, k('physical')),
+      rdTimesNs: big(p, k('rd.times')),
+      wrTimesNs: big(p, k('wr.times')),
+      flReqs: big(p, k('fl.reqs')),
+      flTimesNs: big(p, k('fl.times')),
     });
   }
 
   const nics: NicSample[] = [];
   const netCount = num(p, 'net.count') ?? 0;
   for (const i of indicesOf(p, 'net', netCount, NAME_FIELD)) {
-    const prefix = `net.${i}.`;
-    const name = str(p, `${prefix}name`);
+    const k = (field: string) => fieldKey('net', i, field);
+    const name = str(p, k('name'));
     if (name === null) continue;
     const nicDef = def?.nics.find((n) => n.target === name);
     nics.push({
@@ -242,14 +264,14 @@ export function domainFromRecord(
       bridge: nicDef?.bridge ?? null,
       model: nicDef?.model ?? null,
       mtu: nicDef?.mtu ?? null,
-      rxBytes: big(p, `${prefix}rx.bytes`),
-      rxPkts: big(p, `${prefix}rx.pkts`),
-      rxErrs: big(p, `${prefix}rx.errs`),
-      rxDrop: big(p, `${prefix}rx.drop`),
-      txBytes: big(p, `${prefix}tx.bytes`),
-      txPkts: big(p, `${prefix}tx.pkts`),
-      txErrs: big(p, `${prefix}tx.errs`),
-      txDrop: big(p, `${prefix}tx.drop`),
+      rxBytes: big(p, k('rx.bytes')),
+      rxPkts: big(p, k('rx.pkts')),
+      rxErrs: big(p, k('rx.errs')),
+      rxDrop: big(p, k('rx.drop')),
+      txBytes: big(p, k('tx.bytes')),
+      txPkts: big(p, k('tx.pkts')),
+      txErrs: big(p, k('tx.errs')),
+      txDrop: big(p, k('tx.drop')),
     });
   }
 

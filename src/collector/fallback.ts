@@ -8,7 +8,7 @@
 import { ErrorCode } from '../libvirt/errors.js';
 import type { DomainDef } from '../libvirt/domain-xml.js';
 import { diskXmlFacts, nicFromDef } from './bulk.js';
-import type { DomainSample, Draft } from '../types/sample.js';
+import type { DiskSample, DomainSample, Draft, NicSample } from '../types/sample.js';
 import type { DomainDetail, DomainDetailRequest } from '../libvirt/types.js';
 import type { Clock } from '../util/clock.js';
 import { chunksOf, mapLimit } from '../util/pool.js';
@@ -42,12 +42,31 @@ export const DETAIL_CHUNK = 128;
 
 /** A thin record's domain, and the devices its XML names. */
 export interface FallbackItem {
-  base: DomainSample;
+  /** this tick's draft: applyDetail fills it in */
+  base: Draft<DomainSample>;
   def: DomainDef | null;
 }
 
-const diskTargetsOf = (def: DomainDef | null) => def?.disks.filter((d) => d.device === 'disk' || d.device === 'lun') ?? [];
-const nicTargetsOf = (def: DomainDef | null) => (def?.nics ?? []).filter((n): n is typeof n & { target: string } => n.target !== null);
+type NicWithTarget = DomainDef['nics'][number] & { target: string };
+interface Targets {
+  disks: DomainDef['disks'];
+  nics: NicWithTarget[];
+}
+// A definition is parsed once and kept (host.ts): its devices with stats are
+// picked once too, not twice per domain per tick.
+const targetsByDef = new WeakMap<DomainDef, Targets>();
+const NO_TARGETS: Targets = { disks: [], nics: [] };
+function targetsOf(def: DomainDef | null): Targets {
+  if (!def) return NO_TARGETS;
+  let t = targetsByDef.get(def);
+  if (!t) {
+    t = { disks: def.disks.filter((d) => d.device === 'disk' || d.device === 'lun'), nics: def.nics.filter((n): n is NicWithTarget => n.target !== null) };
+    targetsByDef.set(def, t);
+  }
+  return t;
+}
+const diskTargetsOf = (def: DomainDef | null) => targetsOf(def).disks;
+const nicTargetsOf = (def: DomainDef | null) => targetsOf(def).nics;
 
 /**
  * What to ask for one domain: every call the driver has not refused, for
@@ -102,52 +121,39 @@ async function detailFromCalls(conn: LibvirtSource, r: DomainDetailRequest, cloc
   return { uuid: r.uuid, startNs, endNs: clock.monoNs(), error: null, info, vcpus, memory, disks, nics };
 }
 
-/** A domain's sample filled with its answers, stamped with when they were read; refused calls are noted in `unsupported`. */
+/**
+ * A domain's sample filled in with its answers, stamped with when they were
+ * read; refused calls are noted in `unsupported`. Fills `item.base` in place
+ * and returns it: the draft is this tick's own (domainFromRecord's), and a
+ * copy per domain per tick was a third of what this path left to the GC.
+ */
 export function applyDetail(item: FallbackItem, detail: DomainDetail, unsupported: Unsupported): Draft<DomainSample> {
-  const { base, def } = item;
-  const errors = [...base.errors];
-  const out: Draft<DomainSample> = {
-    ...base,
-    errors,
-    vcpus: [...base.vcpus],
-    disks: [...base.disks],
-    nics: [...base.nics],
-    statsMonoNs: (detail.startNs + detail.endNs) / 2n,
-    statsSpanNs: detail.endNs - detail.startNs,
-  };
+  const { base: out, def } = item;
+  const errors = out.errors;
+  out.statsMonoNs = (detail.startNs + detail.endNs) / 2n;
+  out.statsSpanNs = detail.endNs - detail.startNs;
   if (detail.error) {
     errors.push(`virDomainLookupByUUIDString: ${errorMessage(detail.error)}`);
     return out;
   }
-  // An answer, or null after noting why there is none.
-  const answer = <T>(call: FallbackCall, what: string, part: T | Error | undefined): T | null => {
+  // An answer, or null after noting why there is none (`what` and `target` name the call in the message).
+  const answer = <T>(call: FallbackCall, what: string, part: T | Error | undefined, target?: string): T | null => {
     if (part === undefined) return null;
     if (!(part instanceof Error)) return part;
-    if (!unsupported.note(call, part)) errors.push(`${what}: ${errorMessage(part)}`);
+    if (!unsupported.note(call, part)) errors.push(`${target === undefined ? what : `${what}(${target})`}: ${errorMessage(part)}`);
     return null;
   };
-  const diskTargets = diskTargetsOf(def);
-  const nicTargets = nicTargetsOf(def);
   const info = answer('domainInfo', 'virDomainGetInfo', detail.info);
   const vcpus = answer('vcpus', 'virDomainGetVcpus', detail.vcpus);
   const mem = answer('memoryStats', 'virDomainMemoryStats', detail.memory);
-  const blocks = diskTargets.map((d, i) => answer('blockStats', `virDomainBlockStats(${d.target})`, detail.disks?.[i]));
-  const ifaces = nicTargets.map((n, i) => answer('interfaceStats', `virDomainInterfaceStats(${n.target})`, detail.nics?.[i]));
 
-  if (info) {
-    out.cpuTimeNs = info.cpuTimeNs;
-    out.vcpusCurrent ??= info.nrVirtCpu;
-    out.balloon = { ...out.balloon, currentKiB: out.balloon.currentKiB ?? info.memoryKiB, maximumKiB: out.balloon.maximumKiB ?? info.maxMemKiB };
-  }
-  if (vcpus) {
-    out.vcpus = vcpus.map((v) => ({ vcpu: v.number, state: v.state, timeNs: v.cpuTimeNs, waitNs: null, delayNs: null }));
-    out.vcpusCurrent = vcpus.length;
-  }
+  const b = out.balloon;
   if (mem) {
     const k = (name: string) => mem[name] ?? null;
     out.balloon = {
-      ...out.balloon,
-      currentKiB: k('actual_balloon') ?? out.balloon.currentKiB,
+      ...b,
+      currentKiB: k('actual_balloon') ?? b.currentKiB ?? info?.memoryKiB ?? null,
+      maximumKiB: b.maximumKiB ?? info?.maxMemKiB ?? null,
       availableKiB: k('available'),
       unusedKiB: k('unused'),
       usableKiB: k('usable'),
@@ -159,11 +165,24 @@ export function applyDetail(item: FallbackItem, detail: DomainDetail, unsupporte
       diskCachesKiB: k('disk_caches'),
       lastUpdateSec: k('last_update'),
     };
+  } else if (info) {
+    out.balloon = { ...b, currentKiB: b.currentKiB ?? info.memoryKiB, maximumKiB: b.maximumKiB ?? info.maxMemKiB };
   }
+  if (info) {
+    out.cpuTimeNs = info.cpuTimeNs;
+    out.vcpusCurrent ??= info.nrVirtCpu;
+  }
+  if (vcpus) {
+    out.vcpus = vcpus.map((v) => ({ vcpu: v.number, state: v.state, timeNs: v.cpuTimeNs, waitNs: null, delayNs: null }));
+    out.vcpusCurrent = vcpus.length;
+  }
+  const diskTargets = diskTargetsOf(def);
   if (diskTargets.length) {
-    out.disks = diskTargets.map((d, i) => {
-      const s = blocks[i];
-      return {
+    const disks: DiskSample[] = new Array(diskTargets.length);
+    for (let i = 0; i < diskTargets.length; i++) {
+      const d = diskTargets[i];
+      const s = answer('blockStats', 'virDomainBlockStats', detail.disks?.[i], d.target);
+      disks[i] = {
         name: d.target,
         path: d.source,
         device: d.device,
@@ -181,10 +200,16 @@ export function applyDetail(item: FallbackItem, detail: DomainDetail, unsupporte
         flReqs: s?.flReqs ?? null,
         flTimesNs: s?.flTimesNs ?? null,
       };
-    });
+    }
+    out.disks = disks;
   }
+  const nicTargets = nicTargetsOf(def);
   if (nicTargets.length) {
-    out.nics = nicTargets.map((n, i) => nicFromDef(n, ifaces[i]));
+    const nics: NicSample[] = new Array(nicTargets.length);
+    for (let i = 0; i < nicTargets.length; i++) {
+      nics[i] = nicFromDef(nicTargets[i], answer('interfaceStats', 'virDomainInterfaceStats', detail.nics?.[i], nicTargets[i].target));
+    }
+    out.nics = nics;
   }
   return out;
 }

@@ -70,9 +70,12 @@ const LIST_REFRESH_TICKS = 30;
 
 
 /** What a HostCollector keeps per domain from tick to tick (all dropped when the domain goes). */
+/** A domain's parsed definition, or why there is none. */
+type DefEntry = { def: DomainDef | null; error: string | null };
+
 interface DomainCache extends ProcessCache {
   /** its parsed XML, or why it could not be had */
-  def?: { def: DomainDef | null; error: string | null };
+  def?: DefEntry;
   /** balloon.last-update at which its XML was last re-read because the cached XML has no stats period */
   periodSeen?: string;
   /** the disk errors of its current pause on an I/O error (undefined: not paused so, or not asked yet) */
@@ -338,7 +341,7 @@ export class HostCollector {
     c: LibvirtSource,
     uuid: string,
     prefetched: Map<string, string | Error>,
-  ): Promise<{ def: DomainDef | null; error: string | null }> {
+  ): Promise<DefEntry> {
     const cached = this.perDomain.get(uuid)?.def;
     if (cached) return cached;
     let xml = prefetched.get(uuid);
@@ -395,9 +398,24 @@ export class HostCollector {
     const limit = this.opts.fallbackConcurrency ?? 16;
 
     const prefetched = await this.prefetchXml(c, recs.map((r) => r.uuid));
-    const drafts = await mapLimit(recs, limit, async (rec) => {
+    // Definitions: the cached ones at once, the rest (new domains, a source
+    // without the batch call) fetched. No promise per domain when every one
+    // is cached, which is every tick after the first.
+    const defs: DefEntry[] = new Array(recs.length);
+    const missing: number[] = [];
+    for (let i = 0; i < recs.length; i++) {
+      const cached = this.perDomain.get(recs[i].uuid)?.def;
+      if (cached) defs[i] = cached;
+      else missing.push(i);
+    }
+    if (missing.length) {
+      await mapLimit(missing, limit, async (i) => {
+        defs[i] = await this.domainDef(c, recs[i].uuid, prefetched);
+      });
+    }
+    const drafts = recs.map((rec, i) => {
+      const { def, error } = defs[i];
       const meta = byUuid.get(rec.uuid);
-      const { def, error } = await this.domainDef(c, rec.uuid, prefetched);
       const ds = domainFromRecord(
         rec,
         { id: meta?.id ?? null, persistent: meta?.persistent ?? null, state: meta?.state ?? null },
@@ -435,13 +453,14 @@ export class HostCollector {
       });
     }
 
-    const out = await mapLimit(drafts, limit, async ({ ds }) => {
+    // /proc and disk errors, for the domains that have either to read.
+    const slow = drafts.filter(({ ds }) => (isActiveState(ds.state) && this.processes) || this.diskErrorsToRead(ds));
+    await mapLimit(slow, limit, async ({ ds }) => {
       if (isActiveState(ds.state) && this.processes) ds.process = await this.processes.read(ds, this.cacheOf(ds.uuid));
       await this.addDiskErrors(c, ds);
-      return ds;
     });
     if (direct) this.planDirect(drafts, direct.readings);
-    return out;
+    return drafts.map((d) => d.ds);
   }
 
   /** The QEMU pid found for this run of the domain (the cache's, if it is of the same hypervisor id). */
@@ -472,6 +491,11 @@ export class HostCollector {
   }
 
   /** For a guest paused on an I/O error: which disk and why, asked once per pause. */
+  /** Whether addDiskErrors has anything to do: a domain paused on an I/O error, or one whose last errors are to be forgotten. */
+  private diskErrorsToRead(ds: Draft<DomainSample>): boolean {
+    return pausedOnIoError(ds) || this.perDomain.get(ds.uuid)?.diskErrors !== undefined;
+  }
+
   private async addDiskErrors(c: LibvirtSource, ds: Draft<DomainSample>): Promise<void> {
     const cache = this.cacheOf(ds.uuid);
     if (!pausedOnIoError(ds)) {

@@ -32,17 +32,21 @@ const FLAG_INFO = 1;
 const FLAG_VCPUS = 2;
 const FLAG_MEMORY = 4;
 
+/** The field a request check names: `requests[k].field`, `[j]` for a list's entry (built only for the message). */
+const fieldOf = (k: number, field: string, j?: number) => `requests[${k}].${field}${j === undefined ? '' : `[${j}]`}`;
+
 /** A request's optional flag: absent is false. */
-function flag(v: unknown, where: string): boolean {
+function flag(r: Record<string, unknown>, k: number, field: 'info' | 'vcpus' | 'memory'): boolean {
+  const v = r[field];
   if (v === undefined) return false;
-  if (typeof v !== 'boolean') throw new TypeError(`${where} must be a boolean`);
+  if (typeof v !== 'boolean') throw new TypeError(`${fieldOf(k, field)} must be a boolean`);
   return v;
 }
 
 /** A name for the NUL-separated list: a string without NUL (no UUID or device target has one). */
-function name(v: unknown, where: string): string {
-  if (typeof v !== 'string') throw new TypeError(`${where} must be a string`);
-  if (v.includes('\0')) throw new TypeError(`${where} must not contain NUL`);
+function name(v: unknown, k: number, field: string, j?: number): string {
+  if (typeof v !== 'string') throw new TypeError(`${fieldOf(k, field, j)} must be a string`);
+  if (v.includes('\0')) throw new TypeError(`${fieldOf(k, field, j)} must not contain NUL`);
   return v;
 }
 
@@ -50,22 +54,24 @@ function name(v: unknown, where: string): string {
 export function packRequests(requests: unknown): PackedRequests {
   if (!Array.isArray(requests)) throw new TypeError('requests must be an array');
   const shape = new Int32Array(requests.length * 3);
-  let names = '';
+  // joined once at the end: a string grown name by name leaves a chain of pieces behind
+  const names: string[] = [];
   for (let k = 0; k < requests.length; k++) {
-    const where = `requests[${k}]`;
     const r = requests[k] as Record<string, unknown> | null;
-    if (typeof r !== 'object' || r === null) throw new TypeError(`${where} must be an object`);
-    names += name(r.uuid, `${where}.uuid`) + '\0';
-    shape[3 * k] = (flag(r.info, `${where}.info`) ? FLAG_INFO : 0) | (flag(r.vcpus, `${where}.vcpus`) ? FLAG_VCPUS : 0) | (flag(r.memory, `${where}.memory`) ? FLAG_MEMORY : 0);
-    for (const [field, slot] of [['disks', 1], ['nics', 2]] as const) {
-      const list = r[field];
-      if (list === undefined) continue;
-      if (!Array.isArray(list)) throw new TypeError(`${where}.${field} must be an array of strings`);
-      for (let j = 0; j < list.length; j++) names += name(list[j], `${where}.${field}[${j}]`) + '\0';
-      shape[3 * k + slot] = list.length;
-    }
+    if (typeof r !== 'object' || r === null) throw new TypeError(`requests[${k}] must be an object`);
+    names.push(name(r.uuid, k, 'uuid'));
+    shape[3 * k] = (flag(r, k, 'info') ? FLAG_INFO : 0) | (flag(r, k, 'vcpus') ? FLAG_VCPUS : 0) | (flag(r, k, 'memory') ? FLAG_MEMORY : 0);
+    const disks = r.disks;
+    const nics = r.nics;
+    if (disks !== undefined && !Array.isArray(disks)) throw new TypeError(`${fieldOf(k, 'disks')} must be an array of strings`);
+    if (nics !== undefined && !Array.isArray(nics)) throw new TypeError(`${fieldOf(k, 'nics')} must be an array of strings`);
+    if (disks) for (let j = 0; j < disks.length; j++) names.push(name(disks[j], k, 'disks', j));
+    if (nics) for (let j = 0; j < nics.length; j++) names.push(name(nics[j], k, 'nics', j));
+    shape[3 * k + 1] = disks?.length ?? 0;
+    shape[3 * k + 2] = nics?.length ?? 0;
   }
-  return { names, shape };
+  // every name ends with its NUL, the last one too
+  return { names: names.length ? names.join('\0') + '\0' : '', shape };
 }
 
 /** An unsigned 64-bit figure from its int64 bit pattern. */

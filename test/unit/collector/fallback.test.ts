@@ -5,7 +5,7 @@ import { applyDetail, DETAIL_CHUNK, detailRequest, readDetails, Unsupported, typ
 import type { LibvirtSource } from '../../../src/collector/source.js';
 import { parseDomainXml } from '../../../src/libvirt/domain-xml.js';
 import type { DomainDetail, DomainDetailRequest } from '../../../src/libvirt/types.js';
-import type { DomainSample } from '../../../src/types/sample.js';
+import type { DomainSample, Draft } from '../../../src/types/sample.js';
 
 const err = (code: number, message: string) => Object.assign(new Error(message), { code });
 
@@ -23,7 +23,7 @@ function def() {
   return p.value;
 }
 
-const base = (uuid: string): DomainSample =>
+const base = (uuid: string): Draft<DomainSample> =>
   ({
     name: uuid,
     uuid,
@@ -36,7 +36,7 @@ const base = (uuid: string): DomainSample =>
     cpuTimeNs: null,
     vcpusCurrent: null,
     balloon: { currentKiB: null, maximumKiB: null },
-  }) as unknown as DomainSample;
+  }) as unknown as Draft<DomainSample>;
 
 describe('detailRequest', () => {
   it('asks for every call not refused, for the disks (not CD-ROMs) and the NICs with a target', () => {
@@ -60,7 +60,8 @@ describe('detailRequest', () => {
 });
 
 describe('applyDetail', () => {
-  const item: FallbackItem = { base: base('u1'), def: def() };
+  // applyDetail fills the draft in place: each test has its own
+  const item = (): FallbackItem => ({ base: base('u1'), def: def() });
 
   it('fills the sample from the answers and stamps it with the midpoint and span of its calls', () => {
     const detail: DomainDetail = {
@@ -80,7 +81,9 @@ describe('applyDetail', () => {
       ],
       nics: [{ rxBytes: 100n, rxPackets: 2n, rxErrs: 0n, rxDrop: 0n, txBytes: 50n, txPackets: 1n, txErrs: 0n, txDrop: 0n }],
     };
-    const s = applyDetail(item, detail, new Unsupported());
+    const it0 = item();
+    const s = applyDetail(it0, detail, new Unsupported());
+    expect(s).toBe(it0.base); // filled in place: the draft is the tick's own
     expect(s.statsMonoNs).toBe(1_300n);
     expect(s.statsSpanNs).toBe(600n);
     expect(s.cpuTimeNs).toBe(7_000_000n);
@@ -101,7 +104,7 @@ describe('applyDetail', () => {
   it('a failed call leaves its figures unknown and says why; a refused one is remembered, not shown', () => {
     const u = new Unsupported();
     const s = applyDetail(
-      item,
+      item(),
       {
         uuid: 'u1',
         startNs: 0n,
@@ -123,7 +126,7 @@ describe('applyDetail', () => {
   });
 
   it('a domain gone before its lookup keeps its bulk figures and says so once', () => {
-    const s = applyDetail(item, { uuid: 'u1', startNs: 5n, endNs: 9n, error: err(42, "Domain not found: no domain with matching uuid 'u1'") }, new Unsupported());
+    const s = applyDetail(item(), { uuid: 'u1', startNs: 5n, endNs: 9n, error: err(42, "Domain not found: no domain with matching uuid 'u1'") }, new Unsupported());
     expect(s.errors).toEqual(["virDomainLookupByUUIDString: Domain not found: no domain with matching uuid 'u1'"]);
     expect(s.disks).toEqual([]);
     expect(s.statsSpanNs).toBe(4n);
