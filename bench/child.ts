@@ -3,23 +3,26 @@
 //
 //   node --expose-gc bench/dist/bench/child.js SECTION 'JSON-ARGS'
 
-import { eventLoopChild, type EventLoopArgs } from './sections/eventloop.js';
-import { benchMemory, type MemoryArgs } from './sections/memory.js';
-import { renderChild, type RenderArgs } from './sections/render.js';
-import { syntheticChild, type SyntheticArgs } from './sections/synthetic.js';
+import type { EventLoopArgs } from './sections/eventloop.js';
+import type { MemoryArgs } from './sections/memory.js';
+import type { RenderArgs } from './sections/render.js';
+import type { SyntheticArgs } from './sections/synthetic.js';
 
+// Each section's module is loaded only in its own child, so the memory
+// section's RSS holds the model's code and not the collector's, the
+// binding's or the UI's.
 async function main(): Promise<unknown> {
   const [section, raw] = process.argv.slice(2);
   const args: unknown = JSON.parse(raw ?? '{}');
   switch (section) {
     case 'memory':
-      return benchMemory(args as MemoryArgs);
+      return (await import('./sections/memory.js')).benchMemory(args as MemoryArgs);
     case 'eventloop':
-      return eventLoopChild(args as EventLoopArgs);
+      return (await import('./sections/eventloop.js')).eventLoopChild(args as EventLoopArgs);
     case 'render':
-      return renderChild(args as RenderArgs);
+      return (await import('./sections/render.js')).renderChild(args as RenderArgs);
     case 'synthetic':
-      return syntheticChild(args as SyntheticArgs);
+      return (await import('./sections/synthetic.js')).syntheticChild(args as SyntheticArgs);
     default:
       throw new Error(`unknown child section '${section}'`);
   }

@@ -64,3 +64,28 @@ export function pairedRatio(a: readonly number[], b: readonly number[]): number 
 export function growthPercent(from: number, to: number): number {
   return from > 0 ? ((to - from) / from) * 100 : NaN;
 }
+
+/**
+ * Growth over a run of readings as the least-squares line through them
+ * sees it: (slope × span of x) as a percentage of their mean. Robust where
+ * two single readings are not: RSS after a GC moves a few percent either
+ * way as the allocator returns pages or keeps them.
+ */
+export function trendPercent(xs: readonly number[], ys: readonly number[]): number {
+  const n = xs.length;
+  if (n < 2 || ys.length !== n) return NaN;
+  let mx = 0;
+  let my = 0;
+  for (let i = 0; i < n; i++) {
+    mx += xs[i] / n;
+    my += ys[i] / n;
+  }
+  let sxy = 0;
+  let sxx = 0;
+  for (let i = 0; i < n; i++) {
+    sxy += (xs[i] - mx) * (ys[i] - my);
+    sxx += (xs[i] - mx) ** 2;
+  }
+  if (sxx === 0 || my === 0) return NaN;
+  return ((sxy / sxx) * (xs[n - 1] - xs[0]) * 100) / my;
+}

@@ -5,7 +5,7 @@ import { describe, expect, test } from 'vitest';
 import { parseCli, SECTIONS } from '../../../bench/lib/cli.js';
 import { benchDomains, benchNodeXml, runstateFor } from '../../../bench/lib/nodexml.js';
 import { fmtMs, formatTable, type Row } from '../../../bench/lib/report.js';
-import { growthPercent, medianSorted, pairedRatio, percentileSorted, summarize } from '../../../bench/lib/stats.js';
+import { growthPercent, medianSorted, pairedRatio, percentileSorted, summarize, trendPercent } from '../../../bench/lib/stats.js';
 import { checkpoints } from '../../../bench/sections/memory.js';
 import { marginalPerRefresh, parseTimes, procCpuMs } from '../../../bench/sections/virttop.js';
 
@@ -32,6 +32,24 @@ describe('stats', () => {
     expect(pairedRatio([2, 4, 30], [1, 2, 10])).toBe(2);
     expect(pairedRatio([2, 5], [0, 5])).toBe(1);
     expect(Number.isNaN(pairedRatio([], []))).toBe(true);
+  });
+
+  test.each<[string, number[], number[], number]>([
+    ['flat', [0, 1, 2, 3], [100, 100, 100, 100], 0],
+    ['a straight rise of 3 over a mean of 101.5', [0, 1, 2, 3], [100, 101, 102, 103], 2.955665024630542],
+    // the last two readings alone would say -3.8 %
+    ['noise either way, no trend', [0, 1, 2, 3, 4], [100, 104, 100, 104, 100], 0],
+    // slope -0.8 per step over 4 steps, mean 100
+    ['a slow fall under noise', [0, 1, 2, 3, 4], [100, 104, 100, 96, 100], -3.2],
+    ['a fall of 50 over a mean of 175', [1000, 2000], [200, 150], -28.571428571428573],
+  ])('trendPercent: %s', (_what, xs, ys, want) => {
+    expect(trendPercent(xs, ys)).toBeCloseTo(want, 9);
+  });
+
+  test('trendPercent needs two readings and a mean to divide by', () => {
+    expect(Number.isNaN(trendPercent([1], [1]))).toBe(true);
+    expect(Number.isNaN(trendPercent([1, 1], [1, 2]))).toBe(true);
+    expect(Number.isNaN(trendPercent([1, 2], [0, 0]))).toBe(true);
   });
 
   test('growthPercent', () => {
@@ -111,9 +129,9 @@ describe('command line', () => {
   });
 });
 
-test('memory checkpoints are ticks 1000, 2600, 3600 of a full run', () => {
-  expect(checkpoints(3600)).toEqual([1000, 2600, 3600]);
-  expect(checkpoints(900)).toEqual([250, 650, 900]);
+test('memory readings: tick 1000, then every 100 ticks from 2600 to 3600 of a full run (the same fractions of a short one)', () => {
+  expect(checkpoints(3600)).toEqual([1000, 2600, 2700, 2800, 2900, 3000, 3100, 3200, 3300, 3400, 3500, 3600]);
+  expect(checkpoints(360)).toEqual([100, 260, 270, 280, 290, 300, 310, 320, 330, 340, 350, 360]);
 });
 
 describe('vs virt-top: CPU readings', () => {
