@@ -13,7 +13,7 @@ import { Connection } from '../libvirt/connection.js';
 import { demoLeases } from '../demo/leases.js';
 import { demoSource } from '../demo/source.js';
 import { demoUri } from '../util/paths.js';
-import { nodeProcFs } from '../procfs/fs.js';
+import { keptOpenProcFs, nodeProcFs } from '../procfs/fs.js';
 import { readHostCounters } from '../procfs/host-counters.js';
 import { findQemuPid } from '../procfs/qemu-pid.js';
 import { readHostExtra } from '../procfs/host-extra.js';
@@ -36,19 +36,22 @@ export function localProcProbe(root = ''): ProcProbe {
   const vhost = new VhostScanner(fs);
   const cgroupCpu = new DomainCgroupCpuReader(fs);
   const netdev = new NetDevReader(fs);
+  // The host's own small files, read every tick or every few: kept open.
+  const hostFiles = keptOpenProcFs(fs);
   return {
     findQemuPid: (name) => findQemuPid(fs, name, {}),
     readProcess: (pid, opts) => processes.read(pid, { threads: opts.threads, bootTimeMs }),
-    readHostCounters: () => readHostCounters(fs),
-    readHostExtra: () => readHostExtra(fs),
+    readHostCounters: () => readHostCounters(hostFiles),
+    readHostExtra: () => readHostExtra(hostFiles),
     readVhost: (pid, known) => readVhost(fs, pid, known, undefined, vhost),
-    readBridges: (names) => readBridgeTraffic(fs, names),
+    readBridges: (names) => readBridgeTraffic(hostFiles, names),
     readDomainCpu: (pids) => cgroupCpu.read(pids),
     readNetDev: (wanted) => netdev.read(wanted),
     close: () => {
       processes.close();
       cgroupCpu.close();
       netdev.close();
+      hostFiles.close();
     },
   };
 }

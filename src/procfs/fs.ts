@@ -286,6 +286,35 @@ export class KeptOpenFile {
   }
 }
 
+/**
+ * `fs` with readFile going through a KeptOpenFile per path: for the small
+ * files a host reads every tick or every few (/proc/stat, /proc/meminfo,
+ * pressure, KSM, bridge counters), one pread each instead of an
+ * open-read-close round through the thread pool, which cost the JS thread
+ * more than parsing them. Past `maxFiles` distinct paths (bridges come and
+ * go) every handle is closed and the map starts over. close() closes all.
+ */
+export function keptOpenProcFs(fs: ProcFs, maxFiles = 256): ProcFs & { close(): void } {
+  const files = new Map<string, KeptOpenFile>();
+  const close = () => {
+    for (const f of files.values()) f.close();
+    files.clear();
+  };
+  return {
+    handles: fs.handles,
+    readdir: (path) => fs.readdir(path),
+    readFile(path) {
+      let f = files.get(path);
+      if (!f) {
+        if (files.size >= maxFiles) close();
+        files.set(path, (f = new KeptOpenFile(fs, path)));
+      }
+      return f.read();
+    },
+    close,
+  };
+}
+
 /** A fixture file: its text, or the failure reading it should produce. */
 
 /** Bound on in-flight reads per scan; the libuv pool only runs 4 at once anyway. */

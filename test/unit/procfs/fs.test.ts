@@ -2,7 +2,7 @@
 // a time, so a short read is not the end of them.
 import { existsSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { KeptOpenFile, nodeProcFs, type ProcHandles } from '../../../src/procfs/fs.js';
+import { KeptOpenFile, keptOpenProcFs, nodeProcFs, type ProcHandles } from '../../../src/procfs/fs.js';
 import { memoryProcFs } from '../../helpers/memory-procfs.js';
 
 // /proc/crypto: a seq_file of many records, about 11 KiB, that does not change
@@ -74,5 +74,37 @@ describe('KeptOpenFile', () => {
     const f = new KeptOpenFile({ readFile: (p) => fs.readFile(p), readdir: (p) => fs.readdir(p) }, '/a');
     expect(await f.read()).toEqual({ ok: true, value: 'x' });
     expect(fs.openHandles).toBe(0);
+  });
+});
+
+describe('keptOpenProcFs', () => {
+  it('keeps one handle per path across reads, reads fresh text each time, and closes them all on close()', async () => {
+    const fs = memoryProcFs({ '/proc/stat': 'cpu 1\n', '/proc/meminfo': 'MemTotal: 1 kB\n' });
+    const kept = keptOpenProcFs(fs);
+    expect(await kept.readFile('/proc/stat')).toEqual({ ok: true, value: 'cpu 1\n' });
+    expect(await kept.readFile('/proc/meminfo')).toEqual({ ok: true, value: 'MemTotal: 1 kB\n' });
+    fs.replace({ '/proc/stat': 'cpu 2\n', '/proc/meminfo': 'MemTotal: 1 kB\n' });
+    expect(await kept.readFile('/proc/stat')).toEqual({ ok: true, value: 'cpu 2\n' });
+    expect(fs.openHandles).toBe(2);
+    kept.close();
+    expect(fs.openHandles).toBe(0);
+  });
+
+  it('a missing file is the same answer as a plain read, and holds no handle', async () => {
+    const fs = memoryProcFs({ '/proc/stat': 'cpu 1\n' });
+    const kept = keptOpenProcFs(fs);
+    expect(await kept.readFile('/proc/pressure/cpu')).toEqual(await fs.readFile('/proc/pressure/cpu'));
+    expect(fs.openHandles).toBe(0);
+  });
+
+  it('past its limit of paths it closes every handle and starts over', async () => {
+    const files = Object.fromEntries(Array.from({ length: 5 }, (_, i) => [`/sys/class/net/br${i}/statistics/rx_bytes`, `${i}\n`]));
+    const fs = memoryProcFs(files);
+    const kept = keptOpenProcFs(fs, 3);
+    for (const path of Object.keys(files).slice(0, 3)) await kept.readFile(path);
+    expect(fs.openHandles).toBe(3);
+    expect(await kept.readFile(Object.keys(files)[3])).toEqual({ ok: true, value: '3\n' });
+    expect(fs.openHandles).toBe(1);
+    kept.close();
   });
 });
