@@ -147,10 +147,11 @@ export interface DomainMeta {
   state: number | null;
 }
 
-/** The disk's XML facts the exporters' info series label (collector's shape of a DiskDef). */
 // Definitions are parsed once and kept (host.ts): so are their disks' facts,
 // which every tick's samples then share, frozen.
 const factsByDisk = new WeakMap<DiskDef, DiskXmlFacts>();
+
+/** The disk's XML facts the exporters' info series label (collector's shape of a DiskDef). */
 export function diskXmlFacts(d: DiskDef): DiskXmlFacts {
   let facts = factsByDisk.get(d);
   if (!facts) {

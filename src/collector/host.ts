@@ -69,10 +69,10 @@ const BACKOFF_MS = [500, 1000, 2000, 4000, 8000];
 const LIST_REFRESH_TICKS = 30;
 
 
-/** What a HostCollector keeps per domain from tick to tick (all dropped when the domain goes). */
 /** A domain's parsed definition, or why there is none. */
 type DefEntry = { def: DomainDef | null; error: string | null };
 
+/** What a HostCollector keeps per domain from tick to tick (all dropped when the domain goes). */
 interface DomainCache extends ProcessCache {
   /** its parsed XML, or why it could not be had */
   def?: DefEntry;
@@ -490,12 +490,12 @@ export class HostCollector {
     this.directOk = covered;
   }
 
-  /** For a guest paused on an I/O error: which disk and why, asked once per pause. */
   /** Whether addDiskErrors has anything to do: a domain paused on an I/O error, or one whose last errors are to be forgotten. */
   private diskErrorsToRead(ds: Draft<DomainSample>): boolean {
     return pausedOnIoError(ds) || this.perDomain.get(ds.uuid)?.diskErrors !== undefined;
   }
 
+  /** For a guest paused on an I/O error: which disk and why, asked once per pause. */
   private async addDiskErrors(c: LibvirtSource, ds: Draft<DomainSample>): Promise<void> {
     const cache = this.cacheOf(ds.uuid);
     if (!pausedOnIoError(ds)) {
