@@ -25,6 +25,7 @@ import { createScreen, exitCodeFor, installExitGuard, restoreScreen, type ExitRe
 import { initialState } from '../ui/state.js';
 import { normalizeColumns } from '../ui/table.js';
 import type { UiState } from '../ui/state-types.js';
+import { atWallTime } from '../util/pace.js';
 
 export interface TuiOptions {
   collector: Collector;
@@ -189,10 +190,7 @@ export async function runTui(opts: TuiOptions): Promise<number> {
         latencyMs: opts.settings.latencyMs ?? undefined,
         view: opts.initialView,
       });
-      if (opts.quitAtMs !== null && opts.quitAtMs !== undefined) {
-        const end = setTimeout(() => finish({ kind: 'quit' }), Math.max(0, opts.quitAtMs - Date.now()));
-        end.unref();
-      }
+      if (opts.quitAtMs !== null && opts.quitAtMs !== undefined) atWallTime(opts.quitAtMs, () => finish({ kind: 'quit' }));
       app = new TuiApp(screen, blessed, palette, history, keymap, hooks, state);
       const ui = app;
       loop.onSnapshot((snap) => {

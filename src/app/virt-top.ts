@@ -9,7 +9,7 @@ import type { Collector } from '../collector/collector.js';
 import { csvLine, virtTopCsvHeader, virtTopCsvRow, virtTopStreamFrame, virtTopTick, type VirtTopCsvFlags, type VirtTopTick } from '../output/virt-top.js';
 import type { HostSample, Snapshot } from '../types/sample.js';
 import type { Options, VirtTopMode } from './options.js';
-import { write } from '../util/pace.js';
+import { atWallTime, write } from '../util/pace.js';
 import { openCsvFile, runTicks, type BatchIo } from './batch.js';
 
 /** Turns each snapshot's first host into virt-top's tick, keeping the previous sample for the deltas. */
@@ -69,11 +69,10 @@ export async function attachVirtTopCsv(mode: VirtTopMode | null | undefined, col
   return file;
 }
 
-/** Aborts `abort` at --end-time; returns the timer's cancel. */
+/** Calls `stop` at --end-time, if one was given; returns the timer's cancel. */
 export function stopAtEndTime(mode: VirtTopMode | null | undefined, stop: () => void, nowMs = Date.now()): () => void {
   if (!mode || mode.endTimeMs === null) return () => undefined;
-  const t = setTimeout(stop, Math.max(0, mode.endTimeMs - nowMs));
-  return () => clearTimeout(t);
+  return atWallTime(mode.endTimeMs, stop, nowMs);
 }
 
 /**

@@ -7,7 +7,8 @@ import { checkInterval } from '../config/interval.js';
 import { readHostsFile } from './hosts-file.js';
 import type { ListenAddress } from '../export/address.js';
 import { isLibvirtUri } from '../util/uri.js';
-import { parseByteSize, parseDurationSec } from './quantities.js';
+import { parseByteSize } from './quantities.js';
+import { parseDurationSec } from '../util/units.js';
 import type { Options } from '../app/options.js';
 
 export class UsageError extends Error {

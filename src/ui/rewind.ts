@@ -8,7 +8,7 @@
 // the same moment until that moment falls off the history (then it shows
 // the oldest slot kept).
 
-import { clockText } from '../util/units.js';
+import { clockText, parseDurationSec } from '../util/units.js';
 import type { SeriesSource } from './chart.js';
 import { Command } from './keymap.js';
 import type { Action, ActionContext, Overlay, Reaction, ReplayStatus, StatusLevel, UiState } from './state-types.js';
@@ -91,11 +91,10 @@ export function rewindLabel(p: RewindPoint): string {
 
 export type JumpResult = { ok: true; ms: number; note: string | null } | { ok: false; error: string };
 
-const UNIT_MS: Record<string, number> = { s: 1000, m: 60_000, h: 3_600_000 };
-
 /**
  * Reads what the J prompt got: `HH:MM[:SS]` (a time of day during the
- * recording) or `+5m`, `-30s`, `+1h30m`, `-90` (seconds) from the record
+ * recording) or `+5m`, `-30s`, `+1h30m`, `-90` (seconds) — any duration
+ * the command line takes, signed — from the record
  * shown. A relative jump past either end stops at that end; a time of day
  * outside the recording is an error.
  */
@@ -103,11 +102,10 @@ export function parseJump(text: string, r: Pick<ReplayStatus, 'currentMs' | 'fir
   const t = text.trim().toLowerCase();
   const range = `${clockText(r.firstMs)}–${clockText(r.lastMs)}`;
   const current = r.currentMs ?? r.firstMs;
-  const rel = /^([+-])\s*((?:\d+(?:\.\d+)?\s*[hms]\s*)+|\d+(?:\.\d+)?)$/.exec(t);
-  if (rel) {
-    let ms = 0;
-    if (/^\d+(?:\.\d+)?$/.test(rel[2])) ms = Number(rel[2]) * 1000;
-    else for (const m of rel[2].matchAll(/(\d+(?:\.\d+)?)\s*([hms])/g)) ms += Number(m[1]) * UNIT_MS[m[2]];
+  const rel = /^([+-])(.*)$/.exec(t);
+  const relSec = rel ? parseDurationSec(rel[2]) : null;
+  if (rel && relSec !== null) {
+    const ms = relSec * 1000;
     const target = current + (rel[1] === '-' ? -ms : ms);
     if (target < r.firstMs) return { ok: true, ms: r.firstMs, note: `start of the recording (${clockText(r.firstMs)})` };
     if (target > r.lastMs) return { ok: true, ms: r.lastMs, note: `end of the recording (${clockText(r.lastMs)})` };

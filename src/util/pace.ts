@@ -1,5 +1,6 @@
-// Writing to a stream at the reader's pace, and waiting between ticks in a
-// way a signal cuts short: what the batch loops share.
+// Writing to a stream at the reader's pace, waiting between ticks in a way
+// a signal cuts short, and stopping at a wall-clock time: what the run
+// loops (batch, virt-top's --script/--stream, the screen) share.
 
 /** Resolves once `text` is written or buffered below the high-water mark; rejects on a write error. */
 export function write(stream: NodeJS.WritableStream, text: string): Promise<void> {
@@ -25,4 +26,15 @@ export function sleep(ms: number, signal: AbortSignal): Promise<void> {
     }, ms);
     signal.addEventListener('abort', onAbort, { once: true });
   });
+}
+
+/**
+ * Calls `fn` once the wall clock reaches `atMs` (at once if it already has):
+ * virt-top's --end-time, for the screen and the headless runs alike. The
+ * timer never keeps the process alive by itself. Returns its cancel.
+ */
+export function atWallTime(atMs: number, fn: () => void, nowMs = Date.now()): () => void {
+  const t = setTimeout(fn, Math.max(0, atMs - nowMs));
+  t.unref();
+  return () => clearTimeout(t);
 }

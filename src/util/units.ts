@@ -85,12 +85,29 @@ export function cpuTimeCell(ns: bigint | null): string {
   return `${humanCount(Number(ns / 86_400_000_000_000n), 8)}d`;
 }
 
-/** Elapsed seconds as "3d 04:05:06", "04:05:06" or "5:06". */
 /** Local wall-clock time of `ms` as HH:MM:SS (the header, batch frames, virt-top's CSV). */
 export function clockText(ms: number): string {
   return new Date(ms).toTimeString().slice(0, 8);
 }
 
+const SECONDS: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86_400 };
+
+/**
+ * Seconds from a typed duration: "90" (seconds), "30s", "15m", "1h30m",
+ * "1h 30m", "1.5h", "7d"; null when it is not one (a sign is the caller's:
+ * the J prompt's "+5m"). The command line (--record-max-age) and the J prompt read
+ * durations with this one grammar.
+ */
+export function parseDurationSec(text: string): number | null {
+  const t = text.trim().toLowerCase();
+  if (/^\d+(?:\.\d+)?$/.test(t)) return Number(t);
+  if (!/^(?:\d+(?:\.\d+)?\s*[smhd]\s*)+$/.test(t)) return null;
+  let sec = 0;
+  for (const m of t.matchAll(/(\d+(?:\.\d+)?)\s*([smhd])/g)) sec += Number(m[1]) * SECONDS[m[2]];
+  return sec;
+}
+
+/** Elapsed seconds as "3d 04:05:06", "04:05:06" or "5:06". */
 export function formatDuration(seconds: number | null): string {
   if (seconds === null || !Number.isFinite(seconds) || seconds < 0) return '-';
   const whole = Math.floor(seconds);

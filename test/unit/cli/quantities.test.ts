@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseByteSize, parseDurationSec } from '../../../src/cli/quantities.js';
+import { parseByteSize } from '../../../src/cli/quantities.js';
 
 describe('parseByteSize', () => {
   it.each([
@@ -20,24 +20,5 @@ describe('parseByteSize', () => {
     ['99999999999T', null],
   ])('%j → %s', (text, want) => {
     expect(parseByteSize(text)).toBe(want);
-  });
-});
-
-describe('parseDurationSec', () => {
-  it.each([
-    ['90', 90],
-    ['30s', 30],
-    ['15m', 900],
-    ['1h30m', 5400],
-    ['7d', 604_800],
-    ['1.5h', 5400],
-    ['2H', 7200],
-    ['', null],
-    ['h', null],
-    ['1h 30m', null],
-    ['-5m', null],
-    ['5w', null],
-  ])('%j → %s', (text, want) => {
-    expect(parseDurationSec(text)).toBe(want);
   });
 });

@@ -238,6 +238,8 @@ describe('parseJump', () => {
     expect(at('-30s')).toEqual({ ok: true, ms: T0 + 30_000, note: null });
     expect(at('+1m30s')).toEqual({ ok: true, ms: T0 + 150_000, note: null });
     expect(at('-45')).toEqual({ ok: true, ms: T0 + 15_000, note: null });
+    expect(at('+ 1m 30s')).toEqual({ ok: true, ms: T0 + 150_000, note: null });
+    expect(at('+1d')).toMatchObject({ ok: true, ms: T0 + 600_000, note: expect.stringMatching(/end of the recording/) });
     expect(at('-2h')).toMatchObject({ ok: true, ms: T0, note: expect.stringMatching(/start of the recording/) });
     expect(at('+1h')).toMatchObject({ ok: true, ms: T0 + 600_000, note: expect.stringMatching(/end of the recording/) });
   });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatCpuTime, formatDuration, humanBytes, humanCount, humanKiB } from '../../../src/util/units.js';
+import { formatCpuTime, formatDuration, humanBytes, humanCount, humanKiB, parseDurationSec } from '../../../src/util/units.js';
 import { decodeUf16, encodeUf16, RingBuffer } from '../../../src/util/ring.js';
 import { mapLimit } from '../../../src/util/pool.js';
 
@@ -158,5 +158,27 @@ describe('RingBuffer storage kinds', () => {
     expect(r.at(1)).toBeNull();
     expect(Math.abs((r.at(2) as number) - 12345678) / 12345678).toBeLessThan(0.0005);
     expect(r.last()).toBe(0);
+  });
+});
+
+describe('parseDurationSec (the command line and the J prompt)', () => {
+  it.each([
+    ['90', 90],
+    ['30s', 30],
+    ['15m', 900],
+    ['1h30m', 5400],
+    ['1h 30m', 5400],
+    [' 2 m ', 120],
+    ['7d', 604_800],
+    ['1.5h', 5400],
+    ['2H', 7200],
+    ['', null],
+    ['h', null],
+    ['1h30', null],
+    ['-5m', null],
+    ['+5m', null],
+    ['5w', null],
+  ])('%j → %s', (text, want) => {
+    expect(parseDurationSec(text)).toBe(want);
   });
 });
