@@ -2,7 +2,11 @@
 // the bottom, as in virt-top), then by the chosen key; unknown values sort
 // after known ones whatever the direction, so "-" never tops a list.
 
+import { bootKind, type BootKind } from './boot.js';
 import type { DomainView } from './view.js';
+
+/** Sort rank of a domain's boot behaviour: what comes back after a host reboot ranks highest. */
+const BOOT_RANK: Record<BootKind, number> = { autostart: 2, 'no-autostart': 1, transient: 0 };
 
 export const SORT_KEYS = {
   cpu: (d: DomainView) => d.cpuPercent,
@@ -26,8 +30,12 @@ export const SORT_KEYS = {
   rss: (d: DomainView) => d.rssKiB,
   steal: (d: DomainView) => d.stealPercent ?? null,
   latency: (d: DomainView) => d.diskLatencyMs ?? null,
-  // autostart first (largest first), then persistent ones without it, then transient
-  autostart: (d: DomainView) => (d.autostart === null || d.autostart === undefined ? null : d.autostart ? 2 : d.persistent === false ? 0 : 1),
+  // autostart first (largest first), then persistent ones without it, then transient:
+  // the AUTO column's own decision (bootKind), so the order never disagrees with it
+  autostart: (d: DomainView) => {
+    const k = bootKind(d);
+    return k === null ? null : BOOT_RANK[k];
+  },
 } satisfies Record<string, (d: DomainView) => number | string | null>;
 
 export type SortKey = keyof typeof SORT_KEYS;

@@ -54,3 +54,20 @@ describe('sortDomains', () => {
     expect(DOMAINS.map((x) => x.name)).toEqual(before);
   });
 });
+
+describe('sorting by autostart', () => {
+  // What the AUTO column shows (bootKind): comes back after a reboot, then
+  // persistent without autostart, then transient — which libvirt never
+  // autostarts, whatever its flag says — and unknown last.
+  it('orders as the AUTO column decides, largest first, ties by name', () => {
+    const list = [
+      d('t-flagged', { persistent: false, autostart: true }),
+      d('p-off', { persistent: true, autostart: false }),
+      d('unknown', { persistent: true, autostart: null }),
+      d('t-unknown', { persistent: false, autostart: null }),
+      d('p-on', { persistent: true, autostart: true }),
+      d('a-on', { persistent: true, autostart: true }),
+    ];
+    expect(sortDomains(list, 'autostart').map((x) => x.name)).toEqual(['a-on', 'p-on', 'p-off', 't-flagged', 't-unknown', 'unknown']);
+  });
+});
