@@ -5,7 +5,7 @@
 
 import type { Snapshot } from '../types/sample.js';
 import { rotateNumbered } from '../util/rotate.js';
-import { Recorder, RecordingError, type RecorderOptions } from './writer.js';
+import { FirstError, Recorder, RecordingError, type RecorderOptions } from './writer.js';
 
 export interface RecordingCap {
   /** close the file at the first record that takes it to this many bytes (compressed); null: no size cap */
@@ -38,8 +38,7 @@ export class RotatingRecorder implements RecordingSink {
   private waiting: Snapshot[] | null = null;
   private rotation: Promise<void> = Promise.resolve();
   private closed = false;
-  private readonly errorListeners: ((e: Error) => void)[] = [];
-  error: Error | null = null;
+  private readonly failure = new FirstError();
   /** files closed and moved aside so far */
   rotations = 0;
 
@@ -57,8 +56,13 @@ export class RotatingRecorder implements RecordingSink {
     return new RotatingRecorder(path, await Recorder.open(path, opts), opts, cap);
   }
 
+  /** the first error met (of any file), if any; nothing more is written after it */
+  get error(): Error | null {
+    return this.failure.error;
+  }
+
   onError(cb: (e: Error) => void): void {
-    this.errorListeners.push(cb);
+    this.failure.listen(cb);
   }
 
   private watch(r: Recorder): void {
@@ -66,9 +70,7 @@ export class RotatingRecorder implements RecordingSink {
   }
 
   private fail(e: Error): void {
-    if (this.error) return;
-    this.error = e instanceof RecordingError ? e : new RecordingError(`recording to '${this.path}' stopped: ${e.message}`);
-    for (const l of this.errorListeners) l(this.error);
+    this.failure.set(e instanceof RecordingError ? e : new RecordingError(`recording to '${this.path}' stopped: ${e.message}`));
   }
 
   write(snap: Snapshot): void {

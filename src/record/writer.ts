@@ -25,6 +25,25 @@ export interface RecorderOptions {
 export class RecordingError extends Error {}
 
 /**
+ * A recording's first error: kept, and told once to every listener. Later
+ * errors (the next write on a full disk, a rotation's follow-on) add nothing.
+ */
+export class FirstError {
+  error: RecordingError | null = null;
+  private readonly listeners: ((e: Error) => void)[] = [];
+
+  listen(cb: (e: Error) => void): void {
+    this.listeners.push(cb);
+  }
+
+  set(e: RecordingError): void {
+    if (this.error) return;
+    this.error = e;
+    for (const l of this.listeners) l(e);
+  }
+}
+
+/**
  * An open recording. `write` never throws: the first I/O error stops the
  * recording and is kept in `error` (and passed to onError), so a full disk
  * does not take monitoring down with it.
@@ -33,9 +52,7 @@ export class Recorder {
   private readonly gzip: Gzip;
   private headerWritten = false;
   private closed = false;
-  private errorListeners: ((e: Error) => void)[] = [];
-  /** first error met, if any; nothing more is written after it */
-  error: Error | null = null;
+  private readonly failure = new FirstError();
   /** records written (not counting the header) */
   records = 0;
 
@@ -60,8 +77,13 @@ export class Recorder {
     return new Recorder(path, file, opts);
   }
 
+  /** first error met, if any; nothing more is written after it */
+  get error(): Error | null {
+    return this.failure.error;
+  }
+
   onError(cb: (e: Error) => void): void {
-    this.errorListeners.push(cb);
+    this.failure.listen(cb);
   }
 
   /**
@@ -74,9 +96,7 @@ export class Recorder {
   }
 
   private fail(e: Error): void {
-    if (this.error) return;
-    this.error = new RecordingError(`recording to '${this.path}' stopped: ${e.message}`);
-    for (const l of this.errorListeners) l(this.error);
+    this.failure.set(new RecordingError(`recording to '${this.path}' stopped: ${e.message}`));
   }
 
   private header(first: Snapshot): RecordingHeader {

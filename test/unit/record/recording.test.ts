@@ -7,7 +7,7 @@ import { gzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
 import { RecordingFormatError } from '../../../src/record/format.js';
 import { readRecording } from '../../../src/record/reader.js';
-import { Recorder, RecordingError } from '../../../src/record/writer.js';
+import { FirstError, Recorder, RecordingError } from '../../../src/record/writer.js';
 import type { Snapshot } from '../../../src/types/sample.js';
 import { fullSnapshot } from './full-sample.js';
 import { mulberry32 } from '../../helpers/prng.js';
@@ -235,6 +235,22 @@ describe('Recorder errors', () => {
     expect(err).toBeInstanceOf(RecordingError);
     expect(err?.message).toMatch(/recording to '\/dev\/full' stopped: .*ENOSPC|no space/i);
     expect(seen).toHaveLength(1);
+  });
+});
+
+describe('FirstError (Recorder and RotatingRecorder)', () => {
+  it('keeps the first error and tells every listener of it once; later ones add nothing', () => {
+    const f = new FirstError();
+    const a: string[] = [];
+    const b: string[] = [];
+    f.listen((e) => a.push(e.message));
+    f.listen((e) => b.push(e.message));
+    expect(f.error).toBeNull();
+    f.set(new RecordingError('disk full'));
+    f.set(new RecordingError('still full'));
+    expect(f.error?.message).toBe('disk full');
+    expect(a).toEqual(['disk full']);
+    expect(b).toEqual(['disk full']);
   });
 });
 
