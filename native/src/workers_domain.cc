@@ -1,6 +1,7 @@
 #include <libvirt/libvirt.h>
 #include <libvirt/virterror.h>
 
+#include <algorithm>
 #include <cstdlib>
 
 #include "workers.h"
@@ -423,90 +424,69 @@ void DomainsDetailWorker::Query(const Request& req, Detail& out) {
 //         cpuTime, each vCPU's cpuTime, each memory stat's value, 5 block and
 //         8 interface counters per device answered (-1: not supported).
 Napi::Value DomainsDetailWorker::Result(Napi::Env env) {
-  size_t nInts = 0;
-  size_t nNums = 0;
-  size_t nErrors = 0;
-  for (size_t k = 0; k < details_.size(); k++) {
-    const Request& req = requests_[k];
-    const Detail& d = details_[k];
-    nInts += 1;
-    nNums += 2;
-    if (d.lookup.set) {
-      nErrors++;
-      continue;
-    }
-    auto part = [&](const LvError& err, size_t ints, size_t nums) {
-      nInts += 1;
-      if (err.set) {
-        nErrors++;
-      } else {
-        nInts += ints;
-        nNums += nums;
-      }
-    };
-    if (req.info) part(d.infoErr, 2, 3);
-    if (req.vcpus) part(d.vcpusErr, 1 + 3 * d.vcpus.size(), d.vcpus.size());
-    if (req.memory) part(d.memoryErr, 1 + d.memory.size(), d.memory.size());
-    for (size_t i = 0; i < d.disks.size(); i++) part(d.diskErrs[i], 0, 5);
-    for (size_t i = 0; i < d.nics.size(); i++) part(d.nicErrs[i], 0, 8);
-  }
-  Napi::Int32Array ints = Napi::Int32Array::New(env, nInts);
-  Napi::BigInt64Array nums = Napi::BigInt64Array::New(env, nNums);
-  Napi::Array errors = Napi::Array::New(env, nErrors);
-  int32_t* pi = ints.Data();
-  int64_t* pn = nums.Data();
+  // Written to vectors, then copied into the typed arrays once: the layout
+  // is stated once, in the writing, with no separate count to keep in step.
+  std::vector<int32_t> ints;
+  std::vector<int64_t> nums;
+  ints.reserve(details_.size() * 4);
+  nums.reserve(details_.size() * 16);
+  Napi::Array errors = Napi::Array::New(env);
   uint32_t ne = 0;
   // Writes the part's flag; true when it was answered and its figures follow.
   auto flag = [&](const LvError& err) {
     if (err.set) {
-      *pi++ = 1;
+      ints.push_back(1);
       errors.Set(ne++, err.ToJs(env).Value());
       return false;
     }
-    *pi++ = 0;
+    ints.push_back(0);
     return true;
   };
   for (size_t k = 0; k < details_.size(); k++) {
     const Request& req = requests_[k];
     const Detail& d = details_[k];
-    *pn++ = static_cast<int64_t>(d.startNs);
-    *pn++ = static_cast<int64_t>(d.endNs);
+    nums.push_back(static_cast<int64_t>(d.startNs));
+    nums.push_back(static_cast<int64_t>(d.endNs));
     if (!flag(d.lookup)) continue;
     if (req.info && flag(d.infoErr)) {
-      *pi++ = static_cast<int32_t>(d.info.state);
-      *pi++ = static_cast<int32_t>(d.info.nrVirtCpu);
-      *pn++ = static_cast<int64_t>(d.info.maxMem);
-      *pn++ = static_cast<int64_t>(d.info.memory);
-      *pn++ = static_cast<int64_t>(d.info.cpuTime);
+      ints.push_back(static_cast<int32_t>(d.info.state));
+      ints.push_back(static_cast<int32_t>(d.info.nrVirtCpu));
+      nums.push_back(static_cast<int64_t>(d.info.maxMem));
+      nums.push_back(static_cast<int64_t>(d.info.memory));
+      nums.push_back(static_cast<int64_t>(d.info.cpuTime));
     }
     if (req.vcpus && flag(d.vcpusErr)) {
-      *pi++ = static_cast<int32_t>(d.vcpus.size());
+      ints.push_back(static_cast<int32_t>(d.vcpus.size()));
       for (const virVcpuInfo& v : d.vcpus) {
-        *pi++ = static_cast<int32_t>(v.number);
-        *pi++ = v.state;
-        *pi++ = v.cpu;
-        *pn++ = static_cast<int64_t>(v.cpuTime);
+        ints.push_back(static_cast<int32_t>(v.number));
+        ints.push_back(v.state);
+        ints.push_back(v.cpu);
+        nums.push_back(static_cast<int64_t>(v.cpuTime));
       }
     }
     if (req.memory && flag(d.memoryErr)) {
-      *pi++ = static_cast<int32_t>(d.memory.size());
+      ints.push_back(static_cast<int32_t>(d.memory.size()));
       for (const auto& kv : d.memory) {
-        *pi++ = kv.first;
-        *pn++ = static_cast<int64_t>(kv.second);
+        ints.push_back(kv.first);
+        nums.push_back(static_cast<int64_t>(kv.second));
       }
     }
     for (size_t i = 0; i < d.disks.size(); i++) {
       if (!flag(d.diskErrs[i])) continue;
-      for (int64_t c : d.disks[i]) *pn++ = c;
+      for (int64_t c : d.disks[i]) nums.push_back(c);
     }
     for (size_t i = 0; i < d.nics.size(); i++) {
       if (!flag(d.nicErrs[i])) continue;
-      for (int64_t c : d.nics[i]) *pn++ = c;
+      for (int64_t c : d.nics[i]) nums.push_back(c);
     }
   }
+  Napi::Int32Array intsJs = Napi::Int32Array::New(env, ints.size());
+  std::copy(ints.begin(), ints.end(), intsJs.Data());
+  Napi::BigInt64Array numsJs = Napi::BigInt64Array::New(env, nums.size());
+  std::copy(nums.begin(), nums.end(), numsJs.Data());
   Napi::Object out = Napi::Object::New(env);
-  out.Set("ints", ints);
-  out.Set("nums", nums);
+  out.Set("ints", intsJs);
+  out.Set("nums", numsJs);
   out.Set("errors", errors);
   return out;
 }
