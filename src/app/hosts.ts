@@ -64,6 +64,8 @@ export interface SourcesOptions {
   addresses?: boolean;
   /** read storage pools, volumes, networks and leases on a slow loop of its own (default true) */
   inventory?: boolean;
+  /** ask libvirt for its per-vCPU group every tick even where /proc stands in (HostCollectorOptions.libvirtVcpuStats) */
+  libvirtVcpuStats?: boolean;
 }
 
 /**
@@ -84,11 +86,16 @@ async function addressConnection(uri: string): Promise<AddressLookup> {
  * shows: text frames (-b) and virt-top's layouts show no vCPU threads,
  * guest addresses, pools or networks, so those runs open no connections
  * for them and read no thread files. Everything else (the screen, JSON,
- * virtop's CSV, a recording, the exporter) reads all of it.
+ * virtop's CSV, a recording, the exporter) reads all of it. The exporter
+ * publishes libvirt's own per-vCPU counters and a recording keeps the
+ * samples for any later use, so those two keep asking libvirt for them
+ * where the vCPU threads could stand in.
  */
-export function readsFor(opts: Pick<Options, 'batch' | 'json' | 'csv' | 'record' | 'prometheus'>): Pick<SourcesOptions, 'threads' | 'addresses' | 'inventory'> {
+export function readsFor(
+  opts: Pick<Options, 'batch' | 'json' | 'csv' | 'record' | 'prometheus'>,
+): Pick<SourcesOptions, 'threads' | 'addresses' | 'inventory' | 'libvirtVcpuStats'> {
   const textOnly = opts.batch && !opts.json && opts.csv === null && opts.record === null && opts.prometheus === null;
-  return { threads: !textOnly, addresses: !textOnly, inventory: !textOnly };
+  return { threads: !textOnly, addresses: !textOnly, inventory: !textOnly, libvirtVcpuStats: opts.prometheus !== null || opts.record !== null };
 }
 
 export function createCollector(opts: SourcesOptions): Collector {
@@ -108,6 +115,7 @@ export function createCollector(opts: SourcesOptions): Collector {
         readonly: true,
         proc,
         threads: opts.threads,
+        libvirtVcpuStats: opts.libvirtVcpuStats ?? false,
         maxBackoffMs: Math.max(500, opts.intervalMs),
         onDomainEvent: () => collector?.requestTick(),
         addresses:

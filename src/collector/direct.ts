@@ -11,21 +11,46 @@
 // and whenever the host's interfaces change (a NIC hot-plugged, a guest
 // started), so a device the cached XML does not know yet is seen by
 // libvirt's net.N names on the next tick.
+//
+// The vCPU group is planned apart, as it rests on other files: libvirt's
+// vcpu.N.time and vcpu.N.delay are each vCPU thread's /proc stat and
+// schedstat, which the collector reads anyway when it shows vCPU threads.
+// It is left out when the last tick found every active domain's vCPU
+// threads (as many as libvirt counted, when it was asked), and the online
+// count is then theirs. libvirt's vcpu.N.wait (from the threads' sched
+// files) has no stand-in: whoever publishes it (the exporter) keeps asking.
 
 import type { DomainDef, NicDef } from '../libvirt/domain-xml.js';
 import { StatsGroup, type InterfaceStats } from '../libvirt/types.js';
 import type { CgroupCpu } from '../procfs/cgroup-cpu.js';
 import type { NetDev, NetDevCounters } from '../procfs/netdev.js';
 import type { ParseResult } from '../procfs/parse.js';
-import type { DomainSample, Draft } from '../types/sample.js';
+import type { DomainSample, Draft, ProcessSample } from '../types/sample.js';
 import { nicFromDef } from './bulk.js';
 import type { ProcProbe } from './proc-probe.js';
 
 /** The bulk stats groups direct readings stand in for. */
 export const DIRECT_GROUPS = StatsGroup.CpuTotal | StatsGroup.Interface;
 
+/** The bulk stats group a local QEMU's vCPU threads in /proc stand in for. */
+export const VCPU_GROUP = StatsGroup.Vcpu;
+
 /** Ask libvirt for everything at least this often, as a check on what the cached XML says. */
 export const FULL_EVERY = 30;
+
+/**
+ * Whether a group the kernel stands in for may be left out of this tick's
+ * bulk call: the last tick showed it could be (`covered`), and this is not
+ * one of the full ticks, every FULL_EVERY of the ticks it could be.
+ */
+export class DirectPlan {
+  covered = false;
+  private ticks = 0;
+
+  leaveOut(): boolean {
+    return this.covered && ++this.ticks % FULL_EVERY !== 0;
+  }
+}
 
 export interface DirectReadings {
   /** by QEMU pid */
@@ -126,4 +151,31 @@ export function applyDirect(ds: Draft<DomainSample>, d: DirectDomain, r: DirectR
 /** The host's interface names, to notice one coming or going between ticks. */
 export function interfaceSet(r: DirectReadings): string | null {
   return r.netdev.ok ? r.netdev.value.names.join('\n') : null;
+}
+
+/** Online vCPUs as a QEMU's threads show them (one "CPU n/KVM" thread each); 0 when none was read. */
+export function vcpuThreadCount(p: ProcessSample | null | undefined): number {
+  let n = 0;
+  for (const t of p?.threads ?? []) if (t.vcpu !== null) n++;
+  return n;
+}
+
+/**
+ * The online vCPU count for a bulk record without the vCPU group: the
+ * threads'. Where none was read this tick the XML's count stays, said why,
+ * and the next tick asks libvirt again (vcpusCoveredByProc).
+ */
+export function applyVcpuThreads(ds: Draft<DomainSample>): void {
+  const n = vcpuThreadCount(ds.process);
+  if (n > 0) ds.vcpusCurrent = n;
+  else ds.errors.push('online vCPUs: no vCPU thread was read from /proc this tick; the count is the XML\'s');
+}
+
+/**
+ * Whether /proc showed this domain's vCPUs: its vCPU threads were read and,
+ * when this tick asked libvirt, they are as many as libvirt's vcpu.current.
+ */
+export function vcpusCoveredByProc(ds: Pick<DomainSample, 'process' | 'vcpusCurrent'>, askedLibvirt: boolean): boolean {
+  const n = vcpuThreadCount(ds.process);
+  return n > 0 && (!askedLibvirt || ds.vcpusCurrent === n);
 }

@@ -23,7 +23,20 @@ import { DomainProcessReader, type ProcessCache } from './domain-process.js';
 import { HostReadings } from './host-readings.js';
 import type { ProcProbe } from './proc-probe.js';
 import { timedCall } from './timed.js';
-import { applyDirect, canReadDirect, coveredByDirect, DIRECT_GROUPS, FULL_EVERY, interfaceSet, readDirect, tapsOf, type DirectReadings } from './direct.js';
+import {
+  applyDirect,
+  applyVcpuThreads,
+  canReadDirect,
+  coveredByDirect,
+  DIRECT_GROUPS,
+  DirectPlan,
+  interfaceSet,
+  readDirect,
+  tapsOf,
+  VCPU_GROUP,
+  vcpusCoveredByProc,
+  type DirectReadings,
+} from './direct.js';
 import { pausedOnIoError, withDiskErrors } from './disk-errors.js';
 
 export interface HostCollectorOptions {
@@ -56,6 +69,13 @@ export interface HostCollectorOptions {
    * Default true; ignored where the probe cannot read them.
    */
   direct?: boolean;
+  /**
+   * Keep asking libvirt for its vCPU group where /proc could stand in
+   * (direct.ts): for whoever publishes libvirt's own per-vCPU figures
+   * (the exporter's vcpu.N.wait) or keeps the samples (a recording).
+   * Default false; without threads the group is always asked for.
+   */
+  libvirtVcpuStats?: boolean;
 }
 
 export const DEFAULT_STATS_MASK =
@@ -108,8 +128,9 @@ export class HostCollector {
   /** what is kept per domain between ticks; dropped with the domain */
   private readonly perDomain = new Map<string, DomainCache>();
   /** the last tick showed every active domain's CPU and NICs readable here: the next may leave DIRECT_GROUPS out */
-  private directOk = false;
-  private directTicks = 0;
+  private readonly directPlan = new DirectPlan();
+  /** the last tick found every active domain's vCPU threads in /proc: the next may leave VCPU_GROUP out */
+  private readonly vcpuPlan = new DirectPlan();
   /** the host's interface names at the last tick (direct.ts interfaceSet) */
   private lastInterfaces: string | null = null;
   /** the QEMU pids of the domains active at the last tick: whose cgroups the next reads */
@@ -271,8 +292,9 @@ export class HostCollector {
       if (!this.info) this.info = await this.readings.info(c);
       const proc = this.opts.proc;
       const direct = this.processes !== null && this.opts.direct !== false && isQemuUri(this.uri) && canReadDirect(proc) ? proc : null;
-      const reduced = direct !== null && this.directOk && ++this.directTicks % FULL_EVERY !== 0;
-      const mask = (this.opts.statsMask ?? DEFAULT_STATS_MASK) & ~(reduced ? DIRECT_GROUPS : 0);
+      const reduced = direct !== null && this.directPlan.leaveOut();
+      const vcpusFromProc = direct !== null && this.vcpuPlan.leaveOut();
+      const mask = (this.opts.statsMask ?? DEFAULT_STATS_MASK) & ~(reduced ? DIRECT_GROUPS : 0) & ~(vcpusFromProc ? VCPU_GROUP : 0);
       const [stats, counters, extra, bridges] = await Promise.all([
         // The kernel's counters are read inside the stats call's span, so they share its stamp.
         timedCall(this.clock, async () => {
@@ -285,7 +307,7 @@ export class HostCollector {
       ]);
       const { records, readings } = stats.value;
       const list = await this.domainList(c, records);
-      const domains = await this.buildDomains(c, list, records, stats.monoNs, stats.spanNs, readings && { reduced, readings });
+      const domains = await this.buildDomains(c, list, records, stats.monoNs, stats.spanNs, readings && { reduced, vcpusFromProc, readings });
       this.nicBridges = new Set(domains.flatMap((d) => d.nics.map((n) => n.bridge ?? null)).filter((b): b is string => b !== null));
       // Addresses: merge the slow loop's last answers, and let it start a round if one is due (not awaited).
       if (this.addresses) {
@@ -385,8 +407,8 @@ export class HostCollector {
     records: RawStatsRecord[],
     statsMonoNs: bigint,
     statsSpanNs: bigint,
-    /** the kernel's counters, and whether the bulk call left their groups out (then they stand in) */
-    direct: { reduced: boolean; readings: DirectReadings } | null,
+    /** the kernel's counters, and whether the bulk call left their groups (and the vCPU group) out: then they stand in */
+    direct: { reduced: boolean; vcpusFromProc: boolean; readings: DirectReadings } | null,
   ): Promise<Draft<DomainSample>[]> {
     const byUuid = new Map(list.map((d) => [d.uuid, d]));
     // Records are the truth for what exists now; a listed domain missing from
@@ -456,10 +478,13 @@ export class HostCollector {
     // /proc and disk errors, for the domains that have either to read.
     const slow = drafts.filter(({ ds }) => (isActiveState(ds.state) && this.processes) || this.diskErrorsToRead(ds));
     await mapLimit(slow, limit, async ({ ds }) => {
-      if (isActiveState(ds.state) && this.processes) ds.process = await this.processes.read(ds, this.cacheOf(ds.uuid));
+      if (isActiveState(ds.state) && this.processes) {
+        ds.process = await this.processes.read(ds, this.cacheOf(ds.uuid));
+        if (direct?.vcpusFromProc) applyVcpuThreads(ds);
+      }
       await this.addDiskErrors(c, ds);
     });
-    if (direct) this.planDirect(drafts, direct.readings);
+    if (direct) this.planDirect(drafts, direct.readings, direct.vcpusFromProc);
     return drafts.map((d) => d.ds);
   }
 
@@ -471,23 +496,29 @@ export class HostCollector {
 
   /**
    * Whether the next tick may leave DIRECT_GROUPS out: every active domain's
-   * CPU and NICs were readable here this tick, and no interface came or went.
+   * CPU and NICs were readable here this tick, and no interface came or went;
+   * and VCPU_GROUP: every active domain's vCPU threads were read (as many as
+   * libvirt counted, when this tick asked it), and nobody needs libvirt's own
+   * per-vCPU figures.
    */
-  private planDirect(drafts: readonly { ds: Draft<DomainSample>; def: DomainDef | null }[], readings: DirectReadings): void {
+  private planDirect(drafts: readonly { ds: Draft<DomainSample>; def: DomainDef | null }[], readings: DirectReadings, vcpusFromProc: boolean): void {
     const interfaces = interfaceSet(readings);
     const steady = interfaces !== null && interfaces === this.lastInterfaces;
     this.lastInterfaces = interfaces;
     this.directPids = [];
     this.directTaps = new Set();
     let covered = steady;
+    let vcpusCovered = (this.opts.threads ?? true) && this.opts.libvirtVcpuStats !== true;
     for (const { ds, def } of drafts) {
       if (!isActiveState(ds.state)) continue;
       const pid = this.pidOf(ds);
       if (pid !== null) this.directPids.push(pid);
       for (const t of tapsOf(def)) this.directTaps.add(t);
       covered &&= coveredByDirect({ def, pid }, readings);
+      vcpusCovered &&= vcpusCoveredByProc(ds, !vcpusFromProc);
     }
-    this.directOk = covered;
+    this.directPlan.covered = covered;
+    this.vcpuPlan.covered = vcpusCovered;
   }
 
   /** Whether addDiskErrors has anything to do: a domain paused on an I/O error, or one whose last errors are to be forgotten. */

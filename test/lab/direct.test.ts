@@ -3,16 +3,19 @@
 // cgroup and each tap's counters from /proc/net/dev, against libvirt's
 // cpu.time and net.N.* read right after them, over the same window; and the
 // collector leaving those groups out of its bulk call once it can, with its
-// figures still between the virsh readings around its ticks.
+// figures still between the virsh readings around its ticks; and, where it
+// reads the vCPU threads, libvirt's vCPU group left out too, with the
+// threads' count and times standing in.
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { localProcProbe } from '../../src/app/hosts.js';
-import { DIRECT_GROUPS } from '../../src/collector/direct.js';
+import { DIRECT_GROUPS, VCPU_GROUP } from '../../src/collector/direct.js';
 import { DEFAULT_STATS_MASK, HostCollector } from '../../src/collector/host.js';
 import type { LibvirtSource } from '../../src/collector/source.js';
 import { Connection } from '../../src/libvirt/connection.js';
 import { StatsGroup, type RawStatsRecord } from '../../src/libvirt/types.js';
+import { vcpuTimeSumNs } from '../../src/model/insight.js';
 import type { HostSample } from '../../src/types/sample.js';
-import { describeLab, domstats, ensureLab, LAB_CONNECT, LAB_GUESTS, qemuPid, sleep, teardownLab, type LabHandle } from './lab.js';
+import { describeLab, domstats, ensureLab, LAB_CONNECT, LAB_GUESTS, qemuPid, sleep, statNum, teardownLab, type LabHandle } from './lab.js';
 
 const GUESTS = [LAB_GUESTS.spin, LAB_GUESTS.net];
 const WINDOW_MS = 3000;
@@ -88,12 +91,12 @@ describeLab('counters read from the kernel, against libvirt', () => {
     expect(Number(pkts)).toBeGreaterThan(50);
   });
 
-  it('the collector leaves cpu and net out of its bulk call from its third tick, and its figures stay between the virsh readings', async () => {
-    const masks: number[] = [];
-    const hc = new HostCollector(LAB_CONNECT, {
+  /** A collector whose bulk calls' masks are kept, over a connection otherwise as it is. */
+  function watched(masks: number[], threads: boolean): HostCollector {
+    return new HostCollector(LAB_CONNECT, {
       readonly: true,
       proc: probe,
-      threads: false,
+      threads,
       connect: async (uri) => {
         const c = await Connection.open(uri, { readonly: true });
         // Everything but the bulk call goes to the connection as it is.
@@ -106,6 +109,11 @@ describeLab('counters read from the kernel, against libvirt', () => {
         }) as unknown as LibvirtSource;
       },
     });
+  }
+
+  it('the collector leaves cpu and net out of its bulk call from its third tick, and its figures stay between the virsh readings', async () => {
+    const masks: number[] = [];
+    const hc = watched(masks, false);
     try {
       await hc.sample();
       await hc.sample();
@@ -129,6 +137,49 @@ describeLab('counters read from the kernel, against libvirt', () => {
         within('net.0.tx.pkts', x.nics[0].txPkts, y.nics[0].txPkts);
         expect(y.nics[0].name).toBe(before.get(g)!['net.0.name']);
       }
+    } finally {
+      await hc.close();
+    }
+  });
+
+  it('reading vCPU threads, it leaves the vCPU group out from its second tick: their count is virsh\'s vcpu.current, their Σ time between virsh\'s Σ vcpu.N.time and within 2 % of its delta', async () => {
+    const masks: number[] = [];
+    const hc = watched(masks, true);
+    const vcpuSum = (st: Record<string, string | bigint | number>): bigint => {
+      let ns = 0n;
+      for (let i = 0; i < Number(st['vcpu.current']); i++) ns += BigInt(st[`vcpu.${i}.time`]);
+      return ns;
+    };
+    /** libvirt's Σ vcpu.N.time of each guest, read through the binding right after a tick (a virsh run takes too long for 2 %) */
+    const libvirtNow = async () => {
+      const recs = await conn.getAllDomainStats(StatsGroup.Vcpu, 0);
+      return new Map(GUESTS.map((g) => [g, vcpuSum((recs.find((r) => r.name === g) as RawStatsRecord).params as Record<string, bigint | number>)]));
+    };
+    try {
+      await hc.sample();
+      await hc.sample();
+      const before = new Map(await Promise.all(GUESTS.map(async (g) => [g, await domstats(g, ['vcpu'])] as const)));
+      const first = await hc.sample();
+      const la = await libvirtNow();
+      await sleep(WINDOW_MS);
+      const second = await hc.sample();
+      const lb = await libvirtNow();
+      const after = new Map(await Promise.all(GUESTS.map(async (g) => [g, await domstats(g, ['vcpu'])] as const)));
+      expect(masks[1] & VCPU_GROUP).toBe(0);
+      expect(masks.slice(2, 4)).toEqual([DEFAULT_STATS_MASK & ~DIRECT_GROUPS & ~VCPU_GROUP, DEFAULT_STATS_MASK & ~DIRECT_GROUPS & ~VCPU_GROUP]);
+      const dom = (s: HostSample, g: string) => s.domains.find((d) => d.name === g)!;
+      for (const g of GUESTS) {
+        const [x, y] = [dom(first, g), dom(second, g)];
+        expect(x.errors, g).toEqual([]);
+        expect(y.vcpus, `${g}: libvirt's vCPU figures were not asked for`).toEqual([]);
+        expect(y.vcpusCurrent, g).toBe(statNum(after.get(g)!, 'vcpu.current'));
+        const [p, q] = [vcpuTimeSumNs(x), vcpuTimeSumNs(y)];
+        const [lo, hi] = [vcpuSum(before.get(g)!), vcpuSum(after.get(g)!)];
+        expect(p !== null && q !== null && lo <= p && p <= q && q <= hi, `${g} Σ vcpu time: ${lo} <= ${p} <= ${q} <= ${hi}`).toBe(true);
+        expectClose(`${g} Σ vcpu time`, (q as bigint) - (p as bigint), lb.get(g)! - la.get(g)!);
+      }
+      // The window saw work: the spinning guest's vCPU ran.
+      expect(Number(lb.get(LAB_GUESTS.spin)! - la.get(LAB_GUESTS.spin)!)).toBeGreaterThan(0.3 * WINDOW_MS * 1e6);
     } finally {
       await hc.close();
     }

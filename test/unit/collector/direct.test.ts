@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DIRECT_GROUPS, FULL_EVERY } from '../../../src/collector/direct.js';
+import { DIRECT_GROUPS, FULL_EVERY, VCPU_GROUP } from '../../../src/collector/direct.js';
 import { DEFAULT_STATS_MASK, HostCollector } from '../../../src/collector/host.js';
 import type { ProcProbe } from '../../../src/collector/proc-probe.js';
 import type { LibvirtSource } from '../../../src/collector/source.js';
@@ -15,11 +15,20 @@ const MACVTAP = `<interface type='direct'><mac address='52:54:00:00:00:02'/><sou
 const dev = (n: bigint): NetDevCounters => ({ rxBytes: n, rxPackets: n + 1n, rxErrs: 0n, rxDrop: 0n, txBytes: 10n * n, txPackets: 10n * n + 1n, txErrs: 0n, txDrop: 2n });
 
 /** A QEMU host of one guest whose bulk call answers only the groups asked for; the kernel's counters move in step. */
-function host(nic: string, uri = 'qemu:///system', direct = true) {
+interface HostOpts {
+  /** vCPU threads the QEMU shows in /proc (each "CPU n/KVM") */
+  vcpuThreads?: number;
+  threads?: boolean;
+  libvirtVcpuStats?: boolean;
+}
+
+function host(nic: string, uri = 'qemu:///system', direct = true, hopts: HostOpts = {}) {
+  let vcpuThreads = hopts.vcpuThreads ?? 0;
   const masks: number[] = [];
   let t = 1n;
   const record = (mask: number): RawStatsRecord => {
-    const p: RawStatsRecord['params'] = { 'state.state': 1, 'balloon.current': 262144n, 'vcpu.current': 1, 'vcpu.maximum': 1, 'vcpu.0.state': 1, 'vcpu.0.time': 7n * t };
+    const p: RawStatsRecord['params'] = { 'state.state': 1, 'balloon.current': 262144n };
+    if (mask & StatsGroup.Vcpu) Object.assign(p, { 'vcpu.current': 1, 'vcpu.maximum': 1, 'vcpu.0.state': 1, 'vcpu.0.time': 7n * t });
     if (mask & StatsGroup.CpuTotal) Object.assign(p, { 'cpu.time': 1000n * t, 'cpu.user': 600n * t, 'cpu.system': 400n * t });
     if (mask & StatsGroup.Interface) Object.assign(p, { 'net.count': 1, 'net.0.name': 'vnet0', 'net.0.rx.bytes': 10n * t, 'net.0.tx.bytes': t });
     return { name: 'a', uuid: 'u-a', params: p };
@@ -47,7 +56,19 @@ function host(nic: string, uri = 'qemu:///system', direct = true) {
   const wantedTaps: string[][] = [];
   const proc: ProcProbe = {
     findQemuPid: async () => 4242,
-    readProcess: async (pid) => ({ pid, rssKiB: 1, ioReadBytes: null, ioWriteBytes: null, cpuTimeNs: null, threads: [], error: null }),
+    readProcess: async (pid) => ({
+      pid,
+      rssKiB: 1,
+      ioReadBytes: null,
+      ioWriteBytes: null,
+      cpuTimeNs: null,
+      // the main thread, then the vCPUs: what libvirt's vcpu.N.time comes from
+      threads: [
+        { tid: pid, comm: 'qemu-system-x86', vcpu: null, cpuTimeNs: 100n * t, runDelayNs: 0n, lastCpu: 0 },
+        ...Array.from({ length: vcpuThreads }, (_, i) => ({ tid: pid + 1 + i, comm: `CPU ${i}/KVM`, vcpu: i, cpuTimeNs: 7n * t + BigInt(i), runDelayNs: t, lastCpu: 1 })),
+      ],
+      error: null,
+    }),
     readHostCounters: async () => ({ cpuTotalNs: 10n, cpuBusyNs: 5n, perCpu: [], memTotalKiB: 1n, memAvailableKiB: 1n, memFreeKiB: 1n }),
     readDomainCpu: async (pids) =>
       new Map(pids.map((pid) => [pid, cgroupOk ? { ok: true as const, value: { cpuTimeNs: 1000n * t, userNs: 600n * t, systemNs: 400n * t } } : { ok: false as const, error: 'cpu.stat: gone' }])),
@@ -57,7 +78,7 @@ function host(nic: string, uri = 'qemu:///system', direct = true) {
       return { ok: true, value: { names: [...all.keys()], counters: new Map([...all].filter(([k]) => wanted.has(k))) } };
     },
   };
-  const hc = new HostCollector(uri, { readonly: true, proc, connect: async () => src, direct });
+  const hc = new HostCollector(uri, { readonly: true, proc, connect: async () => src, direct, threads: hopts.threads, libvirtVcpuStats: hopts.libvirtVcpuStats });
   return {
     hc,
     masks,
@@ -67,12 +88,15 @@ function host(nic: string, uri = 'qemu:///system', direct = true) {
     },
     wantedTaps,
     breakCgroup: () => (cgroupOk = false),
+    setVcpuThreads: (n: number) => (vcpuThreads = n),
     plugTap: () => (extraTap = true),
   };
 }
 
 const FULL = DEFAULT_STATS_MASK;
 const REDUCED = DEFAULT_STATS_MASK & ~DIRECT_GROUPS;
+const NO_VCPU = DEFAULT_STATS_MASK & ~VCPU_GROUP;
+const LEAST = REDUCED & ~VCPU_GROUP;
 
 describe('direct counters on a local QEMU host', () => {
   it('asks libvirt for everything until one tick shows the kernel covers every domain, then leaves cpu and net out', async () => {
@@ -140,5 +164,64 @@ describe('direct counters on a local QEMU host', () => {
     const h = host(TAP, uri, direct);
     for (let i = 0; i < 5; i++) await h.tick();
     expect(h.masks.every((m) => m === FULL)).toBe(true);
+  });
+});
+
+describe('vCPU threads in /proc standing in for libvirt\'s vCPU group', () => {
+  it('once a tick finds as many vCPU threads as libvirt counts, later ticks leave the group out and count the threads', async () => {
+    const h = host(TAP, 'qemu:///system', true, { vcpuThreads: 1 });
+    const samples = [];
+    for (let i = 0; i < 5; i++) samples.push(await h.tick());
+    expect(h.masks).toEqual([FULL, NO_VCPU, LEAST, LEAST, LEAST]);
+    for (const s of samples) expect(s.domains[0].vcpusCurrent).toBe(1);
+    // the group's own figures are not invented where it was not asked for
+    expect(samples[0].domains[0].vcpus).toHaveLength(1);
+    expect(samples[4].domains[0].vcpus).toEqual([]);
+    expect(samples[4].domains[0].errors).toEqual([]);
+  });
+
+  it('a vCPU hot-added between ticks is counted at once from its new thread', async () => {
+    const h = host(TAP, 'qemu:///system', true, { vcpuThreads: 1 });
+    for (let i = 0; i < 3; i++) await h.tick();
+    h.setVcpuThreads(3);
+    const s = await h.tick();
+    expect(h.masks.at(-1)).toBe(LEAST);
+    expect(s.domains[0].vcpusCurrent).toBe(3);
+  });
+
+  it('threads that disagree with libvirt\'s count keep the group asked for', async () => {
+    // libvirt says 1 online; /proc shows 2 vCPU threads
+    const h = host(TAP, 'qemu:///system', true, { vcpuThreads: 2 });
+    for (let i = 0; i < 5; i++) await h.tick();
+    expect(h.masks.every((m) => (m & VCPU_GROUP) !== 0)).toBe(true);
+  });
+
+  it('a tick without vCPU threads keeps the XML\'s count, says why, and the next asks libvirt again', async () => {
+    const h = host(TAP, 'qemu:///system', true, { vcpuThreads: 1 });
+    for (let i = 0; i < 3; i++) await h.tick();
+    h.setVcpuThreads(0);
+    const s = await h.tick();
+    expect(h.masks.at(-1)).toBe(LEAST);
+    expect(s.domains[0].vcpusCurrent).toBe(1);
+    expect(s.domains[0].errors).toEqual(["online vCPUs: no vCPU thread was read from /proc this tick; the count is the XML's"]);
+    await h.tick();
+    expect(h.masks.at(-1)).toBe(REDUCED);
+  });
+
+  it(`still asks for it once every ${FULL_EVERY} ticks`, async () => {
+    const h = host(TAP, 'qemu:///system', true, { vcpuThreads: 1 });
+    for (let i = 0; i < 2 * FULL_EVERY + 5; i++) await h.tick();
+    const asked = h.masks.map((m, i) => ((m & VCPU_GROUP) !== 0 ? i : -1)).filter((i) => i >= 0);
+    expect(asked).toEqual([0, FULL_EVERY, 2 * FULL_EVERY]);
+  });
+
+  it.each([
+    ['libvirt\'s own per-vCPU figures are wanted (the exporter, a recording)', { vcpuThreads: 1, libvirtVcpuStats: true }],
+    ['threads are not read (text frames)', { vcpuThreads: 1, threads: false }],
+    ['the QEMU shows no vCPU thread', { vcpuThreads: 0 }],
+  ])('never when %s', async (_what, hopts) => {
+    const h = host(TAP, 'qemu:///system', true, hopts);
+    for (let i = 0; i < 5; i++) await h.tick();
+    expect(h.masks.every((m) => (m & VCPU_GROUP) !== 0)).toBe(true);
   });
 });
