@@ -8,7 +8,6 @@
 
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { DIRECT_GROUPS } from '../../src/collector/direct.js';
 import type { LibvirtSource } from '../../src/collector/source.js';
 import { StatsGroup, type DomainListEntry, type ParamValue, type RawStatsRecord } from '../../src/libvirt/types.js';
 import { lcg } from './synth.js';
@@ -56,8 +55,10 @@ export class SynthQemuHost {
   readonly domains: SynthDomain[] = [];
   private readonly rnd: () => number;
   private ticks = 0;
-  /** records built ahead of the calls that will return them (see prepare), with every group and without DIRECT_GROUPS */
-  private prepared: { full: RawStatsRecord[]; reduced: RawStatsRecord[] }[] = [];
+  /** answers built ahead of the calls that will take them (see prepare), each for the groups it was built with */
+  private prepared: { mask: number; records: RawStatsRecord[] }[] = [];
+  /** the last bulk call's groups that were not every group: what a collector that leaves some out asks for */
+  private lastPartialMask: number | null = null;
 
   constructor(readonly n: number) {
     const rnd = lcg(n * 104729 + 7);
@@ -129,14 +130,16 @@ export class SynthQemuHost {
   }
 
   /**
-   * Builds the next `calls` bulk answers now, so building them (which the
-   * real binding does in C++ and N-API) is not timed as the collector's work.
+   * Builds the tick's bulk answers now, so building them (which the real
+   * binding does in C++ and N-API) is not timed as the collector's work:
+   * `full` answers with every group, and one with the groups of the last
+   * call that left some out (the collector that reads /proc asks the same
+   * groups tick after tick, but for its full tick every FULL_EVERY).
    */
-  prepare(calls: number): void {
-    this.prepared = Array.from({ length: calls }, () => ({
-      full: this.domains.map((d) => this.record(d)),
-      reduced: this.domains.map((d) => this.record(d, ALL_GROUPS & ~DIRECT_GROUPS)),
-    }));
+  prepare(full: number): void {
+    const masks = Array.from({ length: full }, () => ALL_GROUPS);
+    if (this.lastPartialMask !== null) masks.push(this.lastPartialMask);
+    this.prepared = masks.map((mask) => ({ mask, records: this.domains.map((d) => this.record(d, mask)) }));
   }
 
   /** The record virConnectGetAllDomainStats gives for `d` on a QEMU host (libvirt 9.0's groups), with the groups of `mask`. */
@@ -163,14 +166,16 @@ export class SynthQemuHost {
         'balloon.disk_caches': d.memKiB / 10n,
         'balloon.rss': (d.memKiB * 8n) / 10n,
       });
-      p['vcpu.current'] = d.vcpus;
-      p['vcpu.maximum'] = d.vcpus;
-      for (const t of d.threads) {
-        if (t.vcpu === null) continue;
-        p[`vcpu.${t.vcpu}.state`] = 1;
-        p[`vcpu.${t.vcpu}.time`] = t.cpuNs;
-        p[`vcpu.${t.vcpu}.wait`] = 0n;
-        p[`vcpu.${t.vcpu}.delay`] = t.waitNs;
+      if (mask & StatsGroup.Vcpu) {
+        p['vcpu.current'] = d.vcpus;
+        p['vcpu.maximum'] = d.vcpus;
+        for (const t of d.threads) {
+          if (t.vcpu === null) continue;
+          p[`vcpu.${t.vcpu}.state`] = 1;
+          p[`vcpu.${t.vcpu}.time`] = t.cpuNs;
+          p[`vcpu.${t.vcpu}.wait`] = 0n;
+          p[`vcpu.${t.vcpu}.delay`] = t.waitNs;
+        }
       }
       if (mask & StatsGroup.Interface) p['net.count'] = d.nics.length;
       if (mask & StatsGroup.Interface) d.nics.forEach((name, k) => {
@@ -229,10 +234,11 @@ export class SynthQemuHost {
       throw Object.assign(new Error('this function is not supported by the synthetic host'), { code: 3 });
     };
     return {
-      getAllDomainStats: async (mask: number) => {
-        const next = this.prepared.shift();
-        if (next && (mask & ALL_GROUPS) === ALL_GROUPS) return next.full;
-        if (next && (mask & ALL_GROUPS) === (ALL_GROUPS & ~DIRECT_GROUPS)) return next.reduced;
+      getAllDomainStats: async (asked: number) => {
+        const mask = asked & ALL_GROUPS;
+        if (mask !== ALL_GROUPS) this.lastPartialMask = mask;
+        const i = this.prepared.findIndex((p) => p.mask === mask);
+        if (i >= 0) return this.prepared.splice(i, 1)[0].records;
         return this.domains.map((d) => this.record(d, mask));
       },
       listAllDomains: async () => list(),
