@@ -86,16 +86,17 @@ async function addressConnection(uri: string): Promise<AddressLookup> {
  * shows: text frames (-b) and virt-top's layouts show no vCPU threads,
  * guest addresses, pools or networks, so those runs open no connections
  * for them and read no thread files. Everything else (the screen, JSON,
- * virtop's CSV, a recording, the exporter) reads all of it. The exporter
- * publishes libvirt's own per-vCPU counters and a recording keeps the
- * samples for any later use, so those two keep asking libvirt for them
- * where the vCPU threads could stand in.
+ * virtop's CSV, a recording, the exporter) reads all of it. Only the
+ * screen alone lets the vCPU threads stand in for libvirt's vCPU group:
+ * JSON and CSV print libvirt's Σ vcpu.N.time, the exporter its per-vCPU
+ * counters, and a recording keeps the samples for any later use.
  */
 export function readsFor(
   opts: Pick<Options, 'batch' | 'json' | 'csv' | 'record' | 'prometheus'>,
 ): Pick<SourcesOptions, 'threads' | 'addresses' | 'inventory' | 'libvirtVcpuStats'> {
   const textOnly = opts.batch && !opts.json && opts.csv === null && opts.record === null && opts.prometheus === null;
-  return { threads: !textOnly, addresses: !textOnly, inventory: !textOnly, libvirtVcpuStats: opts.prometheus !== null || opts.record !== null };
+  const screenOnly = !opts.batch && opts.csv === null && opts.record === null && opts.prometheus === null;
+  return { threads: !textOnly, addresses: !textOnly, inventory: !textOnly, libvirtVcpuStats: !screenOnly };
 }
 
 export function createCollector(opts: SourcesOptions): Collector {

@@ -67,9 +67,10 @@ export function vcpuTimeDeltaNs(prev: DomainSample, cur: DomainSample): { ns: bi
 
 /**
  * Σ vcpu.N.time of the online vCPUs, the raw counter behind guest CPU; null
- * when any is unknown. A sample without libvirt's vCPU group (a local host's
- * /proc stood in for it: collector/direct.ts) gives its vCPU threads' sum,
- * which is the same counter: libvirt reads it from those threads' stat.
+ * when any is unknown, or libvirt was not asked for them (the screen on a
+ * local host: collector/direct.ts). Not the vCPU threads' sum in their
+ * place: that is schedstat's runtime, ahead of libvirt's 10 ms ticks, and a
+ * counter that switched between the two would step back.
  */
 export function vcpuTimeSumNs(cur: DomainSample): bigint | null {
   let ns = 0n;
@@ -78,12 +79,6 @@ export function vcpuTimeSumNs(cur: DomainSample): bigint | null {
     if (v.state === 0) continue;
     if (v.timeNs === null) return null;
     ns += v.timeNs;
-    online++;
-  }
-  if (online > 0 || cur.vcpus.length > 0) return online === 0 ? null : ns;
-  for (const t of cur.process?.threads ?? []) {
-    if (t.vcpu === null) continue;
-    ns += t.cpuTimeNs;
     online++;
   }
   return online === 0 ? null : ns;

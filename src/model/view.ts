@@ -123,7 +123,7 @@ export interface DomainView {
   rxPktsPerSec: number | null;
   txPktsPerSec: number | null;
   cpuTimeNs: bigint | null;
-  /** Σ vcpu.N.time of the online vCPUs (raw counter behind vcpuPercent), or where libvirt was not asked for them (collector/direct.ts) of the vCPU threads in /proc, the same counters; null when neither is known */
+  /** Σ vcpu.N.time of the online vCPUs (raw counter behind vcpuPercent); null when libvirt has no per-vCPU times, or was not asked for them (collector/direct.ts) */
   vcpuTimeNs: bigint | null;
   /** monotonic stamp (this process's clock) of the libvirt reading behind this tick's counters; rates are over its deltas */
   statsMonoNs: bigint | null;
