@@ -96,17 +96,29 @@ function wrap(text: string, width: number): string[] {
   return lines;
 }
 
-/** The options table as --help shows it, in `columns` characters (at least 60). */
-export function formatHelp(head: string, specs: readonly ArgSpec[], columns: number): string {
+/**
+ * Rows of an options table, in `columns` characters (at least 60): each
+ * option's names on the left, its text wrapped under a column of its own.
+ * A left side too long for the column gets a line to itself.
+ */
+export function optionTable(rows: readonly { left: string; text: string }[], columns: number): string[] {
   const width = Math.max(60, Math.min(100, columns));
-  const left = specs.map((s) => `${s.alias ? `-${s.alias}, ` : '    '}--${s.name}${s.value ? ` ${s.value.label}` : ''}`);
-  const col = Math.min(32, Math.max(...left.map((l) => l.length)) + 2);
-  const rows = specs.flatMap((s, k) => {
-    const dflt = s.defaultDescription ?? (typeof s.default === 'string' ? s.default : undefined);
-    const text = `${s.description}${dflt !== undefined ? ` [default: ${dflt}]` : ''}`;
+  const col = Math.min(32, Math.max(...rows.map((r) => r.left.length)) + 2);
+  return rows.flatMap(({ left, text }) => {
     const body = wrap(text, width - col - 2);
-    const first = left[k].length + 2 <= col ? [`  ${left[k].padEnd(col)}${body.shift() ?? ''}`] : [`  ${left[k]}`];
+    const first = left.length + 2 <= col ? [`  ${left.padEnd(col)}${body.shift() ?? ''}`] : [`  ${left}`];
     return [...first, ...body.map((b) => `  ${' '.repeat(col)}${b}`)];
   });
-  return `${head}\n\nOptions:\n${rows.join('\n')}\n`;
+}
+
+/** The options table as --help shows it, in `columns` characters (at least 60). */
+export function formatHelp(head: string, specs: readonly ArgSpec[], columns: number): string {
+  const rows = specs.map((s) => {
+    const dflt = s.defaultDescription ?? (typeof s.default === 'string' ? s.default : undefined);
+    return {
+      left: `${s.alias ? `-${s.alias}, ` : '    '}--${s.name}${s.value ? ` ${s.value.label}` : ''}`,
+      text: `${s.description}${dflt !== undefined ? ` [default: ${dflt}]` : ''}`,
+    };
+  });
+  return `${head}\n\nOptions:\n${optionTable(rows, columns).join('\n')}\n`;
 }

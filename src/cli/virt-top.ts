@@ -11,6 +11,7 @@ import { checkInterval } from '../config/interval.js';
 import { parseVirtTopRc } from '../config/virt-toprc.js';
 import type { SortKey } from '../model/sort.js';
 import { DEFAULT_URI, UsageError, validateUri } from './args.js';
+import { optionTable } from './argv.js';
 
 export const COMPAT_FLAG = '--virt-top-compat';
 
@@ -183,17 +184,18 @@ const RC_KEYS: Readonly<Record<string, (s: Settings, v: string, where: string, n
   'overwrite-init-file': () => undefined,
 };
 
-export function virtTopHelp(): string {
-  const rows = OPTS.map((o) => [`${o.names.join(', ')}${o.value ? ` ${o.value}` : ''}`, o.help]);
-  const w = Math.max(...rows.map((r) => r[0].length));
+export function virtTopHelp(columns = 80): string {
+  const rows = [
+    ...OPTS.map((o) => ({ left: `${o.names.join(', ')}${o.value ? ` ${o.value}` : ''}`, text: o.help })),
+    { left: '--version', text: 'print the version' },
+    { left: '-h, --help', text: 'this text' },
+  ];
   return [
     'virtop in virt-top compatible mode: virt-top\'s options and ~/.virt-toprc, its CSV and --stream layouts.',
     '',
     'usage: virt-top [-options]   (or: virtop --virt-top-compat [-options])',
     '',
-    ...rows.map(([a, b]) => `  ${a.padEnd(w)}  ${b}`),
-    `  ${'--version'.padEnd(w)}  print the version`,
-    `  ${'-h, --help'.padEnd(w)}  this text`,
+    ...optionTable(rows, columns),
     '',
     'Options given on the command line win over the init file.',
   ].join('\n');

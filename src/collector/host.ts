@@ -476,10 +476,12 @@ export class HostCollector {
     }
 
     // /proc and disk errors, for the domains that have either to read.
-    const slow = drafts.filter(({ ds }) => (isActiveState(ds.state) && this.processes) || this.diskErrorsToRead(ds));
+    const processes = this.processes;
+    const readsProc = (ds: Draft<DomainSample>): boolean => processes !== null && isActiveState(ds.state);
+    const slow = drafts.filter(({ ds }) => readsProc(ds) || this.diskErrorsToRead(ds));
     await mapLimit(slow, limit, async ({ ds }) => {
-      if (isActiveState(ds.state) && this.processes) {
-        ds.process = await this.processes.read(ds, this.cacheOf(ds.uuid));
+      if (processes !== null && readsProc(ds)) {
+        ds.process = await processes.read(ds, this.cacheOf(ds.uuid));
         if (direct?.vcpusFromProc) applyVcpuThreads(ds);
       }
       await this.addDiskErrors(c, ds);

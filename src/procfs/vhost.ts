@@ -13,19 +13,21 @@ export interface KnownVhost {
   inQemuProcess: boolean;
 }
 
+export interface ReadVhostOptions {
+  /** USER_HZ; defaults to 100 */
+  clkTck?: number;
+  /** finds them when `known` is null; share one among QEMUs so they share its pass over /proc */
+  scanner?: VhostScanner;
+}
+
 /**
  * Current CPU time of the vhost workers of `qemuPid`. With `known` null, finds
  * them by a full scan; otherwise re-reads only those, dropping any that exited
  * or were reused by something else. Never rejects.
  */
-export async function readVhost(
-  fs: ProcFs,
-  qemuPid: number,
-  known: readonly KnownVhost[] | null,
-  clkTck: number = DEFAULT_CLK_TCK,
-  /** finds them when `known` is null; share one among QEMUs so they share its pass over /proc */
-  scanner: VhostScanner = new VhostScanner(fs, { clkTck }),
-): Promise<VhostSample[]> {
+export async function readVhost(fs: ProcFs, qemuPid: number, known: readonly KnownVhost[] | null, opts: ReadVhostOptions = {}): Promise<VhostSample[]> {
+  const clkTck = opts.clkTck ?? DEFAULT_CLK_TCK;
+  const scanner = opts.scanner ?? new VhostScanner(fs, { clkTck });
   if (known === null) {
     const found = await scanner.scan(qemuPid);
     return found.map((t) => ({ tid: t.tid, cpuTimeNs: t.cpuTimeNs, inQemuProcess: t.inQemuProcess }));

@@ -98,6 +98,14 @@ describe('virt-top options', () => {
     }
     expect(parseVirtTopArgs(['--version'], io())).toEqual({ kind: 'version' });
   });
+
+  it('--help lays its table out as virtop --help does: long texts wrapped under their column, within 80 characters', () => {
+    const lines = virtTopHelp().split('\n').slice(4, -2);
+    for (const l of lines) expect(l.length, l).toBeLessThanOrEqual(80);
+    expect(lines).toContain('  -c, --connect uri  connect to libvirt URI');
+    const at = lines.indexOf('  -o sort            sort order:');
+    expect(lines[at + 1]).toBe('                     cpu|mem|time|id|name|netrx|nettx|blockrdrq|blockwrrq');
+  });
 });
 
 describe('--end-time', () => {
