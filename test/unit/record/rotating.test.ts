@@ -59,7 +59,10 @@ describe('RotatingRecorder', () => {
     await one.close();
     const roughlyTwo = statSync(join(dir, 'probe.gz')).size;
     const maxBytes = roughlyTwo * 3;
-    const r = await RotatingRecorder.open(path, opts, { maxBytes, maxAgeSec: null, keep: 50 });
+    // keep: more than the records, so no file is deleted however many rotations there are: a
+    // busy machine's zlib lags, the cap then counts records not yet compressed at their full
+    // size (it never lets a file pass it), and one run rotated 53 times.
+    const r = await RotatingRecorder.open(path, opts, { maxBytes, maxAgeSec: null, keep: 100 });
     for (let i = 0; i < 60; i++) {
       r.write(fullSnapshot(i));
       // ticks are apart in time: zlib gets to run between them
