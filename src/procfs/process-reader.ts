@@ -72,12 +72,15 @@ interface Memo<T> {
   text: string | null;
   clkTck: number;
   parsed: ParseResult<T> | null;
+  /** the last parseMemo call found the text unchanged */
+  same: boolean;
 }
 
-const memo = <T>(): Memo<T> => ({ text: null, clkTck: 0, parsed: null });
+const memo = <T>(): Memo<T> => ({ text: null, clkTck: 0, parsed: null, same: false });
 
 function parseMemo<T>(m: Memo<T>, text: string, clkTck: number, parse: (text: string, clkTck: number) => ParseResult<T>): ParseResult<T> {
-  if (m.parsed !== null && m.text === text && m.clkTck === clkTck) return m.parsed;
+  m.same = m.parsed !== null && m.text === text && m.clkTck === clkTck;
+  if (m.same) return m.parsed as ParseResult<T>;
   m.text = text;
   m.clkTck = clkTck;
   m.parsed = parse(text, clkTck);
@@ -97,6 +100,8 @@ interface ThreadEntry {
   /** last comm seen and its vCPU index, so the regex runs only when a thread is renamed */
   comm: string | null;
   vcpu: number | null;
+  /** the sample its last read gave: given again while both files read the same (samples are never changed) */
+  last: ThreadSample | null;
 }
 
 interface ProcessEntry {
@@ -249,7 +254,6 @@ export class ProcessReader {
     };
     const clkTck = opts.clkTck ?? DEFAULT_CLK_TCK;
     const pid = entry.pid;
-    const base = `/proc/${pid}`;
     let sliceStart = this.nowMs();
 
     let statRead = this.readKept(h, entry.stat);
@@ -270,9 +274,9 @@ export class ProcessReader {
     if (parsedStat?.ok) entry.startTimeTicks = parsedStat.value.startTimeTicks;
 
     const errors: string[] = [];
-    const stat = interpret(`${base}/stat`, statRead, (t) => parsedStat ?? parseStat(t, clkTck), errors);
-    const status = interpret(`${base}/status`, statusRead, parseStatus, errors);
-    const io = interpret(`${base}/io`, ioRead, parseIo, errors);
+    const stat = interpret(entry.stat.path, statRead, (t) => parsedStat ?? parseStat(t, clkTck), errors);
+    const status = interpret(entry.status.path, statusRead, parseStatus, errors);
+    const io = interpret(entry.io.path, ioRead, parseIo, errors);
 
     if (!opts.threads) {
       this.closeThreads(entry);
@@ -286,7 +290,7 @@ export class ProcessReader {
     if (stale) {
       const listed = this.relist(h, entry, stat?.numThreads ?? null);
       if (!listed.ok) {
-        errors.push(`${base}/task: ${listed.error}`);
+        errors.push(`/proc/${pid}/task: ${listed.error}`);
         return stamped(processSample(pid, stat, status, io, [], errors, opts.bootTimeMs));
       }
     } else {
@@ -302,7 +306,7 @@ export class ProcessReader {
           await yieldToLoop();
           sliceStart = this.nowMs();
         }
-        const t = this.readThread(h, pid, list[i], clkTck, threadErrors);
+        const t = this.readThread(h, list[i], clkTck, threadErrors);
         if (t === 'exited') exited.add(list[i]);
         else if (t !== null) threads.push(t);
       }
@@ -337,7 +341,6 @@ export class ProcessReader {
    */
   private readThread(
     h: ProcHandles,
-    pid: number,
     t: ThreadEntry,
     clkTck: number,
     errors: string[],
@@ -350,24 +353,48 @@ export class ProcessReader {
       statRead = this.readKept(h, t.stat);
       parsed = statRead.ok ? parseMemo(t.statMemo, statRead.value, clkTck, parseTaskStat) : null;
     }
-    if (!statRead.ok && statRead.kind === 'missing') {
-      this.forgetThread(t);
-      return 'exited';
+    // Messages name the kept path: a big host reads 10^4 thread files a
+    // tick, and making their paths each time cost more than parsing them.
+    if (!statRead.ok) {
+      if (statRead.kind === 'missing') {
+        this.forgetThread(t);
+        return 'exited';
+      }
+      errors.push(`${t.stat.path}: ${statRead.error}`);
+      return null;
     }
-    const base = `/proc/${pid}/task/${t.tid}`;
-    const stat = interpret(`${base}/stat`, statRead, (text) => parsed ?? parseTaskStat(text, clkTck), errors, true);
-    if (stat === null) return null;
+    if (parsed === null || !parsed.ok) {
+      errors.push(`${t.stat.path}: ${parsed === null ? 'not parsed' : parsed.error}`);
+      return null;
+    }
+    const stat = parsed.value;
     t.startTimeTicks = stat.startTimeTicks;
     if (stat.comm !== t.comm) {
       t.comm = stat.comm;
       t.vcpu = vcpuIndexFromComm(stat.comm);
     }
-    if (t.schedAbsent) return taskSample(t.tid, stat, null, t.vcpu, clkTck);
-    const schedRead = this.readKept(h, t.sched);
-    // stat was just readable, so a missing schedstat is the kernel lacking it, not the thread exiting.
-    if (!schedRead.ok && schedRead.kind === 'missing') t.schedAbsent = true;
-    const sched = interpret(`${base}/schedstat`, schedRead, (text) => parseMemo(t.schedMemo, text, 0, parseSchedstat), errors, true);
-    return taskSample(t.tid, stat, sched, t.vcpu, clkTck);
+    const statSame = t.statMemo.same;
+    let sched: Schedstat | null = null;
+    let schedSame = true;
+    if (!t.schedAbsent) {
+      const schedRead = this.readKept(h, t.sched);
+      if (schedRead.ok) {
+        const p = parseMemo(t.schedMemo, schedRead.value, 0, parseSchedstat);
+        schedSame = t.schedMemo.same;
+        if (p.ok) sched = p.value;
+        else errors.push(`${t.sched.path}: ${p.error}`);
+      } else if (schedRead.kind === 'missing') {
+        // stat was just readable, so a missing schedstat is the kernel lacking it, not the thread exiting.
+        t.schedAbsent = true;
+      } else {
+        schedSame = false;
+        errors.push(`${t.sched.path}: ${schedRead.error}`);
+      }
+    }
+    // Both files as last read (a sleeping thread): the last sample is this one.
+    if (statSame && schedSame && t.last !== null && t.last.vcpu === t.vcpu && (sched !== null) === (t.last.runDelayNs !== null)) return t.last;
+    t.last = taskSample(t.tid, stat, sched, t.vcpu, clkTck);
+    return t.last;
   }
 
   /**
@@ -402,6 +429,7 @@ export class ProcessReader {
           startTimeTicks: null,
           comm: null,
           vcpu: null,
+          last: null,
         };
         next.push(t);
         added.push(t);
@@ -447,6 +475,7 @@ export class ProcessReader {
     t.schedMemo.parsed = null;
     t.comm = null;
     t.vcpu = null;
+    t.last = null;
   }
 
   private closeThreads(entry: ProcessEntry): void {

@@ -252,6 +252,25 @@ describe('kept handles', () => {
     expect(p.threads[1]).toMatchObject({ tid: 101, cpuTimeNs: 150n * 10_000_000n + 7n, lastCpu: 1, runDelayNs: 101n }); // schedstat: utime 150 ticks, to the ns
   });
 
+  it('a thread whose stat and schedstat read as before gives its last sample again; one whose schedstat moved, a new one', async () => {
+    const fs = memoryProcFs(tree({ pid: 100, start: 7, threads: vcpus(100, 2) }));
+    const reader = new Reader(fs, { sweepEveryMs: 0 });
+    const a = await reader.read(100, OPTS);
+    const moved = vcpus(100, 2).map((t) => (t.tid === 102 ? { ...t, sched: `${t.utime * 10_000_000 + 99} 5 4\n` } : t));
+    fs.replace(tree({ pid: 100, start: 7, threads: moved }));
+    const b = await reader.read(100, OPTS);
+    expect(b.threads[0]).toBe(a.threads[0]);
+    expect(b.threads[1]).toBe(a.threads[1]);
+    expect(b.threads[2]).not.toBe(a.threads[2]);
+    expect(b.threads[2]).toEqual({ tid: 102, comm: 'CPU 1/KVM', vcpu: 1, cpuTimeNs: 101n * 10_000_000n + 99n, runDelayNs: 5n, lastCpu: 0 });
+    expect(b).toEqual(await readProcess(fs, 100, OPTS));
+    // schedstat gone (a kernel without it, or unreadable): the sample says unknown, not the last delay
+    fs.replace(tree({ pid: 100, start: 7, threads: moved.map((t) => ({ ...t, sched: null })) }));
+    const c = await reader.read(100, OPTS);
+    expect(c.threads.map((t) => t.runDelayNs)).toEqual([null, null, null]);
+    expect(c.threads[0].cpuTimeNs).toBe(11n * 10_000_000n); // utime + stime ticks, as stat gives them
+  });
+
   it.each([
     // [case, relistEvery, reads, readdirs expected]: the first read lists, then one every relistEvery + 1
     ['nothing changes: listed again only as a backstop', 3, 9, 3],
