@@ -94,8 +94,9 @@ async function addressConnection(uri: string): Promise<AddressLookup> {
 export function readsFor(
   opts: Pick<Options, 'batch' | 'json' | 'csv' | 'record' | 'prometheus'>,
 ): Pick<SourcesOptions, 'threads' | 'addresses' | 'inventory' | 'libvirtVcpuStats'> {
-  const textOnly = opts.batch && !opts.json && opts.csv === null && opts.record === null && opts.prometheus === null;
-  const screenOnly = !opts.batch && opts.csv === null && opts.record === null && opts.prometheus === null;
+  const noFileOrExporter = opts.csv === null && opts.record === null && opts.prometheus === null;
+  const textOnly = opts.batch && !opts.json && noFileOrExporter;
+  const screenOnly = !opts.batch && noFileOrExporter;
   return { threads: !textOnly, addresses: !textOnly, inventory: !textOnly, libvirtVcpuStats: !screenOnly };
 }
 

@@ -476,11 +476,12 @@ export class HostCollector {
     }
 
     // /proc and disk errors, for the domains that have either to read.
-    const processes = this.processes;
-    const readsProc = (ds: Draft<DomainSample>): boolean => processes !== null && isActiveState(ds.state);
-    const slow = drafts.filter(({ ds }) => readsProc(ds) || this.diskErrorsToRead(ds));
+    /** the reader of this domain's QEMU in /proc; null where there is none to read */
+    const procOf = (ds: Draft<DomainSample>): DomainProcessReader | null => (isActiveState(ds.state) ? this.processes : null);
+    const slow = drafts.filter(({ ds }) => procOf(ds) !== null || this.diskErrorsToRead(ds));
     await mapLimit(slow, limit, async ({ ds }) => {
-      if (processes !== null && readsProc(ds)) {
+      const processes = procOf(ds);
+      if (processes !== null) {
         ds.process = await processes.read(ds, this.cacheOf(ds.uuid));
         if (direct?.vcpusFromProc) applyVcpuThreads(ds);
       }

@@ -386,13 +386,15 @@ export class ProcessReader {
       } else if (schedRead.kind === 'missing') {
         // stat was just readable, so a missing schedstat is the kernel lacking it, not the thread exiting.
         t.schedAbsent = true;
+        schedSame = false;
       } else {
         schedSame = false;
         errors.push(`${t.sched.path}: ${schedRead.error}`);
       }
     }
-    // Both files as last read (a sleeping thread): the last sample is this one.
-    if (statSame && schedSame && t.last !== null && t.last.vcpu === t.vcpu && (sched !== null) === (t.last.runDelayNs !== null)) return t.last;
+    // Both files as last read (a sleeping thread; comm, hence the vCPU index,
+    // is in stat): the last sample is this one.
+    if (statSame && schedSame && t.last !== null) return t.last;
     t.last = taskSample(t.tid, stat, sched, t.vcpu, clkTck);
     return t.last;
   }
